@@ -1,0 +1,1 @@
+"""Report generators: turn a finished batch folder (results, goals) into PDF and PNG files."""

@@ -26,9 +26,248 @@ def cli():
 
 # --- engine commands (simulate, check) -------------------------------------------------------
 
+def _parse_set(assignments):
+    """``NAME=VALUE`` strings → {name: float}; a ParameterError names the bad one."""
+    from simulator.errors import ParameterError
+    params = {}
+    for item in assignments:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise ParameterError(f"--set '{item}': write NAME=VALUE, e.g. --set \"Room Temperature=65\"")
+        try:
+            params[name.strip()] = float(value)
+        except ValueError:
+            raise ParameterError(f"--set '{item}': '{value}' is not a number")
+    return params
+
+
+@cli.command()
+@click.argument("model", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="CSV file to write (default: stdout).")
+@click.option("--columns", help="Comma-separated variable names or ids to keep (default: all).")
+@click.option("--set", "assignments", multiple=True, metavar="NAME=VALUE", help="Set a constant (repeatable).")
+@click.option("--method", type=click.Choice(["euler", "rk4"]), default="euler", show_default=True)
+def simulate(model, output, columns, assignments, method):
+    """Run MODEL once and write a Vensim-style table (Time + one column per variable).
+
+    Example: python run.py simulate models/teacup.mdl --set "Room Temperature=65" -o out.csv
+    """
+    import os
+    import tempfile
+
+    import simulator
+    from simulator.results import to_table
+
+    compiled = simulator.load_model(model)
+    names = [c.strip() for c in columns.split(",") if c.strip()] if columns else None
+    table = to_table(compiled.run(params=_parse_set(assignments), method=method, return_columns=names))
+    if output is None:
+        click.echo(table.to_csv(index=False), nl=False)
+        return
+    folder = os.path.dirname(os.path.abspath(output))
+    handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
+    try:
+        with os.fdopen(handle, "w") as stream:
+            table.to_csv(stream, index=False)
+        os.replace(temporary, output)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+    click.echo(f"wrote {output}: {len(table)} rows, {len(table.columns) - 1} variables")
+
+
+@cli.command()
+@click.argument("model", type=click.Path(dir_okay=False))
+def check(model):
+    """List what MODEL contains and whether the engine supports all of it (exit 1 if not).
+
+    Example: python run.py check models/regional/regional.mdl
+    """
+    import simulator
+    from simulator.summary import summary_lines
+
+    for line in summary_lines(simulator.load_model(model)):
+        click.echo(line)
+
+
+# --- calibration commands (calibrate) -------------------------------------------------------
+
+
+@cli.command()
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option("--free", "free", required=True,
+              help="Comma-separated constants to fit, as written in the scenario's set: (bounds from the plan's assumptions).")
+@click.option("--max-evals", type=int, default=100, show_default=True, help="Iteration budget of the least-squares fit.")
+def calibrate(scenario, free, max_evals):
+    """Fit constants of a baseline scenario to its plan's history; print fitted values and MAPE per series.
+
+    \b
+    Example:
+      python run.py calibrate scenarios/jizhou/baseline.yaml --free "tfp_growth[secondary],pollution_control_rate"
+    """
+    from simulator.calibration import calibrate_scenario, format_result
+
+    names = [name.strip() for name in free.split(",") if name.strip()]
+    click.echo(format_result(calibrate_scenario(scenario, names, max_nfev=max_evals)))
+
+
 # --- scenario and batch commands (batch, validate, list, show) -------------------------------
 
+
+@cli.command()
+@click.argument("scenarios", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("-n", "n", type=int, default=None, help="Scenarios to sample (default: the file's sampling.n).")
+@click.option("--seed", type=int, default=None, help="Sampling seed (default: the file's sampling.seed).")
+@click.option("--out", type=click.Path(file_okay=False), default=None,
+              help="Run folder (one scenario) or parent folder (several). Default: out/<scenario>-<timestamp>.")
+@click.option("--chunk-size", type=int, default=None, help="Scenarios per chunk; memory grows with it (default 10000).")
+@click.option("--workers", type=int, default=1, show_default=True, help="Worker processes; results do not depend on it.")
+@click.option("--resume", "resume", type=click.Path(file_okay=False), default=None,
+              help="Finish an interrupted batch in this run folder (give no scenario files).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def batch(scenarios, n, seed, out, chunk_size, workers, resume, quiet):
+    """Run scenario files as batches: sample, simulate chunk by chunk, check the plan's goals.
+
+    Writes results.nc, inputs.csv, goals.csv and manifest.json into a run folder.
+
+    \b
+    Example:
+      python run.py batch scenarios/jizhou/baseline.yaml -n 10000 --seed 1 --workers 2
+      python run.py batch --resume out/baseline-20251121-101500
+    """
+    from simulator.batch import run_batch
+    from simulator.progress import ProgressLine
+
+    folders = run_batch(
+        list(scenarios), n=n, seed=seed, out=out, chunk_size=chunk_size, workers=workers,
+        resume=resume or False, progress=None if quiet else ProgressLine(), command=" ".join(["python run.py", *sys.argv[1:]]),
+    )
+    for folder in folders:
+        click.echo(f"wrote {folder}")
+
+
+@cli.command()
+@click.argument("run_dir", type=click.Path(file_okay=False))
+def show(run_dir):
+    """Summarize a batch run: status counts and, per goal, P(met), value median and 5-95 %.
+
+    \b
+    Example:
+      python run.py show out/baseline-20251121-101500
+    """
+    from simulator.runsummary import format_summary, summarize_run
+
+    click.echo(format_summary(summarize_run(run_dir)), nl=False)
+
+
+@cli.command()
+@click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def validate(scenarios):
+    """Check scenario files (and the files they extend) against the schema, the plan and the model.
+
+    Prints a short summary per file and OK; stops at the first problem with one Error: line.
+
+    \b
+    Example:
+      python run.py validate scenarios/jizhou/baseline.yaml scenarios/jizhou/high_growth.yaml
+    """
+    from simulator.scenarios import load_scenario
+    from simulator.yamlmarks import display_path
+
+    for path in scenarios:
+        scenario = load_scenario(path)
+        click.echo(display_path(path))
+        click.echo("\n".join(scenario.summary()))
+    click.echo("OK")
+
+
+def _text_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal (CJK characters take two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _shorten(text: str, width: int = 60) -> str:
+    """``text`` cut to ``width`` terminal columns, with … when cut."""
+    if _text_width(text) <= width:
+        return text
+    kept = ""
+    for char in text:
+        if _text_width(kept + char) > width - 1:
+            break
+        kept += char
+    return kept + "…"
+
+
+def _aligned_table(rows: list, columns: list) -> list:
+    """``rows`` (dicts) as lines of left-aligned columns under upper-case headers."""
+    widths = [max([_text_width(col)] + [_text_width(str(row[col])) for row in rows]) for col in columns]
+    lines = []
+    for cells in [[col.upper() for col in columns]] + [[str(row[col]) for col in columns] for row in rows]:
+        padded = [cell + " " * (width - _text_width(cell)) for cell, width in zip(cells, widths)]
+        lines.append("  ".join(padded).rstrip())
+    return lines
+
+
+@cli.command(name="list")
+@click.option("--root", type=click.Path(file_okay=False, exists=True), default=".", show_default=True,
+              help="Project folder holding models/ and scenarios/.")
+def list_(root):
+    """List models, regions (with their plan's Chinese names), scenarios and goals.
+
+    \b
+    Example:
+      python run.py list
+    """
+    from simulator.catalog import catalog
+
+    found = catalog(root)
+    for row in found.scenarios:
+        if not row["description"].startswith("INVALID"):
+            row["description"] = _shorten(" ".join(row["description"].split()))
+    sections = [
+        ("Models", found.models, ["model", "regions"]),
+        ("Regions", found.regions, ["region", "name", "model", "goals", "scenarios"]),
+        ("Scenarios", found.scenarios, ["region", "file", "name", "description"]),
+        ("Goals", found.goals, ["region", "goal", "label", "variable", "target", "binding"]),
+    ]
+    blocks = []
+    for title, rows, columns in sections:
+        body = _aligned_table(rows, columns) if rows else ["(none)"]
+        blocks.append("\n".join([f"{title}:"] + [f"  {line}" for line in body]))
+    click.echo("\n\n".join(blocks))
+
+
 # --- report commands (report) ------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("run_dirs", nargs=-1, required=True, type=click.Path(file_okay=False))
+@click.option("--lang", default="zh", show_default=True, help="Report language: zh or en.")
+@click.option("--format", "formats", default="pdf,png", show_default=True,
+              help="Comma-separated output formats: pdf, png.")
+@click.option("--out", type=click.Path(file_okay=False), default=None,
+              help="Output folder (default: the first run folder).")
+def report(run_dirs, lang, formats, out):
+    """Write the goal-attainment report (PDF and PNG) of one or more batch run folders.
+
+    With several folders the report compares them; it is written into the first one (or --out).
+
+    \b
+    Example:
+      python run.py report out/baseline-20251121-101500 --lang en --format pdf
+      python run.py report out/baseline-20251121-101500 out/green-20251121-102000 --out out/compare
+    """
+    from reports import build_report
+
+    written = build_report(list(run_dirs), lang=lang, formats=formats, out=out)
+    pngs = [path for path in written if path.suffix == ".png"]
+    for path in written:
+        if path.suffix != ".png":
+            click.echo(f"wrote {path}")
+    if pngs:
+        click.echo(f"wrote {len(pngs)} PNG files to {pngs[0].parent}")
 
 
 if __name__ == "__main__":

@@ -1,1 +1,11 @@
-"""Report generators: turn a finished batch folder (results, goals) into PDF and PNG files."""
+"""Report generators: turn a finished batch folder (results, goals) into PDF and PNG files.
+
+Data flow: run folder(s) → :mod:`reports.data` → :class:`reports.context.ReportContext` →
+page modules (title, scorecard, comparison, fan_charts, drivers, assumptions, structure) →
+:mod:`reports.pdf` / :mod:`reports.png`. Entry point: :func:`build_report`.
+"""
+
+from . import fonts  # noqa: F401  (registers the bundled CJK font first)
+from .build import build_report
+
+__all__ = ["build_report"]

@@ -47,3 +47,7 @@ class RunDirError(SimulatorError):
 
 class ReportError(SimulatorError):
     """A report could not be produced from the given run folder(s)."""
+
+
+class BatchOptionError(SimulatorError):
+    """A batch option is out of range or inconsistent (-n, --seed, --chunk-size, --workers, --resume)."""

@@ -1,0 +1,147 @@
+"""Benchmark of the batch stage (scenario file → run folder): scenarios/s end to end and peak memory, against the engine alone and PySD.
+
+Each size runs ``simulator.batch.run_batch`` (sampling + chunked runs + goal evaluation + the
+NetCDF/CSV writing and merge) in a fresh child process, which reports its wall time and its peak
+resident memory (``resource.getrusage(...).ru_maxrss`` of itself and, with ``--workers``, of its
+worker processes). Two references are measured once on the same model:
+
+* engine only — ``CompiledModel.run`` on one chunk of the same inputs, nothing written;
+* PySD — ``pysd.read_vensim(model).run()`` one scenario at a time (PySD's own runtime).
+
+Usage::
+
+    python benchmarks/batch.py                          # 10,000 and 1,000,000 scenarios
+    python benchmarks/batch.py --sizes 200 --pysd-runs 0 --chunk-size 100    # tiny (tests)
+
+Default workload: benchmarks/scenarios/jizhou_uncertain.yaml (the regional model with the
+Jizhou baseline, 2010-2035, dt 0.25, ten uncertain inputs, 18 saved outputs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SCENARIO = ROOT / "benchmarks" / "scenarios" / "jizhou_uncertain.yaml"
+
+
+def child(args: argparse.Namespace) -> None:
+    """Run one batch in this process and print a JSON line with its time and peak memory."""
+    sys.path.insert(0, str(ROOT))
+    from simulator.batch import run_batch
+
+    start = time.perf_counter()
+    folder = run_batch([args.scenario], n=args.child, seed=args.seed, out=args.out,
+                       chunk_size=args.chunk_size, workers=args.workers)[0]
+    seconds = time.perf_counter() - start
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    size = sum(p.stat().st_size for p in Path(folder).iterdir())
+    print(json.dumps({"seconds": seconds, "rss_kib": own, "worker_rss_kib": workers, "bytes": size}))
+
+
+def run_size(args: argparse.Namespace, n: int, out: Path) -> dict:
+    command = [sys.executable, __file__, "--child", str(n), "--scenario", str(args.scenario), "--seed", str(args.seed),
+               "--out", str(out), "--chunk-size", str(args.chunk_size), "--workers", str(args.workers)]
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    wall = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"batch of {n} failed:\n{done.stderr}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["wall"] = wall
+    return result
+
+
+def engine_rate(args: argparse.Namespace) -> float:
+    """Scenarios/s of CompiledModel.run alone on one chunk of the scenario's inputs."""
+    sys.path.insert(0, str(ROOT))
+    from simulator.scenarios import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    n = min(args.chunk_size, 10_000)
+    inputs = scenario.sample_inputs(n=n, seed=args.seed)
+    kwargs = scenario.run_kwargs(inputs)
+    scenario.model.run(**scenario.run_kwargs(inputs.iloc[:1]))   # warm up
+    start = time.perf_counter()
+    scenario.model.run(**kwargs)
+    return n / (time.perf_counter() - start)
+
+
+def pysd_rate(args: argparse.Namespace) -> float | None:
+    """Scenarios/s of PySD's runtime, one run after another, same model and time span."""
+    if args.pysd_runs <= 0:
+        return None
+    sys.path.insert(0, str(ROOT))
+    import pysd
+    from simulator.scenarios import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    model = pysd.read_vensim(str(scenario.model_path))
+    time_settings = {key: value for key, value in {
+        "initial_time": scenario.time["start"], "final_time": scenario.time["end"],
+        "time_step": scenario.time["dt"], "saveper": scenario.time["saveper"]}.items() if value is not None}
+    model.set_components({"time_step": time_settings.get("time_step", model.components.time_step()),
+                          "saveper": time_settings.get("saveper", model.components.saveper())})
+    kwargs = {"initial_condition": (time_settings.get("initial_time", model.components.initial_time()), {}),
+              "final_time": time_settings.get("final_time")}
+    start = time.perf_counter()
+    for _ in range(args.pysd_runs):
+        model.run(progress=False, **{k: v for k, v in kwargs.items() if v is not None})
+    return args.pysd_runs / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,1000000", help="comma-separated batch sizes")
+    parser.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--chunk-size", type=int, default=10_000)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--pysd-runs", type=int, default=3, help="PySD runs to time (0: skip)")
+    parser.add_argument("--keep", type=Path, default=None, help="keep the run folders here")
+    parser.add_argument("--child", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child is not None:
+        child(args)
+        return
+
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    engine = engine_rate(args)
+    pysd_speed = pysd_rate(args)
+    print(f"workload: {args.scenario.relative_to(ROOT) if args.scenario.is_relative_to(ROOT) else args.scenario}"
+          f"  chunk size {args.chunk_size:,}  workers {args.workers}")
+    print(f"engine only (one chunk, nothing written): {engine:,.0f} scenarios/s")
+    if pysd_speed:
+        print(f"PySD runtime, one run at a time:          {pysd_speed:,.2f} scenarios/s "
+              f"({args.pysd_runs} runs)")
+    header = f"{'scenarios':>10}  {'seconds':>8}  {'scen/s':>8}  {'vs engine':>9}  {'vs PySD':>8}  " \
+             f"{'peak RSS MiB':>12}  {'workers MiB':>11}  {'folder MiB':>10}"
+    print(header)
+    scratch = Path(tempfile.mkdtemp(prefix="plansim-bench-"))
+    try:
+        for n in sizes:
+            out = (args.keep or scratch) / f"batch-{n}"
+            result = run_size(args, n, out)
+            rate = n / result["seconds"]
+            vs_pysd = f"{rate / pysd_speed:>7,.0f}x" if pysd_speed else f"{'-':>8}"
+            print(f"{n:>10,}  {result['seconds']:>8.1f}  {rate:>8,.0f}  {rate / engine:>8.2f}x  {vs_pysd}  "
+                  f"{result['rss_kib'] / 1024:>12,.0f}  {result['worker_rss_kib'] / 1024:>11,.0f}  "
+                  f"{result['bytes'] / 2**20:>10,.0f}", flush=True)
+            if args.keep is None:
+                shutil.rmtree(out, ignore_errors=True)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,84 @@
+"""Report stage, entry point: run folders → ReportContext → pages → PDF and/or PNG files in the output folder.
+
+``build_report`` is what ``python run.py report`` and ``batch --report`` call. It validates its
+arguments first (language, formats, folders), then asks each page module for its pages in the
+order of :data:`SECTIONS`, and hands them to the writers in :data:`WRITERS`.
+"""
+
+from pathlib import Path
+
+from simulator.errors import ReportError
+
+from . import assumptions, comparison, drivers, fan_charts, scorecard, structure, title
+from .context import ReportContext
+from .data import load_run
+from .labels import check_language
+from .pdf import write_pdf
+from .png import write_pngs
+
+#: Page modules in PDF order; each has ``pages(ctx) -> list[Page]``.
+SECTIONS = (title, scorecard, comparison, fan_charts, drivers, assumptions, structure)
+
+#: Modules whose stand-alone ``figures(ctx)`` replace their pages in the PNG output.
+PNG_FIGURES = (fan_charts, drivers, comparison)
+
+#: format name -> writer(ctx, {section: pages}, out_dir) -> list[Path]
+WRITERS = {
+    "pdf": lambda ctx, pages, out: [write_pdf(ctx, [p for section in pages.values() for p in section], out)],
+    "png": lambda ctx, pages, out: write_pngs(ctx, pages, PNG_FIGURES, out),
+}
+
+
+def parse_formats(formats) -> list:
+    """``"pdf,png"`` or a list of names -> validated list (ReportError naming the bad one)."""
+    names = formats.split(",") if isinstance(formats, str) else list(formats)
+    names = [n.strip().lower() for n in names if n.strip()]
+    bad = [n for n in names if n not in WRITERS]
+    if bad or not names:
+        raise ReportError(f"--format {','.join(bad) or repr(formats)}: unknown report format; use pdf, png or pdf,png")
+    return list(dict.fromkeys(names))
+
+
+def build_report(run_dirs, lang: str = "zh", formats="pdf,png", out=None) -> list:
+    """Write the goal-attainment report of one or more batch run folders.
+
+    Parameters
+    ----------
+    run_dirs : list of str or Path
+        Run folders made by ``run_batch`` (docs/interfaces.md §4); the first is the main run.
+    lang : {"zh", "en"}
+        Language of the report's text.
+    formats : str or list of str
+        ``"pdf"``, ``"png"`` or both (``"pdf,png"``).
+    out : str or Path, optional
+        Output folder; default the first run folder.
+
+    Returns
+    -------
+    list of Path
+        The files written: ``report_<lang>.pdf`` first (if asked for), then the PNGs.
+
+    Raises
+    ------
+    ReportError, RunDirError, PlanError
+        Bad options, a missing or partial run folder, a plan that cannot be read.
+
+    Examples
+    --------
+    >>> build_report(["out/baseline-20251121-101500"], lang="en", formats="pdf")  # doctest: +SKIP
+    [PosixPath('out/baseline-20251121-101500/report_en.pdf')]
+    """
+    check_language(lang)
+    names = parse_formats(formats)
+    if isinstance(run_dirs, (str, Path)):
+        run_dirs = [run_dirs]
+    if not run_dirs:
+        raise ReportError("no run folder given; pass one or more folders made by `python run.py batch`")
+    ctx = ReportContext([load_run(path) for path in run_dirs], lang)
+    out_dir = Path(out) if out is not None else ctx.main.path
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pages = {section: section.pages(ctx) for section in SECTIONS}
+    written = []
+    for name in names:
+        written += WRITERS[name](ctx, pages, out_dir)
+    return written

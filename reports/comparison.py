@@ -1,0 +1,102 @@
+"""Report stage, comparison pages: several runs side by side (scorecards per run, overlaid median paths).
+
+Only made when the report covers more than one run folder. The table shows, per goal, each
+run's probability (with its traffic light) and median; the chart grid overlays each run's
+median path of every goal variable, with the goals marked as in the fan charts.
+"""
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from . import formatting as fmt
+from .attainment import LIGHT_COLOURS
+from .fan_charts import GOAL_COLOUR, GOAL_MARKERS, goals_by_variable, ok_series, variable_title
+from .layout import Cell, Column, Paragraph, Table, flow
+from .page import BOTTOM, LEFT, MUTED, RIGHT, SMALL_SIZE, TOP, Page, new_page
+
+#: Line colours of the runs (first = main run).
+RUN_COLOURS = ("#2b6cb0", "#c05621", "#2f855a", "#6b46c1", "#b83280", "#4a5568")
+
+#: Columns of the median-path grid.
+GRID_COLUMNS = 2
+
+
+def table(ctx) -> Table:
+    """Goal × run table: probability with light, and median, per run."""
+    share = (1.0 - 0.34) / len(ctx.runs)
+    columns = [Column(ctx.t("col_goal"), 0.34)] + [Column(run.name, share) for run in ctx.runs]
+    rows = []
+    for goal in ctx.goals():
+        row = [Cell(f"{ctx.label(goal)}\n{fmt.target(goal, ctx.lang)}")]
+        for run in ctx.runs:
+            summary = ctx.summary(run)
+            if goal.id not in summary.index:
+                row.append(Cell("–", colour=MUTED))
+                continue
+            numbers = summary.loc[goal.id]
+            median = fmt.number(numbers["median"])
+            if goal.comparison in ("rising", "falling"):
+                median = f"{ctx.t('slope')} {median}"
+            row.append(Cell(f"{fmt.percent(numbers['p_met'])}\n{median}",
+                            dot=LIGHT_COLOURS[numbers["light"]]))
+        rows.append(row)
+    return Table(columns, rows)
+
+
+def draw_medians(ax, ctx, variable: str, goals: list) -> None:
+    """Each run's median path of ``variable`` on ``ax``, goals marked."""
+    for colour, run in zip(RUN_COLOURS * 4, ctx.runs):
+        if goals[0].id not in run.goals["goal_id"].values:
+            continue
+        times, values = ok_series(run, goals[0])
+        if values.shape[0]:
+            ax.plot(times, np.median(values, axis=0), color=colour, linewidth=1.5, label=run.name)
+    for goal in goals:
+        if goal.comparison in ("rising", "falling"):
+            ax.axvspan(goal.year[0], goal.year[1], color=GOAL_COLOUR, alpha=0.08, linewidth=0)
+        elif goal.comparison == "between":
+            ax.vlines(goal.year, *goal.value, color=GOAL_COLOUR, linewidth=2)
+        else:
+            ax.plot([goal.year], [goal.value], marker=GOAL_MARKERS.get(goal.comparison, "o"), color=GOAL_COLOUR,
+                    markersize=6, linestyle="none")
+    ax.set_title(variable_title(ctx.main, goals[0], ctx.lang), fontsize=8.5, loc="left")
+    ax.tick_params(labelsize=7)
+    ax.grid(True, color="#dddddd", linewidth=0.5)
+
+
+def _grid(fig, ctx, box) -> None:
+    left, bottom, right, top = box
+    items = list(goals_by_variable(ctx).items())
+    rows = int(np.ceil(len(items) / GRID_COLUMNS))
+    cell_w, cell_h = (right - left) / GRID_COLUMNS, (top - bottom) / max(rows, 1)
+    for index, (variable, goals) in enumerate(items):
+        r, c = divmod(index, GRID_COLUMNS)
+        ax = fig.add_axes([left + c * cell_w + 0.05, top - (r + 1) * cell_h + 0.04, cell_w - 0.08, cell_h - 0.075])
+        draw_medians(ax, ctx, variable, goals)
+        if index == 0:
+            ax.legend(fontsize=7, frameon=False)
+
+
+def pages(ctx) -> list:
+    """The comparison table page(s) and the median-path page, or nothing for a single run."""
+    if len(ctx.runs) < 2:
+        return []
+    title = ctx.t("comparison")
+    figures = flow([table(ctx), Paragraph(ctx.t("how_to_read_body", n=ctx.main.n), size=SMALL_SIZE, colour=MUTED)],
+                   lambda i: new_page(title + (ctx.t("continued") if i else ""), " · ".join(r.name for r in ctx.runs)))
+    result = [Page("comparison" if i == 0 else f"comparison_{i + 1}", f) for i, f in enumerate(figures)]
+    fig = new_page(ctx.t("comparison_medians"), " · ".join(r.name for r in ctx.runs))
+    _grid(fig, ctx, (LEFT, BOTTOM + 0.02, RIGHT, TOP - 0.01))
+    result.append(Page("comparison_medians", fig))
+    return result
+
+
+def figures(ctx) -> list:
+    """PNG output: the comparison table page(s) and a stand-alone median-path grid, if several runs."""
+    if len(ctx.runs) < 2:
+        return []
+    tables = [page for page in pages(ctx) if page.name != "comparison_medians"]
+    rows = int(np.ceil(len(goals_by_variable(ctx)) / GRID_COLUMNS))
+    fig = Figure(figsize=(8.0, 2.8 * rows + 0.4))
+    _grid(fig, ctx, (0.0, 0.0, 1.0, 0.98))
+    return tables + [Page("comparison_medians", fig)]

@@ -1,0 +1,173 @@
+"""Report stage, input: reads one finished batch run folder (docs/interfaces.md §4) and its region's plan.
+
+Everything downstream in ``reports/`` works from a :class:`RunData`; nothing else opens files
+of the run folder. Checks happen here, once: a missing, partial or malformed folder raises one
+:class:`~simulator.errors.RunDirError` line naming the folder, the file and the fix.
+"""
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import xarray as xr
+
+from simulator.errors import RunDirError
+from simulator.runstore import RunFolder
+
+#: Files a complete run folder must hold.
+REQUIRED_FILES = ("results.nc", "goals.csv", "inputs.csv", "manifest.json")
+
+#: Columns goals.csv must have (docs/interfaces.md §4).
+GOALS_COLUMNS = (
+    "scenario", "goal_id", "variable", "year", "comparison", "target", "value", "met",
+    "first_year_met", "status",
+)
+
+#: Values of goals.csv's ``status`` column that mean the sample ran to the end with finite values.
+OK_STATUSES = {"ok", "", "0", "0.0"}
+
+_RERUN = "rerun `python run.py batch SCENARIO.yaml` or pass a complete run folder (out/<scenario>-<timestamp>)"
+
+
+@dataclass
+class RunData:
+    """One batch run folder, loaded.
+
+    Attributes
+    ----------
+    path : Path
+        The run folder.
+    results : xarray.Dataset
+        ``results.nc`` (dims scenario, time, subscripts; ``input__*`` variables; attrs).
+    goals : pandas.DataFrame
+        ``goals.csv``, one row per (scenario, goal); ``ok`` column added (bool).
+    inputs : pandas.DataFrame
+        ``inputs.csv`` indexed by scenario, one column per sampled input.
+    manifest : dict
+        ``manifest.json``.
+    plan : object or None
+        The region's plan from :func:`simulator.plans.load_plan`, or None if the run has no region.
+    scenario : object or None
+        The scenario from :func:`simulator.scenarios.load_scenario` if its file is still there.
+    """
+
+    path: Path
+    results: xr.Dataset
+    goals: pd.DataFrame
+    inputs: pd.DataFrame
+    manifest: dict
+    plan: object = None
+    scenario: object = None
+
+    @property
+    def name(self) -> str:
+        """Scenario name of the run (results attr ``scenario``, else the folder name)."""
+        return str(self.results.attrs.get("scenario") or self.manifest.get("scenario") or self.path.name)
+
+    @property
+    def region(self) -> str:
+        return str(self.results.attrs.get("region") or self.manifest.get("region") or "")
+
+    @property
+    def n(self) -> int:
+        return int(self.results.sizes.get("scenario", len(self.inputs)))
+
+    @property
+    def seed(self):
+        return self.results.attrs.get("seed", self.manifest.get("seed"))
+
+    @property
+    def input_names(self) -> list:
+        """Names of the sampled inputs (columns of inputs.csv)."""
+        return list(self.inputs.columns)
+
+    @property
+    def failed(self) -> int:
+        """Number of samples whose status is not ok."""
+        if "status" in self.results:
+            return int((self.results["status"].values != 0).sum())
+        return int(self.goals.loc[~self.goals["ok"], "scenario"].nunique())
+
+
+def _read_csv(path: Path, required: tuple) -> pd.DataFrame:
+    try:
+        frame = pd.read_csv(path, keep_default_na=True)
+    except (OSError, ValueError, pd.errors.ParserError) as err:
+        raise RunDirError(f"{path}: cannot be read as CSV ({err}); {_RERUN}") from None
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise RunDirError(f"{path}: missing column(s) {', '.join(missing)}; {_RERUN}")
+    return frame
+
+
+def _check_folder(path: Path) -> dict:
+    """The run's manifest, after the batch runner's own completeness check and a look for every file."""
+    _, manifest = RunFolder.open_complete(path)
+    missing = [name for name in REQUIRED_FILES if not (path / name).is_file()]
+    if missing:
+        raise RunDirError(f"{path}: {', '.join(missing)} missing; not a complete plansim run folder; {_RERUN}")
+    return manifest
+
+
+def _status_ok(status: pd.Series) -> pd.Series:
+    return status.fillna("ok").astype(str).str.strip().str.lower().isin(OK_STATUSES)
+
+
+def _existing(value) -> Path:
+    """``value`` as a Path if it names an existing file, else None."""
+    return Path(value) if isinstance(value, str) and value and Path(value).is_file() else None
+
+
+def _load_plan(manifest: dict, region: str):
+    """The plan the batch used (manifest ``plan_path``), else the region's current plan.yaml."""
+    from simulator.plans import load_plan
+
+    path = _existing(manifest.get("plan_path"))
+    if path is not None:
+        return load_plan(path)
+    return load_plan(region) if region else None
+
+
+def _load_scenario(manifest: dict):
+    """The scenario the batch ran (manifest ``scenario_path``) if that file is still there, else None."""
+    path = _existing(manifest.get("scenario_path"))
+    if path is None:
+        return None
+    from simulator.scenarios import load_scenario
+
+    return load_scenario(path, check_model=False)
+
+
+def load_run(path) -> RunData:
+    """Load a complete batch run folder and the plan of its region.
+
+    Parameters
+    ----------
+    path : str or Path
+        A folder written by ``run_batch`` (docs/interfaces.md §4).
+
+    Returns
+    -------
+    RunData
+
+    Raises
+    ------
+    RunDirError
+        The folder is missing, partial (``PARTIAL`` / ``complete: false``) or lacks a file/column.
+    PlanError
+        The region's plan.yaml cannot be loaded (raised by ``simulator.plans``).
+    """
+    path = Path(path).resolve()
+    manifest = _check_folder(path)
+    try:
+        results = xr.load_dataset(path / "results.nc")
+    except (OSError, ValueError) as err:
+        raise RunDirError(f"{path / 'results.nc'}: cannot be opened as NetCDF ({err}); {_RERUN}") from None
+    goals = _read_csv(path / "goals.csv", GOALS_COLUMNS)
+    goals["ok"] = _status_ok(goals["status"])
+    inputs = _read_csv(path / "inputs.csv", ("scenario",)).set_index("scenario")
+    run = RunData(path=path, results=results, goals=goals, inputs=inputs, manifest=manifest)
+    run.plan = _load_plan(manifest, run.region)
+    run.scenario = _load_scenario(manifest)
+    return run

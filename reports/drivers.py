@@ -1,0 +1,154 @@
+"""Report stage, driver pages: for each goal not safely met, which uncertain inputs decide it (bar charts).
+
+A goal gets a page when its probability of being met is below 90 % (amber or red light) and the
+run sampled at least one input. Numbers come from :mod:`reports.sensitivity`; the page says
+which measures they are. PNG stems are ``drivers_<goal id>``.
+"""
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from . import formatting as fmt
+from .attainment import LIGHT_COLOURS
+from .layout import Paragraph, flow, wrap_to_page
+from .page import LEFT, MUTED, RIGHT, Page, new_page
+from .sensitivity import rank_inputs
+
+#: Inputs shown per chart (the most influential).
+TOP_INPUTS = 12
+
+#: Height of one bar slot on the PDF page (figure fraction) and of the charts' frame.
+SLOT_HEIGHT, FRAME_HEIGHT = 0.032, 0.05
+
+NOTE_SIZE = 7.5
+
+POSITIVE, NEGATIVE, SHARE = "#2b6cb0", "#c05621", "#4a5568"
+
+#: Size of a stand-alone PNG figure (inches).
+PNG_SIZE = (8.0, 4.8)
+
+
+def goals_to_explain(ctx, run) -> list:
+    """Goals of ``run`` with an amber or red light, in plan order (none if nothing was sampled)."""
+    if not run.input_names:
+        return []
+    summary = ctx.summary(run)
+    return [g for g in ctx.goals() if g.id in summary.index and summary.loc[g.id, "light"] != "green"]
+
+
+def ranking(run, goal):
+    """The input ranking table of ``goal`` in ``run`` (ok samples only)."""
+    rows = run.goals[(run.goals["goal_id"] == goal.id) & run.goals["ok"]]
+    values = rows.set_index("scenario")["value"].astype(float)
+    return rank_inputs(run.inputs, values)
+
+
+def draw_bars(fig, rect_left, rect_right, ctx, table) -> None:
+    """Two horizontal bar charts side by side: Spearman (signed) and first-order share."""
+    shown = table.head(TOP_INPUTS).iloc[::-1]
+    names = list(shown["input"])
+    slots = len(names)
+    y = np.arange(len(names))
+    ax1 = fig.add_axes(rect_left)
+    rho = shown["spearman"].fillna(0).to_numpy()
+    ax1.barh(y, rho, color=[POSITIVE if r >= 0 else NEGATIVE for r in rho], height=0.6)
+    ax1.set_xlim(-1, 1)
+    ax1.set_ylim(-0.6, slots - 0.4)
+    ax1.axvline(0, color="#333333", linewidth=0.6)
+    ax1.set_yticks(y, names, fontsize=8)
+    ax1.set_title(ctx.t("spearman"), fontsize=9, loc="left")
+    for yi, r in zip(y, rho):
+        inside = abs(r) > 0.75
+        ax1.text(r + (0.03 if (r >= 0) != inside else -0.03), yi, f"{r:+.2f}", va="center", fontsize=7,
+                 ha="left" if (r >= 0) != inside else "right", color="white" if inside else "#222222")
+    ax2 = fig.add_axes(rect_right, sharey=ax1)
+    share = shown["first_order"].fillna(0).to_numpy()
+    ax2.barh(y, share, color=SHARE, height=0.6)
+    ax2.set_xlim(0, 1)
+    ax2.tick_params(labelleft=False)
+    ax2.set_title(ctx.t("first_order"), fontsize=9, loc="left")
+    for yi, s in zip(y, share):
+        inside = s > 0.8
+        ax2.text(s - 0.02 if inside else s + 0.02, yi, f"{s:.2f}", va="center", fontsize=7,
+                 ha="right" if inside else "left", color="white" if inside else "#222222")
+    for ax in (ax1, ax2):
+        ax.set_axisbelow(True)
+        ax.tick_params(axis="x", labelsize=7.5)
+        ax.grid(True, axis="x", color="#dddddd", linewidth=0.5)
+
+
+def draw_scatter(ax, ctx, run, goal, table) -> None:
+    """Goal value against the top-ranked input, met samples green, others red."""
+    top = table.iloc[0]["input"]
+    rows = run.goals[(run.goals["goal_id"] == goal.id) & run.goals["ok"]].set_index("scenario")
+    x = run.inputs.loc[rows.index, top].astype(float)
+    met = rows["met"].astype(int) == 1
+    ax.scatter(x[met], rows.loc[met, "value"], s=7, color=LIGHT_COLOURS["green"], alpha=0.7, linewidths=0,
+               label=ctx.t("met"))
+    ax.scatter(x[~met], rows.loc[~met, "value"], s=7, color=LIGHT_COLOURS["red"], alpha=0.7, linewidths=0,
+               label=ctx.t("not_met"))
+    for level in _levels(goal):
+        ax.axhline(level, color="#333333", linestyle=(0, (4, 3)), linewidth=0.8)
+    ax.set_xlabel(top, fontsize=8)
+    ax.set_ylabel(ctx.t("slope") if goal.comparison in ("rising", "falling") else ctx.t("goal_year_value"), fontsize=8)
+    ax.set_title(f"{ctx.label(goal)}: {fmt.target(goal, ctx.lang)}", fontsize=9, loc="left")
+    ax.legend(fontsize=7, frameon=False, markerscale=2)
+    ax.tick_params(labelsize=7.5)
+    ax.grid(True, color="#dddddd", linewidth=0.5)
+
+
+def _levels(goal) -> list:
+    """Target level(s) to draw across the scatter (none for trend goals, whose threshold is slope 0)."""
+    if goal.comparison in ("rising", "falling"):
+        return [0.0]
+    if goal.comparison == "between":
+        return list(goal.value)
+    return [goal.value]
+
+
+def _heading(ctx, run, goal) -> str:
+    numbers = ctx.summary(run).loc[goal.id]
+    return (f"{fmt.target(goal, ctx.lang)} · {ctx.t('p_met_short', p=fmt.percent(numbers['p_met']))} · "
+            f"{ctx.t('scenario')}: {run.name}")
+
+
+def _page(ctx, run, goal, table) -> Figure:
+    fig = new_page(ctx.t("drivers", goal=ctx.label(goal)), _heading(ctx, run, goal))
+    variable = float(table["spearman"].notna().any())
+    if not variable:
+        return flow([Paragraph(ctx.t("drivers_const"))], lambda i: fig)[0]
+    height = SLOT_HEIGHT * min(len(table), TOP_INPUTS) + FRAME_HEIGHT
+    bottom = 0.87 - height
+    draw_bars(fig, [LEFT + 0.17, bottom, 0.33, height], [LEFT + 0.54, bottom, 0.33, height], ctx, table)
+    scatter_height = min(0.32, bottom - 0.26)
+    ax = fig.add_axes([LEFT + 0.08, bottom - 0.08 - scatter_height, RIGHT - LEFT - 0.12, scatter_height])
+    draw_scatter(ax, ctx, run, goal, table)
+    lines = wrap_to_page(fig, ctx.t("drivers_method", n=int(run.goals["scenario"].nunique())), NOTE_SIZE)
+    fig.text(LEFT, 0.105, "\n".join(lines), fontsize=NOTE_SIZE, color=MUTED, va="top", linespacing=1.5)
+    return fig
+
+
+def pages(ctx) -> list:
+    """One page per amber/red goal of each run that sampled inputs."""
+    result = []
+    for run in ctx.runs:
+        for goal in goals_to_explain(ctx, run):
+            suffix = "" if run is ctx.main else f"_{run.name}"
+            result.append(Page(f"drivers_{goal.id}{suffix}", _page(ctx, run, goal, ranking(run, goal))))
+    return result
+
+
+def figures(ctx) -> list:
+    """Stand-alone bar-chart figures (``drivers_<goal id>``) of the main run, for PNG output."""
+    result = []
+    run = ctx.main
+    for goal in goals_to_explain(ctx, run):
+        table = ranking(run, goal)
+        if not table["spearman"].notna().any():
+            continue
+        fig = Figure(figsize=PNG_SIZE)
+        fig.suptitle(f"{ctx.t('drivers', goal=ctx.label(goal))}\n{_heading(ctx, run, goal)}", fontsize=9.5, x=0.02,
+                     ha="left", y=0.98)
+        draw_bars(fig, [0.2, 0.1, 0.36, 0.72], [0.6, 0.1, 0.36, 0.72], ctx, table)
+        result.append(Page(f"drivers_{goal.id}", fig))
+    return result

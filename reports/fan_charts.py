@@ -1,0 +1,168 @@
+"""Report stage, fan charts: the spread of each goal variable over time across samples, with goals and history marked.
+
+Bands are the central 50 / 75 / 95 % of the ok samples at each saved time, plus the median.
+Goals are drawn where they bite: a point (▲ at least, ▼ at most, ● equal) at the target in the
+goal year, a bar for ``between``, a shaded window for ``rising``/``falling``. The plan's
+historical figures (``plan.history``) are black dots. One panel per goal variable; the PDF
+puts two panels on a page, the PNGs get one each (``fan_<variable>.png``).
+"""
+
+import re
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from simulator.goals import goal_series, goal_spec
+
+from . import formatting as fmt
+from .attainment import LIGHT_COLOURS
+from .labels import pick
+from .page import BOTTOM, LEFT, RIGHT, TOP, Page, new_page
+
+#: Central coverage of the bands, widest first, with their fill alpha.
+BANDS = ((95, 0.18), (75, 0.28), (50, 0.42))
+
+FAN_COLOUR = "#2b6cb0"
+GOAL_COLOUR = "#c0392b"
+HISTORY_COLOUR = "#111111"
+LABEL_COLOUR = "#222222"
+
+#: White box behind goal labels so they stay readable over the bands.
+LABEL_BOX = {"boxstyle": "round,pad=0.2", "facecolor": "white", "alpha": 0.85, "edgecolor": "none"}
+
+#: comparison -> marker of the goal point
+GOAL_MARKERS = {">=": "^", "reached_by": "^", "<=": "v", "==": "o"}
+
+#: Panels per PDF page.
+PANELS_PER_PAGE = 2
+
+#: Size of a stand-alone PNG figure (inches).
+PNG_SIZE = (8.0, 4.6)
+
+
+def variable_slug(variable: str) -> str:
+    """File-name-safe form of a goal variable (``"output[industry]"`` -> ``"output_industry"``)."""
+    return re.sub(r"[^0-9A-Za-z]+", "_", variable).strip("_").lower()
+
+
+def ok_series(run, goal):
+    """(times, values (n_ok, T)) of a goal's variable over the samples whose status is ok."""
+    series = goal_series(run.results, goal_spec(goal))
+    values = np.asarray(series.values, dtype=float)
+    if "status" in run.results:
+        values = values[np.asarray(run.results["status"].values) == 0]
+    values = values[np.isfinite(values).all(axis=1)]
+    return np.asarray(series["time"].values, dtype=float), values
+
+
+def variable_title(run, goal, lang) -> str:
+    """Vensim name and units of a goal's variable, e.g. ``"GDP (亿元)"``."""
+    base = goal.variable.split("[")[0].strip()
+    key = base if base in run.results else base.lower().replace(" ", "_")
+    attrs = run.results[key].attrs if key in run.results else {}
+    name = attrs.get("name") or goal.variable
+    if "[" in goal.variable:
+        name += "[" + goal.variable.split("[", 1)[1]
+    unit = attrs.get("units") or pick(getattr(goal, "unit", ""), lang)
+    return f"{name} ({unit})" if unit else name
+
+
+def _draw_goal(ax, ctx, goal, p_met):
+    colour = LIGHT_COLOURS.get(p_met[1], GOAL_COLOUR) if p_met else GOAL_COLOUR
+    label = f"{ctx.label(goal)}  {fmt.percent(p_met[0])}" if p_met else ctx.label(goal)
+    comparison, year = goal.comparison, goal.year
+    if comparison in ("rising", "falling"):
+        ax.axvspan(year[0], year[1], color=colour, alpha=0.12, linewidth=0)
+        arrow = "↗" if comparison == "rising" else "↘"
+        ax.annotate(f"{arrow} {label}", xy=(year[0], 0.97), xycoords=("data", "axes fraction"), fontsize=7,
+                    xytext=(3, 0), textcoords="offset points", color=LABEL_COLOUR, va="top", bbox=LABEL_BOX)
+        return
+    if comparison == "between":
+        low, high = goal.value
+        ax.errorbar([year], [(low + high) / 2], yerr=[[(high - low) / 2]], fmt="none", ecolor=colour,
+                    elinewidth=2.2, capsize=5, zorder=5)
+        y = high
+    else:
+        y = goal.value
+        ax.axhline(y, color=colour, linestyle=(0, (4, 3)), linewidth=0.8, alpha=0.7)
+        ax.plot([year], [y], marker=GOAL_MARKERS.get(comparison, "o"), color=colour, markersize=8,
+                markeredgecolor="white", zorder=6)
+    ax.annotate(label, xy=(year, y), xytext=(-6, 7), textcoords="offset points", fontsize=7, color=LABEL_COLOUR,
+                ha="right", va="bottom", zorder=7, bbox=LABEL_BOX)
+
+
+def draw_fan(ax, ctx, run, variable: str, goals: list) -> None:
+    """Draw the fan of ``variable`` for ``run`` on ``ax`` with ``goals`` (all on that variable) marked."""
+    times, values = ok_series(run, goals[0])
+    if values.shape[0]:
+        for coverage, alpha in BANDS:
+            low, high = np.percentile(values, [50 - coverage / 2, 50 + coverage / 2], axis=0)
+            ax.fill_between(times, low, high, color=FAN_COLOUR, alpha=alpha, linewidth=0)
+        ax.plot(times, np.median(values, axis=0), color=FAN_COLOUR, linewidth=1.8)
+    summary = ctx.summary(run)
+    for goal in goals:
+        numbers = summary.loc[goal.id] if goal.id in summary.index else None
+        _draw_goal(ax, ctx, goal, (numbers["p_met"], numbers["light"]) if numbers is not None else None)
+    history = [h for h in (ctx.plan.history if ctx.plan is not None else []) if h.variable == variable]
+    if history:
+        ax.plot([h.year for h in history], [h.value for h in history], "o", color=HISTORY_COLOUR, markersize=4.5,
+                zorder=8)
+    ax.set_title(variable_title(run, goals[0], ctx.lang), fontsize=10, loc="left")
+    ax.tick_params(labelsize=7.5)
+    ax.grid(True, color="#dddddd", linewidth=0.5)
+    ax.margins(x=0.01)
+    ax.legend(handles=_legend_handles(ctx, bool(history)), fontsize=7, loc="upper center", frameon=False,
+              bbox_to_anchor=(0.5, -0.07), ncol=6, handlelength=1.6, columnspacing=1.2)
+
+
+def _stacked_alpha(coverage: int) -> float:
+    """Opacity a band shows on the chart: every band at least as wide is painted over it."""
+    return 1.0 - float(np.prod([1.0 - alpha for wider, alpha in BANDS if wider >= coverage]))
+
+
+def _legend_handles(ctx, with_history: bool) -> list:
+    handles = [Line2D([], [], color=FAN_COLOUR, linewidth=1.8, label=ctx.t("fan_median"))]
+    handles += [Patch(color=FAN_COLOUR, alpha=_stacked_alpha(coverage), label=ctx.t("fan_band", p=coverage),
+                      linewidth=0) for coverage, _ in reversed(BANDS)]
+    handles.append(Line2D([], [], color=GOAL_COLOUR, marker="^", linestyle="none", label=ctx.t("fan_goal")))
+    if with_history:
+        handles.append(Line2D([], [], color=HISTORY_COLOUR, marker="o", markersize=4.5, linestyle="none",
+                              label=ctx.t("fan_history")))
+    return handles
+
+
+def goals_by_variable(ctx) -> dict:
+    """Goal variable -> its goals, in plan order."""
+    grouped = {}
+    for goal in ctx.goals():
+        grouped.setdefault(goal.variable, []).append(goal)
+    return grouped
+
+
+def pages(ctx) -> list:
+    """PDF pages of the main run's fan charts, :data:`PANELS_PER_PAGE` per page."""
+    items = list(goals_by_variable(ctx).items())
+    result = []
+    for start in range(0, len(items), PANELS_PER_PAGE):
+        fig = new_page(ctx.t("fan_charts"), f"{ctx.t('scenario')}: {ctx.main.name}  (n = {ctx.main.n})")
+        chunk = items[start:start + PANELS_PER_PAGE]
+        height = (TOP - BOTTOM - 0.04) / PANELS_PER_PAGE
+        for i, (variable, goals) in enumerate(chunk):
+            bottom = TOP - (i + 1) * height + 0.025
+            ax = fig.add_axes([LEFT + 0.04, bottom, RIGHT - LEFT - 0.05, height - 0.075])
+            draw_fan(ax, ctx, ctx.main, variable, goals)
+        result.append(Page(f"fans_{start // PANELS_PER_PAGE + 1}", fig))
+    return result
+
+
+def figures(ctx) -> list:
+    """One stand-alone figure per goal variable (``fan_<variable>``), for PNG output."""
+    result = []
+    for variable, goals in goals_by_variable(ctx).items():
+        fig = Figure(figsize=PNG_SIZE)
+        ax = fig.add_axes([0.09, 0.16, 0.88, 0.74])
+        draw_fan(ax, ctx, ctx.main, variable, goals)
+        result.append(Page(f"fan_{variable_slug(variable)}", fig))
+    return result

@@ -1,0 +1,138 @@
+"""Report stage, wording of numbers: goal targets, sources, probabilities and values as short strings.
+
+Pure functions from plan goals / summary rows to text in the report's language; the page
+modules place these strings, they never format numbers themselves.
+"""
+
+import json
+import math
+
+from .labels import pick, text
+
+#: How a comparison operator is printed.
+OPERATORS = {">=": "≥", "<=": "≤", "==": "="}
+
+
+def number(value, digits: int = 3) -> str:
+    """``value`` with ``digits`` significant digits, no scientific notation for plan-sized numbers."""
+    if value is None:
+        return ""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if math.isnan(value):
+        return "–"
+    if math.isinf(value):
+        return "∞" if value > 0 else "-∞"
+    if value == 0:
+        return "0"
+    magnitude = math.floor(math.log10(abs(value)))
+    if magnitude >= digits or magnitude < -4:
+        return f"{value:.{digits}g}" if magnitude < -4 or magnitude > 9 else f"{value:,.0f}"
+    decimals = max(digits - 1 - magnitude, 0)
+    return f"{value:.{decimals}f}"
+
+
+def plain(value) -> str:
+    """A number as written in a file: up to 4 significant digits, no trailing zeros (``0.0075``)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    return f"{value:.4g}"
+
+
+def percent(p) -> str:
+    """A probability as a whole percent (``"87%"``); ``"<1%"`` / ``">99%"`` near the ends."""
+    if p is None or (isinstance(p, float) and math.isnan(p)):
+        return "–"
+    if 0 < p < 0.005:
+        return "<1%"
+    if 0.995 <= p < 1:
+        return ">99%"
+    return f"{100 * p:.0f}%"
+
+
+def year(value) -> str:
+    """A year as an integer string where it is whole."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return str(int(value)) if value.is_integer() else f"{value:g}"
+
+
+def _years(goal_year):
+    if isinstance(goal_year, str):
+        goal_year = json.loads(goal_year)
+    return goal_year
+
+
+#: Unit strings that mean "dimensionless" and are not printed.
+DIMENSIONLESS = {"", "1", "dmnl", "dimensionless", "无量纲"}
+
+
+def unit(value, lang: str) -> str:
+    """A unit (plain or ``{zh, en}``) for display; empty for dimensionless units."""
+    text_unit = pick(value or "", lang).strip()
+    return "" if text_unit.lower() in DIMENSIONLESS else text_unit
+
+
+def target(goal, lang: str) -> str:
+    """The goal's target as read in the plan, e.g. ``"≥ 148.5 亿元（2025）"``, ``"falling 2028–2035"``."""
+    comparison = goal.comparison
+    unit_text = unit(getattr(goal, "unit", ""), lang)
+    years = _years(goal.year)
+    if comparison in ("rising", "falling"):
+        return text(f"cmp_{comparison}", lang, y0=year(years[0]), y1=year(years[1]))
+    if comparison == "between":
+        low, high = goal.value
+        return text("cmp_between", lang, low=number(low), high=number(high), unit=unit_text, year=year(years))
+    if comparison == "reached_by":
+        return text("cmp_reached_by", lang, value=number(goal.value), unit=unit_text, year=year(years))
+    return text("cmp_simple", lang, op=OPERATORS.get(comparison, comparison), value=number(goal.value),
+                unit=unit_text, year=year(years))
+
+
+def _field(obj, name, default=None):
+    if isinstance(obj, dict):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+def source(goal_or_item, lang: str) -> str:
+    """``"003_28c4….txt 第 40 行"`` for a plan item's ``source: {doc, line, quote}``; "" if none."""
+    src = _field(goal_or_item, "source")
+    if not src:
+        return ""
+    doc, line = _field(src, "doc", ""), _field(src, "line")
+    short = doc.split("_")[0] if "_" in doc else doc
+    return f"{short} {text('line', lang, line=line)}" if line is not None else short
+
+
+def first_met(value, lang: str, comparison: str = None) -> str:
+    """The median first year met, "never" in the report's language, or "–" for trend goals (no such year)."""
+    if comparison in ("rising", "falling"):
+        return "–"
+    if value is None or (isinstance(value, float) and (math.isinf(value) or math.isnan(value))):
+        return text("never", lang)
+    return year(value)
+
+
+def value_range(median, q05, q95) -> str:
+    """``"150 [120, 190]"`` (comma, not a dash, so negative bounds stay readable); ``"150"`` without spread."""
+    if number(q05) == number(q95):
+        return number(median)
+    return f"{number(median)} [{number(q05)}, {number(q95)}]"
+
+
+def outcome(goal, numbers, lang: str) -> str:
+    """Median and 5–95 % range of a goal's value; trend goals say it is a slope per year."""
+    text_range = value_range(numbers["median"], numbers["q05"], numbers["q95"])
+    if goal.comparison in ("rising", "falling"):
+        return f"{text('slope', lang)} {text_range}"
+    return text_range
+
+
+def sha(value, length: int = 16) -> str:
+    """First ``length`` hex digits of a hash, or "–"."""
+    return str(value)[:length] if value else "–"

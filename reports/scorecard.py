@@ -1,0 +1,81 @@
+"""Report stage, scorecard pages: one table row per plan goal with its probability of being met and a traffic light.
+
+Numbers come from :mod:`reports.attainment` (goals.csv only); wording from
+:mod:`reports.formatting`. The table continues onto more pages when the plan has many goals.
+"""
+
+from . import formatting as fmt
+from .attainment import LIGHT_COLOURS
+from .labels import pick
+from .layout import Cell, Column, Heading, Paragraph, Spacer, Table, flow
+from .page import MUTED, SMALL_SIZE, Page, new_page
+
+#: Marks for binding (约束性) and expected (预期性) targets.
+BINDING_MARK = {True: "★", False: "☆", None: ""}
+
+
+def columns(ctx) -> list:
+    """The scorecard's columns (widths sum to 1)."""
+    return [
+        Column(ctx.t("col_goal"), 0.26),
+        Column(ctx.t("col_target"), 0.19),
+        Column(ctx.t("col_source"), 0.13),
+        Column(ctx.t("col_median"), 0.18, "right"),
+        Column(ctx.t("col_prob"), 0.12),
+        Column(ctx.t("col_first"), 0.12, "right"),
+    ]
+
+
+def goal_cell(ctx, goal) -> Cell:
+    """Goal label with its binding mark and unit."""
+    mark = BINDING_MARK.get(getattr(goal, "binding", None), "")
+    unit = fmt.unit(getattr(goal, "unit", ""), ctx.lang)
+    suffix = f" ({unit})" if unit and goal.comparison not in ("rising", "falling") else ""
+    return Cell(f"{mark} {ctx.label(goal)}{suffix}".strip())
+
+
+def row(ctx, goal, numbers) -> list:
+    """One scorecard row for ``goal`` from its summary ``numbers`` (a row of attainment.goal_summary)."""
+    light = numbers["light"]
+    return [
+        goal_cell(ctx, goal),
+        fmt.target(goal, ctx.lang),
+        Cell(fmt.source(goal, ctx.lang), colour=MUTED),
+        fmt.outcome(goal, numbers, ctx.lang),
+        Cell(fmt.percent(numbers["p_met"]), dot=LIGHT_COLOURS[light]),
+        fmt.first_met(numbers["first_met"], ctx.lang, goal.comparison),
+    ]
+
+
+def run_blocks(ctx, run, heading: bool = True) -> list:
+    """Blocks of one run's scorecard: heading, table, notes."""
+    summary = ctx.summary(run)
+    goals = [g for g in ctx.goals() if g.id in summary.index]
+    blocks = [Heading(f"{ctx.t('scenario')}: {run.name}  (n = {run.n})")] if heading else []
+    blocks.append(Table(columns(ctx), [row(ctx, g, summary.loc[g.id]) for g in goals]))
+    if run.failed:
+        blocks.append(Paragraph(ctx.t("failed_runs", failed=run.failed), size=SMALL_SIZE, colour=MUTED))
+    return blocks
+
+
+def pages(ctx) -> list:
+    """The scorecard pages of every run, then the reading guide."""
+    blocks = []
+    for run in ctx.runs:
+        blocks += run_blocks(ctx, run) + [Spacer()]
+    blocks += [Heading(ctx.t("how_to_read"), size=9.5),
+               Paragraph(ctx.t("how_to_read_body", n=ctx.main.n), size=SMALL_SIZE + 0.5, colour=MUTED)]
+    title = ctx.t("scorecard")
+
+    def make(i):
+        return new_page(title + (ctx.t("continued") if i else ""), _subtitle(ctx))
+
+    figures = flow(blocks, make)
+    return [Page("scorecard" if i == 0 else f"scorecard_{i + 1}", f) for i, f in enumerate(figures)]
+
+
+def _subtitle(ctx) -> str:
+    plan = ctx.plan
+    if plan is None:
+        return ctx.main.name
+    return f"{pick(plan.name, ctx.lang)} · {pick(plan.plan.get('title'), ctx.lang)}"

@@ -1,0 +1,179 @@
+"""Used by lower (what is supported) and expressions/program (how): {Vensim function: numpy code}.
+
+Every entry of :data:`BUILTINS` is a :class:`Builtin` whose ``template`` is python source with
+``{0}``, ``{1}`` … for the (already aligned) arguments; ``t`` is the current time and ``_dt`` the
+TIME STEP inside generated code. Helper functions used by templates are in :data:`RUNTIME`
+(placed in the namespace of the generated program). The supported-function list shown by
+``run.py check`` and the docs is generated from this table (:func:`supported_functions`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+SMALL_VENSIM = 1e-6
+
+
+@dataclass(frozen=True)
+class Builtin:
+    """One supported function: Vensim spelling, numpy template, argument counts, time dependence."""
+
+    vensim: str
+    template: str
+    arity: tuple
+    uses_time: bool = False
+    aggregate: bool = False
+    elementwise: bool = True
+
+
+def _b(vensim, template, arity, **kw):
+    return Builtin(vensim, template, tuple(arity) if not isinstance(arity, int) else (arity,), **kw)
+
+
+BUILTINS = {
+    "abs": _b("ABS", "np.abs({0})", 1),
+    "exp": _b("EXP", "np.exp({0})", 1),
+    "ln": _b("LN", "np.log({0})", 1),
+    "log": _b("LOG", "(np.log({0}) / np.log({1}))", 2),
+    "sqrt": _b("SQRT", "np.sqrt({0})", 1),
+    "power": _b("POWER", "np.power({0}, {1})", 2),
+    "sin": _b("SIN", "np.sin({0})", 1),
+    "cos": _b("COS", "np.cos({0})", 1),
+    "tan": _b("TAN", "np.tan({0})", 1),
+    "arcsin": _b("ARCSIN", "np.arcsin({0})", 1),
+    "arccos": _b("ARCCOS", "np.arccos({0})", 1),
+    "arctan": _b("ARCTAN", "np.arctan({0})", 1),
+    "sinh": _b("SINH", "np.sinh({0})", 1),
+    "cosh": _b("COSH", "np.cosh({0})", 1),
+    "tanh": _b("TANH", "np.tanh({0})", 1),
+    "integer": _b("INTEGER", "np.trunc({0})", 1),
+    "quantum": _b("QUANTUM", "_quantum({0}, {1})", 2),
+    "modulo": _b("MODULO", "({0} - _quantum({0}, {1}))", 2),
+    "min": _b("MIN", "np.minimum({0}, {1})", 2),
+    "max": _b("MAX", "np.maximum({0}, {1})", 2),
+    "xidz": _b("XIDZ", "_xidz({0}, {1}, {2})", 3),
+    "zidz": _b("ZIDZ", "_xidz({0}, {1}, 0.0)", 2),
+    "if_then_else": _b("IF THEN ELSE", "np.where({0}, {1}, {2})", 3),
+    "pi": _b("PI", "np.pi", 0),
+    "step": _b("STEP", "({0} * (t + _dt / 2 > {1}))", 2, uses_time=True),
+    "ramp": _b("RAMP", "_ramp(t, {0}, {1}, {2})", (2, 3), uses_time=True),
+    "pulse": _b("PULSE", "_pulse(t, _dt, {0}, {1})", 2, uses_time=True),
+    "pulse_train": _b("PULSE TRAIN", "_pulse_train(t, {0}, {1}, {2}, {3})", 4, uses_time=True),
+    "sum": _b("SUM", "np.sum({0}, axis={axes})", 1, aggregate=True, elementwise=False),
+    "prod": _b("PROD", "np.prod({0}, axis={axes})", 1, aggregate=True, elementwise=False),
+    "vmin": _b("VMIN", "np.min({0}, axis={axes})", 1, aggregate=True, elementwise=False),
+    "vmax": _b("VMAX", "np.max({0}, axis={axes})", 1, aggregate=True, elementwise=False),
+    "vmin_xmile": _b("MIN (XMILE, one array)", "np.min({0}, axis={axes})", 1, aggregate=True,
+                     elementwise=False),
+    "vmax_xmile": _b("MAX (XMILE, one array)", "np.max({0}, axis={axes})", 1, aggregate=True,
+                     elementwise=False),
+}
+"""{lower_snake function name (as PySD's parser spells calls): Builtin}."""
+
+TIME_NAMES = {"initial_time": "_t0", "final_time": "_tf", "time_step": "_dt", "saveper": "_saveper"}
+"""Control variables usable in expressions → name of the runtime scalar in generated code."""
+CONTROL_NAMES = frozenset(TIME_NAMES)
+
+LOOKUP_FUNCTIONS = {"lookup_extrapolate": "extrapolate", "lookup_forward": "forward",
+                    "lookup_backward": "backward", "lookup_invert": None}
+"""Functions that evaluate a lookup with a given extrapolation (None: unsupported)."""
+
+
+# --- runtime helpers (placed in the generated program's namespace) ---------------------------
+
+def _quantum(a, b):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(b < SMALL_VENSIM, a, b * np.trunc(a / b))
+
+
+def _xidz(numerator, denominator, fallback):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(np.abs(denominator) < SMALL_VENSIM, fallback, numerator / denominator)
+
+
+def _ramp(t, slope, start, finish=None):
+    final = t if finish is None else np.minimum(finish, t)
+    return (t + SMALL_VENSIM > start) * slope * (final - start)
+
+
+def _pulse(t, dt, start, width):
+    return 1.0 * ((start - SMALL_VENSIM <= t) & (t < start + width))
+
+
+def _pulse_train(t, start, interval, width, end):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inside = (start <= t) & (t < end)
+        repeating = np.mod(t - start + SMALL_VENSIM, interval) < width
+        single = (start - SMALL_VENSIM <= t) & (t < start + width)
+        return 1.0 * np.where(np.asarray(interval) == 0, single, inside & repeating)
+
+
+def lookup(x, xs, ys, kind="interpolate"):
+    """Evaluate one lookup table (sorted ``xs``) at ``x`` (any shape).
+
+    ``kind``: ``interpolate`` (Vensim default: linear inside, hold the end values outside),
+    ``extrapolate`` (linear beyond the ends), ``forward`` / ``backward`` (step functions).
+    """
+    return LOOKUP_KINDS[kind](np.asarray(x, dtype=float), xs, ys)
+
+
+def _interp(x, xs, ys):
+    return np.interp(x, xs, ys)
+
+
+def _extrapolate(x, xs, ys):
+    out = np.interp(x, xs, ys)
+    if len(xs) < 2:
+        return out
+    low_slope = (ys[1] - ys[0]) / (xs[1] - xs[0])
+    high_slope = (ys[-1] - ys[-2]) / (xs[-1] - xs[-2])
+    out = np.where(x < xs[0], ys[0] + (x - xs[0]) * low_slope, out)
+    return np.where(x > xs[-1], ys[-1] + (x - xs[-1]) * high_slope, out)
+
+
+def _backward(x, xs, ys):
+    idx = np.clip(np.searchsorted(xs, x, side="right") - 1, 0, len(xs) - 1)
+    return np.asarray(ys)[idx]
+
+
+def _forward(x, xs, ys):
+    idx = np.clip(np.searchsorted(xs, x, side="left"), 0, len(xs) - 1)
+    return np.asarray(ys)[idx]
+
+
+LOOKUP_KINDS = {"interpolate": _interp, "extrapolate": _extrapolate,
+                "backward": _backward, "forward": _forward}
+
+
+def lookup_stack(x, tables, kind="interpolate"):
+    """Evaluate one table per subscript element: ``x`` shaped (n, *dims), ``tables`` an object array (*dims)."""
+    x = np.asarray(x, dtype=float)
+    out = np.empty(np.broadcast_shapes(x.shape, (1,) + tables.shape))
+    x = np.broadcast_to(x, out.shape)
+    for index in np.ndindex(tables.shape):
+        xs, ys = tables[index]
+        out[(slice(None),) + index] = LOOKUP_KINDS[kind](x[(slice(None),) + index], xs, ys)
+    return out
+
+
+RUNTIME = {"np": np, "_quantum": _quantum, "_xidz": _xidz, "_ramp": _ramp, "_pulse": _pulse,
+           "_pulse_train": _pulse_train, "_lookup": lookup, "_lookup_stack": lookup_stack}
+"""Names the generated code may use besides its own variables."""
+
+
+def supported_functions():
+    """Sorted Vensim spellings of every supported function (from :data:`BUILTINS` and statefuls)."""
+    from .statefuls import CONVERTERS
+    stateful = {"SmoothStructure": "SMOOTH, SMOOTHI, SMOOTH3, SMOOTH3I", "SmoothNStructure": "SMOOTH N",
+                "DelayStructure": "DELAY1, DELAY1I, DELAY3, DELAY3I", "DelayNStructure": "DELAY N",
+                "TrendStructure": "TREND", "ForecastStructure": "FORECAST", "IntegStructure": "INTEG",
+                "InitialStructure": "INITIAL", "SampleIfTrueStructure": "SAMPLE IF TRUE",
+                "DelayFixedStructure": "DELAY FIXED"}
+    names = {b.vensim for b in BUILTINS.values()}
+    for structure in CONVERTERS:
+        names.update(n.strip() for n in stateful.get(structure, structure).split(","))
+    names.update({"ACTIVE INITIAL", "WITH LOOKUP", "LOOKUP EXTRAPOLATE", "LOOKUP FORWARD",
+                  "LOOKUP BACKWARD", "TIME", "INITIAL TIME", "FINAL TIME", "TIME STEP", "SAVEPER"})
+    return sorted(names)

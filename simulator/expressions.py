@@ -1,0 +1,415 @@
+"""Third stage of the data flow (used by program.py): IR expression → numpy source code.
+
+A dispatch table ``{IR node type: emitter}`` turns each expression into python source that
+evaluates it on arrays shaped ``(n_scenarios, *subscript_dims)``. Each emitted value carries
+its dimension names (:class:`Val`); operands are aligned by dimension *name* (transposition,
+updimensioning, subranges, mappings, copies), aggregations reduce the ``dim!`` axes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import ir
+from .builtins import BUILTINS, TIME_NAMES
+from .errors import ModelParseError
+
+
+@dataclass(frozen=True)
+class Val:
+    """Emitted source ``code`` and its ``dims``; ``dims is None`` means a python scalar (no scenario axis)."""
+
+    code: str
+    dims: object
+
+
+class EmitContext:
+    """What emitters need: the IR, local names of variables, constant pool, and the LHS dimensions."""
+
+    def __init__(self, model_ir, names, consts, lhs_dims=(), overrides=None, where=""):
+        self.ir = model_ir
+        self.names = names
+        self.consts = consts
+        self.lhs_dims = tuple(lhs_dims)
+        self.overrides = overrides or {}
+        self.where = where
+
+    def const(self, value, prefix="_c"):
+        """Register a constant for the generated program and return its name."""
+        name = f"{prefix}{len(self.consts)}"
+        self.consts[name] = value
+        return name
+
+    def dim(self, name):
+        return self.ir.dimensions[name.rstrip("!")]
+
+    def fail(self, message):
+        raise ModelParseError(f"{self.ir.path}: variable '{self.where}': {message}")
+
+
+# --- alignment -------------------------------------------------------------------------------
+
+def _relation_index(ctx, source, target):
+    """Index array taking an axis over ``source`` to an axis over ``target``, or None if unrelated."""
+    if source.endswith("!") or target.endswith("!"):
+        return None
+    src, tgt = ctx.dim(source), ctx.dim(target)
+    if src.elements == tgt.elements:
+        return slice(None)
+    if target in src.mappings:         # source element k corresponds to target element mappings[k]
+        mapped = src.mappings[target]
+        try:
+            return np.array([mapped.index(e) for e in tgt.elements])
+        except ValueError:
+            return None
+    if source in tgt.mappings:         # target element j corresponds to source element mappings[j]
+        mapped = tgt.mappings[source]
+        if all(m in src.elements for m in mapped):
+            return np.array([src.elements.index(m) for m in mapped])
+        return None
+    if set(tgt.elements) <= set(src.elements):   # target is a subrange of source
+        return np.array([src.elements.index(e) for e in tgt.elements])
+    return None
+
+
+def _take(ctx, code, index, axis):
+    if isinstance(index, slice):
+        return code
+    return f"np.take({code}, {ctx.const(index, '_ix')}, axis={axis})"
+
+
+def relate(ctx, val, targets):
+    """Rename/reindex dims of ``val`` not in ``targets`` onto related target dims (mapping, copy, subrange)."""
+    if val.dims is None:
+        return val
+    code, dims = val.code, list(val.dims)
+    for pos, dim in enumerate(dims):
+        if dim in targets:
+            continue
+        for target in targets:
+            if target in dims:
+                continue
+            index = _relation_index(ctx, dim, target)
+            if index is not None:
+                code = _take(ctx, code, index, pos + 1)
+                dims[pos] = target
+                break
+    return Val(code, tuple(dims))
+
+
+def align(ctx, val, target):
+    """Source code of ``val`` transposed/expanded to the dims ``target`` (scalars pass through)."""
+    if val.dims is None:
+        return val.code
+    target = tuple(target)
+    val = relate(ctx, val, target)
+    missing = [d for d in val.dims if d not in target]
+    if missing:
+        ctx.fail(f"dimension(s) {missing} cannot be broadcast to {list(target)}; "
+                 f"check the subscripts (or add a mapping)")
+    code = val.code
+    present = [d for d in target if d in val.dims]
+    perm = [val.dims.index(d) for d in present]
+    if perm != sorted(perm):
+        axes = ", ".join(["0"] + [str(p + 1) for p in perm])
+        code = f"np.transpose({code}, ({axes}))"
+    if len(present) < len(target):
+        index = ", ".join([":"] + [":" if d in val.dims else "None" for d in target])
+        code = f"{_paren(code)}[{index}]"
+    return code
+
+
+def union_dims(*vals):
+    dims = []
+    for val in vals:
+        for d in val.dims or ():
+            if d not in dims:
+                dims.append(d)
+    return tuple(dims)
+
+
+def _paren(code):
+    return code if code.replace("_", "a").isalnum() else f"({code})"
+
+
+def align_all(ctx, vals):
+    """Align several values to their common dims; returns (codes, dims or None when all scalar)."""
+    if all(v.dims is None for v in vals):
+        return [v.code for v in vals], None
+    vals = [relate(ctx, v, ctx.lhs_dims) for v in vals]
+    dims = union_dims(*vals)
+    return [align(ctx, v, dims) for v in vals], dims
+
+
+# --- emitters --------------------------------------------------------------------------------
+
+def _emit_num(node, ctx):
+    value = float(node.value)
+    if not np.isfinite(value):
+        return Val({True: "np.inf", False: "(-np.inf)"}.get(value > 0, "np.nan") if not np.isnan(value)
+                   else "np.nan", None)
+    return Val(repr(value), None)
+
+
+def _emit_dim_index(node, ctx):
+    values = np.asarray(node.positions, dtype=float)[None, :]
+    return relate(ctx, Val(ctx.const(values), (node.dim,)), ctx.lhs_dims)
+
+
+def _emit_time(node, ctx):
+    return Val("t", None)
+
+
+def _emit_array(node, ctx):
+    free = [d for d in ctx.lhs_dims]
+    shape = ctx.ir.dims_shape(free)
+    values = np.asarray(node.values, dtype=float)
+    if values.size != int(np.prod(shape)):
+        ctx.fail(f"array of {values.size} values does not fill subscripts {free} {shape}")
+    return Val(ctx.const(values.reshape((1,) + shape)), tuple(free))
+
+
+def _subscript_index(ctx, var, subs):
+    """Resolve reference subscripts: (basic index tuple, [(axis, index array)], result dims)."""
+    if subs is None:
+        return None, [], tuple(var.dims)
+    if len(subs) != len(var.dims):
+        ctx.fail(f"reference to '{var.name}' has {len(subs)} subscripts, it has {len(var.dims)}")
+    basic, takes, dims = [slice(None)], [], []
+    for sub, dim_name in zip(subs, var.dims):
+        dim = ctx.dim(dim_name)
+        bang = sub.endswith("!")
+        name = sub[:-1] if bang else sub
+        if name in ctx.ir.dimensions:
+            if name == dim_name:
+                index = slice(None)
+            else:
+                index = _relation_index(ctx, dim_name, name)
+                if index is None:
+                    ctx.fail(f"subscript '{name}' does not fit dimension '{dim_name}' of '{var.name}'")
+            basic.append(slice(None))
+            if not isinstance(index, slice):
+                takes.append((len(dims) + 1, index))
+            dims.append(sub)
+        elif name in dim.elements:
+            basic.append(dim.elements.index(name))
+        else:
+            ctx.fail(f"subscript '{sub}' is not an element of '{dim_name}' (reference to '{var.name}')")
+    return tuple(basic), takes, tuple(dims)
+
+
+def _index_code(ctx, code, basic, takes):
+    if basic is not None and any(not isinstance(b, slice) for b in basic):
+        parts = ", ".join(":" if isinstance(b, slice) else str(b) for b in basic)
+        code = f"{code}[{parts}]"
+    for axis, index in takes:
+        code = _take(ctx, code, index, axis)
+    return code
+
+
+def _emit_ref(node, ctx):
+    if node.id in ctx.overrides:
+        local = ctx.overrides[node.id]
+    else:
+        local = ctx.names[node.id]
+    var = ctx.ir.variables[node.id]
+    if var.role == "lookup":
+        ctx.fail(f"lookup '{var.name}' is used without an argument")
+    basic, takes, dims = _subscript_index(ctx, var, node.subs)
+    return relate(ctx, Val(_index_code(ctx, local, basic, takes), dims), ctx.lhs_dims)
+
+
+def _emit_unary(node, ctx):
+    arg = emit(node.arg, ctx)
+    if node.op == "neg":
+        return Val(f"(-{_paren(arg.code)})", arg.dims)
+    return Val(f"np.logical_not({arg.code})", arg.dims)
+
+
+_BINARY = {"+": "({0} + {1})", "-": "({0} - {1})", "*": "({0} * {1})", "/": "({0} / {1})",
+           "^": "({0} ** {1})", "==": "({0} == {1})", "!=": "({0} != {1})", "<": "({0} < {1})",
+           "<=": "({0} <= {1})", ">": "({0} > {1})", ">=": "({0} >= {1})",
+           "and": "np.logical_and({0}, {1})", "or": "np.logical_or({0}, {1})"}
+
+
+def _emit_binary(node, ctx):
+    left, right = emit(node.left, ctx), emit(node.right, ctx)
+    codes, dims = align_all(ctx, [left, right])
+    if node.op == "^" and dims is None:
+        codes = [f"np.float64({codes[0]})", codes[1]]
+    return Val(_BINARY[node.op].format(*codes), dims)
+
+
+def _emit_call(node, ctx):
+    if node.func in TIME_NAMES:
+        return Val(TIME_NAMES[node.func], None)
+    builtin = BUILTINS[node.func]
+    args = [emit(a, ctx) for a in node.args]
+    if builtin.aggregate or (node.func in ("min", "max") and len(args) == 1):
+        return _emit_aggregate(node.func if builtin.aggregate else "v" + node.func, args[0], ctx)
+    if node.func == "ramp" and len(args) == 2:
+        args.append(Val("None", None))
+    codes, dims = align_all(ctx, args)
+    return Val(builtin.template.format(*codes), dims)
+
+
+def _emit_aggregate(func, arg, ctx):
+    if arg.dims is None:
+        return arg
+    axes = [i + 1 for i, d in enumerate(arg.dims) if d.endswith("!")]
+    if not axes:
+        axes = [i + 1 for i in range(len(arg.dims))]
+    rest = tuple(d for i, d in enumerate(arg.dims) if i + 1 not in axes)
+    axes_code = f"({', '.join(str(a) for a in axes)},)"
+    return Val(BUILTINS[func].template.format(arg.code, axes=axes_code), rest)
+
+
+def _table_pair(ctx, table):
+    return ctx.const(np.asarray(table.x, dtype=float)), ctx.const(np.asarray(table.y, dtype=float))
+
+
+def _emit_inline_lookup(node, ctx):
+    arg = emit(node.arg, ctx)
+    xs, ys = _table_pair(ctx, node.table)
+    return Val(f"_lookup({arg.code}, {xs}, {ys}, {node.table.kind!r})", arg.dims)
+
+
+def _emit_lookup_call(node, ctx):
+    var = ctx.ir.variables[node.id]
+    arg = emit(node.arg, ctx)
+    tables = lookup_tables(ctx.ir, var)
+    kind_override = node.kind
+    if not var.dims:
+        table = tables[()]
+        kind = kind_override or table.kind
+        xs, ys = _table_pair(ctx, table)
+        return Val(f"_lookup({arg.code}, {xs}, {ys}, {kind!r})", arg.dims)
+    grid = np.empty(ctx.ir.dims_shape(var.dims), dtype=object)
+    kinds = set()
+    for index, table in tables.items():
+        grid[index] = (np.asarray(table.x, dtype=float), np.asarray(table.y, dtype=float))
+        kinds.add(table.kind)
+    basic, takes, dims = _subscript_index(ctx, var, node.subs)
+    if basic is not None:
+        grid = grid[basic[1:]]
+    for axis, index in takes:
+        grid = np.take(grid, index, axis=axis - 1)
+    tab = relate(ctx, Val("", dims), ctx.lhs_dims)
+    dims = tab.dims
+    for pos, (old, new) in enumerate(zip(_subscript_dims(basic, takes, var, node.subs), dims)):
+        if old != new:
+            index = _relation_index(ctx, old, new)
+            if index is not None and not isinstance(index, slice):
+                grid = np.take(grid, index, axis=pos)
+    if arg.dims is None:
+        arg_code, out_dims = arg.code, dims
+    else:
+        out_dims = union_dims(Val("", dims), relate(ctx, arg, ctx.lhs_dims))
+        arg_code = align(ctx, arg, out_dims)
+    # arrange the grid over out_dims (tables constant along the arg-only dims)
+    present = [d for d in out_dims if d in dims]
+    grid = np.transpose(grid, [dims.index(d) for d in present]) if present else grid
+    expand = tuple(slice(None) if d in dims else None for d in out_dims)
+    grid = np.broadcast_to(grid[expand], ctx.ir.dims_shape(out_dims))
+    kind = kind_override or (kinds.pop() if len(kinds) == 1 else "interpolate")
+    return Val(f"_lookup_stack({arg_code}, {ctx.const(np.array(grid, dtype=object))}, {kind!r})",
+               out_dims)
+
+
+def _subscript_dims(basic, takes, var, subs):
+    if subs is None:
+        return tuple(var.dims)
+    return tuple(s for s, b in zip(subs, basic[1:]) if isinstance(b, slice))
+
+
+EMITTERS = {
+    ir.Num: _emit_num,
+    ir.Time: _emit_time,
+    ir.DimIndex: _emit_dim_index,
+    ir.ArrayLiteral: _emit_array,
+    ir.Ref: _emit_ref,
+    ir.Unary: _emit_unary,
+    ir.Binary: _emit_binary,
+    ir.Call: _emit_call,
+    ir.InlineLookup: _emit_inline_lookup,
+    ir.LookupCall: _emit_lookup_call,
+}
+"""{IR node type: emitter(node, ctx) -> Val}."""
+
+
+def emit(node, ctx):
+    """Emit numpy source for an IR expression node."""
+    return EMITTERS[type(node)](node, ctx)
+
+
+# --- analysis --------------------------------------------------------------------------------
+
+_CHILDREN = {
+    ir.Num: lambda n: (), ir.Time: lambda n: (), ir.DimIndex: lambda n: (), ir.ArrayLiteral: lambda n: (), ir.Ref: lambda n: (),
+    ir.Unary: lambda n: (n.arg,), ir.Binary: lambda n: (n.left, n.right),
+    ir.Call: lambda n: n.args, ir.InlineLookup: lambda n: (n.arg,),
+    ir.LookupCall: lambda n: (n.arg,), ir.Table: lambda n: (),
+}
+
+
+def walk(node):
+    """Yield every node of an expression tree (pre-order)."""
+    if node is None:
+        return
+    yield node
+    for child in _CHILDREN[type(node)](node):
+        yield from walk(child)
+
+
+def references(node):
+    """Ids of the variables (and lookups) an expression refers to."""
+    return {n.id for n in walk(node) if isinstance(n, (ir.Ref, ir.LookupCall))}
+
+
+def uses_time(node):
+    """True when the expression depends on TIME directly (TIME, STEP, RAMP, PULSE …)."""
+    for n in walk(node):
+        if isinstance(n, ir.Time):
+            return True
+        if isinstance(n, ir.Call) and n.func in BUILTINS and BUILTINS[n.func].uses_time:
+            return True
+    return False
+
+
+def lookup_tables(model_ir, var):
+    """{element index tuple: Table} for a lookup variable, per-element definitions assembled."""
+    shape = model_ir.dims_shape(var.dims)
+    tables = {}
+    for comp in var.components:
+        for index in component_positions(model_ir, var, comp):
+            tables[index] = comp.expr
+    missing = [i for i in np.ndindex(shape) if i not in tables]
+    if missing:
+        raise ModelParseError(f"{model_ir.path}: lookup '{var.name}' has no table for elements {missing[:3]}")
+    return tables
+
+
+def component_positions(model_ir, var, comp):
+    """Index tuples (into the variable's full shape) that a component defines, in C order."""
+    axes = []
+    for sub, dim_name in zip(comp.subs, var.dims):
+        dim = model_ir.dimensions[dim_name]
+        names = model_ir.dimensions[sub].elements if sub in model_ir.dimensions else (sub,)
+        axes.append([dim.elements.index(n) for n in names])
+    excluded = set()
+    for exc in comp.excepts:
+        sets = []
+        for sub, dim_name in zip(exc, var.dims):
+            dim = model_ir.dimensions[dim_name]
+            names = model_ir.dimensions[sub].elements if sub in model_ir.dimensions else (sub,)
+            sets.append([dim.elements.index(n) for n in names if n in dim.elements])
+        for index in np.ndindex(*[len(s) for s in sets]):
+            excluded.add(tuple(s[i] for s, i in zip(sets, index)))
+    positions = []
+    for index in np.ndindex(*[len(a) for a in axes]):
+        pos = tuple(a[i] for a, i in zip(axes, index))
+        if pos not in excluded:
+            positions.append(pos)
+    return positions

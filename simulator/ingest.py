@@ -1,0 +1,116 @@
+"""First stage of the data flow: model file (.mdl/.xmile/.stmx) → PySD AbstractModel (parse only).
+
+This is the ONLY module that imports PySD. It uses PySD's translators to parse Vensim and XMILE
+files and hands the resulting AbstractModel to ``lower.py``; PySD's runtime is never used.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+
+from .errors import ModelFileError, ModelParseError
+
+VENSIM_SUFFIXES = (".mdl",)
+XMILE_SUFFIXES = (".xmile", ".xml", ".stmx")
+
+
+def _parse_vensim(path):
+    from pysd.translators.vensim.vensim_file import VensimFile
+    vensim_file = VensimFile(path)
+    vensim_file.parse()
+    return vensim_file.get_abstract_model()
+
+
+def _locate_vensim_error(path):
+    """Parse element by element to name the first malformed equation; ``None`` if none fails."""
+    from pysd.translators.vensim.vensim_file import VensimFile
+    vensim_file = VensimFile(path)
+    vensim_file.parse(parse_all=False)
+    for section in vensim_file.sections:
+        section.parse(parse_all=False)
+        for element in section.elements:
+            try:
+                parsed = element.parse()
+                if hasattr(parsed, "parse"):
+                    parsed.parse()
+            except Exception as err:  # noqa: BLE001 - any failure names this element
+                lhs = element.equation.split("=")[0].strip()
+                return lhs, _line_of(path, lhs), err
+    return None
+
+
+def _line_of(path, lhs):
+    """1-based line where the equation for ``lhs`` starts (0 when not found)."""
+    head = lhs.split("[")[0].strip()
+    for number, line in enumerate(Path(path).read_text(errors="ignore").splitlines(), start=1):
+        if line.strip().startswith(head):
+            return number
+    return 0
+
+
+def _parse_xmile(path):
+    from pysd.translators.xmile.xmile_file import XmileFile
+    xmile_file = XmileFile(path)
+    xmile_file.parse()
+    return xmile_file.get_abstract_model()
+
+
+PARSERS = {suffix: _parse_vensim for suffix in VENSIM_SUFFIXES}
+PARSERS.update({suffix: _parse_xmile for suffix in XMILE_SUFFIXES})
+
+
+def _describe_parse_error(err):
+    """Shorten PySD/parsimonious errors to one line naming the element and position when known."""
+    text = " ".join(str(err).split())
+    match = re.search(r"(?:element|variable)[^'\"]*['\"]([^'\"]+)['\"]", text, re.IGNORECASE)
+    detail = text[:300]
+    if match and match.group(1) not in detail:
+        detail = f"element '{match.group(1)}': {detail}"
+    return detail
+
+
+def read_abstract_model(path):
+    """Parse a model file with PySD's translator and return its AbstractModel.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A Vensim ``.mdl`` or XMILE ``.xmile``/``.xml``/``.stmx`` file.
+
+    Returns
+    -------
+    pysd.translators.structures.abstract_model.AbstractModel
+
+    Raises
+    ------
+    ModelFileError
+        The file is missing or has an unknown extension.
+    ModelParseError
+        PySD could not parse the file.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ModelFileError(f"{path}: model file not found; check the path")
+    parser = PARSERS.get(path.suffix.lower())
+    if parser is None:
+        known = ", ".join(sorted(PARSERS))
+        raise ModelFileError(f"{path}: unknown model file extension '{path.suffix}'; use one of {known}")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return parser(path)
+    except Exception as err:  # PySD raises many types; all mean "could not parse"
+        located = None
+        if parser is _parse_vensim:
+            try:
+                located = _locate_vensim_error(path)
+            except Exception:  # noqa: BLE001 - diagnosis is best effort
+                located = None
+        if located:
+            lhs, line, element_err = located
+            raise ModelParseError(
+                f"{path}:{line}: cannot parse the equation of '{lhs}': "
+                f"{_describe_parse_error(element_err)}; fix the equation's syntax") from err
+        raise ModelParseError(f"{path}: cannot parse model: {_describe_parse_error(err)}") from err

@@ -1,0 +1,536 @@
+"""Second stage of the data flow: PySD AbstractModel → ModelIR (``ir.py``).
+
+Resolves names to python-safe ids, subscript ranges (subranges, copies, mappings), per-element
+and :EXCEPT: definitions, turns PySD's AST into our expression nodes, lowers stateful functions
+into hidden variables (``statefuls.py``), and collects EVERY unsupported construct into one
+:class:`UnsupportedFeatureError`. Ordering (and algebraic-loop detection) is in ``ordering``.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from pathlib import Path
+
+import numpy as np
+
+from . import ir
+from .builtins import BUILTINS, LOOKUP_FUNCTIONS, TIME_NAMES
+from .errors import ModelParseError, UnsupportedFeatureError
+from . import statefuls
+
+CONTROL_KEYS = ("initial_time", "final_time", "time_step", "saveper")
+
+
+def reference_key(name):
+    """The key PySD's parser uses for references to ``name`` (lower case, spaces → underscores)."""
+    return " ".join(str(name).split()).lower().replace(" ", "_")
+
+
+def python_id(key, taken):
+    """A python-safe lower_snake identifier for ``key`` not yet in ``taken``."""
+    ident = re.sub(r"\W+", "_", key, flags=re.ASCII).strip("_") or "var"
+    if ident[0].isdigit():
+        ident = "v_" + ident
+    if keyword.iskeyword(ident) or ident in ("time", "np"):
+        ident += "_"
+    base, counter = ident, 1
+    while ident in taken:
+        counter += 1
+        ident = f"{base}_{counter}"
+    return ident
+
+
+class _Context:
+    """What the AST converter needs to know about the component it is converting."""
+
+    def __init__(self, lowering, var_id, var_name, free_dims):
+        self.lowering = lowering
+        self.var_id = var_id
+        self.var_name = var_name
+        self.free_dims = free_dims
+
+    def unsupported(self, what):
+        self.lowering.unsupported.append((self.var_name, what))
+
+    def new_hidden(self, prefix):
+        self.lowering.hidden_counter += 1
+        return f"_{prefix}_{self.var_id}_{self.lowering.hidden_counter}"
+
+
+class _Lowering:
+    """One lowering run over one AbstractModel."""
+
+    def __init__(self, abstract_model, path):
+        self.am = abstract_model
+        self.path = Path(path)
+        self.unsupported = []          # (variable name, what)
+        self.hidden_counter = 0
+        self.dimensions = {}
+        self.key_to_id = {}
+        self.variables = {}
+        self.lookup_ids = set()
+        self.hidden = []
+
+    # --- dimensions ----------------------------------------------------------------------
+    def lower_dimensions(self, ranges):
+        pending = list(ranges)
+        for rng in pending:
+            if isinstance(rng.subscripts, dict):
+                self.unsupported.append((rng.name, "subscript range read from a file (GET ... SUBSCRIPT)"))
+                continue
+            if isinstance(rng.subscripts, str):
+                continue
+            self.dimensions[rng.name] = ir.Dimension(rng.name, tuple(rng.subscripts))
+        for rng in pending:        # copies (DimB <-> DimA) after their sources
+            if isinstance(rng.subscripts, str):
+                source = self.dimensions.get(rng.subscripts)
+                if source is None:
+                    self.unsupported.append((rng.name, f"copy of unknown subscript range {rng.subscripts}"))
+                    continue
+                self.dimensions[rng.name] = ir.Dimension(rng.name, source.elements)
+        for rng in pending:
+            dim = self.dimensions.get(rng.name)
+            if dim is None:
+                continue
+            for mapping in rng.mapping or ():
+                self._add_mapping(dim, mapping)
+
+    def _add_mapping(self, dim, mapping):
+        if isinstance(mapping, str):
+            target = self.dimensions.get(mapping)
+            if target is None or len(target.elements) != len(dim.elements):
+                self.unsupported.append((dim.name, f"mapping to {mapping} (unknown or different size)"))
+                return
+            dim.mappings[mapping] = tuple(target.elements)
+            return
+        # explicit mapping: (target dim, [target elements or subranges...])
+        try:
+            target_name, targets = mapping[0], list(mapping[1])
+        except (TypeError, IndexError):
+            self.unsupported.append((dim.name, f"subscript mapping {mapping!r}"))
+            return
+        expanded = []
+        for name in targets:
+            if name in self.dimensions:
+                expanded.extend(self.dimensions[name].elements)
+            else:
+                expanded.append(name)
+        if len(expanded) != len(dim.elements):
+            self.unsupported.append((dim.name, f"mapping to {target_name} with {len(expanded)} elements"))
+            return
+        dim.mappings[target_name] = tuple(expanded)
+
+    def main_range(self, elements):
+        """The largest subscript range containing all ``elements`` (a subrange's main range)."""
+        wanted = set(elements)
+        containing = [d for d in self.dimensions.values() if wanted <= set(d.elements)]
+        return max(containing, key=lambda d: len(d.elements)) if containing else None
+
+    def subscript_value(self, key):
+        """A subscript range or element used as a value (PySD: positions 1..n), else None."""
+        for dim in self.dimensions.values():
+            if reference_key(dim.name) == key:
+                main = self.main_range(dim.elements)
+                positions = tuple(float(main.elements.index(e) + 1) for e in dim.elements)
+                return ir.DimIndex(dim.name, positions)
+        for dim in self.dimensions.values():
+            for element in dim.elements:
+                if reference_key(element) == key:
+                    main = self.main_range((element,))
+                    return ir.Num(float(main.elements.index(element) + 1))
+        return None
+
+    def elements_of(self, name):
+        """Elements named by a dimension/subrange name or a single element name."""
+        if name in self.dimensions:
+            return self.dimensions[name].elements
+        return (name,)
+
+    def dim_for_elements(self, elements, hint_dims):
+        """The dimension whose elements are exactly ``elements`` (or the smallest containing them)."""
+        wanted = set(elements)
+        for name in hint_dims:
+            if set(self.dimensions[name].elements) == wanted:
+                return name
+        exact = [d for d in self.dimensions.values() if set(d.elements) == wanted]
+        if exact:
+            return exact[0].name
+        containing = [d for d in self.dimensions.values() if wanted <= set(d.elements)]
+        if not containing:
+            return None
+        return min(containing, key=lambda d: len(d.elements)).name
+
+    # --- variables -----------------------------------------------------------------------
+    def register_names(self, elements):
+        taken = set()
+        for element in elements:
+            key = reference_key(element.name)
+            if key in self.key_to_id:
+                continue
+            ident = python_id(key, taken)
+            taken.add(ident)
+            self.key_to_id[key] = ident
+            if element.components and all(
+                    type(c).__name__ == "AbstractLookup" or _is_table(c.ast) for c in element.components):
+                self.lookup_ids.add(ident)
+
+    def variable_dims(self, element):
+        """Final dimensions of a variable from the LHS subscripts of all its components."""
+        lhs = [list(c.subscripts[0]) for c in element.components]
+        if not lhs or not lhs[0]:
+            return ()
+        ndim = len(lhs[0])
+        dims = []
+        for pos in range(ndim):
+            names = [subs[pos] for subs in lhs if len(subs) == ndim]
+            if len(set(names)) == 1 and names[0] in self.dimensions:
+                dims.append(names[0])
+                continue
+            elements = []
+            for name in names:
+                for el in self.elements_of(name):
+                    if el not in elements:
+                        elements.append(el)
+            hints = [n for n in names if n in self.dimensions]
+            dim = self.dim_for_elements(elements, hints)
+            if dim is None:
+                raise ModelParseError(
+                    f"{self.path}: variable '{element.name}': subscripts {names} belong to no "
+                    f"subscript range; define the range")
+            dims.append(dim)
+        return tuple(dims)
+
+    def lower_element(self, element):
+        key = reference_key(element.name)
+        var_id = self.key_to_id[key]
+        if var_id in self.variables:      # duplicated definitions are merged as components
+            existing = self.variables[var_id]
+        else:
+            existing = None
+        dims = self.variable_dims(element)
+        components = []
+        roles = set()
+        for comp in element.components:
+            subs, excepts = comp.subscripts
+            free = tuple(s for s in subs if s in self.dimensions)
+            ctx = _Context(self, var_id, element.name, free)
+            role, component = self.lower_component(comp, ctx, tuple(subs), excepts)
+            roles.add(role)
+            components.append(component)
+        if len(roles) > 1:
+            self.unsupported.append((element.name, f"mixed definitions ({', '.join(sorted(roles))})"))
+        role = roles.pop() if roles else "aux"
+        if existing is not None:
+            existing.components.extend(components)
+            return
+        var = ir.Variable(
+            id=var_id, name=element.name, kind="", role=role, dims=dims, components=components,
+            units=str(element.units or ""), doc=str(element.documentation or ""))
+        if role == "stock":
+            var.non_negative = any(getattr(c.ast, "non_negative", False) for c in element.components)
+        self.variables[var_id] = var
+
+    def lower_component(self, comp, ctx, subs, excepts):
+        ast = comp.ast
+        kind = type(comp).__name__
+        excepts = tuple(tuple(e) for e in (excepts or ()))
+        if kind == "AbstractData" or type(ast).__name__ in ("DataStructure", "GetDataStructure"):
+            ctx.unsupported("data variable (GET DATA / data file)")
+            return "aux", ir.Component(subs, ir.Num(0.0), excepts=excepts)
+        if kind == "AbstractLookup" or _is_table(ast):
+            if type(ast).__name__ == "GetLookupsStructure":
+                ctx.unsupported("GET XLS/DIRECT LOOKUPS")
+                return "lookup", ir.Component(subs, ir.Table((0.0,), (0.0,)), excepts=excepts)
+            return "lookup", ir.Component(subs, self.table(ast), excepts=excepts)
+        if type(ast).__name__ == "IntegStructure":
+            flow = self.convert(ast.flow, ctx)
+            init = self.convert(ast.initial, ctx)
+            return "stock", ir.Component(subs, flow, init=init, excepts=excepts)
+        if type(ast).__name__ == "CallStructure" and _call_name(ast) == "active_initial":
+            args = ast.arguments
+            expr = self.convert(args[0], ctx)
+            init = self.convert(args[1], ctx)
+            return "active_initial", ir.Component(subs, expr, init=init, excepts=excepts)
+        if isinstance(ast, np.ndarray):
+            return "aux", ir.Component(subs, ir.ArrayLiteral(np.asarray(ast, dtype=float)), excepts=excepts)
+        return "aux", ir.Component(subs, self.convert(ast, ctx), excepts=excepts)
+
+    def table(self, ast):
+        kind = getattr(ast, "type", "interpolate") or "interpolate"
+        kind = {"hold_backward": "backward", "look_forward": "forward"}.get(kind, kind)
+        x = tuple(float(v) for v in ast.x)
+        y = tuple(float(v) for v in ast.y)
+        return ir.Table(x, y, kind)
+
+    # --- expressions ---------------------------------------------------------------------
+    def convert(self, node, ctx):
+        handler = _CONVERTERS.get(type(node).__name__)
+        if handler is not None:
+            return handler(self, node, ctx)
+        if isinstance(node, (bool, int, float, np.integer, np.floating)):
+            return ir.Num(float(node))
+        if isinstance(node, np.ndarray):
+            return ir.ArrayLiteral(np.asarray(node, dtype=float))
+        ctx.unsupported(f"construct {type(node).__name__}")
+        return ir.Num(0.0)
+
+    def ref_id(self, key, ctx):
+        ident = self.key_to_id.get(key)
+        if ident is None:
+            ctx.unsupported(f"reference to undefined variable '{key}'")
+            return "__undefined__"
+        return ident
+
+
+def _is_table(ast):
+    return type(ast).__name__ in ("LookupsStructure", "GetLookupsStructure")
+
+
+def _call_name(ast):
+    return reference_key(ast.function.reference)
+
+
+# --- AST converters: {PySD structure class name: function(lowering, node, ctx) -> ir node} --------
+
+_ARITH_OPS = {"+": "+", "-": "-", "*": "*", "/": "/", "^": "^"}
+_LOGIC_OPS = {"=": "==", "<>": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">=",
+              ":AND:": "and", ":OR:": "or"}
+
+
+def _fold(lowering, node, ctx, table):
+    args = [lowering.convert(a, ctx) for a in node.arguments]
+    ops = [str(op).upper() if str(op).startswith(":") else str(op) for op in node.operators]
+    if ops in (["negative"], ["NEGATIVE"]):
+        return ir.Unary("neg", args[0])
+    if ops in ([":NOT:"], ["NOT"]):
+        return ir.Unary("not", args[0])
+    mapped_ops = []
+    for op in ops:
+        mapped = table.get(op) or _LOGIC_OPS.get(op) or _ARITH_OPS.get(op)
+        if mapped is None:
+            ctx.unsupported(f"operator {op}")
+            mapped = "+"
+        mapped_ops.append(mapped)
+    if mapped_ops and all(op == "^" for op in mapped_ops):
+        # Vensim's ^ is right-associative, and binds tighter than a leading minus (-2^2 = -4)
+        result = args[-1]
+        for arg in reversed(args[:-1]):
+            result = _power(arg, result)
+        return result
+    result = args[0]
+    for op, arg in zip(mapped_ops, args[1:]):
+        result = ir.Binary(op, result, arg)
+    return result
+
+
+def _power(base, exponent):
+    if isinstance(base, ir.Num) and base.value < 0:
+        return ir.Unary("neg", ir.Binary("^", ir.Num(-base.value), exponent))
+    return ir.Binary("^", base, exponent)
+
+
+def _convert_reference(lowering, node, ctx):
+    key = reference_key(node.reference)
+    subs = tuple(node.subscripts.subscripts) if node.subscripts is not None else None
+    if key == "time":
+        return ir.Time()
+    if key in TIME_NAMES:
+        return ir.Call(key, ())
+    if key not in lowering.key_to_id:
+        as_subscript = lowering.subscript_value(key)
+        if as_subscript is not None:
+            return as_subscript
+    return ir.Ref(lowering.ref_id(key, ctx), subs)
+
+
+def _convert_call(lowering, node, ctx):
+    name = _call_name(node)
+    if name in lowering.key_to_id and lowering.key_to_id[name] in lowering.lookup_ids:
+        func = node.function
+        subs = tuple(func.subscripts.subscripts) if func.subscripts is not None else None
+        arg = lowering.convert(node.arguments[0], ctx)
+        return ir.LookupCall(lowering.key_to_id[name], subs, arg)
+    if name in LOOKUP_FUNCTIONS and LOOKUP_FUNCTIONS[name] is not None:
+        target, arg = node.arguments[0], node.arguments[1]
+        if type(target).__name__ != "ReferenceStructure":
+            ctx.unsupported(f"{name} on a non-lookup argument")
+            return ir.Num(0.0)
+        lookup = _convert_reference(lowering, target, ctx)
+        return ir.LookupCall(lookup.id, lookup.subs, lowering.convert(arg, ctx), LOOKUP_FUNCTIONS[name])
+    if name == "active_initial":
+        hidden = ctx.new_hidden("active_initial")
+        expr = lowering.convert(node.arguments[0], ctx)
+        init = lowering.convert(node.arguments[1], ctx)
+        return statefuls.hidden_variable(lowering, ctx, hidden, "active_initial", expr, init)
+    if name == "elmcount":
+        arg = lowering.convert(node.arguments[0], ctx)
+        if isinstance(arg, ir.DimIndex):
+            return ir.Num(float(len(arg.positions)))
+        ctx.unsupported("ELMCOUNT of something that is not a subscript range")
+        return ir.Num(0.0)
+    if name not in BUILTINS:
+        ctx.unsupported(f"function {name.upper()}")
+        return ir.Num(0.0)
+    args = tuple(lowering.convert(a, ctx) for a in node.arguments)
+    return ir.Call(name, args)
+
+
+def _convert_inline_lookup(lowering, node, ctx):
+    return ir.InlineLookup(lowering.convert(node.argument, ctx), lowering.table(node.lookups))
+
+
+def _convert_game(lowering, node, ctx):
+    return lowering.convert(node.expression, ctx)
+
+
+def _unsupported_structure(label):
+    def convert(lowering, node, ctx):
+        ctx.unsupported(label)
+        return ir.Num(0.0)
+    return convert
+
+
+_CONVERTERS = {
+    "ArithmeticStructure": lambda lw, n, c: _fold(lw, n, c, _ARITH_OPS),
+    "LogicStructure": lambda lw, n, c: _fold(lw, n, c, _LOGIC_OPS),
+    "ReferenceStructure": _convert_reference,
+    "CallStructure": _convert_call,
+    "InlineLookupsStructure": _convert_inline_lookup,
+    "GameStructure": _convert_game,
+    "AllocateAvailableStructure": _unsupported_structure("function ALLOCATE AVAILABLE"),
+    "AllocateByPriorityStructure": _unsupported_structure("function ALLOCATE BY PRIORITY"),
+    "GetLookupsStructure": _unsupported_structure("function GET XLS/DIRECT LOOKUPS"),
+    "GetDataStructure": _unsupported_structure("function GET XLS/DIRECT DATA"),
+    "GetConstantsStructure": _unsupported_structure("function GET XLS/DIRECT CONSTANTS"),
+    "DataStructure": _unsupported_structure("data variable"),
+    "LookupsStructure": _unsupported_structure("lookup table inside an expression"),
+}
+_CONVERTERS.update(statefuls.CONVERTERS)
+
+
+# --- time settings ---------------------------------------------------------------------------
+
+def _static_value(expr, variables, seen=()):
+    """Value of a constant expression (numbers, arithmetic, references to constants), else None."""
+    if isinstance(expr, ir.Num):
+        return expr.value
+    if isinstance(expr, ir.Ref) and expr.id in variables and expr.id not in seen:
+        var = variables[expr.id]
+        if var.role == "aux" and len(var.components) == 1 and not var.dims:
+            return _static_value(var.components[0].expr, variables, seen + (expr.id,))
+        return None
+    if isinstance(expr, ir.Unary) and expr.op == "neg":
+        value = _static_value(expr.arg, variables, seen)
+        return None if value is None else -value
+    if isinstance(expr, ir.Binary) and expr.op in ("+", "-", "*", "/", "^"):
+        left = _static_value(expr.left, variables, seen)
+        right = _static_value(expr.right, variables, seen)
+        if left is None or right is None:
+            return None
+        return {"+": left + right, "-": left - right, "*": left * right,
+                "/": left / right if right else None, "^": left ** right}[expr.op]
+    if isinstance(expr, ir.Call) and expr.func in CONTROL_KEYS and not expr.args:
+        return ("__control__", expr.func)
+    return None
+
+
+def _time_settings(control, variables, path):
+    values = {}
+    for _ in range(4):
+        for key, expr in control.items():
+            value = _static_value(expr, variables)
+            if isinstance(value, tuple):
+                value = values.get(value[1])
+            if value is not None:
+                values[key] = float(value)
+    defaults = {"initial_time": 0.0, "final_time": None, "time_step": 1.0}
+    for key, default in defaults.items():
+        if key not in values:
+            if default is None:
+                raise ModelParseError(f"{path}: FINAL TIME is missing or not a constant; set it to a number")
+            values[key] = default
+    values.setdefault("saveper", values["time_step"])
+    if values["time_step"] <= 0:
+        raise ModelParseError(f"{path}: TIME STEP must be > 0 (is {values['time_step']})")
+    return ir.TimeSettings(values["initial_time"], values["final_time"], values["time_step"], values["saveper"])
+
+
+# --- kinds -----------------------------------------------------------------------------------
+
+def _refs(expr):
+    """All variable ids referenced by an expression."""
+    from .expressions import references
+    return references(expr)
+
+
+def _assign_kinds(variables):
+    flow_ids = set()
+    for var in variables.values():
+        if var.role == "stock" and not var.hidden:
+            for comp in var.components:
+                flow_ids |= _refs(comp.expr)
+    for var in variables.values():
+        if var.role == "stock":
+            var.kind = "stock"
+        elif var.role == "lookup":
+            var.kind = "lookup"
+        elif var.role == "aux" and all(
+                isinstance(c.expr, (ir.Num, ir.ArrayLiteral)) for c in var.components):
+            var.kind = "constant"
+        elif var.id in flow_ids:
+            var.kind = "flow"
+        else:
+            var.kind = "auxiliary"
+
+
+# --- entry point -----------------------------------------------------------------------------
+
+def lower(abstract_model, path):
+    """Translate a PySD AbstractModel into a :class:`ModelIR`.
+
+    Raises
+    ------
+    UnsupportedFeatureError
+        Listing every unsupported function or construct (file, variable, function).
+    ModelParseError
+        Inconsistent definitions (e.g. subscripts outside every range).
+    """
+    lowering = _Lowering(abstract_model, path)
+    sections = list(abstract_model.sections)
+    main = [s for s in sections if s.type == "main"] or sections[:1]
+    for section in sections:
+        if section not in main:
+            lowering.unsupported.append((section.name, "macro definition"))
+    section = main[0]
+    lowering.lower_dimensions(section.subscripts)
+    control_elements = [e for e in section.elements
+                        if reference_key(e.name) in CONTROL_KEYS]
+    model_elements = [e for e in section.elements if reference_key(e.name) not in CONTROL_KEYS]
+    lowering.register_names(model_elements)
+    for element in model_elements:
+        if not element.components:
+            continue
+        lowering.lower_element(element)
+    control = {}
+    for element in control_elements:
+        ctx = _Context(lowering, reference_key(element.name), element.name, ())
+        control[reference_key(element.name)] = lowering.convert(element.components[0].ast, ctx)
+    variables = dict(lowering.variables)
+    for hidden in lowering.hidden:
+        variables[hidden.id] = hidden
+    if lowering.unsupported:
+        listed = "; ".join(f"'{name}': {what}" for name, what in _unique(lowering.unsupported))
+        raise UnsupportedFeatureError(f"{Path(path)}: unsupported: {listed}; remove or replace these")
+    _assign_kinds(variables)
+    settings = _time_settings(control, variables, path)
+    return ir.ModelIR(Path(path), variables, lowering.dimensions, settings, control)
+
+
+def _unique(items):
+    seen, out = set(), []
+    for item in items:
+        if item not in seen:
+            seen.add(item)
+            out.append(item)
+    return out

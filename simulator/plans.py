@@ -1,0 +1,404 @@
+"""Plan files in (models/<region>/plan.yaml) → validated ``Plan`` objects for goals, calibration and reports.
+
+A plan file lists what a regional plan document says: figures for past years (``history``),
+targets (``goals``) and every number the model needs that the plan does not give
+(``assumptions``). Each plan number cites its source line in ``../shared/seeds/``;
+:meth:`Source.verify` checks that the quoted words really are on that line.
+
+Errors are raised as :class:`simulator.errors.PlanError` with one line naming the file, the YAML
+line and the key, and saying how to fix it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import PlanError
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+MODELS_DIR = REPO_ROOT / "models"
+
+#: comparison → what ``value`` must be (checked by :func:`_check_goal_value`)
+COMPARISONS = {
+    ">=": "number",
+    "<=": "number",
+    "==": "number",
+    "between": "pair",
+    "rising": "none",
+    "falling": "none",
+    "reached_by": "number",
+}
+
+_VARIABLE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_ ]*(\[[A-Za-z0-9_ ,]+\])?$")
+_TOP_KEYS = {"region", "name", "plan", "model", "history", "goals", "assumptions"}
+_OPTIONAL_TOP_KEYS = {"notes"}
+
+
+def seeds_dir() -> Path:
+    """Folder holding the plan documents: ``$PLANSIM_SEEDS`` or ``<repo>/../shared/seeds``."""
+    return Path(os.environ.get("PLANSIM_SEEDS", REPO_ROOT.parent / "shared" / "seeds"))
+
+
+# ----------------------------------------------------------------------------- data classes
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a number comes from: a seed document, a 1-based line, and words copied from it."""
+
+    doc: str
+    line: int
+    quote: str
+    where: str = field(default="", compare=False, repr=False)  # "plan.yaml:12" for messages
+
+    def verify(self, seeds: Path | str | None = None) -> None:
+        """Raise PlanError unless ``quote`` occurs verbatim on line ``line`` of ``doc``.
+
+        Parameters
+        ----------
+        seeds : path, optional
+            Folder of the seed documents; default :func:`seeds_dir`.
+        """
+        folder = Path(seeds) if seeds is not None else seeds_dir()
+        path = folder / self.doc
+        prefix = f"{self.where}: " if self.where else ""
+        if not path.is_file():
+            raise PlanError(f"{prefix}source doc '{self.doc}' not found in {folder}; fix the doc name")
+        lines = path.read_text(encoding="utf-8").splitlines()
+        if not 1 <= self.line <= len(lines):
+            raise PlanError(
+                f"{prefix}source line {self.line} is outside {self.doc} (1..{len(lines)}); fix the line number"
+            )
+        if self.quote not in lines[self.line - 1]:
+            found = [i + 1 for i, text in enumerate(lines) if self.quote in text]
+            hint = f"the quote is on line(s) {found}" if found else "copy the quote byte for byte from the document"
+            raise PlanError(
+                f"{prefix}quote {self.quote!r} is not on line {self.line} of {self.doc}; {hint}"
+            )
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A figure the plan gives for a past year (a calibration target)."""
+
+    id: str
+    variable: str
+    year: float
+    value: float
+    unit: str
+    source: Source
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A target of the plan, checkable against a model variable."""
+
+    id: str
+    label: dict
+    variable: str
+    year: Any  # int, or [from_year, to_year] for rising/falling
+    comparison: str
+    value: Any  # number, [low, high] for between, None for rising/falling
+    unit: str
+    binding: bool
+    source: Source
+    tolerance: float | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """A number the model needs that the plan does not give: value, plausible range, reason."""
+
+    id: str
+    variable: str
+    value: float
+    range: tuple
+    unit: str
+    reason: str
+
+
+@dataclass
+class Plan:
+    """A validated plan file; see docs/interfaces.md §2."""
+
+    region: str
+    name: dict
+    plan: dict
+    model_path: Path
+    history: list
+    goals: list
+    assumptions: list
+    path: Path
+
+    def goal(self, goal_id: str) -> Goal:
+        """The goal with id ``goal_id`` (PlanError naming the known ids otherwise)."""
+        for goal in self.goals:
+            if goal.id == goal_id:
+                return goal
+        raise PlanError(f"{self.path}: no goal '{goal_id}'; known goals: {', '.join(g.id for g in self.goals)}")
+
+    def sources(self) -> list:
+        """Every Source in the plan (history and goals)."""
+        return [item.source for item in [*self.history, *self.goals]]
+
+    def verify_sources(self, seeds: Path | str | None = None) -> None:
+        """Check every quote against its seed document (PlanError at the first mismatch)."""
+        for source in self.sources():
+            source.verify(seeds)
+
+    def variables(self) -> set:
+        """All model variables the plan refers to (goals, history, assumptions)."""
+        return {item.variable for item in [*self.history, *self.goals, *self.assumptions]}
+
+
+# ----------------------------------------------------------------------------- YAML with line numbers
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader whose mappings remember the 1-based line of each key."""
+
+
+def _construct_mapping(loader, node, deep=False):
+    mapping = _LineDict(loader.construct_mapping(node, deep=True))
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {k.value: k.start_mark.line + 1 for k, _ in node.value if hasattr(k, "value")}
+    return mapping
+
+
+class _LineDict(dict):
+    line = 0
+    key_lines: dict = {}
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+class _Checker:
+    """Builds PlanError messages that name the file, the line and the key."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def fail(self, node, key: str, message: str):
+        line = node.key_lines.get(key.split(".")[-1], node.line) if isinstance(node, _LineDict) else 0
+        raise PlanError(f"{self.path}:{line}: key '{key}': {message}")
+
+    def require(self, node, key: str, kinds, label: str):
+        if not isinstance(node, dict) or key not in node:
+            self.fail(node, key, f"missing in {label}; add it (see docs/interfaces.md §2)")
+        value = node[key]
+        if not isinstance(value, kinds) or isinstance(value, bool) and bool not in _as_tuple(kinds):
+            names = "/".join(k.__name__ for k in _as_tuple(kinds))
+            self.fail(node, key, f"in {label} must be {names}, got {value!r}")
+        return value
+
+
+def _as_tuple(kinds):
+    return kinds if isinstance(kinds, tuple) else (kinds,)
+
+
+NUMBER = (int, float)
+
+
+# ----------------------------------------------------------------------------- parsing
+
+
+def _parse_source(check: _Checker, item, label: str) -> Source:
+    src = check.require(item, "source", dict, label)
+    doc = check.require(src, "doc", str, f"{label}.source")
+    line = check.require(src, "line", int, f"{label}.source")
+    quote = check.require(src, "quote", str, f"{label}.source")
+    if not quote.strip():
+        check.fail(src, "quote", f"in {label}.source is empty; copy the words that carry the number")
+    return Source(doc=doc, line=line, quote=str(quote), where=f"{check.path}:{src.line} ({label})")
+
+
+def _parse_variable(check: _Checker, item, label: str) -> str:
+    variable = check.require(item, "variable", str, label)
+    if not _VARIABLE_RE.match(variable):
+        check.fail(item, "variable", f"in {label}: {variable!r} is not a model id like 'gdp' or 'value_added[tertiary]'")
+    return variable
+
+
+def _parse_fact(check: _Checker, item, index: int) -> Fact:
+    label = f"history[{index}]"
+    if not isinstance(item, dict):
+        raise PlanError(f"{check.path}: {label} must be a mapping with id, variable, year, value, unit, source")
+    return Fact(
+        id=check.require(item, "id", str, label),
+        variable=_parse_variable(check, item, label),
+        year=check.require(item, "year", NUMBER, label),
+        value=float(check.require(item, "value", NUMBER, label)),
+        unit=str(check.require(item, "unit", str, label)),
+        source=_parse_source(check, item, label),
+        note=str(item.get("note", "")),
+    )
+
+
+def _check_goal_value(check: _Checker, item, label: str, comparison: str):
+    shape = COMPARISONS[comparison]
+    value = item.get("value")
+    if shape == "none":
+        if value is not None:
+            check.fail(item, "value", f"in {label}: '{comparison}' takes no value; remove it")
+        return None
+    if shape == "pair":
+        if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, NUMBER) for v in value)
+                and value[0] <= value[1]):
+            check.fail(item, "value", f"in {label}: 'between' needs value: [low, high] with low <= high")
+        return [float(v) for v in value]
+    return float(check.require(item, "value", NUMBER, label))
+
+
+def _check_goal_year(check: _Checker, item, label: str, comparison: str):
+    year = item.get("year")
+    if comparison in ("rising", "falling"):
+        if not (isinstance(year, list) and len(year) == 2 and all(isinstance(y, int) for y in year)
+                and year[0] < year[1]):
+            check.fail(item, "year", f"in {label}: '{comparison}' needs year: [from_year, to_year]")
+        return list(year)
+    return check.require(item, "year", int, label)
+
+
+def _parse_goal(check: _Checker, item, index: int) -> Goal:
+    label = f"goals[{index}]"
+    if not isinstance(item, dict):
+        raise PlanError(f"{check.path}: {label} must be a mapping (see docs/interfaces.md §2)")
+    comparison = check.require(item, "comparison", str, label)
+    if comparison not in COMPARISONS:
+        check.fail(item, "comparison", f"in {label}: {comparison!r} is not one of {', '.join(COMPARISONS)}")
+    tolerance = item.get("tolerance")
+    if tolerance is not None and not (isinstance(tolerance, NUMBER) and tolerance >= 0):
+        check.fail(item, "tolerance", f"in {label}: must be a non-negative number (relative)")
+    label_dict = check.require(item, "label", dict, label)
+    return Goal(
+        id=check.require(item, "id", str, label),
+        label=dict(label_dict),
+        variable=_parse_variable(check, item, label),
+        year=_check_goal_year(check, item, label, comparison),
+        comparison=comparison,
+        value=_check_goal_value(check, item, label, comparison),
+        unit=str(check.require(item, "unit", str, label)),
+        binding=check.require(item, "binding", bool, label),
+        source=_parse_source(check, item, label),
+        tolerance=None if tolerance is None else float(tolerance),
+        note=str(item.get("note", "")),
+    )
+
+
+def _parse_assumption(check: _Checker, item, index: int) -> Assumption:
+    label = f"assumptions[{index}]"
+    if not isinstance(item, dict):
+        raise PlanError(f"{check.path}: {label} must be a mapping with id, variable, value, range, unit, reason")
+    value = float(check.require(item, "value", NUMBER, label))
+    bounds = check.require(item, "range", list, label)
+    if len(bounds) != 2 or not all(isinstance(b, NUMBER) for b in bounds):
+        check.fail(item, "range", f"in {label}: must be [low, high]")
+    low, high = float(bounds[0]), float(bounds[1])
+    if not low <= value <= high:
+        check.fail(item, "value", f"in {label}: {value} is outside its range [{low}, {high}]; fix the value or the range")
+    reason = check.require(item, "reason", str, label)
+    if not reason.strip():
+        check.fail(item, "reason", f"in {label}: give a one-line reason for the assumed value")
+    return Assumption(
+        id=check.require(item, "id", str, label),
+        variable=_parse_variable(check, item, label),
+        value=value,
+        range=(low, high),
+        unit=str(check.require(item, "unit", str, label)),
+        reason=reason,
+    )
+
+
+def _check_unique(check: _Checker, items, kind: str) -> None:
+    seen = set()
+    for item in items:
+        if item.id in seen:
+            raise PlanError(f"{check.path}: duplicate {kind} id '{item.id}'; ids must be unique")
+        seen.add(item.id)
+
+
+def resolve_plan_path(path_or_region) -> Path:
+    """A plan.yaml path from a path, or from a region id (``models/<region>/plan.yaml``)."""
+    text = str(path_or_region)
+    candidate = Path(text)
+    if candidate.suffix in (".yaml", ".yml") or candidate.is_file():
+        return candidate
+    if re.fullmatch(r"[a-z0-9_]+", text):
+        return MODELS_DIR / text / "plan.yaml"
+    raise PlanError(f"'{text}' is neither a plan.yaml path nor a region id like 'jizhou'")
+
+
+def load_plan(path_or_region) -> Plan:
+    """Load and validate a plan file.
+
+    Parameters
+    ----------
+    path_or_region : str or Path
+        Path of a plan.yaml, or a region id (``"jizhou"`` → ``models/jizhou/plan.yaml``).
+
+    Returns
+    -------
+    Plan
+
+    Raises
+    ------
+    PlanError
+        One line naming the file, the YAML line and the key, and the fix.
+    """
+    path = resolve_plan_path(path_or_region)
+    if not path.is_file():
+        raise PlanError(f"{path}: plan file not found; regions are the folders of {MODELS_DIR} that hold a plan.yaml")
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark else 0
+        raise PlanError(f"{path}:{line}: not valid YAML ({getattr(err, 'problem', err)}); fix the syntax") from None
+    check = _Checker(path)
+    if not isinstance(data, dict):
+        raise PlanError(f"{path}: must be a YAML mapping with keys {', '.join(sorted(_TOP_KEYS))}")
+    unknown = set(data) - _TOP_KEYS - _OPTIONAL_TOP_KEYS
+    if unknown:
+        key = sorted(unknown)[0]
+        check.fail(data, key, f"unknown top-level key; allowed: {', '.join(sorted(_TOP_KEYS | _OPTIONAL_TOP_KEYS))}")
+    region = check.require(data, "region", str, "plan")
+    if path.parent.parent == MODELS_DIR.resolve() or path.parent.parent.name == "models":
+        if region != path.parent.name:
+            check.fail(data, "region", f"'{region}' differs from the folder name '{path.parent.name}'; make them equal")
+    name = check.require(data, "name", dict, "plan")
+    meta = check.require(data, "plan", dict, "plan")
+    for key in ("doc", "title", "period"):
+        check.require(meta, key, (str, dict), "plan.plan")
+    model_rel = check.require(data, "model", str, "plan")
+    model_path = (path.parent / model_rel).resolve()
+    if not model_path.is_file():
+        check.fail(data, "model", f"model file {model_path} does not exist; give a path relative to {path.name}")
+    history = [_parse_fact(check, item, i) for i, item in enumerate(data.get("history") or [])]
+    goals = [_parse_goal(check, item, i) for i, item in enumerate(data.get("goals") or [])]
+    assumptions = [_parse_assumption(check, item, i) for i, item in enumerate(data.get("assumptions") or [])]
+    for items, kind in ((history, "history"), (goals, "goal"), (assumptions, "assumption")):
+        _check_unique(check, items, kind)
+    return Plan(
+        region=region,
+        name=dict(name),
+        plan=dict(meta),
+        model_path=model_path,
+        history=history,
+        goals=goals,
+        assumptions=assumptions,
+        path=path.resolve(),
+    )
+
+
+def list_plans() -> list:
+    """Every ``models/*/plan.yaml`` in the repository, sorted."""
+    return sorted(MODELS_DIR.glob("*/plan.yaml"))

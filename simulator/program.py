@@ -1,0 +1,304 @@
+"""Fourth stage of the data flow: ModelIR → generated numpy program (init + step functions).
+
+For one run configuration (which variables are set by parameters, which are time-varying
+levers, which are saved) we build python source from strings, ``compile`` it once, and ``exec``
+it into a fresh namespace per run. The generated ``_init`` computes every variable at the initial
+time (initialisation order) and returns the flat state ``S``; ``_step``
+computes only the time-dependent variables (per-step order) with one statement each, saves the
+requested ones, commits discrete states, and returns the derivative ``D`` of ``S``. The state is
+laid out stock-major, ``S`` shaped (n_state, n), so that each scalar stock is one contiguous row;
+saved outputs are time-major, (n_saved, n, *dims), so that each save is one contiguous write.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import ir
+from .builtins import RUNTIME
+from .errors import UnsupportedFeatureError
+from .expressions import (EmitContext, Val, align, component_positions, emit, references,
+                          uses_time)
+from .ordering import topological_order
+
+DYNAMIC_ROLES = ("stock", "sample", "delay_fixed")
+
+
+@dataclass
+class Layout:
+    """Where each stock lives in the flat state: {id: (start, stop, shape)}."""
+
+    slots: dict
+    size: int
+    non_negative: list
+
+
+@dataclass
+class Program:
+    """A compiled run configuration: code object, constant pool, layout, and what it saves."""
+
+    code: object
+    consts: dict
+    layout: Layout
+    saved_dynamic: list
+    saved_static: list
+    source: str
+    static_ids: list = field(default_factory=list)
+    delay_fixed: list = field(default_factory=list)
+
+
+def local_name(var_id):
+    """Name of a variable's value inside generated code."""
+    return "v_" + var_id
+
+
+def state_layout(model_ir):
+    slots, offset, non_negative = {}, 0, []
+    for vid, var in model_ir.variables.items():
+        if var.role != "stock":
+            continue
+        shape = model_ir.dims_shape(var.dims)
+        size = int(np.prod(shape)) if shape else 1
+        slots[vid] = (offset, offset + size, shape)
+        if var.non_negative:
+            non_negative.extend(range(offset, offset + size))
+        offset += size
+    return Layout(slots, offset, non_negative)
+
+
+def dynamic_ids(model_ir, order, replaced, levers):
+    """Ids whose value changes during the run (depend on time, state, or a lever)."""
+    dynamic = set()
+    for vid in order:
+        var = model_ir.variables[vid]
+        if vid in levers:
+            dynamic.add(vid)
+            continue
+        if vid in replaced or var.role in ("initial", "lookup"):
+            continue
+        if var.role in DYNAMIC_ROLES:
+            dynamic.add(vid)
+            continue
+        for comp in var.components:
+            if uses_time(comp.expr) or (references(comp.expr) - {vid}) & dynamic:
+                dynamic.add(vid)
+                break
+    return dynamic
+
+
+class _Writer:
+    """Accumulates indented source lines."""
+
+    def __init__(self):
+        self.lines = []
+
+    def __call__(self, line, indent=1):
+        self.lines.append("    " * indent + line)
+
+
+def _assign_value(ctx_factory, model_ir, var, attribute, target, w, indent=1, full=True):
+    """Emit statements that assign the value of ``var`` (from its components' ``attribute``) to ``target``."""
+    shape = model_ir.dims_shape(var.dims)
+    comps = var.components
+    single = (len(comps) == 1 and not comps[0].excepts
+              and tuple(comps[0].subs) == tuple(var.dims))
+    if single:
+        ctx = ctx_factory(var, comps[0])
+        val = emit(getattr(comps[0], attribute), ctx)
+        w(f"{target} = {_as_full(ctx, val, var.dims, shape)}", indent)
+        return
+    ctx = ctx_factory(var, comps[0])
+    w(f"{target} = np.zeros((_N,) + {shape!r})", indent)
+    for comp in comps:
+        ctx = ctx_factory(var, comp)
+        free = tuple(s for s in comp.subs if s in model_ir.dimensions)
+        val = emit(getattr(comp, attribute), ctx)
+        positions = component_positions(model_ir, var, comp)
+        if not positions:
+            continue
+        cshape = model_ir.dims_shape(free)
+        code = _as_full(ctx, val, free, cshape)
+        dst = np.ravel_multi_index(np.array(positions).T, shape) if shape else np.zeros(1, int)
+        src = _source_positions(model_ir, var, comp, positions, free, cshape)
+        dst_name = ctx.const(dst, "_dst")
+        src_name = ctx.const(src, "_src")
+        w(f"{target}.reshape(_N, -1)[:, {dst_name}] = "
+          f"np.broadcast_to({code}, (_N,) + {cshape!r}).reshape(_N, -1)[:, {src_name}]", indent)
+
+
+def _source_positions(model_ir, var, comp, positions, free, cshape):
+    """Flat indices into the component's own array (over its free dims) for each defined position."""
+    free_axes = []
+    for pos, (sub, dim_name) in enumerate(zip(comp.subs, var.dims)):
+        if sub in model_ir.dimensions:
+            dim = model_ir.dimensions[dim_name]
+            sub_elements = model_ir.dimensions[sub].elements
+            free_axes.append((pos, {dim.elements.index(e): k for k, e in enumerate(sub_elements)}))
+    out = []
+    for p in positions:
+        idx = tuple(lookup[p[pos]] for pos, lookup in free_axes)
+        out.append(int(np.ravel_multi_index(idx, cshape)) if cshape else 0)
+    return np.array(out, dtype=int)
+
+
+def _as_full(ctx, val, dims, shape):
+    """Code of ``val`` aligned to ``dims`` with every subscript axis at full length."""
+    if val.dims is None:
+        return f"np.full((1,) + {shape!r}, {val.code}, dtype=float)"
+    code = align(ctx, val, dims)
+    if set(val.dims) >= set(dims) or not dims:
+        return code if dims or val.dims else code
+    return f"_full({code}, {shape!r})"
+
+
+def _full(value, shape):
+    value = np.asarray(value, dtype=float)
+    return np.broadcast_to(value, (value.shape[0],) + tuple(shape))
+
+
+def build_program(model_ir, replaced=(), levers=(), save=()):
+    """Generate and compile the program for one run configuration.
+
+    Parameters
+    ----------
+    model_ir : ModelIR
+    replaced : iterable of str
+        Ids whose value is given by a parameter (``_p_<id>`` in the namespace).
+    levers : iterable of str
+        Ids given as time series (``_lev_<id>[j]`` in the namespace, j = grid index).
+    save : iterable of str
+        Ids whose values are stored at SAVEPER times.
+
+    Returns
+    -------
+    Program
+    """
+    replaced, levers, save = set(replaced), set(levers), list(save)
+    init_order = topological_order(model_ir, "init")
+    step_order = topological_order(model_ir, "step")
+    dynamic = dynamic_ids(model_ir, step_order, replaced - levers, levers)
+    layout = state_layout(model_ir)
+    consts = {}
+    names = {vid: local_name(vid) for vid in model_ir.variables}
+
+    def ctx_factory(var, comp, overrides=None):
+        return EmitContext(model_ir, names, consts, [s for s in comp.subs if s in model_ir.dimensions],
+                           overrides=overrides, where=var.name)
+
+    # --- init -----------------------------------------------------------------------------
+    w = _Writer()
+    w("def _init(t, _N):", 0)
+    static_ids, delay_fixed = [], []
+    for vid in init_order:
+        var = model_ir.variables[vid]
+        name = names[vid]
+        if vid in levers:
+            w(f"{name} = _lev_{vid}[0]")
+        elif vid in replaced:
+            w(f"{name} = _p_{vid}")
+        elif var.role in ("stock", "active_initial", "delay_fixed"):
+            _assign_value(ctx_factory, model_ir, var, "init", name, w)
+            if var.role == "delay_fixed":
+                delay_fixed.append(vid)
+                ctx = ctx_factory(var, var.components[0])
+                delay = emit(var.extra["delay_time"], ctx)
+                w(f"_dft_{vid} = {delay.code}")
+        elif var.role == "sample":
+            _assign_value(ctx_factory, model_ir, var, "init", f"_st_{vid}", w)
+            over = lambda v, c: ctx_factory(v, c, {vid: f"_st_{vid}"})  # noqa: E731
+            _assign_value(over, model_ir, var, "expr", name, w)
+        elif var.role == "lookup":
+            continue
+        else:
+            _assign_value(ctx_factory, model_ir, var, "expr", name, w)
+        if vid not in dynamic:
+            static_ids.append(vid)
+    w(f"S = np.zeros(({layout.size}, _N))")
+    for vid, (start, stop, shape) in layout.slots.items():
+        if shape:
+            w(f"S[{start}:{stop}] = np.moveaxis(np.broadcast_to({names[vid]}, (_N,) + {shape!r}), 0, -1)"
+              f".reshape(-1, _N)")
+        else:
+            w(f"S[{start}] = {names[vid]}")
+    w("return S, {k: v for k, v in locals().items() if k.startswith(('v_', '_st_', '_dft_'))}")
+
+    # --- step -----------------------------------------------------------------------------
+    discrete = [vid for vid in step_order if model_ir.variables[vid].role in ("sample", "delay_fixed")]
+    w("", 0)
+    w("def _step(t, j, S, isave, commit):", 0)
+    if discrete:
+        globals_ = ", ".join(f"_st_{vid}" if model_ir.variables[vid].role == "sample" else f"_ptr_{vid}"
+                             for vid in discrete)
+        w(f"global {globals_}")
+    w("_N = S.shape[1]")
+    for vid, (start, stop, shape) in layout.slots.items():
+        if shape:
+            w(f"{names[vid]} = np.moveaxis(S[{start}:{stop}].reshape({shape!r} + (_N,)), -1, 0)")
+        else:
+            w(f"{names[vid]} = S[{start}]")
+    for vid in step_order:
+        if vid not in dynamic:
+            continue
+        var = model_ir.variables[vid]
+        name = names[vid]
+        if vid in levers:
+            w(f"{name} = _lev_{vid}[j]")
+        elif var.role == "stock":
+            continue
+        elif var.role == "sample":
+            over = lambda v, c: ctx_factory(v, c, {vid: f"_st_{vid}"})  # noqa: E731
+            _assign_value(over, model_ir, var, "expr", name, w)
+        elif var.role == "delay_fixed":
+            w(f"{name} = _buf_{vid}[_ptr_{vid}]")
+        else:
+            _assign_value(ctx_factory, model_ir, var, "expr", name, w)
+    w("D = np.empty_like(S)")
+    for vid, (start, stop, shape) in layout.slots.items():
+        var = model_ir.variables[vid]
+        _assign_value(ctx_factory, model_ir, var, "expr", f"_d_{vid}", w)
+        if shape:
+            w(f"np.moveaxis(D[{start}:{stop}].reshape({shape!r} + (_N,)), -1, 0)[...] = _d_{vid}")
+        else:
+            w(f"D[{start}] = _d_{vid}")
+    saved_dynamic = [vid for vid in save if vid in dynamic]
+    saved_static = [vid for vid in save if vid not in dynamic]
+    if saved_dynamic:
+        w("if isave >= 0:")
+        for vid in saved_dynamic:
+            w(f"_out_{vid}[isave] = {names[vid]}", 2)
+    if discrete:
+        w("if commit:")
+        for vid in discrete:
+            var = model_ir.variables[vid]
+            if var.role == "sample":
+                w(f"_st_{vid} = {names[vid]}", 2)
+            else:
+                comp = var.components[0]
+                ctx = ctx_factory(var, comp)
+                val = emit(comp.expr, ctx)
+                shape = model_ir.dims_shape(var.dims)
+                w(f"_buf_{vid}[_ptr_{vid}] = np.broadcast_to({_as_full(ctx, val, var.dims, shape)}, "
+                  f"_buf_{vid}.shape[1:])", 2)
+                w(f"_ptr_{vid} = (_ptr_{vid} + 1) % _buf_{vid}.shape[0]", 2)
+    w("return D")
+    source = "\n".join(w.lines) + "\n"
+    code = compile(source, f"<plansim {model_ir.path.name}>", "exec")
+    return Program(code, consts, layout, saved_dynamic, saved_static, source, static_ids, delay_fixed)
+
+
+def namespace(program):
+    """A fresh namespace with numpy, the runtime helpers and the program's constants, code executed."""
+    ns = dict(RUNTIME)
+    ns["_full"] = _full
+    ns.update(program.consts)
+    return ns
+
+
+def check_supported(model_ir):
+    """Raise UnsupportedFeatureError if the IR contains constructs the program cannot generate."""
+    problems = [var.name for var in model_ir.variables.values() if var.role not in
+                ("aux", "stock", "initial", "active_initial", "lookup", "sample", "delay_fixed")]
+    if problems:
+        raise UnsupportedFeatureError(f"{model_ir.path}: unsupported variable roles in {problems}")

@@ -1,0 +1,89 @@
+"""Last stage of an engine run: saved arrays → ``xarray.Dataset`` (contract: docs/interfaces.md §1).
+
+Data variables are keyed by variable id with attrs name/units/doc/kind; ``status`` (int8, 0 ok,
+1 non-finite) and ``message`` per scenario; run attributes in ``ds.attrs``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+
+def first_non_finite(outputs, times, names):
+    """Per scenario: (time, variable name) of the earliest non-finite saved value, or None.
+
+    ``outputs`` maps id → array shaped (n_times, n, *dims) (time-major, as the program saves).
+    """
+    n = next(iter(outputs.values())).shape[1] if outputs else 0
+    found = [None] * n
+    for vid, data in outputs.items():
+        finite = np.isfinite(data)
+        if finite.all():
+            continue
+        bad = ~finite.reshape(finite.shape[0], finite.shape[1], -1).all(axis=2)   # (T, n)
+        for row in np.nonzero(bad.any(axis=0))[0]:
+            k = int(np.argmax(bad[:, row]))
+            if found[row] is None or k < found[row][0]:
+                found[row] = (k, names[vid])
+    return [None if f is None else (float(times[f[0]]), f[1]) for f in found]
+
+
+def build_dataset(model_ir, outputs, times, n, problems, attrs):
+    """Assemble the result Dataset.
+
+    Parameters
+    ----------
+    model_ir : ModelIR
+    outputs : dict
+        {id: array (n_times, n, *dims)} (time-major) in the order to store.
+    times : ndarray
+        Saved times.
+    n : int
+        Number of scenarios.
+    problems : list
+        Per scenario ``None`` or ``(time, variable name)`` of its first non-finite value.
+    attrs : dict
+        Run attributes (model, method, time settings).
+    """
+    data_vars, coords = {}, {"scenario": np.arange(n), "time": np.asarray(times, dtype=float)}
+    for vid, data in outputs.items():
+        var = model_ir.variables[vid]
+        for dim in var.dims:
+            coords.setdefault(dim, list(model_ir.dimensions[dim].elements))
+        data_vars[vid] = xr.Variable(
+            ("scenario", "time") + tuple(var.dims), np.moveaxis(data, 0, 1),
+            attrs={"name": var.name, "units": var.units, "doc": var.doc, "kind": var.kind})
+    status = np.array([0 if p is None else 1 for p in problems], dtype=np.int8)
+    message = np.array(["" if p is None else f"non-finite value in '{p[1]}' at time {p[0]:g}"
+                        for p in problems], dtype=object)
+    data_vars["status"] = xr.Variable(("scenario",), status)
+    data_vars["message"] = xr.Variable(("scenario",), message.astype(str))
+    return xr.Dataset(data_vars, coords=coords, attrs=attrs)
+
+
+def to_table(ds, scenario=0):
+    """One scenario of a result Dataset as a Vensim-style table.
+
+    Returns a ``pandas.DataFrame`` with a ``Time`` column and one column per variable, named by
+    its Vensim name; subscripted variables get one column per element, ``Var[a,b]``.
+    """
+    import itertools
+
+    import pandas as pd
+
+    columns = {"Time": ds["time"].values}
+    for vid, data in ds.data_vars.items():
+        if vid in ("status", "message"):
+            continue
+        values = data.values[scenario]
+        name = data.attrs.get("name", vid)
+        dims = data.dims[2:]
+        if not dims:
+            columns[name] = values
+            continue
+        coords = [list(ds[d].values) for d in dims]
+        for index in itertools.product(*[range(len(c)) for c in coords]):
+            label = ",".join(str(c[i]) for c, i in zip(coords, index))
+            columns[f"{name}[{label}]"] = values[(slice(None),) + index]
+    return pd.DataFrame(columns)

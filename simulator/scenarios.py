@@ -1,0 +1,466 @@
+"""Scenario YAML (scenarios/<region>/*.yaml) → validated :class:`Scenario`: what a batch runs, checked up front.
+
+Data flow: ``scenarios/*.yaml ──(validate)──▶ ScenarioSet ──(sample)──▶ input matrix``. This module
+follows the ``extends:`` chain (simulator.scenario_files), has every section checked against the
+schema of docs/interfaces.md §3 (simulator.scenario_schema), loads the region's plan (simulator.plans) and the model
+(simulator.load_model) and checks every named variable against it. The result hands the batch
+runner its sample (:meth:`Scenario.sample_inputs`) and its ``CompiledModel.run`` keyword
+arguments (:meth:`Scenario.run_kwargs`). Every error is one ScenarioError line:
+``<file>:<line>: <key>: <problem>; <what is allowed>``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .distributions import UncertainInput, nearest
+from .errors import ScenarioError, UnknownVariableError
+from .sampling import SampleSpace, correlation_matrix, sample
+from .scenario_files import MergedScenario, merge, read_chain
+from .scenario_schema import (DEFAULT_SAMPLING, SUBSCRIPTED, TIME_KEYS, LeverSpec, Sampling, parse_correlation,
+                              parse_levers, parse_method, parse_outputs, parse_sampling, parse_set, parse_time,
+                              parse_uncertain)
+from .yamlmarks import display_path
+
+__all__ = ["Scenario", "Sampling", "UncertainInput", "load_scenario", "find_plan_file", "DEFAULT_SAMPLING"]
+
+
+_REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Scenario:
+    """A validated scenario; see docs/interfaces.md §3 and :func:`load_scenario`.
+
+    Attributes
+    ----------
+    name, description, region : str (region may be None)
+    path : Path
+        The scenario file (absolute).
+    plan : simulator.plans.Plan or None
+    model_path : Path
+    time : dict
+        ``start``, ``end``, ``dt``, ``saveper``; None where the model's own applies.
+    method : str
+    fixed : dict
+        ``{name: value}`` from ``set:`` (names as written, may carry ``[elem]``).
+    levers : dict
+        ``{name: simulator.TimeSeries}``.
+    uncertain : list of UncertainInput
+    correlation : list of (a, b, rho)
+    sampling : Sampling
+    outputs : list of str
+        Variable ids to keep.
+    goal_ids : list of str
+    files : list of (Path, sha256)
+        This file and every file it extends, child first.
+    model : CompiledModel or None
+        The model the names were checked against (None when loaded with ``check_model=False``).
+    targets : dict
+        ``{name as written: engine parameter key}`` for set/levers/uncertain.
+    """
+
+    name: str
+    path: Path
+    description: str = ""
+    region: str | None = None
+    plan: Any = None
+    model_path: Path | None = None
+    time: dict = field(default_factory=lambda: dict.fromkeys(TIME_KEYS))
+    method: str = "euler"
+    fixed: dict = field(default_factory=dict)
+    levers: dict = field(default_factory=dict)
+    lever_specs: dict = field(default_factory=dict)
+    uncertain: list = field(default_factory=list)
+    correlation: list = field(default_factory=list)
+    sampling: Sampling = DEFAULT_SAMPLING
+    outputs: list = field(default_factory=list)
+    goal_ids: list = field(default_factory=list)
+    files: list = field(default_factory=list)
+    model: Any = field(default=None, repr=False)
+    targets: dict = field(default_factory=dict)
+
+    @property
+    def space(self) -> SampleSpace:
+        """The uncertain inputs, their correlation matrix and grid levels, for simulator.sampling."""
+        names = [spec.name for spec in self.uncertain]
+        matrix = correlation_matrix(names, self.correlation) if self.correlation else None
+        levels = self.sampling.levels
+        if isinstance(levels, dict):
+            levels = tuple(levels.get(name, 3) for name in names)
+        return SampleSpace(tuple(self.uncertain), matrix, levels)
+
+    @property
+    def goals(self) -> list:
+        """The plan's Goal objects this scenario checks, in the plan's order."""
+        if self.plan is None:
+            return []
+        wanted = set(self.goal_ids)
+        return [goal for goal in self.plan.goals if goal.id in wanted]
+
+    def sample_inputs(self, n: int | None = None, seed: int | None = None) -> pd.DataFrame:
+        """Sample the uncertain inputs.
+
+        Parameters
+        ----------
+        n : int, optional
+            Number of scenarios (default ``sampling.n``; a grid always has its own size).
+        seed : int, optional
+            Default ``sampling.seed``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``n`` rows (index ``scenario`` 0..n-1), one column per uncertain input, in file order.
+        """
+        method = self.sampling.method
+        if method == "grid":
+            n = None
+        elif n is None:
+            n = self.sampling.n
+        values = sample(self.space, n, self.sampling.seed if seed is None else seed, method)
+        frame = pd.DataFrame(values, columns=[spec.name for spec in self.uncertain])
+        frame.index.name = "scenario"
+        return frame
+
+    def effective_time(self) -> dict:
+        """``time`` with the model's own settings filled in where the scenario gives none."""
+        own = getattr(self.model, "time", None)
+        fallback = dict(zip(TIME_KEYS, (getattr(own, key, None) for key in ("initial", "final", "dt", "saveper"))))
+        return {key: fallback[key] if self.time[key] is None else self.time[key] for key in TIME_KEYS}
+
+    def summary(self) -> list[str]:
+        """A few ``label  text`` lines describing the scenario (``run.py validate`` prints them)."""
+        def num(value):
+            return "?" if value is None else f"{value:g}"
+
+        def names(items, limit=6):
+            items = list(items)
+            more = f", … ({len(items) - limit} more)" if len(items) > limit else ""
+            return ", ".join(items[:limit]) + more
+
+        time = self.effective_time()
+        region = f" (region {self.region})" if self.region else ""
+        chain = " <- ".join(display_path(path) for path, _ in self.files)
+        sampling = self.sampling
+        how = (f"grid, levels {sampling.levels}, {sampling.n} points" if sampling.method == "grid"
+               else f"{sampling.method}, n {sampling.n}, seed {sampling.seed}")
+        if self.correlation:
+            how += f", {len(self.correlation)} correlation(s)"
+        total_goals = len(self.plan.goals) if self.plan is not None else 0
+        rows = [
+            ("scenario", f"{self.name}{region}"),
+            ("files", chain),
+            ("model", display_path(self.model_path) if self.model_path else "?"),
+            ("time", f"{num(time['start'])} to {num(time['end'])}, dt {num(time['dt'])}, "
+                     f"saveper {num(time['saveper'])}, {self.method}"),
+            ("fixed", f"{len(self.fixed)}" + (f": {names(self.fixed)}" if self.fixed else "")),
+            ("levers", f"{len(self.levers)}" + (f": {names(self.levers)}" if self.levers else "")),
+            ("uncertain", f"{len(self.uncertain)}" + (
+                f": {names(f'{spec.name} ({spec.dist})' for spec in self.uncertain)}" if self.uncertain else "")),
+            ("sampling", how if self.uncertain else "none (one run)"),
+            ("goals", f"{len(self.goal_ids)} of {total_goals}" + (f": {names(self.goal_ids)}" if self.goal_ids else "")),
+            ("outputs", f"{len(self.outputs)}" + (f": {names(self.outputs)}" if self.outputs else "")),
+        ]
+        return [f"  {label:<10} {text}" for label, text in rows]
+
+    def run_kwargs(self, inputs: pd.DataFrame | None = None) -> dict:
+        """Keyword arguments for ``CompiledModel.run`` (docs/interfaces.md §1).
+
+        Parameters
+        ----------
+        inputs : pandas.DataFrame, optional
+            Rows of :meth:`sample_inputs` (any subset, e.g. one chunk); each uncertain input
+            becomes a per-scenario array. Without it, one scenario with the fixed values and
+            levers only (uncertain constants keep the model's values).
+
+        Returns
+        -------
+        dict
+            ``params``, ``n``, ``method``, ``return_columns``, ``initial_time``, ``final_time``,
+            ``time_step``, ``saveper``.
+        """
+        key = self.targets.get
+        params: dict[str, Any] = {key(name, name): value for name, value in self.fixed.items()}
+        params.update({key(name, name): series for name, series in self.levers.items()})
+        n = 1
+        if inputs is not None:
+            missing = [spec.name for spec in self.uncertain if spec.name not in inputs.columns]
+            if missing:
+                raise ScenarioError(f"{display_path(self.path)}: the inputs lack columns {missing}; "
+                                    f"pass rows of sample_inputs()")
+            n = len(inputs)
+            for spec in self.uncertain:
+                params[key(spec.name, spec.name)] = inputs[spec.name].to_numpy(dtype=float)
+        return {
+            "params": params,
+            "n": n,
+            "method": self.method,
+            "return_columns": list(self.outputs) or None,
+            "initial_time": self.time["start"],
+            "final_time": self.time["end"],
+            "time_step": self.time["dt"],
+            "saveper": self.time["saveper"],
+        }
+
+
+
+# --- plan and model ------------------------------------------------------------------------------
+
+def find_plan_file(region: str, start: Path) -> Path | None:
+    """``models/<region>/plan.yaml`` in the nearest ancestor of ``start`` that has it, else in the repository.
+
+    Scenario files live in ``scenarios/<region>/`` beside ``models/``, so the nearest ancestor
+    holding ``models/<region>/plan.yaml`` is the project the scenario belongs to (this also lets
+    test fixtures carry their own plans).
+    """
+    for folder in [start, *start.parents, _REPO_ROOT]:
+        candidate = folder / "models" / region / "plan.yaml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _known_regions(start: Path) -> list[str]:
+    regions = set()
+    for folder in [start, *start.parents, _REPO_ROOT]:
+        regions.update(p.parent.name for p in (folder / "models").glob("*/plan.yaml"))
+    return sorted(regions)
+
+
+def _load_plan(merged: MergedScenario):
+    region = merged.get("region")
+    if region is None:
+        return None, None
+    if not isinstance(region, str) or not re.fullmatch(r"[a-z0-9_]+", region):
+        merged.fail(("region",), f"region must be a lower-case ASCII id like jizhou, got {region!r}")
+    where = merged.layer_of(("region",)).path.parent
+    plan_file = find_plan_file(region, where)
+    if plan_file is None:
+        known = _known_regions(where)
+        hint = nearest(region, known)
+        suggestion = f"did you mean '{hint[0]}'? " if hint else ""
+        merged.fail(("region",), f"region: no models/{region}/plan.yaml found above {display_path(where)}; "
+                                 f"{suggestion}(known regions: {', '.join(known) or 'none'})")
+    from .plans import load_plan
+
+    return region, load_plan(plan_file)
+
+
+def _model_path(merged: MergedScenario, plan) -> Path:
+    model = merged.get("model")
+    if model is not None:
+        if not isinstance(model, str):
+            merged.fail(("model",), f"model: must be a path to a .mdl or .xmile file, got {model!r}")
+        path = (merged.layer_of(("model",)).path.parent / model).resolve()
+        if not path.is_file():
+            merged.fail(("model",), f"model: file '{model}' not found (looked for {display_path(path)}); "
+                                    f"give a path relative to this file")
+        return path
+    if plan is not None:
+        return Path(plan.model_path)
+    merged.fail((), "no model: give region: (whose plan names the model) or model: (a .mdl/.xmile path)")
+
+
+def _parse_goals(merged: MergedScenario, plan) -> list:
+    goals = merged.get("goals", "all")
+    if plan is None:
+        if goals not in ("all", None, []):
+            merged.fail(("goals",), "goals: a goal list needs region: (the goals come from the region's plan.yaml)")
+        return []
+    ids = [goal.id for goal in plan.goals]
+    if goals in ("all", None):
+        return ids
+    if not isinstance(goals, list):
+        merged.fail(("goals",), f"goals must be 'all' or a list of goal ids, got {goals!r}")
+    for index, goal_id in enumerate(goals):
+        if goal_id not in ids:
+            hint = nearest(goal_id, ids)
+            suggestion = f"did you mean '{hint[0]}'? " if hint else ""
+            merged.fail(("goals", index), f"goals: unknown goal id '{goal_id}'; {suggestion}"
+                                          f"(goals of region {plan.region}: {', '.join(ids)})")
+    return list(dict.fromkeys(goals))
+
+
+_MODEL_CACHE: dict = {}
+
+
+def _load_model(path: Path):
+    """simulator.load_model, once per file version in this process."""
+    from .simulate import load_model
+
+    key = (path, path.stat().st_mtime_ns)
+    if key not in _MODEL_CACHE:
+        _MODEL_CACHE[key] = load_model(path)
+    return _MODEL_CACHE[key]
+
+
+class _Names:
+    """Resolves names as written in a scenario to model variables, with near-miss suggestions."""
+
+    def __init__(self, model):
+        self.model = model
+        self.by_name = {}
+        for var_id, info in model.variables.items():
+            for alias in (var_id, info.name):
+                self.by_name.setdefault(self.normal(alias), info)
+
+    @staticmethod
+    def normal(name: str) -> str:
+        return re.sub(r"[\s_]+", "_", str(name).strip().lower())
+
+    def find(self, name: str):
+        info = self.by_name.get(self.normal(name))
+        if info is None:
+            try:
+                info = self.model.find(name)
+            except UnknownVariableError:
+                return None
+        return info
+
+    def suggest(self, name: str, kinds: tuple | None = None) -> str:
+        pool = [var_id for var_id, info in self.model.variables.items() if kinds is None or info.kind in kinds]
+        hints = difflib.get_close_matches(self.normal(name), pool, n=3, cutoff=0.5)
+        if hints:
+            return f"did you mean {', '.join(hints)}?"
+        what = "constants" if kinds == ("constant",) else "variables"
+        more = ", …" if len(pool) > 3 else ""
+        return f"{what} of {self.model.path.name} include {', '.join(pool[:3])}{more}" if pool else ""
+
+
+def _resolve_target(merged: MergedScenario, names: _Names, section: str, name: str) -> str:
+    """Engine parameter key (``id`` or ``id[elem,…]``) for a constant named in set/levers/uncertain."""
+    path = (section, name)
+    match = SUBSCRIPTED.match(name)
+    if match is None:
+        merged.fail(path, f"{section}.{name}: write a constant as name or name[element, …]")
+    info = names.find(match["base"])
+    if info is None:
+        merged.fail(path, f"{section}.{name}: no variable '{match['base']}' in {names.model.path.name}; "
+                          f"{names.suggest(match['base'], ('constant',))}")
+    if info.kind != "constant":
+        article = "an" if info.kind[0] in "aeiou" else "a"
+        merged.fail(path, f"{section}.{name}: '{info.id}' is {article} {info.kind}, not a constant; set, levers and "
+                          f"uncertain replace constants only; {names.suggest(match['base'], ('constant',))}")
+    if match["elems"] is None:
+        return info.id
+    elems = [elem.strip() for elem in match["elems"].split(",")]
+    if len(elems) != len(info.dims):
+        merged.fail(path, f"{section}.{name}: '{info.id}' has {len(info.dims)} subscript(s) "
+                          f"{list(info.dims)}, but {len(elems)} element(s) are given")
+    for elem, dim in zip(elems, info.dims):
+        allowed = names.model.dimensions.get(dim, [])
+        if elem not in allowed:
+            hint = nearest(elem, allowed)
+            suggestion = f"did you mean '{hint[0]}'? " if hint else ""
+            merged.fail(path, f"{section}.{name}: '{elem}' is not an element of {dim}; {suggestion}"
+                              f"(elements: {', '.join(allowed)})")
+    return f"{info.id}[{','.join(elems)}]"
+
+
+def _check_against_model(merged: MergedScenario, scenario: Scenario, outputs: list | None) -> None:
+    """Resolve every named variable in the model; set ``targets`` and ``outputs``."""
+    model = _load_model(scenario.model_path)
+    scenario.model = model
+    names = _Names(model)
+    seen: dict[str, str] = {}
+    sections = {"set": scenario.fixed, "levers": scenario.lever_specs,
+                "uncertain": {spec.name: spec for spec in scenario.uncertain}}
+    for section, entries in sections.items():
+        for name in entries:
+            key = _resolve_target(merged, names, section, name)
+            if key in seen:
+                merged.fail((section, name), f"{section}.{name}: names the same constant as '{seen[key]}'; keep one")
+            seen[key] = name
+            scenario.targets[name] = key
+    for name, value in scenario.fixed.items():
+        if isinstance(value, np.ndarray):
+            info = names.find(SUBSCRIPTED.match(name)["base"])
+            shape = tuple(len(model.dimensions[dim]) for dim in info.dims) if "[" not in name else ()
+            if value.shape != shape:
+                merged.fail(("set", name), f"set.{name}: a list of shape {value.shape} does not match "
+                                           f"{info.id}{list(info.dims)} of shape {shape}")
+    resolved = []
+    for index, name in enumerate(outputs or []):
+        info = names.find(name)
+        if info is None:
+            merged.fail(("outputs", index), f"outputs: no variable '{name}' in {model.path.name}; {names.suggest(name)}")
+        resolved.append(info.id)
+    goal_vars = []
+    where = ("goals",) if merged.get("goals") is not None else ("region",)
+    for goal in scenario.goals:
+        info = names.find(SUBSCRIPTED.match(goal.variable)["base"])
+        if info is None:
+            merged.fail(where, f"{where[0]}: goal '{goal.id}' of {display_path(scenario.plan.path)} uses "
+                               f"'{goal.variable}', which is not a variable of {model.path.name}; "
+                               f"{names.suggest(goal.variable)}")
+        goal_vars.append(info.id)
+    if outputs is None:
+        resolved = goal_vars + [var_id for var_id, info in model.variables.items() if info.kind == "stock"]
+    scenario.outputs = list(dict.fromkeys(resolved + goal_vars))
+
+
+def _time_series(spec: LeverSpec):
+    from .timeseries import TimeSeries
+
+    return TimeSeries(np.asarray(spec.times, dtype=float), np.asarray(spec.values, dtype=float), kind=spec.kind)
+
+
+def load_scenario(path: Path | str, *, check_model: bool = True) -> Scenario:
+    """Read, merge and validate a scenario file (docs/interfaces.md §3).
+
+    Parameters
+    ----------
+    path : Path or str
+        The scenario YAML file.
+    check_model : bool
+        Load the model and check every named variable against it (default). ``False`` checks
+        the files, the plan and the goals only (fast; used by ``run.py list``).
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    ScenarioError
+        One line: ``<file>:<line>: <key>: <problem>; <what is allowed>``.
+    """
+    chain = read_chain(path)
+    merged = merge(chain)
+    child = merged.child
+    for key in ("name", "description"):
+        if merged.get(key) is not None and not isinstance(merged.get(key), str):
+            merged.fail((key,), f"{key} must be text, got {merged.get(key)!r}")
+    region, plan = _load_plan(merged)
+    scenario = Scenario(
+        name=merged.get("name") or child.path.stem,
+        path=child.path,
+        description=(merged.get("description") or "").strip(),
+        region=region,
+        plan=plan,
+        time=parse_time(merged),
+        method=parse_method(merged),
+        fixed=parse_set(merged),
+        lever_specs=parse_levers(merged),
+        files=[(layer.path, layer.sha256) for layer in chain],
+    )
+    scenario.uncertain = parse_uncertain(merged)
+    scenario.correlation = parse_correlation(merged, scenario.uncertain)
+    scenario.sampling = parse_sampling(merged, scenario.uncertain, scenario.correlation)
+    scenario.goal_ids = _parse_goals(merged, plan)
+    outputs = parse_outputs(merged)
+    scenario.model_path = _model_path(merged, plan)
+    if check_model:
+        _check_against_model(merged, scenario, outputs)
+    else:
+        scenario.outputs = list(outputs or [])
+    scenario.levers = {name: _time_series(spec) for name, spec in scenario.lever_specs.items()}
+    return scenario

@@ -1,0 +1,120 @@
+"""Front door for YAML inputs (scenario files): text → plain Python data plus the 1-based line of every key.
+
+PyYAML's ``safe_load`` forgets where things were written. Here the document is first *composed*
+into nodes, every mapping key and sequence item is recorded with its ``start_mark.line``, and
+then the same nodes are constructed into plain dicts/lists. Errors (malformed YAML, duplicate
+keys, a file that cannot be read) become one line naming the file and the line.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import SimulatorError
+
+#: A path into the document: a tuple of mapping keys and sequence indices, () for the root.
+KeyPath = tuple
+
+
+def display_path(path: Path | str) -> str:
+    """Show ``path`` relative to the working directory when it lies below it, else absolute.
+
+    Parameters
+    ----------
+    path : Path or str
+        A file path.
+
+    Returns
+    -------
+    str
+        The path as it should appear in a one-line error message.
+    """
+    absolute = Path(os.path.abspath(path))
+    try:
+        return str(absolute.relative_to(Path.cwd()))
+    except ValueError:
+        return str(absolute)
+
+
+def load_yaml_with_lines(path: Path | str, error: type[SimulatorError]) -> tuple[Any, dict[KeyPath, int]]:
+    """Read one YAML document and the line of each key and list item in it.
+
+    Parameters
+    ----------
+    path : Path or str
+        The YAML file.
+    error : type of SimulatorError
+        The error class to raise (e.g. ``ScenarioError``), with ``"<file>:<line>: …"`` messages.
+
+    Returns
+    -------
+    data : Any
+        The document as plain Python data (``None`` for an empty file).
+    lines : dict
+        ``{key path: 1-based line}`` for every mapping key and sequence item; ``()`` maps to
+        the line where the document starts.
+
+    Raises
+    ------
+    SimulatorError
+        Of class ``error``: unreadable file, malformed YAML, or a key given twice in one mapping.
+    """
+    path = Path(path)
+    shown = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(f"{shown}: file not found; check the path") from None
+    except UnicodeDecodeError as err:
+        raise error(f"{shown}: not UTF-8 text ({err.reason} at byte {err.start}); save the file as UTF-8") from None
+    except OSError as err:
+        raise error(f"{shown}: cannot read the file ({err.strerror})") from None
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, {(): 1}
+        lines: dict[KeyPath, int] = {(): node.start_mark.line + 1}
+        _record_lines(loader, node, (), lines, shown, error)
+        return loader.construct_document(node), lines
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        what = "; ".join(part for part in (err.context, err.problem) if part)
+        raise error(f"{shown}:{line}: malformed YAML: {what}; fix the syntax at that line") from None
+    except yaml.YAMLError as err:
+        raise error(f"{shown}:1: malformed YAML: {err}") from None
+    finally:
+        loader.dispose()
+
+
+def _record_lines(loader: yaml.SafeLoader, node: yaml.Node, path: KeyPath, lines: dict, shown: str, error: type) -> None:
+    """Walk ``node`` depth-first, storing the line of each key/item under its key path."""
+    if isinstance(node, yaml.MappingNode):
+        first_line: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if isinstance(key, (list, dict)):
+                raise error(f"{shown}:{key_node.start_mark.line + 1}: a mapping key must be a plain name or number")
+            line = key_node.start_mark.line + 1
+            if key in first_line:
+                raise error(f"{shown}:{line}: duplicate key '{key}' (first given at line {first_line[key]}); keep only one")
+            first_line[key] = line
+            lines[path + (key,)] = line
+            _record_lines(loader, value_node, path + (key,), lines, shown, error)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines[path + (index,)] = item.start_mark.line + 1
+            _record_lines(loader, item, path + (index,), lines, shown, error)
+
+
+def line_of(lines: dict[KeyPath, int], path: KeyPath) -> int:
+    """The line of ``path``, or of its nearest recorded ancestor (1 when nothing is known)."""
+    for end in range(len(path), -1, -1):
+        if path[:end] in lines:
+            return lines[path[:end]]
+    return 1

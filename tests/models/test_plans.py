@@ -1,0 +1,83 @@
+"""Every models/*/plan.yaml: loads, cites its sources verbatim, names variables its model has.
+
+Parametrized over all plan files, so the plans of every region (and every helper) are checked
+the same way. Source quotes are compared against ../shared/seeds (PLANSIM_SEEDS overrides).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pytest
+
+import simulator
+from simulator.calibration import split_variable
+from simulator.errors import PlanError, UnknownVariableError
+from simulator.plans import list_plans, load_plan, seeds_dir
+
+PLANS = list_plans()
+IDS = [path.parent.name for path in PLANS]
+
+
+@lru_cache(maxsize=None)
+def _model(path):
+    return simulator.load_model(path)
+
+
+@pytest.fixture(params=PLANS, ids=IDS, scope="module")
+def plan(request):
+    return load_plan(request.param)
+
+
+def test_there_are_plans_for_the_five_regions():
+    assert {"jizhou", "qiaoxi"} <= set(IDS)
+
+
+def test_plan_loads_and_names_its_folder(plan):
+    assert plan.region == plan.path.parent.name
+    assert plan.model_path.is_file()
+    assert plan.goals, "a plan without goals has nothing to check"
+
+
+def test_every_source_quote_is_verbatim_at_its_line(plan):
+    failures = []
+    for source in plan.sources():
+        try:
+            source.verify(seeds_dir())
+        except PlanError as err:
+            failures.append(str(err))
+    assert not failures, "\n".join(failures)
+
+
+def test_a_one_character_typo_in_a_quote_fails(plan):
+    source = plan.sources()[0]
+    broken = type(source)(source.doc, source.line, source.quote + "X")
+    with pytest.raises(PlanError, match=f"not on line {source.line}"):
+        broken.verify(seeds_dir())
+
+
+def test_every_variable_exists_in_the_model(plan):
+    model = _model(plan.model_path)
+    missing = []
+    for item in [*plan.history, *plan.goals, *plan.assumptions]:
+        base, elements = split_variable(item.variable)
+        try:
+            info = model.find(base)
+        except UnknownVariableError as err:
+            missing.append(f"{item.id}: {err}")
+            continue
+        if not elements and item in plan.assumptions:
+            continue  # an assumption on a whole subscripted constant sets every element
+        if len(elements) != len(info.dims):
+            missing.append(f"{item.id}: '{item.variable}' needs {len(info.dims)} subscript(s) {info.dims}")
+            continue
+        for dim, element in zip(info.dims, elements):
+            if element not in model.dimensions[dim]:
+                missing.append(f"{item.id}: '{element}' is not an element of {dim} {model.dimensions[dim]}")
+    assert not missing, "\n".join(missing)
+
+
+def test_assumptions_lie_within_their_ranges(plan):
+    outside = [a.id for a in plan.assumptions if not a.range[0] <= a.value <= a.range[1]]
+    assert not outside
+    assert all(a.reason.strip() for a in plan.assumptions)

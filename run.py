@@ -169,7 +169,7 @@ def validate(scenarios):
 
     \b
     Example:
-      python run.py validate scenarios/jizhou/baseline.yaml scenarios/jizhou/high_growth.yaml
+      python run.py validate scenarios/jizhou/baseline.yaml scenarios/jizhou/plan.yaml
     """
     from simulator.scenarios import load_scenario
     from simulator.yamlmarks import display_path

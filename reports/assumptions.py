@@ -87,7 +87,7 @@ def fixed_table(ctx, run) -> list:
     columns = [Column(ctx.t("col_variable"), 0.35), Column(ctx.t("col_value"), 0.65)]
     rows = [[_assumed(name), _assumed(_param(value))] for name, value in scenario.fixed.items()]
     rows += [[_assumed(name), _assumed(_lever_text(spec))] for name, spec in scenario.lever_specs.items()]
-    return [Heading(f"{ctx.t('scenario_fixed')} · {run.name}", size=10), Table(columns, rows, stripes=False)]
+    return [Heading(f"{ctx.t('scenario_fixed')} · {run.name}", size=10), Table(columns, rows, stripes=False), Spacer()]
 
 
 def history_table(ctx) -> Table:

@@ -5,7 +5,6 @@ of the run folder. Checks happen here, once: a missing, partial or malformed fol
 :class:`~simulator.errors.RunDirError` line naming the folder, the file and the fix.
 """
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,7 +74,8 @@ class RunData:
 
     @property
     def seed(self):
-        return self.results.attrs.get("seed", self.manifest.get("seed"))
+        """Sampling seed as recorded in the manifest (None if the batch had none)."""
+        return self.manifest.get("seed", self.results.attrs.get("seed"))
 
     @property
     def input_names(self) -> list:
@@ -130,11 +130,20 @@ def _load_plan(manifest: dict, region: str):
 
 
 def _load_scenario(manifest: dict):
-    """The scenario the batch ran (manifest ``scenario_path``) if that file is still there, else None."""
+    """The scenario the batch ran (manifest ``scenario_path``) if that file is still there unchanged, else None.
+
+    Only the assumptions page uses it (distributions as written); a file edited since the batch
+    (its SHA-256 differs from the manifest's) would describe inputs the batch did not sample.
+    """
     path = _existing(manifest.get("scenario_path"))
     if path is None:
         return None
+    from simulator.batch import sha256_of
     from simulator.scenarios import load_scenario
+
+    recorded = manifest.get("scenario_sha256")
+    if recorded and sha256_of(path) != recorded:
+        return None
 
     return load_scenario(path, check_model=False)
 

@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 
 from . import formatting as fmt
 from .attainment import LIGHT_COLOURS
-from .layout import Paragraph, flow, wrap_to_page
+from .layout import Paragraph, flow, text_em, wrap_to_page
 from .page import LEFT, MUTED, RIGHT, Page, new_page
 from .sensitivity import rank_inputs
 
@@ -21,6 +21,12 @@ TOP_INPUTS = 12
 SLOT_HEIGHT, FRAME_HEIGHT = 0.032, 0.05
 
 NOTE_SIZE = 7.5
+
+#: Longest input name shown in full; the widest label column (figure fraction); gap between the charts.
+MAX_NAME, MAX_LABEL, BAR_GAP = 44, 0.36, 0.04
+
+#: Most points a scatter shows; larger runs are thinned to every k-th sample (keeps the PDF light).
+MAX_SCATTER = 2000
 
 POSITIVE, NEGATIVE, SHARE = "#2b6cb0", "#c05621", "#4a5568"
 
@@ -43,10 +49,23 @@ def ranking(run, goal):
     return rank_inputs(run.inputs, values)
 
 
+def label_width(fig, names, size: float = 8.0) -> float:
+    """Figure-width fraction the longest input name needs as a tick label (capped at :data:`MAX_LABEL`)."""
+    longest = max((text_em(name) for name in names), default=0.0)
+    return min(MAX_LABEL, longest * size / 72.0 / fig.get_figwidth() + 0.015)
+
+
+def bar_rects(fig, names, left: float, right: float, bottom: float, height: float):
+    """Axes rectangles of the two bar charts between ``left`` and ``right``, after room for the names."""
+    start = left + label_width(fig, names)
+    width = (right - start - BAR_GAP) / 2
+    return [start, bottom, width, height], [start + width + BAR_GAP, bottom, width, height]
+
+
 def draw_bars(fig, rect_left, rect_right, ctx, table) -> None:
     """Two horizontal bar charts side by side: Spearman (signed) and first-order share."""
     shown = table.head(TOP_INPUTS).iloc[::-1]
-    names = list(shown["input"])
+    names = [_short(name) for name in shown["input"]]
     slots = len(names)
     y = np.arange(len(names))
     ax1 = fig.add_axes(rect_left)
@@ -77,10 +96,20 @@ def draw_bars(fig, rect_left, rect_right, ctx, table) -> None:
         ax.grid(True, axis="x", color="#dddddd", linewidth=0.5)
 
 
+def _short(name: str) -> str:
+    """An input name cut in the middle to :data:`MAX_NAME` characters."""
+    if len(name) <= MAX_NAME:
+        return name
+    half = (MAX_NAME - 1) // 2
+    return f"{name[:half]}…{name[-half:]}"
+
+
 def draw_scatter(ax, ctx, run, goal, table) -> None:
     """Goal value against the top-ranked input, met samples green, others red."""
     top = table.iloc[0]["input"]
     rows = run.goals[(run.goals["goal_id"] == goal.id) & run.goals["ok"]].set_index("scenario")
+    stride = max(1, -(-len(rows) // MAX_SCATTER))
+    rows = rows.iloc[::stride]
     x = run.inputs.loc[rows.index, top].astype(float)
     met = rows["met"].astype(int) == 1
     ax.scatter(x[met], rows.loc[met, "value"], s=7, color=LIGHT_COLOURS["green"], alpha=0.7, linewidths=0,
@@ -91,8 +120,9 @@ def draw_scatter(ax, ctx, run, goal, table) -> None:
         ax.axhline(level, color="#333333", linestyle=(0, (4, 3)), linewidth=0.8)
     ax.set_xlabel(top, fontsize=8)
     ax.set_ylabel(ctx.t("slope") if goal.comparison in ("rising", "falling") else ctx.t("goal_year_value"), fontsize=8)
-    ax.set_title(f"{ctx.label(goal)}: {fmt.target(goal, ctx.lang)}", fontsize=9, loc="left")
-    ax.legend(fontsize=7, frameon=False, markerscale=2)
+    thinned = f"  ({ctx.t('every_kth', k=stride)})" if stride > 1 else ""
+    ax.set_title(f"{ctx.label(goal)}: {fmt.target(goal, ctx.lang)}{thinned}", fontsize=9, loc="left")
+    ax.legend(fontsize=7, frameon=True, framealpha=0.85, edgecolor="none", markerscale=2, loc="best")
     ax.tick_params(labelsize=7.5)
     ax.grid(True, color="#dddddd", linewidth=0.5)
 
@@ -119,7 +149,8 @@ def _page(ctx, run, goal, table) -> Figure:
         return flow([Paragraph(ctx.t("drivers_const"))], lambda i: fig)[0]
     height = SLOT_HEIGHT * min(len(table), TOP_INPUTS) + FRAME_HEIGHT
     bottom = 0.87 - height
-    draw_bars(fig, [LEFT + 0.17, bottom, 0.33, height], [LEFT + 0.54, bottom, 0.33, height], ctx, table)
+    names = [_short(name) for name in table.head(TOP_INPUTS)["input"]]
+    draw_bars(fig, *bar_rects(fig, names, LEFT, RIGHT - 0.02, bottom, height), ctx, table)
     scatter_height = min(0.32, bottom - 0.26)
     ax = fig.add_axes([LEFT + 0.08, bottom - 0.08 - scatter_height, RIGHT - LEFT - 0.12, scatter_height])
     draw_scatter(ax, ctx, run, goal, table)
@@ -149,6 +180,7 @@ def figures(ctx) -> list:
         fig = Figure(figsize=PNG_SIZE)
         fig.suptitle(f"{ctx.t('drivers', goal=ctx.label(goal))}\n{_heading(ctx, run, goal)}", fontsize=9.5, x=0.02,
                      ha="left", y=0.98)
-        draw_bars(fig, [0.2, 0.1, 0.36, 0.72], [0.6, 0.1, 0.36, 0.72], ctx, table)
+        names = [_short(name) for name in table.head(TOP_INPUTS)["input"]]
+        draw_bars(fig, *bar_rects(fig, names, 0.01, 0.97, 0.1, 0.72), ctx, table)
         result.append(Page(f"drivers_{goal.id}", fig))
     return result

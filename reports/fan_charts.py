@@ -35,6 +35,9 @@ LABEL_BOX = {"boxstyle": "round,pad=0.2", "facecolor": "white", "alpha": 0.85, "
 #: comparison -> marker of the goal point
 GOAL_MARKERS = {">=": "^", "reached_by": "^", "<=": "v", "==": "o"}
 
+#: Extra room above the data (share of the y range) for goal labels.
+HEADROOM = 0.08
+
 #: Panels per PDF page.
 PANELS_PER_PAGE = 2
 
@@ -112,9 +115,19 @@ def draw_fan(ax, ctx, run, variable: str, goals: list) -> None:
     ax.set_title(variable_title(run, goals[0], ctx.lang), fontsize=10, loc="left")
     ax.tick_params(labelsize=7.5)
     ax.grid(True, color="#dddddd", linewidth=0.5)
-    ax.margins(x=0.01)
+    _fit_years(ax, times, goals)
+    bottom, top = ax.get_ylim()
+    ax.set_ylim(bottom, top + HEADROOM * (top - bottom))
     ax.legend(handles=_legend_handles(ctx, bool(history)), fontsize=7, loc="upper center", frameon=False,
               bbox_to_anchor=(0.5, -0.07), ncol=6, handlelength=1.6, columnspacing=1.2)
+
+
+def _fit_years(ax, times, goals) -> None:
+    """x range: the saved times, with room for goal markers drawn on the first or last year."""
+    years = [y for g in goals for y in (g.year if isinstance(g.year, (list, tuple)) else [g.year])]
+    low, high = min([times[0], *years]), max([times[-1], *years])
+    pad = 0.03 * (high - low)
+    ax.set_xlim(low - pad, high + pad)
 
 
 def _stacked_alpha(coverage: int) -> float:

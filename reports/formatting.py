@@ -81,6 +81,7 @@ def target(goal, lang: str) -> str:
     """The goal's target as read in the plan, e.g. ``"≥ 148.5 亿元（2025）"``, ``"falling 2028–2035"``."""
     comparison = goal.comparison
     unit_text = unit(getattr(goal, "unit", ""), lang)
+    unit_text = f" {unit_text}" if unit_text else ""
     years = _years(goal.year)
     if comparison in ("rising", "falling"):
         return text(f"cmp_{comparison}", lang, y0=year(years[0]), y1=year(years[1]))

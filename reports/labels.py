@@ -72,9 +72,10 @@ STRINGS = {
     # comparison of goals
     "cmp_rising": {"zh": "{y0}–{y1} 年上升", "en": "rising {y0}–{y1}"},
     "cmp_falling": {"zh": "{y0}–{y1} 年下降", "en": "falling {y0}–{y1}"},
-    "cmp_reached_by": {"zh": "≥ {value} {unit}，不晚于 {year} 年", "en": "≥ {value} {unit} by {year}"},
-    "cmp_between": {"zh": "{low}–{high} {unit}（{year}）", "en": "{low}–{high} {unit} ({year})"},
-    "cmp_simple": {"zh": "{op} {value} {unit}（{year}）", "en": "{op} {value} {unit} ({year})"},
+    # {unit} is "" or " <unit>" (with its leading space)
+    "cmp_reached_by": {"zh": "≥ {value}{unit}，不晚于 {year} 年", "en": "≥ {value}{unit} by {year}"},
+    "cmp_between": {"zh": "{low}–{high}{unit}（{year}）", "en": "{low}–{high}{unit} ({year})"},
+    "cmp_simple": {"zh": "{op} {value}{unit}（{year}）", "en": "{op} {value}{unit} ({year})"},
     # fan charts
     "fan_charts": {"zh": "目标变量的不确定性扇形图", "en": "Goal variables: uncertainty fans"},
     "fan_median": {"zh": "中位数", "en": "median"},
@@ -113,6 +114,7 @@ STRINGS = {
     "met": {"zh": "达成", "en": "met"},
     "not_met": {"zh": "未达成", "en": "not met"},
     "goal_year_value": {"zh": "目标年份模拟值", "en": "value in the goal year"},
+    "every_kth": {"zh": "每 {k} 个样本显示 1 个", "en": "every {k}th sample shown"},
     "p_met_short": {"zh": "达成概率 {p}", "en": "P(met) {p}"},
     # assumptions
     "assumptions": {"zh": "假设（非规划来源的数字）", "en": "Assumptions (numbers not from the plan)"},
@@ -142,8 +144,8 @@ STRINGS = {
     "col_scenario": {"zh": "情景", "en": "scenario"},
     "col_year": {"zh": "年份", "en": "year"},
     "no_scenario_file": {
-        "zh": "未找到情景文件；分布参数不可用，仅列出实际抽样范围。",
-        "en": "Scenario file not found; distributions unavailable, sampled ranges shown instead.",
+        "zh": "情景文件已不存在或在批次运行后被修改；分布参数不可用，仅列出实际抽样范围。",
+        "en": "Scenario file missing or changed since the batch ran; distributions unavailable, sampled ranges shown instead.",
     },
     # structure
     "structure": {"zh": "模型结构", "en": "Model structure"},
@@ -154,7 +156,10 @@ STRINGS = {
     "col_name": {"zh": "名称", "en": "name"},
     "col_equation": {"zh": "方程", "en": "equation"},
     "col_dims": {"zh": "下标", "en": "subscripts"},
-    "equations_from": {"zh": "方程取自 {source}", "en": "Equations from {source}"},
+    "equations_from": {
+        "zh": "变量、类型、下标与单位取自编译后的模型；方程按模型文件 {source} 原文列出。",
+        "en": "Variables, kinds, subscripts and units from the compiled model; equations as written in {source}.",
+    },
     # footer
     "page": {"zh": "第 {i} / {n} 页", "en": "page {i} / {n}"},
 }

@@ -14,7 +14,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Ellipse, Rectangle
 
 from .fonts import advance_em
-from .page import BODY_SIZE, BOTTOM, HEADING_SIZE, INK, LEFT, MUTED, RIGHT, RULE, TOP, line_height
+from .page import BODY_SIZE, BOTTOM, HEADING_SIZE, INK, LEFT, RIGHT, RULE, TOP, line_height
 
 #: Share of a column's width that wrapping fills (advances are measured; kerning and hinting are not).
 WRAP_SAFETY = 0.97

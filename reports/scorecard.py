@@ -17,12 +17,12 @@ BINDING_MARK = {True: "★", False: "☆", None: ""}
 def columns(ctx) -> list:
     """The scorecard's columns (widths sum to 1)."""
     return [
-        Column(ctx.t("col_goal"), 0.26),
-        Column(ctx.t("col_target"), 0.19),
-        Column(ctx.t("col_source"), 0.13),
-        Column(ctx.t("col_median"), 0.18, "right"),
-        Column(ctx.t("col_prob"), 0.12),
-        Column(ctx.t("col_first"), 0.12, "right"),
+        Column(ctx.t("col_goal"), 0.25),
+        Column(ctx.t("col_target"), 0.18),
+        Column(ctx.t("col_source"), 0.12),
+        Column(ctx.t("col_median"), 0.24, "right"),
+        Column(ctx.t("col_prob"), 0.11),
+        Column(ctx.t("col_first"), 0.10, "right"),
     ]
 
 

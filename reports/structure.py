@@ -46,8 +46,7 @@ def blocks(ctx, model) -> list:
     equations = read_equations(model.path)
     columns = [Column(ctx.t("col_name"), 0.22), Column(ctx.t("col_dims"), 0.1), Column(ctx.t("col_unit"), 0.12),
                Column(ctx.t("col_equation"), 0.56)]
-    result = [Paragraph(f"{ctx.t('model')}: {model.path.name} · "
-                        + ctx.t("equations_from", source=model.path.name), size=SMALL_SIZE, colour=MUTED)]
+    result = [Paragraph(ctx.t("equations_from", source=model.path.name), size=SMALL_SIZE, colour=MUTED)]
     for key, kinds in SECTIONS:
         rows = section_rows(model.variables, kinds, equations)
         if rows:

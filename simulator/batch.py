@@ -152,6 +152,9 @@ def prepare_job(path, n=None, seed=None, chunk_size=None, out=None) -> Job:
     from .scenarios import load_scenario
 
     scenario = load_scenario(path)
+    if n is not None and scenario.sampling.method == "grid":
+        raise BatchOptionError(f"{display_path(scenario.path)}: -n does not apply to grid sampling "
+                               f"(the grid's levels fix its size); leave -n out")
     seed = scenario.sampling.seed if seed is None else seed
     inputs = scenario.sample_inputs(n=n, seed=seed)
     model = _model_of(scenario)
@@ -245,37 +248,47 @@ def _results_attrs(manifest: dict) -> dict:
 
 # --- the chunk loop ---------------------------------------------------------------------------
 
-#: Per-process state of a worker (set once by ``_init_worker``).
+@dataclass
+class ChunkRunner:
+    """Everything needed to run chunk ``index`` and write its files; one per process."""
+
+    model: Any
+    scenario: Any
+    folder: RunFolder
+    inputs: np.ndarray          # the whole sampled matrix (memory-mapped)
+    columns: list
+    outputs: list
+    goals: list
+    attrs: dict                 # results.nc attributes (seed, hashes, …)
+    bounds: list
+
+    def __call__(self, index: int) -> int:
+        start, stop = self.bounds[index]
+        frame = pd.DataFrame(np.array(self.inputs[start:stop], dtype=float), columns=self.columns)
+        ds = _run_chunk_dataset(self.model, self.scenario, frame, self.outputs, start)
+        ds.attrs.update(self.attrs)
+        self.folder.write_chunk(index, ds, evaluate_goals(ds, self.goals))
+        return index
+
+
+#: The worker process's ChunkRunner (set once by ``_init_worker``).
 _WORKER: dict = {}
 
 
 def _init_worker(scenario_path: str, folder: str, columns: list, outputs: list, goal_ids: list, attrs: dict,
                  bounds: list) -> None:
+    """Pool initializer: load the scenario and compile its model once per worker process."""
     from .scenarios import load_scenario
 
     scenario = load_scenario(scenario_path)
     run_folder = RunFolder(Path(folder))
     goals = [g for g in scenario.goals if g.id in set(goal_ids)]
-    _WORKER.update(
-        scenario=scenario, model=_model_of(scenario), folder=run_folder,
-        inputs=run_folder.load_inputs(), columns=columns, outputs=outputs, goals=goals, attrs=attrs, bounds=bounds,
-    )
+    _WORKER["runner"] = ChunkRunner(_model_of(scenario), scenario, run_folder, run_folder.load_inputs(),
+                                    columns, outputs, goals, attrs, bounds)
 
 
 def _chunk_in_worker(index: int) -> int:
-    w = _WORKER
-    return _write_chunk(w["model"], w["scenario"], w["folder"], w["inputs"], w["columns"], w["outputs"],
-                        w["goals"], w["attrs"], w["bounds"], index)
-
-
-def _write_chunk(model, scenario, folder: RunFolder, inputs: np.ndarray, columns, outputs, goals, attrs,
-                 bounds, index: int) -> int:
-    start, stop = bounds[index]
-    frame = pd.DataFrame(np.array(inputs[start:stop], dtype=float), columns=columns)
-    ds = _run_chunk_dataset(model, scenario, frame, outputs, start)
-    ds.attrs.update(attrs)
-    folder.write_chunk(index, ds, evaluate_goals(ds, goals))
-    return index
+    return _WORKER["runner"](index)
 
 
 def _status_counts(folder: RunFolder, n_chunks: int) -> dict:
@@ -323,14 +336,13 @@ def _execute(job: Job, folder: RunFolder, manifest: dict, workers: int, progress
 
 def _run_chunks(job: Job, folder: RunFolder, manifest: dict, todo: list[int], workers: int, record) -> None:
     """Write the chunks ``todo``, in this process or a pool of ``workers`` processes."""
-    inputs = folder.load_inputs()
     columns = manifest["inputs"]
     attrs = _results_attrs(manifest)
     if workers == 1 or len(todo) <= 1:
-        model = job.model or _model_of(job.scenario)
+        runner = ChunkRunner(job.model or _model_of(job.scenario), job.scenario, folder, folder.load_inputs(),
+                             columns, job.outputs, job.goals, attrs, job.bounds)
         for index in todo:
-            _write_chunk(model, job.scenario, folder, inputs, columns, job.outputs, job.goals, attrs, job.bounds, index)
-            record(index)
+            record(runner(index))
         return
     context = multiprocessing.get_context("spawn")
     initargs = (str(job.scenario.path), str(folder.path), columns, job.outputs, [g.id for g in job.goals],

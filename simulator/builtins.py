@@ -65,6 +65,7 @@ BUILTINS = {
     "prod": _b("PROD", "np.prod({0}, axis={axes})", 1, aggregate=True, elementwise=False),
     "vmin": _b("VMIN", "np.min({0}, axis={axes})", 1, aggregate=True, elementwise=False),
     "vmax": _b("VMAX", "np.max({0}, axis={axes})", 1, aggregate=True, elementwise=False),
+    "invert_matrix": _b("INVERT MATRIX", "np.linalg.inv({0})", 1, elementwise=False),
     "vmin_xmile": _b("MIN (XMILE, one array)", "np.min({0}, axis={axes})", 1, aggregate=True,
                      elementwise=False),
     "vmax_xmile": _b("MAX (XMILE, one array)", "np.max({0}, axis={axes})", 1, aggregate=True,

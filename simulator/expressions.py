@@ -237,7 +237,7 @@ _BINARY = {"+": "({0} + {1})", "-": "({0} - {1})", "*": "({0} * {1})", "/": "({0
 def _emit_binary(node, ctx):
     left, right = emit(node.left, ctx), emit(node.right, ctx)
     codes, dims = align_all(ctx, [left, right])
-    if node.op == "^" and dims is None:
+    if dims is None:      # python floats would raise on 1/0 or give complex powers
         codes = [f"np.float64({codes[0]})", codes[1]]
     return Val(_BINARY[node.op].format(*codes), dims)
 
@@ -252,6 +252,8 @@ def _emit_call(node, ctx):
     if node.func == "ramp" and len(args) == 2:
         args.append(Val("None", None))
     codes, dims = align_all(ctx, args)
+    if dims is None:
+        codes = [c if c == "None" else f"np.float64({c})" for c in codes]
     return Val(builtin.template.format(*codes), dims)
 
 

@@ -71,6 +71,7 @@ class _Lowering:
         self.variables = {}
         self.lookup_ids = set()
         self.hidden = []
+        self.pending = []              # callbacks that need the initial time (DELAY N orders)
 
     # --- dimensions ----------------------------------------------------------------------
     def lower_dimensions(self, ranges):
@@ -82,6 +83,7 @@ class _Lowering:
             if isinstance(rng.subscripts, str):
                 continue
             self.dimensions[rng.name] = ir.Dimension(rng.name, tuple(rng.subscripts))
+        self._expand_nested()
         for rng in pending:        # copies (DimB <-> DimA) after their sources
             if isinstance(rng.subscripts, str):
                 source = self.dimensions.get(rng.subscripts)
@@ -95,6 +97,20 @@ class _Lowering:
                 continue
             for mapping in rng.mapping or ():
                 self._add_mapping(dim, mapping)
+
+    def _expand_nested(self):
+        """Replace subrange names listed among a range's elements by their elements (recursively)."""
+        def expand(name, trail):
+            out = []
+            for element in self.dimensions[name].elements:
+                if element in self.dimensions and element not in trail:
+                    out.extend(expand(element, trail + (element,)))
+                else:
+                    out.append(element)
+            return out
+        expanded = {name: tuple(expand(name, (name,))) for name in self.dimensions}
+        for name, elements in expanded.items():
+            self.dimensions[name].elements = elements
 
     def _add_mapping(self, dim, mapping):
         if isinstance(mapping, str):
@@ -199,7 +215,19 @@ class _Lowering:
                     f"{self.path}: variable '{element.name}': subscripts {names} belong to no "
                     f"subscript range; define the range")
             dims.append(dim)
-        return tuple(dims)
+        return self._distinct(dims)
+
+    def _distinct(self, dims):
+        """A dimension repeated in one variable (``m[dim, dim]``) gets a copy for its later positions."""
+        out = []
+        for dim in dims:
+            name = dim
+            while name in out:
+                name = f"{dim} ({len(out) + 1})"
+                if name not in self.dimensions:
+                    self.dimensions[name] = ir.Dimension(name, self.dimensions[dim].elements)
+            out.append(name)
+        return tuple(out)
 
     def lower_element(self, element):
         key = reference_key(element.name)
@@ -213,6 +241,9 @@ class _Lowering:
         roles = set()
         for comp in element.components:
             subs, excepts = comp.subscripts
+            subs = [dims[pos] if sub in self.dimensions and pos < len(dims) and sub != dims[pos]
+                    and self.dimensions[sub].elements == self.dimensions[dims[pos]].elements
+                    and sub in dims[:pos] else sub for pos, sub in enumerate(subs)]
             free = tuple(s for s in subs if s in self.dimensions)
             ctx = _Context(self, var_id, element.name, free)
             role, component = self.lower_component(comp, ctx, tuple(subs), excepts)
@@ -369,6 +400,13 @@ def _convert_call(lowering, node, ctx):
             return ir.Num(float(len(arg.positions)))
         ctx.unsupported("ELMCOUNT of something that is not a subscript range")
         return ir.Num(0.0)
+    if name == "get_time_value":
+        args = [lowering.convert(a, ctx) for a in node.arguments]
+        if not (isinstance(args[0], ir.Num) and args[0].value == 0
+                and isinstance(args[2], ir.Num) and args[2].value == 0):
+            ctx.unsupported("GET TIME VALUE other than (0, offset, 0) (clock/calendar time)")
+            return ir.Num(0.0)
+        return ir.Binary("+", ir.Time(), args[1])
     if name not in BUILTINS:
         ctx.unsupported(f"function {name.upper()}")
         return ir.Num(0.0)
@@ -411,37 +449,40 @@ _CONVERTERS.update(statefuls.CONVERTERS)
 
 # --- time settings ---------------------------------------------------------------------------
 
-def _static_value(expr, variables, seen=()):
-    """Value of a constant expression (numbers, arithmetic, references to constants), else None."""
+def _static_value(expr, variables, seen=(), controls=None):
+    """Value of a constant expression (numbers, arithmetic, references to constants), else None.
+
+    ``controls`` gives the values of INITIAL TIME / FINAL TIME / TIME STEP / SAVEPER known so far.
+    """
+    def again(node):
+        return _static_value(node, variables, seen, controls)
+
     if isinstance(expr, ir.Num):
         return expr.value
     if isinstance(expr, ir.Ref) and expr.id in variables and expr.id not in seen:
         var = variables[expr.id]
         if var.role == "aux" and len(var.components) == 1 and not var.dims:
-            return _static_value(var.components[0].expr, variables, seen + (expr.id,))
+            return _static_value(var.components[0].expr, variables, seen + (expr.id,), controls)
         return None
     if isinstance(expr, ir.Unary) and expr.op == "neg":
-        value = _static_value(expr.arg, variables, seen)
+        value = again(expr.arg)
         return None if value is None else -value
     if isinstance(expr, ir.Binary) and expr.op in ("+", "-", "*", "/", "^"):
-        left = _static_value(expr.left, variables, seen)
-        right = _static_value(expr.right, variables, seen)
-        if left is None or right is None:
+        left, right = again(expr.left), again(expr.right)
+        if left is None or right is None or (expr.op == "/" and right == 0):
             return None
         return {"+": left + right, "-": left - right, "*": left * right,
                 "/": left / right if right else None, "^": left ** right}[expr.op]
     if isinstance(expr, ir.Call) and expr.func in CONTROL_KEYS and not expr.args:
-        return ("__control__", expr.func)
+        return (controls or {}).get(expr.func)
     return None
 
 
 def _time_settings(control, variables, path):
     values = {}
-    for _ in range(4):
+    for _ in range(len(control) + 1):
         for key, expr in control.items():
-            value = _static_value(expr, variables)
-            if isinstance(value, tuple):
-                value = values.get(value[1])
+            value = _static_value(expr, variables, controls=values)
             if value is not None:
                 values[key] = float(value)
     defaults = {"initial_time": 0.0, "final_time": None, "time_step": 1.0}
@@ -516,6 +557,11 @@ def lower(abstract_model, path):
     for element in control_elements:
         ctx = _Context(lowering, reference_key(element.name), element.name, ())
         control[reference_key(element.name)] = lowering.convert(element.components[0].ast, ctx)
+    if lowering.pending:
+        settings = _time_settings(control, lowering.variables, path)
+        evaluate = _start_evaluator(lowering, settings, path)
+        for resolve in lowering.pending:
+            resolve(evaluate)
     variables = dict(lowering.variables)
     for hidden in lowering.hidden:
         variables[hidden.id] = hidden
@@ -525,6 +571,40 @@ def lower(abstract_model, path):
     _assign_kinds(variables)
     settings = _time_settings(control, variables, path)
     return ir.ModelIR(Path(path), variables, lowering.dimensions, settings, control)
+
+
+def _start_evaluator(lowering, settings, path):
+    """A function evaluating a scalar IR expression at the initial time (for DELAY N orders)."""
+    from .builtins import RUNTIME
+    from .expressions import EmitContext, emit, references
+
+    def evaluate(expr, var_name, label):
+        variables = dict(lowering.variables)
+        variables.update({h.id: h for h in lowering.hidden})
+        model = ir.ModelIR(Path(path), variables, lowering.dimensions, settings)
+        ns = dict(RUNTIME, t=settings.initial, _t0=settings.initial, _tf=settings.final,
+                  _dt=settings.dt, _saveper=settings.saveper)
+
+        def value_of(node, seen):
+            for vid in references(node):
+                if f"v_{vid}" in ns:
+                    continue
+                var = variables.get(vid)
+                if (var is None or vid in seen or var.dims or len(var.components) != 1
+                        or var.role not in ("aux", "initial")):
+                    raise LookupError(vid)
+                ns[f"v_{vid}"] = value_of(var.components[0].expr, seen + (vid,))
+            ctx = EmitContext(model, {vid: f"v_{vid}" for vid in variables}, ns, ())
+            with np.errstate(all="ignore"):
+                return np.asarray(eval(emit(node, ctx).code, ns), dtype=float).ravel()[0]  # noqa: S307
+
+        try:
+            value = float(value_of(expr, ()))
+        except (LookupError, IndexError, ValueError, TypeError):
+            lowering.unsupported.append((var_name, f"{label} whose order is not a scalar constant"))
+            return None
+        return value
+    return evaluate
 
 
 def _unique(items):

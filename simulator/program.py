@@ -128,6 +128,32 @@ def _assign_value(ctx_factory, model_ir, var, attribute, target, w, indent=1, fu
           f"np.broadcast_to({code}, (_N,) + {cshape!r}).reshape(_N, -1)[:, {src_name}]", indent)
 
 
+_UFUNCS = {"+": "np.add", "-": "np.subtract", "*": "np.multiply", "/": "np.divide"}
+
+
+def _write_in_place(ctx_factory, var, target, w):
+    """For a scalar variable whose equation is one arithmetic operation, write it into ``target``
+    with the ufunc's ``out=`` (saves a temporary and a copy per step). Returns False otherwise."""
+    if len(var.components) != 1 or var.components[0].excepts:
+        return False
+    comp = var.components[0]
+    expr = comp.expr
+    ctx = ctx_factory(var, comp)
+    if isinstance(expr, ir.Binary) and expr.op in _UFUNCS:
+        left, right = emit(expr.left, ctx), emit(expr.right, ctx)
+        if (left.dims or ()) or (right.dims or ()) or (left.dims is None and right.dims is None):
+            return False
+        w(f"{_UFUNCS[expr.op]}({left.code}, {right.code}, out={target})")
+        return True
+    if isinstance(expr, ir.Unary) and expr.op == "neg":
+        arg = emit(expr.arg, ctx)
+        if arg.dims != ():
+            return False
+        w(f"np.negative({arg.code}, out={target})")
+        return True
+    return False
+
+
 def _source_positions(model_ir, var, comp, positions, free, cshape):
     """Flat indices into the component's own array (over its free dims) for each defined position."""
     free_axes = []
@@ -257,6 +283,8 @@ def build_program(model_ir, replaced=(), levers=(), save=()):
     w("D = np.empty_like(S)")
     for vid, (start, stop, shape) in layout.slots.items():
         var = model_ir.variables[vid]
+        if not shape and _write_in_place(ctx_factory, var, f"D[{start}]", w):
+            continue
         _assign_value(ctx_factory, model_ir, var, "expr", f"_d_{vid}", w)
         if shape:
             w(f"np.moveaxis(D[{start}:{stop}].reshape({shape!r} + (_N,)), -1, 0)[...] = _d_{vid}")

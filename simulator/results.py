@@ -18,12 +18,15 @@ def first_non_finite(outputs, times, names):
     n = next(iter(outputs.values())).shape[1] if outputs else 0
     found = [None] * n
     for vid, data in outputs.items():
-        finite = np.isfinite(data)
-        if finite.all():
-            continue
-        bad = ~finite.reshape(finite.shape[0], finite.shape[1], -1).all(axis=2)   # (T, n)
-        for row in np.nonzero(bad.any(axis=0))[0]:
-            k = int(np.argmax(bad[:, row]))
+        with np.errstate(all="ignore"):
+            totals = np.add.reduce(data.reshape(data.shape[0], data.shape[1], -1), axis=(0, 2))
+        suspects = np.nonzero(~np.isfinite(totals))[0]     # a sum is finite iff all terms are (bar overflow)
+        for row in suspects:
+            column = data[:, row].reshape(data.shape[0], -1)
+            bad = ~np.isfinite(column).all(axis=1)
+            if not bad.any():
+                continue
+            k = int(np.argmax(bad))
             if found[row] is None or k < found[row][0]:
                 found[row] = (k, names[vid])
     return [None if f is None else (float(times[f[0]]), f[1]) for f in found]

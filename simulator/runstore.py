@@ -80,6 +80,8 @@ def _csv_cell(value) -> str:
 
 def _csv_column(series: pd.Series) -> list[str]:
     """A column's cells, formatting each distinct value once (goal tables repeat most of them)."""
+    if series.dtype == np.float64:                     # values: (almost) all distinct
+        return [repr(x) if x == x else "" for x in series.to_numpy().tolist()]
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     cells = [_csv_cell(v) for v in uniques] + [""]   # code -1 (missing) → the last entry, blank
     return [cells[c] for c in codes.tolist()]

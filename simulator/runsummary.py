@@ -121,6 +121,16 @@ def _number(x) -> str:
     return f"{x:.4g}"
 
 
+def _target(value) -> str:
+    """A goals.csv target cell for display: numbers trimmed (100.0 → 100), lists as written."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value == "":
+        return ""
+    try:
+        return _number(float(value))
+    except (TypeError, ValueError):
+        return str(value)
+
+
 def align(rows: list[list[str]], right: set[int]) -> list[str]:
     """Rows of cells → lines with columns padded to a common display width (two spaces apart)."""
     widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]))]
@@ -147,7 +157,7 @@ def format_summary(summary: RunSummary) -> str:
     for _, g in summary.goals.iterrows():
         rows.append([
             str(g["goal_id"]), str(g["label"] or ""), str(g["year"]), str(g["comparison"]),
-            "" if pd.isna(g["target"]) else str(g["target"]), f"{100 * g['p_met']:.1f}%",
+            _target(g["target"]), f"{100 * g['p_met']:.1f}%",
             _number(g["median"]), _number(g["p05"]), _number(g["p95"]), _number(g["first_year_met_median"]),
         ])
     lines += align(rows, right={5, 6, 7, 8, 9})

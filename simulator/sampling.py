@@ -180,9 +180,8 @@ def iman_conover(x: np.ndarray, target: np.ndarray, rng: np.random.Generator) ->
         raise ScenarioError(f"n = {n} is too small to impose correlations between {d} inputs; use a larger n")
     correlated = scores @ np.linalg.inv(own).T @ wanted.T
     out = np.empty_like(x)
-    for j in range(d):
-        ranks = np.argsort(np.argsort(correlated[:, j], kind="stable"), kind="stable")
-        out[:, j] = np.sort(x[:, j], kind="stable")[ranks]
+    for j in range(d):  # the k-th smallest value of x goes where the k-th smallest score is
+        out[np.argsort(correlated[:, j], kind="stable"), j] = np.sort(x[:, j])
     return out
 
 

@@ -225,6 +225,10 @@ def parse_correlation(merged: MergedScenario, inputs: list) -> list:
             merged.fail(path, f"correlation[{index}]: must be [a, b, rho] with rho a number, got {entry!r}")
         a, b, rho = str(entry[0]), str(entry[1]), float(entry[2])
         for name in (a, b):
+            moved = [section for section in ("set", "levers") if name in merged.get(section, {})]
+            if name not in names and moved:
+                merged.fail(path, f"correlation[{index}]: '{name}' is under {moved[0]} here, not uncertain; give "
+                                  f"this scenario its own correlation: list (e.g. correlation: [])")
             if name not in names:
                 hint = nearest(name, names)
                 suggestion = f"did you mean '{hint[0]}'? " if hint else ""

@@ -1,11 +1,12 @@
 """Scenario YAML (scenarios/<region>/*.yaml) → validated :class:`Scenario`: what a batch runs, checked up front.
 
-Data flow: ``scenarios/*.yaml ──(validate)──▶ ScenarioSet ──(sample)──▶ input matrix``. This module
-follows the ``extends:`` chain (simulator.scenario_files), has every section checked against the
-schema of docs/interfaces.md §3 (simulator.scenario_schema), loads the region's plan (simulator.plans) and the model
-(simulator.load_model) and checks every named variable against it. The result hands the batch
-runner its sample (:meth:`Scenario.sample_inputs`) and its ``CompiledModel.run`` keyword
-arguments (:meth:`Scenario.run_kwargs`). Every error is one ScenarioError line:
+Data flow: ``scenarios/*.yaml ──(validate)──▶ ScenarioSet ──(sample)──▶ input matrix``. This
+module follows the ``extends:`` chain (simulator.scenario_files), has every section checked
+against the schema of docs/interfaces.md §3 (simulator.scenario_schema), loads the region's plan
+(simulator.plans) and the model (simulator.load_model), and checks every named variable against
+the model. The result hands the batch runner its sample (:meth:`Scenario.sample_inputs`) and its
+``CompiledModel.run`` keyword arguments (:meth:`Scenario.run_kwargs`). Every error is one
+ScenarioError line:
 ``<file>:<line>: <key>: <problem>; <what is allowed>``.
 """
 
@@ -65,6 +66,9 @@ class Scenario:
         The model the names were checked against (None when loaded with ``check_model=False``).
     targets : dict
         ``{name as written: engine parameter key}`` for set/levers/uncertain.
+    element_shapes : dict
+        ``{name: shape of its subscripts}`` for uncertain inputs that set a whole subscripted
+        constant (their per-scenario arrays are passed shaped ``(n, *dims)``).
     """
 
     name: str
@@ -86,6 +90,7 @@ class Scenario:
     files: list = field(default_factory=list)
     model: Any = field(default=None, repr=False)
     targets: dict = field(default_factory=dict)
+    element_shapes: dict = field(default_factory=dict)
 
     @property
     def space(self) -> SampleSpace:
@@ -111,7 +116,8 @@ class Scenario:
         Parameters
         ----------
         n : int, optional
-            Number of scenarios (default ``sampling.n``; a grid always has its own size).
+            Number of scenarios (default ``sampling.n``; a grid has its own size, and another n
+            is refused).
         seed : int, optional
             Default ``sampling.seed``.
 
@@ -122,6 +128,9 @@ class Scenario:
         """
         method = self.sampling.method
         if method == "grid":
+            if n is not None and n != self.sampling.n:
+                raise ScenarioError(f"{display_path(self.path)}: sampling is a grid of {self.sampling.n} points, "
+                                    f"so n = {n} cannot apply; drop n or change sampling.levels")
             n = None
         elif n is None:
             n = self.sampling.n
@@ -188,17 +197,23 @@ class Scenario:
             ``time_step``, ``saveper``.
         """
         key = self.targets.get
-        params: dict[str, Any] = {key(name, name): value for name, value in self.fixed.items()}
+        n = 1 if inputs is None else len(inputs)
+        # lists (one value per element) go in shaped (n, *dims), which the engine cannot misread
+        params: dict[str, Any] = {
+            key(name, name): np.array(np.broadcast_to(value, (n,) + value.shape)) if isinstance(value, np.ndarray)
+            else value for name, value in self.fixed.items()}
         params.update({key(name, name): series for name, series in self.levers.items()})
-        n = 1
         if inputs is not None:
             missing = [spec.name for spec in self.uncertain if spec.name not in inputs.columns]
             if missing:
                 raise ScenarioError(f"{display_path(self.path)}: the inputs lack columns {missing}; "
                                     f"pass rows of sample_inputs()")
-            n = len(inputs)
             for spec in self.uncertain:
-                params[key(spec.name, spec.name)] = inputs[spec.name].to_numpy(dtype=float)
+                values = inputs[spec.name].to_numpy(dtype=float)
+                shape = self.element_shapes.get(spec.name, ())
+                # (n, *dims), never a bare (n,) that the engine could read as (*dims) when n == len(dim)
+                params[key(spec.name, spec.name)] = np.array(
+                    np.broadcast_to(values.reshape((n,) + (1,) * len(shape)), (n,) + shape))
         return {
             "params": params,
             "n": n,
@@ -209,7 +224,6 @@ class Scenario:
             "time_step": self.time["dt"],
             "saveper": self.time["saveper"],
         }
-
 
 
 # --- plan and model ------------------------------------------------------------------------------
@@ -380,6 +394,23 @@ def _check_against_model(merged: MergedScenario, scenario: Scenario, outputs: li
                 merged.fail((section, name), f"{section}.{name}: names the same constant as '{seen[key]}'; keep one")
             seen[key] = name
             scenario.targets[name] = key
+            if section == "levers" and "[" in key:
+                base = key.split("[")[0]
+                merged.fail((section, name), f"levers.{name}: a lever replaces a whole constant (the engine's "
+                                             f"TimeSeries has no per-element form); make the lever on {base}, "
+                                             f"or give the element a fixed value under set:")
+    for spec in scenario.uncertain:
+        info = names.find(SUBSCRIPTED.match(spec.name)["base"])
+        if info.dims and "[" not in scenario.targets[spec.name]:
+            scenario.element_shapes[spec.name] = tuple(len(model.dimensions[dim]) for dim in info.dims)
+    lever_bases = {scenario.targets[name]: name for name in scenario.lever_specs}
+    for section in ("set", "uncertain"):
+        for name in sections[section]:
+            base = scenario.targets[name].split("[")[0]
+            if base in lever_bases:
+                merged.fail((section, name), f"{section}.{name}: the lever {lever_bases[base]} replaces every "
+                                             f"element of {base} over time, so this value would be ignored; "
+                                             f"drop one of them")
     for name, value in scenario.fixed.items():
         if isinstance(value, np.ndarray):
             info = names.find(SUBSCRIPTED.match(name)["base"])

@@ -66,8 +66,8 @@ class CompiledModel:
     def __init__(self, path, model_ir):
         self.path = Path(path)
         self.ir = model_ir
-        topological_order(model_ir, "init")     # algebraic loops are load-time errors
-        order = topological_order(model_ir, "step")
+        order = topological_order(model_ir, "step")   # algebraic loops are load-time errors
+        topological_order(model_ir, "init")
         visible = [vid for vid in order if not model_ir.variables[vid].hidden]
         self.variables = {
             vid: VariableInfo(vid, v.name, v.kind, tuple(v.dims), v.units, v.doc)
@@ -100,13 +100,13 @@ class CompiledModel:
                 raise ParameterError(f"{field_name} = {value!r} must be finite")
             setattr(time, field_name, value)
         if time.dt <= 0:
-            raise ParameterError(f"time_step must be > 0 (got {time.dt})")
+            raise ParameterError(f"time_step must be > 0 (got {time.dt:g})")
         if saveper is None and time_step is not None and self.time.saveper == self.time.dt:
             time.saveper = time.dt
         if time.saveper <= 0:
-            raise ParameterError(f"saveper must be > 0 (got {time.saveper})")
+            raise ParameterError(f"saveper must be > 0 (got {time.saveper:g})")
         if time.final < time.initial:
-            raise ParameterError(f"final_time {time.final} is before initial_time {time.initial}")
+            raise ParameterError(f"final_time {time.final:g} is before initial_time {time.initial:g}")
         return time
 
     def _columns(self, return_columns):
@@ -177,7 +177,8 @@ class CompiledModel:
         outputs = {}
         for vid in program.saved_dynamic:
             shape = self.ir.dims_shape(self.ir.variables[vid].dims)
-            outputs[vid] = ns[f"_out_{vid}"] = np.full((n_save, n) + shape, np.nan)
+            # every row is written exactly once (each saved step, final time included)
+            outputs[vid] = ns[f"_out_{vid}"] = np.empty((n_save, n) + shape)
         exec(program.code, ns)
 
         with np.errstate(all="ignore"):

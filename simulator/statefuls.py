@@ -39,31 +39,47 @@ def _sub(a, b):
     return ir.Binary("-", a, b)
 
 
-def _static_order(lowering, node, ctx, label):
-    """Delay/smooth order as an int; it must be a constant number."""
+def _order_value(lowering, node, ctx):
+    """(IR expression of the order, its value if it is a constant number else None)."""
     expr = lowering.convert(node, ctx)
     from .lower import _static_value
     value = _static_value(expr, lowering.variables)
-    if value is None and isinstance(expr, ir.Ref):
-        for element_var in lowering.variables.values():
-            if element_var.id == expr.id and len(element_var.components) == 1:
-                value = _static_value(element_var.components[0].expr, lowering.variables)
-    if value is None or isinstance(value, tuple):
-        ctx.unsupported(f"{label} with a non-constant order")
-        return 1
-    return max(int(value), 1)
+    return expr, (None if value is None else max(int(value), 1))
 
 
-def _stage_chain(lowering, ctx, prefix, inflow, rate_time, init, order, content_scaled):
-    """Hidden stocks s_1..s_n of a material delay (content_scaled) or an information smooth."""
+def _with_order(lowering, node, ctx, build, label):
+    """Build a DELAY N / SMOOTH N chain once every variable is lowered and the initial time is
+    known (the order is evaluated at the initial time, as Vensim and PySD do)."""
+    order_expr, _ = _order_value(lowering, node.order, ctx)
+    out_id = ctx.new_hidden("order_out")
+    out_ref = hidden_variable(lowering, ctx, out_id, "aux", ir.Num(0.0))
+
+    def resolve(evaluate):
+        value = evaluate(order_expr, ctx.var_name, label)
+        if value is None:
+            return
+        output = build(max(int(value), 1))
+        for var in lowering.hidden:
+            if var.id == out_id:
+                var.components[0].expr = output
+    lowering.pending.append(resolve)
+    return out_ref
+
+
+def _stage_chain(lowering, ctx, prefix, inflow, rate_time, init, order, content_scaled, stage_times=None):
+    """Hidden stocks s_1..s_n of a material delay (content_scaled) or an information smooth.
+
+    ``stage_times`` optionally gives each stage its own delay time (DELAY N with a varying time).
+    """
     ids = [ctx.new_hidden(f"{prefix}{k + 1}") for k in range(order)]
     n = ir.Num(float(order))
+    stage_times = stage_times or [rate_time] * order
     previous = inflow
     for k, hidden_id in enumerate(ids):
         me = _ref(hidden_id, ctx)
         if content_scaled:       # DELAY: stage content c, outflow c / T * n
-            into = previous if k == 0 else _div(previous, rate_time)
-            flow = _mul(_sub(into, _div(me, rate_time)), n)
+            into = previous if k == 0 else _div(previous, stage_times[k - 1])
+            flow = _mul(_sub(into, _div(me, stage_times[k])), n)
             stage_init = _mul(init, rate_time)
         else:                    # SMOOTH: stage value s, change (target - s) * n / T
             flow = _div(_mul(_sub(previous, me), n), rate_time)
@@ -71,6 +87,39 @@ def _stage_chain(lowering, ctx, prefix, inflow, rate_time, init, order, content_
         hidden_variable(lowering, ctx, hidden_id, "stock", flow, stage_init)
         previous = me
     return previous
+
+
+def _time_invariant(expr, variables, seen=()):
+    """True when ``expr`` cannot change during a run (no TIME, no stocks, only such auxiliaries)."""
+    from .expressions import references, uses_time
+    if uses_time(expr):
+        return False
+    for vid in references(expr):
+        var = variables.get(vid)
+        if var is None or vid in seen or var.role not in ("aux", "initial", "lookup"):
+            return False
+        if var.role == "aux" and not all(_time_invariant(c.expr, variables, seen + (vid,))
+                                         for c in var.components):
+            return False
+    return True
+
+
+def _one_step_late(lowering, ctx, value, init):
+    """A hidden DELAY FIXED of one TIME STEP: ``value`` as it was at the previous step."""
+    hidden_id = ctx.new_hidden("lag")
+    return hidden_variable(lowering, ctx, hidden_id, "delay_fixed", value, init,
+                           extra={"delay_time": ir.Call("time_step", ())})
+
+
+def _delay_n_varying(lowering, ctx, inflow, delay_time, init, order):
+    """DELAY N whose delay time changes: each stage keeps the delay time it saw when its content
+    entered (PySD's DelayN: the stage times shift by one stage per step); the output divides by
+    the delay time of the previous step."""
+    stage_times = [delay_time]
+    for _ in range(order - 1):
+        stage_times.append(_one_step_late(lowering, ctx, stage_times[-1], delay_time))
+    last = _stage_chain(lowering, ctx, "delay", inflow, delay_time, init, order, True, stage_times)
+    return _div(last, _one_step_late(lowering, ctx, delay_time, delay_time))
 
 
 def _smooth(lowering, node, ctx, order=None):
@@ -82,7 +131,7 @@ def _smooth(lowering, node, ctx, order=None):
 
 
 def _smooth_n(lowering, node, ctx):
-    return _smooth(lowering, node, ctx, _static_order(lowering, node.order, ctx, "SMOOTH N"))
+    return _with_order(lowering, node, ctx, lambda n: _smooth(lowering, node, ctx, n), "SMOOTH N")
 
 
 def _delay(lowering, node, ctx, order=None):
@@ -95,7 +144,14 @@ def _delay(lowering, node, ctx, order=None):
 
 
 def _delay_n(lowering, node, ctx):
-    return _delay(lowering, node, ctx, _static_order(lowering, node.order, ctx, "DELAY N"))
+    def build(order):
+        delay_time = lowering.convert(node.delay_time, ctx)
+        if _time_invariant(delay_time, lowering.variables):
+            return _delay(lowering, node, ctx, order)
+        inflow = lowering.convert(node.input, ctx)
+        init = lowering.convert(node.initial, ctx)
+        return _delay_n_varying(lowering, ctx, inflow, delay_time, init, order)
+    return _with_order(lowering, node, ctx, build, "DELAY N")
 
 
 def _trend(lowering, node, ctx):

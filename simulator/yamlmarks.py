@@ -16,6 +16,8 @@ import yaml
 
 from .errors import SimulatorError
 
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
 #: A path into the document: a tuple of mapping keys and sequence indices, () for the root.
 KeyPath = tuple
 
@@ -97,6 +99,13 @@ def _record_lines(loader: yaml.SafeLoader, node: yaml.Node, path: KeyPath, lines
     if isinstance(node, yaml.MappingNode):
         first_line: dict[Any, int] = {}
         for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:  # "<<: *anchor": the anchor's keys, unless given here too
+                merged: dict = {}
+                for source in value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]:
+                    _record_lines(loader, source, path, merged, shown, error)
+                for key_path, line in merged.items():
+                    lines.setdefault(key_path, line)
+                continue
             key = loader.construct_object(key_node, deep=True)
             if isinstance(key, (list, dict)):
                 raise error(f"{shown}:{key_node.start_mark.line + 1}: a mapping key must be a plain name or number")

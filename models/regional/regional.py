@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from pysd.py_backend.functions import sum, zidz
+from pysd.py_backend.functions import zidz, sum, if_then_else
 from pysd.py_backend.statefuls import Integ
 from pysd.py_backend.lookups import HardcodedLookups
 from pysd import Component
@@ -684,9 +684,9 @@ def tfp_growth():
     comp_subtype="Normal",
     depends_on={
         "initial_value_added": 2,
-        "initial_employment": 1,
-        "initial_capital_output_ratio": 1,
         "capital_elasticity": 2,
+        "initial_capital_output_ratio": 1,
+        "initial_employment": 1,
     },
 )
 def initial_productivity():
@@ -740,8 +740,8 @@ def initial_value_added():
     comp_subtype="Normal",
     depends_on={
         "productivity": 1,
-        "capital_stock": 1,
         "capital_elasticity": 2,
+        "capital_stock": 1,
         "employment": 1,
     },
 )
@@ -806,8 +806,8 @@ def initial_gdp_growth_estimate():
         "_integ_gdp_trend": {
             "initial": {
                 "gdp": 1,
-                "initial_gdp_growth_estimate": 1,
                 "growth_averaging_time": 1,
+                "initial_gdp_growth_estimate": 1,
             },
             "step": {"gdp": 1, "gdp_trend": 1, "growth_averaging_time": 1},
         }
@@ -1024,7 +1024,7 @@ def cluster_growth_boost():
     subscripts=["cluster"],
     comp_type="Auxiliary",
     comp_subtype="Normal",
-    depends_on={"cluster_growth": 1, "cluster_growth_boost": 1, "plan_support": 1},
+    depends_on={"cluster_growth": 1, "plan_support": 1, "cluster_growth_boost": 1},
 )
 def effective_cluster_growth():
     """
@@ -1158,9 +1158,9 @@ def capacity_retirement():
     comp_subtype="Normal",
     depends_on={
         "capacity_retirement": 1,
-        "target_utilization": 1,
         "capacity_build_time": 1,
         "cluster_market": 1,
+        "target_utilization": 1,
         "cluster_capacity": 1,
     },
 )
@@ -1485,6 +1485,73 @@ def pollution_control_rate():
 
 
 @component.add(
+    name="Air Campaign Start Year",
+    units="Year",
+    comp_type="Constant",
+    comp_subtype="Normal",
+)
+def air_campaign_start_year():
+    """
+    Year a regional clean-air campaign adds extra control (Hebei: coal-to-gas and coal-to-electricity from 2017) (region constant).
+    """
+    return 2017
+
+
+@component.add(
+    name="Air Campaign Extra Control",
+    units="1/Year",
+    comp_type="Constant",
+    comp_subtype="Normal",
+)
+def air_campaign_extra_control():
+    """
+    Extra relative fall per year of PM2.5 per unit of coal during the campaign (region constant; 0 = no campaign).
+    """
+    return 0
+
+
+@component.add(
+    name="Air Campaign End Year",
+    units="Year",
+    comp_type="Constant",
+    comp_subtype="Normal",
+)
+def air_campaign_end_year():
+    """
+    Year the clean-air campaign's extra control ends (Hebei's three-year blue-sky action plan ran to 2020) (region constant).
+    """
+    return 2021
+
+
+@component.add(
+    name="Effective Pollution Control Rate",
+    units="1/Year",
+    comp_type="Auxiliary",
+    comp_subtype="Normal",
+    depends_on={
+        "pollution_control_rate": 1,
+        "air_campaign_end_year": 1,
+        "time": 2,
+        "air_campaign_extra_control": 1,
+        "air_campaign_start_year": 1,
+    },
+)
+def effective_pollution_control_rate():
+    """
+    Pollution control rate including the clean-air campaign.
+    """
+    return pollution_control_rate() + if_then_else(
+        time() >= air_campaign_start_year(),
+        lambda: if_then_else(
+            time() < air_campaign_end_year(),
+            lambda: air_campaign_extra_control(),
+            lambda: 0,
+        ),
+        lambda: 0,
+    )
+
+
+@component.add(
     name="Emission Control Factor",
     units="Dmnl",
     comp_type="Stateful",
@@ -1493,7 +1560,10 @@ def pollution_control_rate():
     other_deps={
         "_integ_emission_control_factor": {
             "initial": {},
-            "step": {"emission_control_factor": 1, "pollution_control_rate": 1},
+            "step": {
+                "emission_control_factor": 1,
+                "effective_pollution_control_rate": 1,
+            },
         }
     },
 )
@@ -1505,7 +1575,7 @@ def emission_control_factor():
 
 
 _integ_emission_control_factor = Integ(
-    lambda: -emission_control_factor() * pollution_control_rate(),
+    lambda: -emission_control_factor() * effective_pollution_control_rate(),
     lambda: 1,
     "_integ_emission_control_factor",
 )
@@ -1538,10 +1608,10 @@ def pm25_background():
     comp_subtype="Normal",
     depends_on={
         "pm25_background": 2,
-        "reference_coal_consumption": 1,
-        "emission_control_factor": 1,
         "coal_consumption": 1,
+        "emission_control_factor": 1,
         "initial_pm25": 1,
+        "reference_coal_consumption": 1,
     },
 )
 def pm25():
@@ -1767,8 +1837,8 @@ def ecological_water_use():
         "urban_water_use_per_capita": 1,
         "rural_water_use_per_capita": 1,
         "rural_population": 1,
-        "value_added": 1,
         "industrial_water_intensity": 1,
+        "value_added": 1,
         "agricultural_water_use": 1,
         "ecological_water_use": 1,
     },
@@ -1902,8 +1972,8 @@ def reclaimed_water_use():
     comp_subtype="Normal",
     depends_on={
         "transferred_water_quota": 1,
-        "reclaimed_water_use": 1,
         "total_water_demand": 1,
+        "reclaimed_water_use": 1,
     },
 )
 def transferred_water_use():
@@ -1924,9 +1994,9 @@ def transferred_water_use():
     comp_subtype="Normal",
     depends_on={
         "surface_water_available": 1,
-        "reclaimed_water_use": 1,
         "transferred_water_use": 1,
         "total_water_demand": 1,
+        "reclaimed_water_use": 1,
     },
 )
 def surface_water_use():
@@ -2055,8 +2125,8 @@ def irrigation_return_fraction():
     comp_subtype="Normal",
     depends_on={
         "natural_groundwater_recharge": 1,
-        "water_demand": 2,
         "ecological_recharge_fraction": 1,
+        "water_demand": 2,
         "irrigation_return_fraction": 1,
     },
 )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+from io import StringIO
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -140,8 +141,6 @@ def read_canonical(path: Path) -> pd.DataFrame:
     path = Path(path)
     separator = CANONICAL_READERS[path.suffix.lower()]
     text = _decode(path.read_bytes()).replace("\r\n", "\n").replace("\r", "\n")
-    from io import StringIO
-
     frame = pd.read_csv(StringIO(text), sep=separator, dtype=str, keep_default_na=False)
     frame.columns = [str(column).strip() for column in frame.columns]
     if frame.columns[0].lower() != "time":
@@ -251,6 +250,11 @@ def compare_to_canonical(
     return problems
 
 
+def _name_key(name: str) -> str:
+    """Vensim/XMILE name equivalence for control names: case-insensitive, ``_`` same as space."""
+    return " ".join(name.replace("_", " ").lower().split())
+
+
 def _preview(items, limit: int = 5) -> str:
     shown = ", ".join(repr(item) for item in list(items)[:limit])
     return shown + (", …" if len(items) > limit else "")
@@ -303,7 +307,8 @@ def engine_frame(case: SuiteCase, canonical: pd.DataFrame) -> tuple[pd.DataFrame
     frame : pandas.DataFrame
         Index: the run's times; one column per canonical column the engine could produce.
     problems : list of str
-        Columns that could not be mapped to the run's output, and scenario status messages.
+        Columns that could not be mapped to the run's output. The run's status and message for
+        scenario 0 are in ``frame.attrs["status"]`` (context for a failure, not a failure).
     """
     import simulator
 
@@ -314,15 +319,14 @@ def engine_frame(case: SuiteCase, canonical: pd.DataFrame) -> tuple[pd.DataFrame
         info = _find(model, name)
         if info is not None:
             resolved[column] = (info, elements)
-        elif name.lower() in CONTROL_ATTRS and not elements:
-            control_columns[column] = CONTROL_ATTRS[name.lower()]
+        elif _name_key(name) in CONTROL_ATTRS and not elements:
+            control_columns[column] = CONTROL_ATTRS[_name_key(name)]
         else:
             problems.append(f"column {column!r}: model.find({name!r}) knows no such variable")
     ids = list(dict.fromkeys(info.id for info, _ in resolved.values()))
     dataset = model.run(return_columns=ids) if ids else model.run(return_columns=[])
-    status = dataset["status"].values
-    if status.any():
-        problems.append(f"scenario 0 status {int(status[0])}: {dataset['message'].values[0]}")
+    # Not a failure by itself: a model may mean to produce NaN (Vensim's :NA:, a blank canonical cell).
+    status_note = f"status {int(dataset['status'].values[0])}: {dataset['message'].values[0]}"
     times = np.asarray(dataset["time"].values, dtype=float)
     columns = {}
     for column, (info, elements) in resolved.items():
@@ -336,7 +340,9 @@ def engine_frame(case: SuiteCase, canonical: pd.DataFrame) -> tuple[pd.DataFrame
         columns[column] = np.asarray(values, dtype=float)
     for column, attr in control_columns.items():
         columns[column] = np.full(times.shape, float(dataset.attrs[attr]))
-    return pd.DataFrame(columns, index=pd.Index(times, name="time")), problems
+    frame = pd.DataFrame(columns, index=pd.Index(times, name="time"))
+    frame.attrs["status"] = status_note
+    return frame, problems
 
 
 def dataset_to_vensim_frame(dataset, scenario: int = 0) -> pd.DataFrame:

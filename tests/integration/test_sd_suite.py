@@ -20,6 +20,8 @@ except ImportError:
 
 _EXTERNAL = "reads an external spreadsheet/data file ({}): external data is out of scope"
 _MACRO = "uses a Vensim/XMILE macro: macros are out of scope"
+_PLACEHOLDER = "model file has '???' in place of equations (incomplete export to XMILE): nothing to simulate"
+_NOT_THIS_MODEL = "output written for the .mdl: its columns Input, Smoothed Input, Smoothing Time are not in this file"
 
 # case id -> reason it is expected to fail (strict xfail). Keep this the only such list.
 KNOWN_GAPS = {
@@ -57,6 +59,27 @@ KNOWN_GAPS = {
     "tests/macro_stock/test_macro_stock.stmx": _MACRO,
     "tests/macro_stock/test_macro_stock.xmile": _MACRO,
     "tests/macro_trailing_definition/test_macro_trailing_definition.mdl": _MACRO,
+    "tests/get_values_order/test_get_values_order.mdl": _EXTERNAL.format("GET DIRECT CONSTANTS/DATA"),
+    "samples/bpowers-hares_and_lynxes_modules/model.stmx": "XMILE modules (sub-models): out of scope like macros",
+    "samples/bpowers-hares_and_lynxes_modules/model.xmile": "XMILE modules (sub-models): out of scope like macros",
+    # --- defects of the suite itself: no engine can pass these ---------------------------------
+    "tests/smooth_and_stock/test_smooth_and_stock.stmx": _NOT_THIS_MODEL,
+    "tests/smooth_and_stock/test_smooth_and_stock.xmile": _NOT_THIS_MODEL,
+    "tests/subscript_constant_call/test_subscript_constant_call.stmx": _PLACEHOLDER,
+    "tests/subscript_constant_call/test_subscript_constant_call.xmile": _PLACEHOLDER,
+    "tests/subscript_mixed_assembly/test_subscript_mixed_assembly.stmx": _PLACEHOLDER,
+    "tests/subscript_mixed_assembly/test_subscript_mixed_assembly.xmile": _PLACEHOLDER,
+    "tests/subscript_subranges/test_subscript_subrange.stmx": _PLACEHOLDER,
+    "tests/subscript_subranges/test_subscript_subrange.xmile": _PLACEHOLDER,
+    "tests/subscript_subranges_equal/test_subscript_subrange_equal.stmx": _PLACEHOLDER,
+    "tests/subscript_subranges_equal/test_subscript_subrange_equal.xmile": _PLACEHOLDER,
+    "tests/subscript_updimensioning/test_subscript_updimensioning.stmx": _PLACEHOLDER,
+    "tests/subscript_updimensioning/test_subscript_updimensioning.xmile": _PLACEHOLDER,
+    "tests/subscripted_flows/test_subscripted_flows.stmx": _PLACEHOLDER,
+    "tests/subscripted_flows/test_subscripted_flows.xmile": _PLACEHOLDER,
+    "samples/Roessler_Chaos/roessler_chaos.mdl":
+        "chaotic system: Vensim's printed dxdt/dzdt differ ~0.8% from any float64 Euler run late in the "
+        "run (PySD 3.14 gives the same values as ours, e.g. dxdt(91.72) = -0.157744 vs -0.158952)",
 }
 
 CASES = sd_suite.discover_cases()
@@ -87,4 +110,6 @@ def test_case_matches_canonical_output(case):
     canonical = sd_suite.read_canonical(case.canonical)
     frame, problems = sd_suite.engine_frame(case, canonical)
     problems += sd_suite.compare_to_canonical(frame, canonical)
-    assert not problems, f"{case.id} vs {case.canonical.name}:\n  " + "\n  ".join(problems)
+    assert not problems, (
+        f"{case.id} vs {case.canonical.name} (run {frame.attrs.get('status', '')}):\n  " + "\n  ".join(problems)
+    )

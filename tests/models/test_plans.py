@@ -36,6 +36,7 @@ def test_there_are_plans_for_the_five_regions():
 def test_plan_loads_and_names_its_folder(plan):
     assert plan.region == plan.path.parent.name
     assert plan.model_path.is_file()
+    assert (seeds_dir() / plan.plan["doc"]).is_file(), f"plan.doc {plan.plan['doc']} is not in {seeds_dir()}"
     assert plan.goals, "a plan without goals has nothing to check"
 
 
@@ -81,3 +82,18 @@ def test_assumptions_lie_within_their_ranges(plan):
     outside = [a.id for a in plan.assumptions if not a.range[0] <= a.value <= a.range[1]]
     assert not outside
     assert all(a.reason.strip() for a in plan.assumptions)
+
+
+@pytest.mark.parametrize("region", ["jizhou", "qiaoxi"])
+def test_every_scenario_constant_is_an_assumption_or_a_plan_fact(region):
+    """Numbers in the scenarios that are not from the plan must be listed as assumptions (M1a regions)."""
+    import yaml
+
+    plan = load_plan(region)
+    known = {item.variable for item in [*plan.assumptions, *plan.history]}
+    unlisted = []
+    for path in sorted(plan.path.parents[2].joinpath("scenarios", region).glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for section in ("set", "levers", "uncertain"):
+            unlisted += [f"{path.name}: {section}: {name}" for name in (data.get(section) or {}) if name not in known]
+    assert not unlisted, "\n".join(unlisted)

@@ -55,3 +55,40 @@ def test_plan_scenario_runs(baseline):
     scenario = load_scenario(plan_file)
     ds = _run(scenario)
     assert int(ds["status"].sum()) == 0, str(ds["message"].values)
+
+
+UNCERTAIN = sorted((REPO / "scenarios").glob("*/*_uncertain.yaml"))
+
+
+@pytest.mark.parametrize("path", UNCERTAIN, ids=[f"{p.parent.name}/{p.stem}" for p in UNCERTAIN])
+def test_uncertain_scenarios_keep_the_history_fit_in_every_sample(path):
+    from simulator.calibration import extract, targets_from_plan
+
+    scenario = load_scenario(path)
+    inputs = scenario.sample_inputs(n=40)
+    kwargs = scenario.run_kwargs(inputs)
+    ds = scenario.model.run(**kwargs)
+    assert int(ds["status"].sum()) == 0
+    targets = targets_from_plan(scenario.plan)
+    simulated = extract(ds, targets)
+    observed = np.array([t.value for t in targets])
+    worst = float(np.max(np.abs(simulated - observed) / np.abs(observed))) * 100
+    assert worst < MAPE_LIMIT, f"a sample misses a history fact by {worst:.2f} %"
+    spread = {name: float(np.ptp(inputs[name])) for name in inputs.columns}
+    assert all(value > 0 for value in spread.values())  # the inputs really vary
+
+
+@pytest.mark.parametrize("path", UNCERTAIN, ids=[f"{p.parent.name}/{p.stem}" for p in UNCERTAIN])
+def test_uncertain_inputs_do_not_silently_replace_a_plan_lever(path):
+    """A name sampled in a child file drops the parent's lever of that name; the plan's levers must survive."""
+    import yaml
+
+    levers = set()
+    current = path
+    while current is not None:
+        data = yaml.safe_load(current.read_text(encoding="utf-8"))
+        if current != path:
+            levers |= set(data.get("levers") or {})
+        current = (current.parent / data["extends"]) if data.get("extends") else None
+    sampled = set(yaml.safe_load(path.read_text(encoding="utf-8"))["uncertain"])
+    assert not sampled & levers

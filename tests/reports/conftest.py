@@ -6,7 +6,6 @@ report test files share one batch and one report per language.
 """
 
 import warnings
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest

@@ -198,3 +198,22 @@ def test_second_scenario_error_leaves_no_folder_for_the_first(tmp_path):
     with pytest.raises(ScenarioError):
         run_batch([COOLING, SCENARIOS / "too_short.yaml"], out=tmp_path / "both")
     assert not (tmp_path / "both").exists()
+
+
+def test_failed_scenarios_are_recorded_and_never_met(tmp_path):
+    """broken_cup.yaml: a characteristic time of 0 divides by zero; those scenarios fail, the batch goes on."""
+    folder = run_batch([SCENARIOS / "broken_cup.yaml"], out=tmp_path / "run")[0]
+    inputs = pd.read_csv(folder / "inputs.csv")
+    broken = inputs["characteristic_time"] == 0
+    assert 0 < broken.sum() < len(inputs)            # both kinds are present in this sample
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["status_counts"] == {"ok": int((~broken).sum()), "failed": int(broken.sum())}
+    goals = pd.read_csv(folder / "goals.csv", keep_default_na=False)
+    failed_rows = goals[goals["scenario"].isin(inputs.loc[broken, "scenario"])]
+    assert len(failed_rows) == broken.sum() * N_GOALS
+    assert failed_rows["status"].str.startswith("failed: non-finite value").all()
+    assert (failed_rows["met"] == 0).all() and (failed_rows["value"] == "").all()
+    ok_rows = goals[goals["scenario"].isin(inputs.loc[~broken, "scenario"])]
+    assert (ok_rows["status"] == "ok").all()
+    with xr.open_dataset(folder / "results.nc") as ds:
+        np.testing.assert_array_equal(ds["status"].values, broken.to_numpy().astype(np.int8))

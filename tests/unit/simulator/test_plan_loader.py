@@ -143,3 +143,13 @@ def test_unknown_goal_lists_known_ids(workdir):
     plan = load_plan(write(workdir, GOOD))
     with pytest.raises(PlanError, match="known goals: reclaimed_2025, storage_rising"):
         plan.goal("nope")
+
+
+def test_seeds_dir_follows_the_environment(monkeypatch, workdir):
+    from simulator.plans import seeds_dir
+
+    monkeypatch.setenv("PLANSIM_SEEDS", str(workdir))
+    assert seeds_dir() == workdir
+    Source("seed.txt", 2, "再生水利用率").verify()  # default folder = $PLANSIM_SEEDS
+    monkeypatch.delenv("PLANSIM_SEEDS")
+    assert seeds_dir().parts[-2:] == ("shared", "seeds")

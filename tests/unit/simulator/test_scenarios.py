@@ -92,8 +92,12 @@ def test_chain_of_two_extends_moves_a_constant_between_sections():
 
 def test_grid_scenario_has_levels_times_choices_points():
     sc = load_scenario(TOYLAND / "grid.yaml")
-    frame = sc.sample_inputs(n=999)                        # a grid keeps its own size
-    assert sc.sampling.n == 8 and frame.shape == (8, 2)
+    frame = sc.sample_inputs()
+    assert sc.sampling.n == 8 and frame.shape == (8, 2) and sc.sample_inputs(n=8).equals(frame)
+    with pytest.raises(ScenarioError) as err:
+        sc.sample_inputs(n=999)
+    assert str(err.value).endswith("grid.yaml: sampling is a grid of 8 points, so n = 999 cannot apply; "
+                                   "drop n or change sampling.levels")
     assert sorted(set(frame["policy_switch"])) == [0.0, 1.0]
     assert sc.time == dict.fromkeys(["start", "end", "dt", "saveper"])
 
@@ -191,6 +195,23 @@ def test_whole_subscripted_constant_and_one_element(project):
     np.testing.assert_allclose(rate[:, 2], inputs["cluster_growth[tourism]"].to_numpy())
 
 
+def test_whole_subscripted_uncertain_input_is_per_scenario_even_when_n_equals_the_elements(project):
+    """Three scenarios and three clusters: each scenario's value must reach all three clusters."""
+    sc = load_scenario(write(project, "whole.yaml", """
+        region: toyland
+        uncertain:
+          cluster_growth: {dist: uniform, low: 0.1, high: 0.3}
+        sampling: {n: 3, seed: 4}
+        outputs: [cluster_output, cluster_output_growth]
+    """))
+    inputs = sc.sample_inputs()
+    kwargs = sc.run_kwargs(inputs)
+    assert kwargs["params"]["cluster_growth"].shape == (3, 3)
+    ds = sc.model.run(**kwargs)
+    rate = (ds["cluster_output_growth"] / ds["cluster_output"]).isel(time=0).values
+    np.testing.assert_allclose(rate, np.repeat(inputs["cluster_growth"].to_numpy()[:, None], 3, axis=1))
+
+
 def test_list_of_the_wrong_shape_is_refused(project):
     assert error_of(write(project, "bad.yaml", """
         region: toyland
@@ -255,6 +276,20 @@ CASES = {
      """, "bad.yaml:3: uncertain.population: 'population' is a stock, not a constant; set, levers and uncertain "
           "replace constants only; constants of tiny_region.mdl include cluster_growth, initial_cluster_output, "
           "policy_switch, …"),
+    "lever_on_one_element": ("""
+        region: toyland
+        levers:
+          "cluster_growth[tourism]": {step: {year: 2025, from: 0.03, to: 0.1}}
+     """, "bad.yaml:3: levers.cluster_growth[tourism]: a lever replaces a whole constant (the engine's TimeSeries "
+          "has no per-element form); make the lever on cluster_growth, or give the element a fixed value under set:"),
+    "element_under_a_lever": ("""
+        region: toyland
+        levers:
+          cluster_growth: {step: {year: 2025, from: 0.03, to: 0.1}}
+        uncertain:
+          "cluster_growth[tourism]": {dist: uniform, low: 0.5, high: 0.6}
+     """, "bad.yaml:5: uncertain.cluster_growth[tourism]: the lever cluster_growth replaces every element of "
+          "cluster_growth over time, so this value would be ignored; drop one of them"),
     "malformed_yaml": ("""
         region: toyland
         set:
@@ -414,6 +449,29 @@ def test_error_in_a_parent_file_names_the_parent(project):
         sampling: {n: 10}
     """)
     assert error_of(child) == "parent.yaml:3: uncertain.birth_rate: mode (0.02) must lie between low (0.01) and high (0.015)"
+
+
+def test_a_child_fixing_a_correlated_input_must_restate_the_correlation(project):
+    write(project, "parent.yaml", """
+        region: toyland
+        uncertain:
+          birth_rate: {dist: uniform, low: 0.005, high: 0.01}
+          death_rate: {dist: uniform, low: 0.005, high: 0.01}
+        correlation: [[birth_rate, death_rate, 0.4]]
+    """)
+    child = write(project, "child.yaml", """
+        extends: parent.yaml
+        set: {death_rate: 0.007}
+    """)
+    assert error_of(child) == ("parent.yaml:5: correlation[0]: 'death_rate' is under set here, not uncertain; "
+                               "give this scenario its own correlation: list (e.g. correlation: [])")
+    fixed = write(project, "fixed.yaml", """
+        extends: parent.yaml
+        set: {death_rate: 0.007}
+        correlation: []
+    """)
+    sc = load_scenario(fixed)
+    assert [u.name for u in sc.uncertain] == ["birth_rate"] and sc.correlation == [] and sc.fixed == {"death_rate": 0.007}
 
 
 def test_unknown_region_suggests_the_nearest(project):

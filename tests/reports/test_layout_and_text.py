@@ -1,0 +1,65 @@
+"""Text helpers of the report: wrapping, number wording, equation reading."""
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from reports import formatting as fmt
+from reports.fonts import CJK_FAMILY, advance_em
+from reports.layout import NO_LINE_START, text_em, wrap
+from reports.model_text import read_equations
+
+TEACUP = Path(__file__).parents[1] / "fixtures" / "models" / "teacup" / "teacup.mdl"
+
+
+def test_bundled_cjk_font_is_registered():
+    assert CJK_FAMILY == "Noto Sans CJK SC"
+    assert advance_em("中") == pytest.approx(1.0, abs=0.01)
+    assert advance_em("i") < 0.4
+
+
+@pytest.mark.parametrize("text, width", [
+    ("二氧化碳排放总量控制在规定范围内（万吨）", 6.0),
+    ("Hebei 2020-2023 crude birth rates 6-8 per mille (statistical yearbook order of magnitude)", 12.0),
+    ("≥ 190 亿元，不晚于 2030 年", 5.0),
+])
+def test_wrap_fits_width_and_keeps_text(text, width):
+    lines = wrap(text, width)
+    assert all(text_em(line) <= width for line in lines if len(line) > 1)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert not any(line[:1] in NO_LINE_START for line in lines)
+
+
+def test_wrap_keeps_newlines():
+    assert wrap("a\nb", 10) == ["a", "b"]
+
+
+@pytest.mark.parametrize("value, text", [(148.5, "148"), (0.0075, "0.00750"), (12345.6, "12,346"), (-1.772, "-1.77"),
+                                         (float("nan"), "–"), (0, "0")])
+def test_number(value, text):
+    assert fmt.number(value) == text
+
+
+@pytest.mark.parametrize("p, text", [(0.0, "0%"), (0.004, "<1%"), (0.5, "50%"), (0.996, ">99%"), (1.0, "100%")])
+def test_percent(p, text):
+    assert fmt.percent(p) == text
+
+
+@pytest.mark.parametrize("goal, zh, en", [
+    (dict(comparison=">=", value=148.5, year=2025, unit="亿元"), "≥ 148 亿元（2025）", "≥ 148 亿元 (2025)"),
+    (dict(comparison="between", value=[37.5, 39.5], year=2025, unit="万人"), "37.5–39.5 万人（2025）",
+     "37.5–39.5 万人 (2025)"),
+    (dict(comparison="falling", value=None, year=[2028, 2035], unit="万吨"), "2028–2035 年下降", "falling 2028–2035"),
+    (dict(comparison="reached_by", value=222, year=2035, unit="1"), "≥ 222，不晚于 2035 年", "≥ 222 by 2035"),
+])
+def test_target_wording(goal, zh, en):
+    goal = SimpleNamespace(**goal)
+    assert (fmt.target(goal, "zh"), fmt.target(goal, "en")) == (zh, en)
+
+
+def test_teacup_equations_read_from_the_mdl():
+    equations = read_equations(TEACUP)
+    assert equations["teacup_temperature"] == "Teacup Temperature= INTEG ( -Heat Loss to Room, 180)"
+    assert equations["heat_loss_to_room"].startswith("Heat Loss to Room=")
+    assert read_equations(TEACUP.with_suffix(".unknown")) == {}

@@ -1,0 +1,123 @@
+"""Unit tests for simulator/builtins.py through whole tiny models: each function against its definition."""
+
+import math
+
+import numpy as np
+import pytest
+
+import simulator
+from simulator.builtins import BUILTINS, lookup, supported_functions
+
+from engine_mdl import write_mdl
+
+
+def _run(tmp_path, body, **kw):
+    model = simulator.load_model(write_mdl(tmp_path, body, **{k: v for k, v in kw.items() if k in
+                                                             ("initial", "final", "dt", "saveper")}))
+    return model.run(return_columns=kw.get("columns"))
+
+
+@pytest.mark.parametrize("equation, expected", [
+    ("ABS(-3)", 3.0),
+    ("EXP(1)", math.e),
+    ("LN(10)", math.log(10)),
+    ("LOG(8, 2)", 3.0),
+    ("SQRT(16)", 4.0),
+    ("POWER(2, 10)", 1024.0),
+    ("SIN(0.5)", math.sin(0.5)),
+    ("COS(0.5)", math.cos(0.5)),
+    ("TAN(0.5)", math.tan(0.5)),
+    ("ARCSIN(0.5)", math.asin(0.5)),
+    ("ARCCOS(0.5)", math.acos(0.5)),
+    ("ARCTAN(0.5)", math.atan(0.5)),
+    ("INTEGER(2.7)", 2.0),
+    ("INTEGER(-2.7)", -2.0),
+    ("MODULO(7, 3)", 1.0),
+    ("QUANTUM(7.5, 2)", 6.0),
+    ("MIN(3, 4)", 3.0),
+    ("MAX(3, 4)", 4.0),
+    ("XIDZ(1, 0, 5)", 5.0),
+    ("XIDZ(1, 4, 5)", 0.25),
+    ("ZIDZ(1, 0)", 0.0),
+    ("ZIDZ(3, 4)", 0.75),
+    ("IF THEN ELSE(2 > 1, 10, 20)", 10.0),
+    ("IF THEN ELSE(2 < 1 :OR: 3 = 3, 10, 20)", 10.0),
+    ("IF THEN ELSE(:NOT: (2 <> 2), 10, 20)", 10.0),
+    ("2 ^ 3 ^ 2", 512.0),
+    ("-2 ^ 2", -4.0),
+    ("7 - 2 - 1", 4.0),
+    ("8 / 2 / 2", 2.0),
+])
+def test_scalar_function_matches_its_definition(tmp_path, equation, expected):
+    ds = _run(tmp_path, f"result = {equation} ~ ~ |", final=1, columns=["result"])
+    assert ds["result"].values[0, 0] == pytest.approx(expected, rel=1e-12)
+
+
+def test_time_functions_follow_vensim_definitions(tmp_path):
+    body = """
+    stepped = STEP(2, 5) ~ ~ |
+    ramped = RAMP(1, 2, 4) ~ ~ |
+    pulsed = PULSE(2, 1) ~ ~ |
+    train = PULSE TRAIN(1, 1, 3, 8) ~ ~ |
+    clock = Time ~ ~ |
+    """
+    ds = _run(tmp_path, body, final=10, dt=0.5)
+    t = ds["time"].values
+    assert np.array_equal(ds["stepped"].values[0], np.where(t >= 5, 2.0, 0.0))
+    assert np.allclose(ds["ramped"].values[0], np.clip(t - 2, 0, 2))
+    assert np.array_equal(ds["pulsed"].values[0], np.where((t >= 2) & (t < 3), 1.0, 0.0))
+    expected_train = np.where((t >= 1) & (t < 8) & (np.mod(t - 1, 3) < 1), 1.0, 0.0)
+    assert np.array_equal(ds["train"].values[0], expected_train)
+    assert np.array_equal(ds["clock"].values[0], t)
+
+
+def test_control_variables_are_usable_in_equations(tmp_path):
+    ds = _run(tmp_path, "span = FINAL TIME - INITIAL TIME + TIME STEP * 0 + SAVEPER ~ ~ |",
+              initial=2, final=6, dt=0.5, saveper=1, columns=["span"])
+    assert ds["span"].values[0, 0] == 5.0
+
+
+def test_lookup_interpolates_and_holds_the_end_values(tmp_path):
+    body = """
+    table((0, 0), (10, 100), (20, 100)) ~ ~ |
+    inside = table(5) ~ ~ |
+    below = table(-5) ~ ~ |
+    above = table(50) ~ ~ |
+    inline = WITH LOOKUP(Time, ((0, 1), (10, 3))) ~ ~ |
+    """
+    ds = _run(tmp_path, body, final=10)
+    assert ds["inside"].values[0, 0] == 50.0
+    assert ds["below"].values[0, 0] == 0.0
+    assert ds["above"].values[0, 0] == 100.0
+    assert np.allclose(ds["inline"].values[0], 1 + 0.2 * ds["time"].values)
+
+
+def test_lookup_extrapolate_forward_backward(tmp_path):
+    body = """
+    table((0, 0), (10, 100)) ~ ~ |
+    extra = LOOKUP EXTRAPOLATE(table, 20) ~ ~ |
+    forward = LOOKUP FORWARD(table, 5) ~ ~ |
+    backward = LOOKUP BACKWARD(table, 5) ~ ~ |
+    """
+    ds = _run(tmp_path, body, final=1)
+    assert ds["extra"].values[0, 0] == 200.0
+    assert ds["forward"].values[0, 0] == 100.0
+    assert ds["backward"].values[0, 0] == 0.0
+
+
+@pytest.mark.parametrize("kind, x, expected", [
+    ("interpolate", [-1.0, 0.5, 3.0], [1.0, 1.5, 3.0]),
+    ("extrapolate", [-1.0, 0.5, 3.0], [0.0, 1.5, 4.0]),
+    ("backward", [0.5, 1.0, 1.5], [1.0, 2.0, 2.0]),
+    ("forward", [0.5, 1.0, 1.5], [2.0, 2.0, 3.0]),
+])
+def test_lookup_kinds_on_arrays(kind, x, expected):
+    xs, ys = np.array([0.0, 1.0, 2.0]), np.array([1.0, 2.0, 3.0])
+    assert np.allclose(lookup(np.array(x), xs, ys, kind), expected)
+
+
+def test_supported_function_list_comes_from_the_table():
+    names = supported_functions()
+    for builtin in BUILTINS.values():
+        assert builtin.vensim in names
+    assert "SMOOTH3I" in names and "DELAY FIXED" in names

@@ -1,0 +1,43 @@
+"""Unit tests for simulator/ingest.py: the one PySD-importing module turns files into AbstractModels or one-line errors."""
+
+import pytest
+
+from simulator.errors import ModelFileError, ModelParseError
+from simulator.ingest import read_abstract_model
+
+from engine_mdl import write_mdl
+
+
+def test_reads_a_vensim_file(tmp_path):
+    model = read_abstract_model(write_mdl(tmp_path, "a = 1 ~ ~ |"))
+    names = [element.name for element in model.sections[0].elements]
+    assert "a" in names
+
+
+def test_missing_file_names_the_path(tmp_path):
+    with pytest.raises(ModelFileError, match=r"nope\.mdl: model file not found"):
+        read_abstract_model(tmp_path / "nope.mdl")
+
+
+def test_unknown_extension_lists_the_known_ones(tmp_path):
+    path = tmp_path / "model.txt"
+    path.write_text("a = 1")
+    with pytest.raises(ModelFileError, match=r"unknown model file extension '\.txt'; use one of .*\.mdl"):
+        read_abstract_model(path)
+
+
+def test_malformed_equation_names_file_line_and_element(tmp_path):
+    path = write_mdl(tmp_path, "good = 1 ~ ~ |\nbroken = 3 +* ( ~ ~ |")
+    with pytest.raises(ModelParseError) as caught:
+        read_abstract_model(path)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith(f"{path}:3: cannot parse the equation of 'broken'")
+
+
+def test_pysd_is_imported_only_by_ingest():
+    from pathlib import Path
+    package = Path(__file__).resolve().parents[3] / "simulator"
+    importers = sorted(p.name for p in package.rglob("*.py")
+                       if "import pysd" in p.read_text() or "from pysd" in p.read_text())
+    assert importers == ["ingest.py"]

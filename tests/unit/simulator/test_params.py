@@ -1,0 +1,77 @@
+"""Unit tests for simulator/params.py: parameters are validated at the front door of CompiledModel.run."""
+
+import numpy as np
+import pytest
+
+import simulator
+from simulator.errors import ParameterError, UnknownVariableError
+
+from engine_mdl import write_mdl
+
+BODY = """
+Region: north, south ~ ~ |
+rate = 2 ~ ~ |
+weights[Region] = 1, 3 ~ ~ |
+level = INTEG(rate, 0) ~ ~ |
+scaled[Region] = level * weights[Region] ~ ~ |
+"""
+
+
+@pytest.fixture
+def model(tmp_path):
+    return simulator.load_model(write_mdl(tmp_path, BODY, final=2))
+
+
+def test_number_applies_to_every_scenario(model):
+    ds = model.run(params={"rate": 5}, n=3)
+    assert np.array_equal(ds["level"].values[:, -1], [10, 10, 10])
+
+
+def test_one_value_per_scenario_sets_n(model):
+    ds = model.run(params={"Rate": [1, 2, 3]})
+    assert ds.sizes["scenario"] == 3
+    assert np.array_equal(ds["level"].values[:, -1], [2, 4, 6])
+
+
+def test_subscripted_values_by_shape(model):
+    per_element = model.run(params={"weights": [10, 20]})
+    assert np.array_equal(per_element["scaled"].values[0, -1], [40, 80])
+    per_scenario = model.run(params={"weights": [[1, 1], [2, 5]]})
+    assert np.array_equal(per_scenario["scaled"].values[:, -1], [[4, 4], [8, 20]])
+
+
+def test_single_element_of_a_constant(model):
+    ds = model.run(params={"weights[south]": 10})
+    assert np.array_equal(ds["scaled"].values[0, -1], [4, 40])
+
+
+def test_unknown_name_suggests_the_nearest(model):
+    with pytest.raises(UnknownVariableError, match=r"no variable named 'rte'; did you mean 'rate'"):
+        model.run(params={"rte": 1})
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"rate": "fast"}, r"parameter 'rate': value 'fast' is not a number"),
+    ({"rate": float("nan")}, r"parameter 'rate': values must be finite numbers"),
+    ({"weights": np.ones((2, 3))}, r"parameter 'weights': shape \(2, 3\) does not fit"),
+    ({"level": 3}, r"parameter 'level': 'level' is a stock"),
+    ({"weights[east]": 1}, r"parameter 'weights\[east\]': 'east' is not an element of Region"),
+    ({"rate": [1, 2], "weights": [[1, 1], [1, 1], [1, 1]]}, r"disagree on the number of scenarios"),
+])
+def test_bad_values_name_the_variable(model, params, message):
+    with pytest.raises(ParameterError, match=message):
+        model.run(params=params)
+
+
+def test_n_must_agree_with_the_values(model):
+    with pytest.raises(ParameterError, match=r"parameters give 2 values per variable but n = 3"):
+        model.run(params={"rate": [1, 2]}, n=3)
+
+
+def test_time_settings_and_method_are_validated(model):
+    with pytest.raises(ParameterError, match="unknown method 'heun'"):
+        model.run(method="heun")
+    with pytest.raises(ParameterError, match="time_step must be > 0"):
+        model.run(time_step=0)
+    with pytest.raises(ParameterError, match="final_time 1 is before initial_time 5"):
+        model.run(initial_time=5, final_time=1)

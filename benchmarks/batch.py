@@ -8,13 +8,17 @@ worker processes). Two references are measured once on the same model:
 * engine only — ``CompiledModel.run`` on one chunk of the same inputs, nothing written;
 * PySD — ``pysd.read_vensim(model).run()`` one scenario at a time (PySD's own runtime).
 
+The last three columns split the batch's time as its manifest records it: ``prepare`` (load and
+check the scenario, compile the model, sample every input, a one-scenario trial run), ``chunks``
+(run, evaluate goals, write chunk files) and ``merge`` (results.nc, goals.csv, inputs.csv).
+
 Usage::
 
     python benchmarks/batch.py                          # 10,000 and 1,000,000 scenarios
     python benchmarks/batch.py --sizes 200 --pysd-runs 0 --chunk-size 100    # tiny (tests)
 
-Default workload: benchmarks/scenarios/jizhou_uncertain.yaml (the regional model with the
-Jizhou baseline, 2010-2035, dt 0.25, ten uncertain inputs, 18 saved outputs).
+Default workload: scenarios/jizhou/baseline_uncertain.yaml (the regional model with the Jizhou
+baseline, 2010-2035, dt 0.25, its uncertain inputs sampled by LHS, its saved outputs).
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SCENARIO = ROOT / "benchmarks" / "scenarios" / "jizhou_uncertain.yaml"
+DEFAULT_SCENARIO = ROOT / "scenarios" / "jizhou" / "baseline_uncertain.yaml"
 
 
 def child(args: argparse.Namespace) -> None:
@@ -45,7 +49,8 @@ def child(args: argparse.Namespace) -> None:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     size = sum(p.stat().st_size for p in Path(folder).iterdir())
-    print(json.dumps({"seconds": seconds, "rss_kib": own, "worker_rss_kib": workers, "bytes": size}))
+    phases = json.loads((Path(folder) / "manifest.json").read_text())["seconds"]
+    print(json.dumps({"seconds": seconds, "rss_kib": own, "worker_rss_kib": workers, "bytes": size, "phases": phases}))
 
 
 def run_size(args: argparse.Namespace, n: int, out: Path) -> dict:
@@ -125,7 +130,8 @@ def main() -> None:
         print(f"PySD runtime, one run at a time:          {pysd_speed:,.2f} scenarios/s "
               f"({args.pysd_runs} runs)")
     header = f"{'scenarios':>10}  {'seconds':>8}  {'scen/s':>8}  {'vs engine':>9}  {'vs PySD':>8}  " \
-             f"{'peak RSS MiB':>12}  {'workers MiB':>11}  {'folder MiB':>10}"
+             f"{'peak RSS MiB':>12}  {'workers MiB':>11}  {'folder MiB':>10}  " \
+             f"{'prepare s':>9}  {'chunks s':>8}  {'merge s':>7}"
     print(header)
     scratch = Path(tempfile.mkdtemp(prefix="plansim-bench-"))
     try:
@@ -133,10 +139,12 @@ def main() -> None:
             out = (args.keep or scratch) / f"batch-{n}"
             result = run_size(args, n, out)
             rate = n / result["seconds"]
+            phases = result["phases"]
             vs_pysd = f"{rate / pysd_speed:>7,.0f}x" if pysd_speed else f"{'-':>8}"
             print(f"{n:>10,}  {result['seconds']:>8.1f}  {rate:>8,.0f}  {rate / engine:>8.2f}x  {vs_pysd}  "
                   f"{result['rss_kib'] / 1024:>12,.0f}  {result['worker_rss_kib'] / 1024:>11,.0f}  "
-                  f"{result['bytes'] / 2**20:>10,.0f}", flush=True)
+                  f"{result['bytes'] / 2**20:>10,.0f}  {phases['prepare']:>9.1f}  {phases['chunks']:>8.1f}  "
+                  f"{phases['merge']:>7.1f}", flush=True)
             if args.keep is None:
                 shutil.rmtree(out, ignore_errors=True)
     finally:

@@ -30,13 +30,13 @@ WRITERS = {
 
 
 def parse_formats(formats) -> list:
-    """``"pdf,png"`` or a list of names -> validated list (ReportError naming the bad one)."""
+    """``"pdf,png"`` or a list of names -> validated list in writing order (ReportError naming the bad one)."""
     names = formats.split(",") if isinstance(formats, str) else list(formats)
     names = [n.strip().lower() for n in names if n.strip()]
     bad = [n for n in names if n not in WRITERS]
     if bad or not names:
         raise ReportError(f"--format {','.join(bad) or repr(formats)}: unknown report format; use pdf, png or pdf,png")
-    return list(dict.fromkeys(names))
+    return [name for name in WRITERS if name in names]
 
 
 def build_report(run_dirs, lang: str = "zh", formats="pdf,png", out=None) -> list:

@@ -17,6 +17,9 @@ from .page import BOTTOM, LEFT, MUTED, RIGHT, SMALL_SIZE, TOP, Page, new_page
 #: Line colours of the runs (first = main run).
 RUN_COLOURS = ("#2b6cb0", "#c05621", "#2f855a", "#6b46c1", "#b83280", "#4a5568")
 
+#: Line styles of the runs, so identical paths stay visible and prints in grey stay readable.
+RUN_STYLES = ("-", (0, (5, 2)), (0, (1, 1.5)), "-.")
+
 #: Columns of the median-path grid.
 GRID_COLUMNS = 2
 
@@ -45,12 +48,13 @@ def table(ctx) -> Table:
 
 def draw_medians(ax, ctx, variable: str, goals: list) -> None:
     """Each run's median path of ``variable`` on ``ax``, goals marked."""
-    for colour, run in zip(RUN_COLOURS * 4, ctx.runs):
+    for index, run in enumerate(ctx.runs):
         if goals[0].id not in run.goals["goal_id"].values:
             continue
         times, values = ok_series(run, goals[0])
         if values.shape[0]:
-            ax.plot(times, np.median(values, axis=0), color=colour, linewidth=1.5, label=run.name)
+            ax.plot(times, np.median(values, axis=0), color=RUN_COLOURS[index % len(RUN_COLOURS)],
+                    linestyle=RUN_STYLES[index % len(RUN_STYLES)], linewidth=1.5, label=run.name)
     for goal in goals:
         if goal.comparison in ("rising", "falling"):
             ax.axvspan(goal.year[0], goal.year[1], color=GOAL_COLOUR, alpha=0.08, linewidth=0)

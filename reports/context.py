@@ -39,6 +39,7 @@ class ReportContext:
     runs: list
     lang: str
     _summaries: dict = field(default_factory=dict)
+    _goals: list = None
 
     @property
     def main(self):
@@ -49,7 +50,12 @@ class ReportContext:
         return self.main.plan
 
     def goals(self) -> list:
-        """Goals of the report, in plan order: every goal id that appears in some run's goals.csv."""
+        """Goals of the report, in plan order: every goal id that appears in some run's goals.csv (cached)."""
+        if self._goals is None:
+            self._goals = self._collect_goals()
+        return self._goals
+
+    def _collect_goals(self) -> list:
         present = []
         for run in self.runs:
             present += [g for g in dict.fromkeys(run.goals["goal_id"]) if g not in present]

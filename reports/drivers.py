@@ -20,6 +20,7 @@ TOP_INPUTS = 12
 #: Height of one bar slot on the PDF page (figure fraction) and of the charts' frame.
 SLOT_HEIGHT, FRAME_HEIGHT = 0.032, 0.05
 
+#: Font size of the method note at the page bottom (points).
 NOTE_SIZE = 7.5
 
 #: Longest input name shown in full; the widest label column (figure fraction); gap between the charts.
@@ -128,7 +129,7 @@ def draw_scatter(ax, ctx, run, goal, table) -> None:
 
 
 def _levels(goal) -> list:
-    """Target level(s) to draw across the scatter (none for trend goals, whose threshold is slope 0)."""
+    """Target level(s) to draw across the scatter (slope 0 for rising/falling goals)."""
     if goal.comparison in ("rising", "falling"):
         return [0.0]
     if goal.comparison == "between":
@@ -144,8 +145,7 @@ def _heading(ctx, run, goal) -> str:
 
 def _page(ctx, run, goal, table) -> Figure:
     fig = new_page(ctx.t("drivers", goal=ctx.label(goal)), _heading(ctx, run, goal))
-    variable = float(table["spearman"].notna().any())
-    if not variable:
+    if not table["spearman"].notna().any():      # the outcome does not vary: nothing to rank
         return flow([Paragraph(ctx.t("drivers_const"))], lambda i: fig)[0]
     height = SLOT_HEIGHT * min(len(table), TOP_INPUTS) + FRAME_HEIGHT
     bottom = 0.87 - height

@@ -29,6 +29,9 @@ GOAL_COLOUR = "#c0392b"
 HISTORY_COLOUR = "#111111"
 LABEL_COLOUR = "#222222"
 
+#: Goal markers take their traffic-light colour; the legend shows the shape in neutral grey.
+LEGEND_GOAL_COLOUR = "#555555"
+
 #: White box behind goal labels so they stay readable over the bands.
 LABEL_BOX = {"boxstyle": "round,pad=0.2", "facecolor": "white", "alpha": 0.85, "edgecolor": "none"}
 
@@ -72,7 +75,7 @@ def variable_title(run, goal, lang) -> str:
     return f"{name} ({unit})" if unit else name
 
 
-def _draw_goal(ax, ctx, goal, p_met):
+def _draw_goal(ax, ctx, goal, p_met, times):
     colour = LIGHT_COLOURS.get(p_met[1], GOAL_COLOUR) if p_met else GOAL_COLOUR
     label = f"{ctx.label(goal)}  {fmt.percent(p_met[0])}" if p_met else ctx.label(goal)
     comparison, year = goal.comparison, goal.year
@@ -92,8 +95,9 @@ def _draw_goal(ax, ctx, goal, p_met):
         ax.axhline(y, color=colour, linestyle=(0, (4, 3)), linewidth=0.8, alpha=0.7)
         ax.plot([year], [y], marker=GOAL_MARKERS.get(comparison, "o"), color=colour, markersize=8,
                 markeredgecolor="white", zorder=6)
-    ax.annotate(label, xy=(year, y), xytext=(-6, 7), textcoords="offset points", fontsize=7, color=LABEL_COLOUR,
-                ha="right", va="bottom", zorder=7, bbox=LABEL_BOX)
+    early = year < times[0] + 0.3 * (times[-1] - times[0])    # label to the right of early goals, else left
+    ax.annotate(label, xy=(year, y), xytext=(6 if early else -6, 7), textcoords="offset points", fontsize=7,
+                color=LABEL_COLOUR, ha="left" if early else "right", va="bottom", zorder=7, bbox=LABEL_BOX)
 
 
 def draw_fan(ax, ctx, run, variable: str, goals: list) -> None:
@@ -107,7 +111,7 @@ def draw_fan(ax, ctx, run, variable: str, goals: list) -> None:
     summary = ctx.summary(run)
     for goal in goals:
         numbers = summary.loc[goal.id] if goal.id in summary.index else None
-        _draw_goal(ax, ctx, goal, (numbers["p_met"], numbers["light"]) if numbers is not None else None)
+        _draw_goal(ax, ctx, goal, (numbers["p_met"], numbers["light"]) if numbers is not None else None, times)
     history = [h for h in (ctx.plan.history if ctx.plan is not None else []) if h.variable == variable]
     if history:
         ax.plot([h.year for h in history], [h.value for h in history], "o", color=HISTORY_COLOUR, markersize=4.5,
@@ -139,7 +143,7 @@ def _legend_handles(ctx, with_history: bool) -> list:
     handles = [Line2D([], [], color=FAN_COLOUR, linewidth=1.8, label=ctx.t("fan_median"))]
     handles += [Patch(color=FAN_COLOUR, alpha=_stacked_alpha(coverage), label=ctx.t("fan_band", p=coverage),
                       linewidth=0) for coverage, _ in reversed(BANDS)]
-    handles.append(Line2D([], [], color=GOAL_COLOUR, marker="^", linestyle="none", label=ctx.t("fan_goal")))
+    handles.append(Line2D([], [], color=LEGEND_GOAL_COLOUR, marker="^", linestyle="none", label=ctx.t("fan_goal")))
     if with_history:
         handles.append(Line2D([], [], color=HISTORY_COLOUR, marker="o", markersize=4.5, linestyle="none",
                               label=ctx.t("fan_history")))

@@ -112,6 +112,10 @@ NO_LINE_START = set(")]）】」』》〉、，。；：！？%％,.;:!?")
 NO_LINE_END = set("([（【「『《〈")
 
 
+#: Half-width characters after which a line may break (identifiers like ``tfp_growth[secondary]``).
+BREAK_AFTER = set("_/,")
+
+
 def _tokens(text: str) -> list:
     """Wrap units of ``text``, with closing/opening punctuation glued to its neighbour."""
     units = []
@@ -132,7 +136,7 @@ def _raw_tokens(text: str):
                 yield token
                 token = ""
             yield char
-        elif char == " " and token and not token.endswith(" "):
+        elif (char == " " and token and not token.endswith(" ")) or char in BREAK_AFTER:
             token += char
             yield token
             token = ""
@@ -148,15 +152,14 @@ def wrap(text: str, width_em: float) -> list:
     for paragraph in str(text).split("\n"):
         line = ""
         for token in _tokens(paragraph):
-            if text_em(line + token.rstrip()) <= width_em or not line:
-                while text_em(token.rstrip()) > width_em and not line:
-                    cut = _fit(token, width_em)
-                    lines.append(token[:cut])
-                    token = token[cut:]
-                line += token
-            else:
+            if line and text_em(line + token.rstrip()) > width_em:
                 lines.append(line.rstrip())
-                line = token.lstrip()
+                line, token = "", token.lstrip()
+            while not line and text_em(token.rstrip()) > width_em:     # a unit wider than the column
+                cut = _fit(token, width_em)
+                lines.append(token[:cut])
+                token = token[cut:]
+            line += token
         lines.append(line.rstrip())
     return lines
 

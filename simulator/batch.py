@@ -27,6 +27,7 @@ import concurrent.futures
 import hashlib
 import multiprocessing
 import platform
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import metadata
@@ -321,6 +322,7 @@ def _execute(job: Job, folder: RunFolder, manifest: dict, workers: int, progress
         if progress:
             progress(finished, job.n, label)
 
+    started = time.perf_counter()
     try:
         _run_chunks(job, folder, manifest, todo, workers, record)
     except KeyboardInterrupt:
@@ -329,6 +331,7 @@ def _execute(job: Job, folder: RunFolder, manifest: dict, workers: int, progress
             f"finish it with: python run.py batch --resume {folder.path}"
         ) from None
     manifest["status_counts"] = _status_counts(folder, len(bounds))
+    manifest["seconds"]["chunks"] = round(manifest["seconds"].get("chunks", 0.0) + time.perf_counter() - started, 3)
     manifest["finished"] = _now()
     folder.finalize(manifest, len(bounds), manifest["inputs"])
     return folder.path
@@ -413,12 +416,16 @@ def run_batch(scenario_paths: Sequence, n: int | None = None, seed: int | None =
     if not scenario_paths:
         raise BatchOptionError("give at least one scenario file, e.g. python run.py batch scenarios/jizhou/baseline.yaml")
     targets = _folders_for(scenario_paths, out)
-    jobs = [prepare_job(path, n=n, seed=seed, chunk_size=chunk_size, out=target)
-            for path, target in zip(scenario_paths, targets)]
+    jobs, prepare_seconds = [], []
+    for path, target in zip(scenario_paths, targets):
+        started = time.perf_counter()
+        jobs.append(prepare_job(path, n=n, seed=seed, chunk_size=chunk_size, out=target))
+        prepare_seconds.append(time.perf_counter() - started)
     _check_distinct([job.folder_path for job in jobs])
     folders = []
-    for job in jobs:
+    for job, seconds in zip(jobs, prepare_seconds):
         manifest = _manifest(job, workers, command)
+        manifest["seconds"] = {"prepare": round(seconds, 3)}
         folder = RunFolder.create(job.folder_path, manifest, job.inputs.to_numpy(dtype=float))
         folders.append(_execute(job, folder, manifest, workers, progress))
     return folders
@@ -473,4 +480,5 @@ def resume_batch(run_dir, chunk_size: int | None = None, workers: int = 1, progr
     job = Job(scenario, inputs, goals, list(manifest["outputs"]), manifest["seed"], manifest["chunk_size"], folder.path)
     manifest["workers"] = workers
     manifest.setdefault("resumed", []).append(_now())
+    manifest.setdefault("seconds", {})
     return _execute(job, folder, manifest, workers, progress)

@@ -50,11 +50,44 @@ def _line_of(path, lhs):
     return 0
 
 
+_VARIABLE_TAGS = ("aux", "flow", "stock", "gf")
+
+
+def _legacy_xmile_copy(path):
+    """Stella 10 writes variables directly under <model>; XMILE 1.0 (and PySD) expect
+    <model><variables>. Returns a temporary copy with that wrapper added, or None if not needed."""
+    import tempfile
+
+    from lxml import etree
+    tree = etree.parse(str(path), parser=etree.XMLParser(encoding="utf-8", recover=True))
+    namespace = tree.getroot().nsmap.get(None)
+    if namespace is None:
+        return None
+    model = tree.getroot().find(f"{{{namespace}}}model")
+    if model is None or model.find(f"{{{namespace}}}variables") is not None:
+        return None
+    loose = [child for child in model if etree.QName(child).localname in _VARIABLE_TAGS]
+    if not loose:
+        return None
+    variables = etree.SubElement(model, f"{{{namespace}}}variables")
+    for child in loose:
+        variables.append(child)
+    handle, name = tempfile.mkstemp(suffix=Path(path).suffix, prefix=Path(path).stem + "_")
+    with open(handle, "wb") as stream:
+        stream.write(etree.tostring(tree, xml_declaration=True, encoding="utf-8"))
+    return Path(name)
+
+
 def _parse_xmile(path):
     from pysd.translators.xmile.xmile_file import XmileFile
-    xmile_file = XmileFile(path)
-    xmile_file.parse()
-    return xmile_file.get_abstract_model()
+    legacy = _legacy_xmile_copy(path)
+    try:
+        xmile_file = XmileFile(legacy or path)
+        xmile_file.parse()
+        return xmile_file.get_abstract_model()
+    finally:
+        if legacy is not None:
+            legacy.unlink()
 
 
 PARSERS = {suffix: _parse_vensim for suffix in VENSIM_SUFFIXES}

@@ -71,6 +71,7 @@ class _Lowering:
         self.variables = {}
         self.lookup_ids = set()
         self.hidden = []
+        self.level_ids = set()         # variables defined by a stateful function (SMOOTH, DELAY ...)
         self.pending = []              # callbacks that need the initial time (DELAY N orders)
 
     # --- dimensions ----------------------------------------------------------------------
@@ -285,6 +286,8 @@ class _Lowering:
             return "active_initial", ir.Component(subs, expr, init=init, excepts=excepts)
         if isinstance(ast, np.ndarray):
             return "aux", ir.Component(subs, ir.ArrayLiteral(np.asarray(ast, dtype=float)), excepts=excepts)
+        if type(ast).__name__ in STATE_STRUCTURES:
+            self.level_ids.add(ctx.var_id)
         return "aux", ir.Component(subs, self.convert(ast, ctx), excepts=excepts)
 
     def table(self, ast):
@@ -312,6 +315,10 @@ class _Lowering:
             ctx.unsupported(f"reference to undefined variable '{key}'")
             return "__undefined__"
         return ident
+
+
+STATE_STRUCTURES = frozenset(statefuls.CONVERTERS) - {"InitialStructure"}
+"""Top-level stateful functions that make a variable a level (kind "stock") for the user."""
 
 
 def _is_table(ast):
@@ -505,14 +512,14 @@ def _refs(expr):
     return references(expr)
 
 
-def _assign_kinds(variables):
+def _assign_kinds(variables, level_ids=()):
     flow_ids = set()
     for var in variables.values():
         if var.role == "stock" and not var.hidden:
             for comp in var.components:
                 flow_ids |= _refs(comp.expr)
     for var in variables.values():
-        if var.role == "stock":
+        if var.role == "stock" or var.id in level_ids:
             var.kind = "stock"
         elif var.role == "lookup":
             var.kind = "lookup"
@@ -568,7 +575,7 @@ def lower(abstract_model, path):
     if lowering.unsupported:
         listed = "; ".join(f"'{name}': {what}" for name, what in _unique(lowering.unsupported))
         raise UnsupportedFeatureError(f"{Path(path)}: unsupported: {listed}; remove or replace these")
-    _assign_kinds(variables)
+    _assign_kinds(variables, lowering.level_ids)
     settings = _time_settings(control, variables, path)
     return ir.ModelIR(Path(path), variables, lowering.dimensions, settings, control)
 

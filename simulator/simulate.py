@@ -193,6 +193,7 @@ class CompiledModel:
                     S[non_negative] = np.maximum(S[non_negative], 0.0)
             step(step_times[n_steps], n_steps * integrator.substeps, S, save_index[n_steps], False)
 
+        ns.clear()      # the generated functions and their namespace form a cycle; free it now
         for vid in program.saved_static:
             value = np.asarray(initial_values[local_name(vid)], dtype=float)
             shape = self.ir.dims_shape(self.ir.variables[vid].dims)

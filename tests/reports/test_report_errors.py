@@ -128,3 +128,18 @@ def test_run_without_sampled_inputs_gets_no_driver_pages(copy_of_run):
     ctx = ReportContext([load_run(copy_of_run)], "en")
     assert ctx.main.input_names == []
     assert drivers.pages(ctx) == []
+
+
+def test_assumption_rows_are_styled_apart_from_plan_sourced_rows(batch_runs):
+    from reports import assumptions
+    from reports.context import ReportContext
+    from reports.data import load_run
+    from reports.layout import Table
+
+    tables = [b for b in assumptions.blocks(ReportContext([load_run(batch_runs[0])], "en")) if isinstance(b, Table)]
+    history = tables[-1]
+    assert [row[0].text for row in history.rows] == ["gdp_2020"]
+    assert all(cell.background == assumptions.SOURCED["background"] for row in history.rows for cell in row)
+    assumed = [cell for table in tables[:-1] for row in table.rows for cell in row]
+    assert assumed and all(cell.background == assumptions.ASSUMED["background"] for cell in assumed)
+    assert assumptions.ASSUMED["background"] != assumptions.SOURCED["background"]

@@ -94,6 +94,13 @@ def test_drivers_pages_name_the_method_and_the_top_input(en_report, batch_runs):
     assert "cluster_growth[biomedicine]" in gdp_page
 
 
+def test_fan_chart_of_gdp_marks_goals_and_history(en_report):
+    fans = [t for t in page_texts(en_report) if "Goal variables: uncertainty fans" in t]
+    gdp = next(t for t in fans if "GDP (" in t)
+    assert "history in the plan" in gdp and "plan goal" in gdp and "95 % band" in gdp
+    assert "GDP grows 6 % a year or more" in gdp and "Economy reaches a new level" in gdp
+
+
 def test_single_run_has_no_comparison_pages(en_report):
     texts = page_texts(en_report)
     assert not any("Scenario comparison" in t or "Median paths by scenario" in t for t in texts)

@@ -23,6 +23,7 @@ def test_bundled_cjk_font_is_registered():
     ("二氧化碳排放总量控制在规定范围内（万吨）", 6.0),
     ("Hebei 2020-2023 crude birth rates 6-8 per mille (statistical yearbook order of magnitude)", 12.0),
     ("≥ 190 亿元，不晚于 2030 年", 5.0),
+    ("fitted: calibrate --free tfp_growth[secondary],pollution_control_rate", 6.0),   # long unit after text
 ])
 def test_wrap_fits_width_and_keeps_text(text, width):
     lines = wrap(text, width)
@@ -63,3 +64,17 @@ def test_teacup_equations_read_from_the_mdl():
     assert equations["teacup_temperature"] == "Teacup Temperature= INTEG ( -Heat Loss to Room, 180)"
     assert equations["heat_loss_to_room"].startswith("Heat Loss to Room=")
     assert read_equations(TEACUP.with_suffix(".unknown")) == {}
+
+
+def test_long_table_continues_on_more_pages_with_its_header():
+    from reports.layout import Column, Table, flow
+    from reports.page import new_page
+
+    rows = [[f"goal {i}", f"第 {i} 行 " * 3] for i in range(150)]
+    pages = flow([Table([Column("HEADER-A", 0.4), Column("HEADER-B", 0.6)], rows)], lambda i: new_page(f"page {i}"))
+    assert len(pages) >= 3
+    for figure in pages:
+        texts = [t.get_text() for t in figure.texts]
+        assert "HEADER-A" in texts and "HEADER-B" in texts
+    shown = [t.get_text() for figure in pages for t in figure.texts if t.get_text().startswith("goal ")]
+    assert shown == [f"goal {i}" for i in range(150)]     # every row once, in order

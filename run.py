@@ -77,15 +77,24 @@ def simulate(model, output, columns, assignments, method):
 
 
 @cli.command()
-@click.argument("model", type=click.Path(dir_okay=False))
-def check(model):
+@click.argument("model", type=click.Path(dir_okay=False), required=False)
+@click.option("--functions", is_flag=True, help="List the Vensim functions the engine supports.")
+def check(model, functions):
     """List what MODEL contains and whether the engine supports all of it (exit 1 if not).
 
     Example: python run.py check models/regional/regional.mdl
     """
     import simulator
+    from simulator.builtins import supported_functions
+    from simulator.errors import ModelFileError
     from simulator.summary import summary_lines
 
+    if functions:
+        click.echo("Supported functions: " + ", ".join(supported_functions()))
+    if model is None:
+        if not functions:
+            raise ModelFileError("check: give a MODEL file (or --functions)")
+        return
     for line in summary_lines(simulator.load_model(model)):
         click.echo(line)
 

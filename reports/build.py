@@ -39,6 +39,15 @@ def parse_formats(formats) -> list:
     return [name for name in WRITERS if name in names]
 
 
+def check_options(lang: str, formats) -> list:
+    """Validate report options before any work (e.g. before ``batch --report`` runs the batch).
+
+    Returns the format names in writing order; raises one-line ReportError otherwise.
+    """
+    check_language(lang)
+    return parse_formats(formats)
+
+
 def build_report(run_dirs, lang: str = "zh", formats="pdf,png", out=None) -> list:
     """Write the goal-attainment report of one or more batch run folders.
 
@@ -68,8 +77,7 @@ def build_report(run_dirs, lang: str = "zh", formats="pdf,png", out=None) -> lis
     >>> build_report(["out/baseline-20251121-101500"], lang="en", formats="pdf")  # doctest: +SKIP
     [PosixPath('out/baseline-20251121-101500/report_en.pdf')]
     """
-    check_language(lang)
-    names = parse_formats(formats)
+    names = check_options(lang, formats)
     if isinstance(run_dirs, (str, Path)):
         run_dirs = [run_dirs]
     if not run_dirs:

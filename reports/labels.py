@@ -33,8 +33,8 @@ STRINGS = {
     "plan_hash": {"zh": "规划数据 plan.yaml", "en": "Plan data plan.yaml"},
     "version": {"zh": "plansim 版本", "en": "plansim version"},
     "failed_runs": {
-        "zh": "{failed} 个样本出现非有限值，已从统计中剔除",
-        "en": "{failed} samples produced non-finite values and are left out of the statistics",
+        "zh": "{failed} 个样本出现非有限值：计为未达成，不计入中位数与区间",
+        "en": "{failed} samples produced non-finite values: counted as not met, left out of medians and ranges",
     },
     "light_green": {"zh": "绿灯（≥ 90%）", "en": "green (≥ 90 %)"},
     "light_amber": {"zh": "黄灯（50–90%）", "en": "amber (50–90 %)"},

@@ -237,7 +237,7 @@ def _threshold_goal(condition: Callable[[GoalSpec, np.ndarray], np.ndarray], tar
             met = condition(spec, value)
             first = _first_time(times, condition(spec, values))
         finite = np.isfinite(values).all(axis=1)
-        return Outcome(value, met, first, finite, target, _year_repr(year))
+        return Outcome(value, met, first, finite, target, _plain_number(year))
 
     return evaluate
 
@@ -272,14 +272,15 @@ def _single_year(spec: GoalSpec, times: np.ndarray) -> float:
 def _check_in_range(spec: GoalSpec, year: float, times: np.ndarray) -> None:
     if not times[0] <= year <= times[-1]:
         raise ScenarioError(
-            f"goal '{spec.id}': year {_year_repr(year)} lies outside the simulated time "
-            f"{_year_repr(times[0])}-{_year_repr(times[-1])}; extend the scenario's time "
+            f"goal '{spec.id}': year {_plain_number(year)} lies outside the simulated time "
+            f"{_plain_number(times[0])}-{_plain_number(times[-1])}; extend the scenario's time "
             f"or leave the goal out (goals: [...])"
         )
 
 
-def _year_repr(year: float):
-    return int(year) if float(year).is_integer() else float(year)
+def _plain_number(x: float):
+    """``2025.0`` → ``2025`` (an int, so JSON and CSV show no ``.0``); other floats unchanged."""
+    return int(x) if float(x).is_integer() else float(x)
 
 
 def _threshold_target(spec: GoalSpec):
@@ -288,7 +289,7 @@ def _threshold_target(spec: GoalSpec):
 
 def _between_target(spec: GoalSpec):
     low, high = _bounds(spec)
-    return json.dumps([_year_repr(low), _year_repr(high)])
+    return json.dumps([_plain_number(low), _plain_number(high)])
 
 
 def _reached_by(spec: GoalSpec, times: np.ndarray, values: np.ndarray) -> Outcome:
@@ -302,7 +303,7 @@ def _reached_by(spec: GoalSpec, times: np.ndarray, values: np.ndarray) -> Outcom
     first = np.where(late, year, first)
     met = ~np.isnan(first)
     finite = np.isfinite(values[:, upto]).all(axis=1) & np.isfinite(value)
-    return Outcome(value, met, first, finite, target, _year_repr(year))
+    return Outcome(value, met, first, finite, target, _plain_number(year))
 
 
 def _trend(sign: float):
@@ -322,7 +323,7 @@ def _trend(sign: float):
             met = sign * slope > 0
         finite = np.isfinite(window_values).all(axis=1)
         nothing = np.full(len(slope), np.nan)
-        return Outcome(slope, met, nothing, finite, None, json.dumps([_year_repr(start), _year_repr(end)]))
+        return Outcome(slope, met, nothing, finite, None, json.dumps([_plain_number(start), _plain_number(end)]))
 
     return evaluate
 

@@ -18,9 +18,7 @@ import numpy as np
 
 from . import ir
 from .builtins import RUNTIME
-from .errors import UnsupportedFeatureError
-from .expressions import (EmitContext, Val, align, component_positions, emit, references,
-                          uses_time)
+from .expressions import EmitContext, align, component_positions, emit, references, uses_time
 from .ordering import topological_order
 
 DYNAMIC_ROLES = ("stock", "sample", "delay_fixed")
@@ -68,6 +66,27 @@ def state_layout(model_ir):
     return Layout(slots, offset, non_negative)
 
 
+def _needed_each_step(model_ir, save, replaced):
+    """Ids the step function must compute: what stocks, discrete states and saved outputs need."""
+    from .ordering import dependencies
+    deps = dependencies(model_ir, "step")
+    roots = set(save)
+    for vid, var in model_ir.variables.items():
+        if var.role in ("stock", "sample", "delay_fixed"):
+            roots.add(vid)
+            for comp in var.components:
+                roots |= references(comp.expr)
+    needed, stack = set(), list(roots)
+    while stack:
+        vid = stack.pop()
+        if vid in needed or vid not in model_ir.variables:
+            continue
+        needed.add(vid)
+        if vid not in replaced:
+            stack.extend(deps[vid])
+    return needed
+
+
 def dynamic_ids(model_ir, order, replaced, levers):
     """Ids whose value changes during the run (depend on time, state, or a lever)."""
     dynamic = set()
@@ -98,7 +117,7 @@ class _Writer:
         self.lines.append("    " * indent + line)
 
 
-def _assign_value(ctx_factory, model_ir, var, attribute, target, w, indent=1, full=True):
+def _assign_value(ctx_factory, model_ir, var, attribute, target, w, indent=1):
     """Emit statements that assign the value of ``var`` (from its components' ``attribute``) to ``target``."""
     shape = model_ir.dims_shape(var.dims)
     comps = var.components
@@ -109,7 +128,6 @@ def _assign_value(ctx_factory, model_ir, var, attribute, target, w, indent=1, fu
         val = emit(getattr(comps[0], attribute), ctx)
         w(f"{target} = {_as_full(ctx, val, var.dims, shape)}", indent)
         return
-    ctx = ctx_factory(var, comps[0])
     w(f"{target} = np.zeros((_N,) + {shape!r})", indent)
     for comp in comps:
         ctx = ctx_factory(var, comp)
@@ -174,8 +192,8 @@ def _as_full(ctx, val, dims, shape):
     if val.dims is None:
         return f"np.full((1,) + {shape!r}, {val.code}, dtype=float)"
     code = align(ctx, val, dims)
-    if set(val.dims) >= set(dims) or not dims:
-        return code if dims or val.dims else code
+    if set(val.dims) >= set(dims):
+        return code
     return f"_full({code}, {shape!r})"
 
 
@@ -264,8 +282,9 @@ def build_program(model_ir, replaced=(), levers=(), save=()):
             w(f"{names[vid]} = np.moveaxis(S[{start}:{stop}].reshape({shape!r} + (_N,)), -1, 0)")
         else:
             w(f"{names[vid]} = S[{start}]")
+    needed = _needed_each_step(model_ir, save, replaced)
     for vid in step_order:
-        if vid not in dynamic:
+        if vid not in dynamic or vid not in needed:
             continue
         var = model_ir.variables[vid]
         name = names[vid]
@@ -322,11 +341,3 @@ def namespace(program):
     ns["_full"] = _full
     ns.update(program.consts)
     return ns
-
-
-def check_supported(model_ir):
-    """Raise UnsupportedFeatureError if the IR contains constructs the program cannot generate."""
-    problems = [var.name for var in model_ir.variables.values() if var.role not in
-                ("aux", "stock", "initial", "active_initial", "lookup", "sample", "delay_fixed")]
-    if problems:
-        raise UnsupportedFeatureError(f"{model_ir.path}: unsupported variable roles in {problems}")

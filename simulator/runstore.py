@@ -26,7 +26,6 @@ import os
 import shutil
 import time
 from pathlib import Path
-from typing import Any
 
 import netCDF4
 import numpy as np

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import numpy as np
 
-from . import ir
 from .errors import ParameterError, UnsupportedFeatureError
 from .ingest import read_abstract_model
 from .integrators import METHODS

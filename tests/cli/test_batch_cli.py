@@ -1,7 +1,6 @@
 """CLI `batch` and `show` (run.py): exact one-line errors, the printed summary, and --resume after a SIGKILL."""
 
 import json
-import os
 import signal
 import subprocess
 import sys

@@ -118,3 +118,11 @@ def test_help_has_an_example(command):
     result = _invoke(command, "--help")
     assert result.exit_code == 0
     assert "Example: python run.py " + command in " ".join(result.output.split())
+
+
+def test_check_lists_the_supported_functions():
+    from simulator.builtins import supported_functions
+    result = _invoke("check", "--functions")
+    assert result.exit_code == 0
+    assert result.output == "Supported functions: " + ", ".join(supported_functions()) + "\n"
+    assert "SMOOTH3I" in result.output and "IF THEN ELSE" in result.output

@@ -143,3 +143,23 @@ def test_assumption_rows_are_styled_apart_from_plan_sourced_rows(batch_runs):
     assumed = [cell for table in tables[:-1] for row in table.rows for cell in row]
     assert assumed and all(cell.background == assumptions.ASSUMED["background"] for cell in assumed)
     assert assumptions.ASSUMED["background"] != assumptions.SOURCED["background"]
+
+
+def test_check_options_validates_before_any_batch_work():
+    from reports import check_options
+
+    assert check_options("en", "png,pdf") == ["pdf", "png"]
+    with pytest.raises(ReportError):
+        check_options("jp", "pdf")
+
+
+def test_scorecard_says_how_many_samples_failed(copy_of_run):
+    from reports import scorecard
+    from reports.context import ReportContext
+    from reports.data import load_run
+    from reports.layout import Paragraph
+
+    run = load_run(copy_of_run)
+    run.results["status"].values[[0, 3]] = 1
+    notes = [b.text for b in scorecard.run_blocks(ReportContext([run], "en"), run) if isinstance(b, Paragraph)]
+    assert notes == ["2 samples produced non-finite values: counted as not met, left out of medians and ranges"]

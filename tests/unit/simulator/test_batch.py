@@ -217,3 +217,14 @@ def test_failed_scenarios_are_recorded_and_never_met(tmp_path):
     assert (ok_rows["status"] == "ok").all()
     with xr.open_dataset(folder / "results.nc") as ds:
         np.testing.assert_array_equal(ds["status"].values, broken.to_numpy().astype(np.int8))
+
+
+def test_resume_when_only_the_merge_is_missing(reference, tmp_path):
+    folder = tmp_path / "run"
+    with pytest.raises(Interrupt):
+        run_batch([COOLING], out=folder, chunk_size=7, progress=stop_after(50))   # after the last chunk
+    assert (folder / "PARTIAL").exists() and not (folder / "goals.csv").exists()
+    calls = []
+    run_batch([], resume=folder, workers=2, progress=lambda done, total, label: calls.append(done))
+    assert calls == [50]
+    assert read(folder / "goals.csv") == read(reference / "goals.csv")

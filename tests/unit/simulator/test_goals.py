@@ -179,3 +179,45 @@ def test_bad_goals_raise_one_clear_error(goal, error, words):
         one(dataset([RISING]), **goal)
     message = str(info.value)
     assert words in message and "goal 'g'" in message and "\n" not in message
+
+
+# --- properties -----------------------------------------------------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis.extra.numpy import arrays  # noqa: E402
+
+from simulator.runstore import goals_csv_text  # noqa: E402
+
+MIXED_GOALS = [
+    {"id": "ge", "variable": "gdp", "year": 2023.5, "comparison": ">=", "value": 0.0},
+    {"id": "eq", "variable": "gdp", "year": 2024, "comparison": "==", "value": 1.0, "tolerance": 0.5},
+    {"id": "bt", "variable": "gdp", "year": 2022, "comparison": "between", "value": [-1, 1]},
+    {"id": "rb", "variable": "gdp", "year": 2024, "comparison": "reached_by", "value": 0.5},
+    {"id": "up", "variable": "gdp", "year": [2020, 2025], "comparison": "rising"},
+    {"id": "dn", "variable": "gdp", "year": [2020.5, 2024.5], "comparison": "falling"},
+]
+
+series = arrays(np.float64, st.tuples(st.integers(1, 40), st.just(6)),
+                elements=st.floats(-1e6, 1e6, allow_nan=False, allow_subnormal=False))
+
+
+@settings(max_examples=60, deadline=None)
+@given(values=series, cut=st.integers(0, 40))
+def test_a_scenario_row_does_not_depend_on_its_chunk(values, cut):
+    """The batch promise at the goal level: evaluating chunks and joining them gives the same bytes."""
+    whole = evaluate_goals(dataset(values), MIXED_GOALS)
+    cut = min(cut, len(values))
+    parts = [dataset(values[:cut]), dataset(values[cut:])]
+    parts[1] = parts[1].assign_coords(scenario=np.arange(cut, len(values)))
+    joined = pd.concat([evaluate_goals(p, MIXED_GOALS) for p in parts if p.sizes["scenario"]], ignore_index=True)
+    assert goals_csv_text(joined, header=False) == goals_csv_text(whole, header=False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(values=series)
+def test_trend_slope_equals_numpy_polyfit_on_grid_windows(values):
+    table = evaluate_goals(dataset(values), [{"id": "up", "variable": "gdp", "year": [2020, 2025],
+                                              "comparison": "rising"}])
+    expected = [np.polyfit(YEARS, row, 1)[0] for row in values]
+    np.testing.assert_allclose(table["value"].to_numpy(), expected, rtol=1e-9, atol=1e-6)
+    assert table["met"].tolist() == [int(s > 0) for s in table["value"]]

@@ -41,3 +41,24 @@ def test_pysd_is_imported_only_by_ingest():
     importers = sorted(p.name for p in package.rglob("*.py")
                        if "import pysd" in p.read_text() or "from pysd" in p.read_text())
     assert importers == ["ingest.py"]
+
+
+LEGACY_XMILE = """<?xml version="1.0" encoding="utf-8" ?>
+<xmile version="1.0" xmlns="http://www.systemdynamics.org/XMILE">
+    <header><name>legacy</name></header>
+    <sim_specs method="Euler" time_units="Months"><start>0</start><stop>4</stop><dt>1</dt></sim_specs>
+    <model>
+        <stock name="level"><eqn>1</eqn><inflow>rate</inflow></stock>
+        <flow name="rate"><eqn>2</eqn></flow>
+    </model>
+</xmile>
+"""
+
+
+def test_stella_10_file_without_variables_wrapper_is_read(tmp_path):
+    import simulator
+    path = tmp_path / "legacy.stmx"
+    path.write_text(LEGACY_XMILE, encoding="utf-8")
+    ds = simulator.load_model(path).run()
+    assert list(ds["level"].values[0]) == [1, 3, 5, 7, 9]
+    assert not list(tmp_path.glob("legacy_*"))

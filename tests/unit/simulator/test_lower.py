@@ -101,3 +101,13 @@ def test_every_unsupported_function_is_listed_at_once(tmp_path):
 def test_control_settings_may_reference_each_other(tmp_path):
     model = _ir(tmp_path, "a = 1 ~ ~ |", initial=2000, final=2010, dt=0.25, saveper="TIME STEP * 4")
     assert (model.time.initial, model.time.final, model.time.dt, model.time.saveper) == (2000, 2010, 0.25, 1)
+
+
+def test_variable_defined_by_a_stateful_function_is_a_stock(tmp_path):
+    model = _ir(tmp_path, "x = 3 ~ ~ |\nsmoothed = SMOOTH(x, 2) ~ ~ |\ndelayed = DELAY1(x, 2) * 1 ~ ~ |\n"
+                          "frozen = INITIAL(x) ~ ~ |")
+    assert model.variables["smoothed"].kind == "stock"
+    assert model.variables["delayed"].kind == "auxiliary"
+    assert model.variables["frozen"].kind == "auxiliary"
+    hidden = [v for v in model.variables.values() if v.hidden]
+    assert hidden and all(v.id.startswith("_") for v in hidden)

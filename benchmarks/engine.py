@@ -7,7 +7,8 @@ for teacup a hand-written numpy Euler loop over the same N scenarios storing the
 
 Ratios, not timed assertions: ``pysd/ours`` is PySD's single-run time over our time per scenario
 (goal ≥ 1,000 at N = 10,000 on SIR and Population); ``ours/hand`` is our total time over the hand
-loop's for the same N (goal ≤ 2 on teacup).
+loop's for the same N (goal ≤ 2 on teacup). N above ``--chunk`` (10,000) runs as several runs of
+10,000, as a batch would, so N = 100,000 fits in memory; the note column says so.
 
 Usage::
 
@@ -103,8 +104,12 @@ def _repeats_for(n: int) -> int:
     return 5 if n <= 100 else 3 if n <= 10_000 else 1
 
 
-def bench_model(spec: BenchModel, sizes, pysd_repeats: int, max_gb: float) -> list[dict]:
-    """One row per N for ``spec``: PySD single-run time, our batch time, the hand loop (teacup)."""
+def bench_model(spec: BenchModel, sizes, pysd_repeats: int, max_gb: float, chunk: int) -> list[dict]:
+    """One row per N for ``spec``: PySD single-run time, our batch time, the hand loop (teacup).
+
+    N larger than ``chunk`` runs as consecutive runs of ``chunk`` scenarios (as a batch does), so
+    that N = 100,000 fits in memory; the result of each run is dropped before the next.
+    """
     import simulator
 
     model_file = SUITE_ROOT / spec.path
@@ -115,16 +120,25 @@ def bench_model(spec: BenchModel, sizes, pysd_repeats: int, max_gb: float) -> li
     rows = []
     for n in sizes:
         row = {"model": spec.key, "n": n, "pysd_single_s": pysd_single, "note": ""}
-        estimate_gb = bytes_per_scenario * n / 1e9
+        per_run = min(n, chunk)
+        estimate_gb = bytes_per_scenario * per_run / 1e9
         if estimate_gb > max_gb:
             row["note"] = f"skipped: output ~{estimate_gb:.1f} GB > --max-gb {max_gb:g}"
             rows.append(row)
             continue
         values = np.linspace(spec.low, spec.high, n)
-        total = best_of(lambda: model.run(params={spec.constant: values}, n=n), _repeats_for(n))
+        chunks = [values[start:start + per_run] for start in range(0, n, per_run)]
+        if len(chunks) > 1:
+            row["note"] = f"{len(chunks)} runs of {per_run:,} (--chunk)"
+
+        def run_all():
+            for part in chunks:
+                model.run(params={spec.constant: part}, n=part.size)
+
+        total = best_of(run_all, _repeats_for(n))
         row.update(ours_total_s=total, ours_per_scenario_s=total / n, pysd_over_ours=pysd_single / (total / n))
         if spec.key == "teacup":
-            hand = best_of(lambda: teacup_hand_loop(values), _repeats_for(n))
+            hand = best_of(lambda: [teacup_hand_loop(part) for part in chunks], _repeats_for(n))
             row.update(hand_total_s=hand, ours_over_hand=total / hand)
         rows.append(row)
     return rows
@@ -158,6 +172,8 @@ def main(argv=None) -> int:
     parser.add_argument("--pysd-repeats", type=int, default=3, help="PySD runs to take the best of")
     parser.add_argument("--max-gb", type=float, default=4.0,
                         help="skip a size whose result would exceed this many GB (default 4)")
+    parser.add_argument("--chunk", type=int, default=10_000,
+                        help="largest N run at once; larger N runs chunk by chunk (default 10000)")
     parser.add_argument("--out", type=Path, help="also write the table as CSV")
     args = parser.parse_args(argv)
 
@@ -171,7 +187,7 @@ def main(argv=None) -> int:
 
     rows = []
     for key in keys:
-        rows.extend(bench_model(MODELS[key], sizes, args.pysd_repeats, args.max_gb))
+        rows.extend(bench_model(MODELS[key], sizes, args.pysd_repeats, args.max_gb, args.chunk))
     print(f"plansim engine vs PySD (python {sys.version.split()[0]}, numpy {np.__version__}); "
           "times in seconds, best of several runs")
     print_table(rows)

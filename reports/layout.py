@@ -108,8 +108,8 @@ def text_em(text: str) -> float:
 
 
 #: Characters that must not start a line (kept with the unit before) or end one (kept with the unit after).
-NO_LINE_START = set(")]）】」』》〉、，。；：！？%％,.;:!?")
-NO_LINE_END = set("([（【「『《〈")
+NO_LINE_START = set(")]）】」』》〉、，。；：！？%％,.;:!?”’")
+NO_LINE_END = set("([（【「『《〈“‘")
 
 
 #: Half-width characters after which a line may break (identifiers like ``tfp_growth[secondary]``).

@@ -3,7 +3,8 @@
 Display only: the engine never uses this. It splits a Vensim file into its ``name = expression
 ~ units ~ comment |`` records (stopping at the sketch), or reads ``<eqn>`` of an XMILE file, and
 keys each equation by the same python-safe id the engine uses (lower case, runs of other
-characters → ``_``), so the structure page can join it to ``model.variables``.
+characters → ``_``), so the structure page can join it to ``model.variables``. XMILE stocks are
+shown Vensim-style as ``INTEG(inflows - outflows, initial)``.
 """
 
 import re
@@ -48,9 +49,16 @@ def _xmile(text: str) -> dict:
         tag = element.tag.rsplit("}", 1)[-1]
         if tag not in ("stock", "flow", "aux") or "name" not in element.attrib:
             continue
-        eqn = next((c.text or "" for c in element if c.tag.rsplit("}", 1)[-1] == "eqn"), "")
-        name = element.attrib["name"]
-        equations[variable_id(name)] = f"{_clean(name)} = {_clean(eqn)}"
+        children = [(c.tag.rsplit("}", 1)[-1], _clean(c.text or "")) for c in element]
+        if not any(child == "eqn" for child, _ in children):     # a diagram element of the same name
+            continue
+        eqn = next(text for child, text in children if child == "eqn")
+        name = _clean(element.attrib["name"]).replace("_", " ")
+        if tag == "stock":
+            flows = "".join(f" + {text}" if child == "inflow" else f" - {text}"
+                            for child, text in children if child in ("inflow", "outflow"))
+            eqn = f"INTEG({flows.removeprefix(' + ').strip()}, {eqn})"
+        equations[variable_id(name)] = f"{name} = {eqn}"
     return equations
 
 

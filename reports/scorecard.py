@@ -58,6 +58,17 @@ def run_blocks(ctx, run, heading: bool = True) -> list:
     return blocks
 
 
+def sources_blocks(ctx) -> list:
+    """Where each goal's target comes from: document, line, the quoted words, and how a rate became a level."""
+    goals = [g for g in ctx.goals() if getattr(g, "source", None)]
+    if not goals:
+        return []
+    columns = [Column(ctx.t("col_goal"), 0.25), Column(ctx.t("col_source"), 0.12), Column(ctx.t("col_quote"), 0.35),
+               Column(ctx.t("col_note"), 0.28)]
+    rows = [[ctx.label(g), fmt.source(g, ctx.lang), f"“{g.source.quote}”", getattr(g, "note", "") or ""] for g in goals]
+    return [Spacer(), Heading(ctx.t("goal_sources"), size=9.5), Table(columns, rows, size=SMALL_SIZE + 0.5)]
+
+
 def pages(ctx) -> list:
     """The scorecard pages of every run, then the reading guide."""
     blocks = []
@@ -65,6 +76,7 @@ def pages(ctx) -> list:
         blocks += run_blocks(ctx, run) + [Spacer()]
     blocks += [Heading(ctx.t("how_to_read"), size=9.5),
                Paragraph(ctx.t("how_to_read_body", n=ctx.main.n), size=SMALL_SIZE + 0.5, colour=MUTED)]
+    blocks += sources_blocks(ctx)
     title = ctx.t("scorecard")
 
     def make(i):

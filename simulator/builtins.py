@@ -148,8 +148,58 @@ LOOKUP_KINDS = {"interpolate": _interp, "extrapolate": _extrapolate,
                 "backward": _backward, "forward": _forward}
 
 
+def stack_tables(tables):
+    """Object array (*dims) of (xs, ys) pairs → padded float arrays XS, YS shaped (*dims, K).
+
+    Shorter tables are padded by repeating their last point, which changes none of the
+    interpolate / forward / backward results.
+    """
+    width = max(len(xs) for xs, _ in tables.flat)
+    XS = np.empty(tables.shape + (width,))
+    YS = np.empty(tables.shape + (width,))
+    for index in np.ndindex(tables.shape):
+        xs, ys = tables[index]
+        XS[index] = np.concatenate([xs, np.repeat(xs[-1:], width - len(xs))])
+        YS[index] = np.concatenate([ys, np.repeat(ys[-1:], width - len(ys))])
+    return XS, YS
+
+
 def lookup_stack(x, tables, kind="interpolate"):
-    """Evaluate one table per subscript element: ``x`` shaped (n, *dims), ``tables`` an object array (*dims)."""
+    """Evaluate one table per subscript element, vectorized over scenarios and elements.
+
+    ``x`` is shaped (n, *dims) (or broadcastable), ``tables`` is an object array (*dims) of
+    (xs, ys) pairs, or the pair ``(XS, YS)`` from :func:`stack_tables`.
+    """
+    if kind == "extrapolate":
+        return _lookup_loop(x, tables, kind)
+    XS, YS = stack_tables(tables) if isinstance(tables, np.ndarray) and tables.dtype == object else tables
+    x = np.asarray(x, dtype=float)
+    shape = np.broadcast_shapes(x.shape, (1,) + XS.shape[:-1])
+    x = np.broadcast_to(x, shape)
+    width = XS.shape[-1]
+    XS = np.broadcast_to(XS, shape + (width,))
+    YS = np.broadcast_to(YS, shape + (width,))
+    xb = x[..., None]
+
+    def pick(array, index):
+        return np.take_along_axis(array, index[..., None], axis=-1)[..., 0]
+
+    if kind == "backward":
+        return pick(YS, np.clip(np.sum(xb >= XS, axis=-1) - 1, 0, width - 1))
+    if kind == "forward":
+        return pick(YS, np.clip(np.sum(xb > XS, axis=-1), 0, width - 1))
+    if width == 1:
+        return np.array(YS[..., 0])
+    upper = np.clip(np.sum(xb >= XS, axis=-1), 1, width - 1)
+    x0, x1 = pick(XS, upper - 1), pick(XS, upper)
+    y0, y1 = pick(YS, upper - 1), pick(YS, upper)
+    span = x1 - x0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        weight = np.where(span > 0, (x - x0) / np.where(span > 0, span, 1.0), 0.0)
+    return y0 + np.clip(weight, 0.0, 1.0) * (y1 - y0)
+
+
+def _lookup_loop(x, tables, kind):
     x = np.asarray(x, dtype=float)
     out = np.empty(np.broadcast_shapes(x.shape, (1,) + tables.shape))
     x = np.broadcast_to(x, out.shape)
@@ -176,5 +226,6 @@ def supported_functions():
     for structure in CONVERTERS:
         names.update(n.strip() for n in stateful.get(structure, structure).split(","))
     names.update({"ACTIVE INITIAL", "WITH LOOKUP", "LOOKUP EXTRAPOLATE", "LOOKUP FORWARD",
-                  "LOOKUP BACKWARD", "TIME", "INITIAL TIME", "FINAL TIME", "TIME STEP", "SAVEPER"})
+                  "LOOKUP BACKWARD", "TIME", "INITIAL TIME", "FINAL TIME", "TIME STEP", "SAVEPER",
+                  "ELMCOUNT", "GAME", "GET TIME VALUE (0, offset, 0)"})
     return sorted(names)

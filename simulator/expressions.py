@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import ir
-from .builtins import BUILTINS, TIME_NAMES
+from .builtins import BUILTINS, TIME_NAMES, stack_tables
 from .errors import ModelParseError
 
 
@@ -316,8 +316,9 @@ def _emit_lookup_call(node, ctx):
     expand = tuple(slice(None) if d in dims else None for d in out_dims)
     grid = np.broadcast_to(grid[expand], ctx.ir.dims_shape(out_dims))
     kind = kind_override or (kinds.pop() if len(kinds) == 1 else "interpolate")
-    return Val(f"_lookup_stack({arg_code}, {ctx.const(np.array(grid, dtype=object))}, {kind!r})",
-               out_dims)
+    tables = np.array(grid, dtype=object)
+    packed = tables if kind == "extrapolate" else stack_tables(tables)
+    return Val(f"_lookup_stack({arg_code}, {ctx.const(packed)}, {kind!r})", out_dims)
 
 
 def _subscript_dims(basic, takes, var, subs):

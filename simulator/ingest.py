@@ -41,11 +41,27 @@ def _locate_vensim_error(path):
     return None
 
 
-def _line_of(path, lhs):
+def _locate_xmile_error(path):
+    """Parse XMILE variables one by one to name the first malformed equation; ``None`` if none fails."""
+    from pysd.translators.xmile.xmile_file import XmileFile
+    xmile_file = XmileFile(path)
+    xmile_file.parse(parse_all=False)
+    for section in xmile_file.sections:
+        section.parse(parse_all=False)
+        for component in section.components:
+            try:
+                component.parse(section.behaviors)
+            except Exception as err:  # noqa: BLE001 - any failure names this element
+                name = component.name
+                return name, _line_of(path, f'name="{name}"', anywhere=True), err
+    return None
+
+
+def _line_of(path, lhs, anywhere=False):
     """1-based line where the equation for ``lhs`` starts (0 when not found)."""
-    head = lhs.split("[")[0].strip()
+    head = lhs if anywhere else lhs.split("[")[0].strip()
     for number, line in enumerate(Path(path).read_text(errors="ignore").splitlines(), start=1):
-        if line.strip().startswith(head):
+        if (head in line) if anywhere else line.strip().startswith(head):
             return number
     return 0
 
@@ -96,7 +112,7 @@ PARSERS.update({suffix: _parse_xmile for suffix in XMILE_SUFFIXES})
 
 def _describe_parse_error(err):
     """Shorten PySD/parsimonious errors to one line naming the element and position when known."""
-    text = " ".join(str(err).split())
+    text = " ".join(str(err).split()).rstrip(".")
     match = re.search(r"(?:element|variable)[^'\"]*['\"]([^'\"]+)['\"]", text, re.IGNORECASE)
     detail = text[:300]
     if match and match.group(1) not in detail:
@@ -135,12 +151,11 @@ def read_abstract_model(path):
             warnings.simplefilter("ignore")
             return parser(path)
     except Exception as err:  # PySD raises many types; all mean "could not parse"
-        located = None
-        if parser is _parse_vensim:
-            try:
-                located = _locate_vensim_error(path)
-            except Exception:  # noqa: BLE001 - diagnosis is best effort
-                located = None
+        locator = {_parse_vensim: _locate_vensim_error, _parse_xmile: _locate_xmile_error}[parser]
+        try:
+            located = locator(path)
+        except Exception:  # noqa: BLE001 - diagnosis is best effort
+            located = None
         if located:
             lhs, line, element_err = located
             raise ModelParseError(

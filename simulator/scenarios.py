@@ -187,8 +187,8 @@ class Scenario:
         ----------
         inputs : pandas.DataFrame, optional
             Rows of :meth:`sample_inputs` (any subset, e.g. one chunk); each uncertain input
-            becomes a per-scenario array. Without it, one scenario with the fixed values and
-            levers only (uncertain constants keep the model's values).
+            becomes a per-scenario array. Without it, one deterministic "central" scenario: the
+            fixed values and levers, and every uncertain input at its median.
 
         Returns
         -------
@@ -197,13 +197,15 @@ class Scenario:
             ``time_step``, ``saveper``.
         """
         key = self.targets.get
-        n = 1 if inputs is None else len(inputs)
+        if inputs is None:
+            inputs = pd.DataFrame({spec.name: [float(spec.ppf(0.5))] for spec in self.uncertain}, index=[0])
+        n = len(inputs)
         # lists (one value per element) go in shaped (n, *dims), which the engine cannot misread
         params: dict[str, Any] = {
             key(name, name): np.array(np.broadcast_to(value, (n,) + value.shape)) if isinstance(value, np.ndarray)
             else value for name, value in self.fixed.items()}
         params.update({key(name, name): series for name, series in self.levers.items()})
-        if inputs is not None:
+        if self.uncertain:
             missing = [spec.name for spec in self.uncertain if spec.name not in inputs.columns]
             if missing:
                 raise ScenarioError(f"{display_path(self.path)}: the inputs lack columns {missing}; "

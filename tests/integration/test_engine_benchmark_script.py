@@ -42,7 +42,7 @@ def test_quick_run_with_tiny_sizes_writes_full_table(tmp_path):
     out = tmp_path / "engine.csv"
     result = subprocess.run(
         [sys.executable, str(SCRIPT), "--quick", "--sizes", "1,10,100000", "--pysd-repeats", "1",
-         "--out", str(out)],
+         "--chunk", "5", "--out", str(out)],
         capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 0, result.stderr[-2000:]
@@ -56,6 +56,7 @@ def test_quick_run_with_tiny_sizes_writes_full_table(tmp_path):
     for row in rows:
         for column in ("pysd_single_s", "ours_total_s", "ours_per_scenario_s", "pysd_over_ours"):
             assert float(row[column]) > 0, (row["model"], row["n"], column)
+        assert (row["note"] == "2 runs of 5 (--chunk)") == (row["n"] == "10"), row
         teacup = row["model"] == "teacup"
         assert (row["ours_over_hand"] != "") == teacup and (row["hand_total_s"] != "") == teacup
     printed = result.stdout.splitlines()

@@ -1,5 +1,6 @@
 """Text helpers of the report: wrapping, number wording, equation reading."""
 
+import os
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -78,3 +79,14 @@ def test_long_table_continues_on_more_pages_with_its_header():
         assert "HEADER-A" in texts and "HEADER-B" in texts
     shown = [t.get_text() for figure in pages for t in figure.texts if t.get_text().startswith("goal ")]
     assert shown == [f"goal {i}" for i in range(150)]     # every row once, in order
+
+
+def test_xmile_equations_with_stocks_shown_as_integrals():
+    suite = Path(os.environ.get("PLANSIM_TEST_MODELS", Path(__file__).resolve().parents[2].parent / "shared" / "test-models"))
+    sir = suite / "samples" / "SIR" / "SIR.xmile"
+    if not sir.is_file():
+        pytest.skip(f"{sir} (SDXorg test-models) not present")
+    equations = read_equations(sir)
+    assert equations["infectious"] == "infectious = INTEG(succumbing - recovering, 5)"
+    assert equations["susceptible"] == "susceptible = INTEG(- succumbing, total_population)"
+    assert equations["recovering"] == "recovering = infectious/duration"

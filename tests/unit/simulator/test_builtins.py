@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import simulator
-from simulator.builtins import BUILTINS, lookup, supported_functions
+from simulator.builtins import BUILTINS, lookup, lookup_stack, supported_functions
 
 from engine_mdl import write_mdl
 
@@ -121,3 +121,22 @@ def test_supported_function_list_comes_from_the_table():
     for builtin in BUILTINS.values():
         assert builtin.vensim in names
     assert "SMOOTH3I" in names and "DELAY FIXED" in names
+
+
+@pytest.mark.parametrize("kind", ["interpolate", "extrapolate", "backward", "forward"])
+def test_stacked_lookups_equal_one_lookup_per_element(kind):
+    tables = np.empty(3, dtype=object)
+    tables[0] = (np.array([0.0, 1.0, 2.0]), np.array([1.0, 2.0, 3.0]))
+    tables[1] = (np.array([0.0, 10.0]), np.array([5.0, -5.0]))
+    tables[2] = (np.array([3.0]), np.array([7.0]))
+    x = np.array([[-1.0, -1.0, 0.0], [0.5, 5.0, 3.0], [1.0, 10.0, 9.0], [9.0, 12.0, 3.5]])
+    expected = np.column_stack([lookup(x[:, e], *tables[e], kind) if len(tables[e][0]) > 1 or kind != "extrapolate"
+                                else np.full(4, 7.0) for e in range(3)])
+    assert np.allclose(lookup_stack(x, tables, kind), expected)
+
+
+def test_docs_list_the_supported_functions():
+    from pathlib import Path
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "engine.md").read_text(encoding="utf-8")
+    listed = doc.split("<!-- supported-functions -->")[1].split("<!-- /supported-functions -->")[0]
+    assert listed.strip() == ", ".join(supported_functions())

@@ -62,3 +62,14 @@ def test_stella_10_file_without_variables_wrapper_is_read(tmp_path):
     ds = simulator.load_model(path).run()
     assert list(ds["level"].values[0]) == [1, 3, 5, 7, 9]
     assert not list(tmp_path.glob("legacy_*"))
+
+
+def test_malformed_xmile_equation_names_the_element(tmp_path):
+    text = LEGACY_XMILE.replace("http://www.systemdynamics.org/XMILE", "http://docs.oasis-open.org/xmile/ns/XMILE/v1.0")
+    text = text.replace("<model>", "<model><variables>").replace("</model>", "</variables></model>")
+    text = text.replace("<eqn>2</eqn>", "<eqn>2 +* (</eqn>")
+    path = tmp_path / "broken.xmile"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ModelParseError) as caught:
+        read_abstract_model(path)
+    assert str(caught.value).startswith(f"{path}:7: cannot parse the equation of 'rate': ")

@@ -132,7 +132,14 @@ def test_run_kwargs_without_and_with_inputs():
     assert (single["initial_time"], single["final_time"], single["time_step"], single["saveper"]) == (2020, 2035, 0.25, 1)
     assert single["return_columns"] == sc.outputs
     assert set(single["params"]) == {"migration_rate", "cluster_growth[biomedicine]", "energy_intensity_decline_rate",
-                                     "coal_share", "policy_switch"}
+                                     "coal_share", "policy_switch", "birth_rate", "death_rate",
+                                     "cluster_growth[tourism]", "water_price", "cluster_growth[logistics]"}
+    # without sampled inputs, each uncertain input sits at its median (one deterministic central run)
+    p = single["params"]
+    assert p["death_rate"] == pytest.approx(0.007)                  # uniform [0.006, 0.008]
+    assert p["cluster_growth[tourism]"] == pytest.approx(0.03)      # normal symmetric in [0, 0.06]
+    assert p["water_price"] == pytest.approx(4.0)                   # lognormal median 4
+    assert p["birth_rate"] == pytest.approx(0.0075)                 # symmetric triangular, mode 0.0075
     chunk = sc.sample_inputs().iloc[10:20]
     batch = sc.run_kwargs(chunk)
     assert batch["n"] == 10

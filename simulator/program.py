@@ -6,7 +6,8 @@ it into a fresh namespace per run. The generated ``_init`` computes every variab
 time (initialisation order) and returns the flat state ``S``; ``_step``
 computes only the time-dependent variables (per-step order) with one statement each, saves the
 requested ones, commits discrete states, and returns the derivative ``D`` of ``S``. The state is
-laid out stock-major, ``S`` shaped (n_state, n), so that each scalar stock is one contiguous row;
+laid out stock-major, ``S`` shaped (n_state, n), when all stocks are scalars (each is one
+contiguous row), and scenario-major, (n, n_state), when stocks carry subscripts (``Layout``);
 saved outputs are time-major, (n_saved, n, *dims), so that each save is one contiguous write.
 """
 
@@ -26,11 +27,49 @@ DYNAMIC_ROLES = ("stock", "sample", "delay_fixed")
 
 @dataclass
 class Layout:
-    """Where each stock lives in the flat state: {id: (start, stop, shape)}."""
+    """Where each stock lives in the flat state: {id: (start, stop, shape)}.
+
+    ``scenario_major`` False: ``S`` is (n_state, n) so a scalar stock is one contiguous row (best
+    for models of scalar stocks); True: ``S`` is (n, n_state) so a subscripted stock is a
+    C-ordered (n, *dims) view (best when stocks carry subscripts). The methods return source code.
+    """
 
     slots: dict
     size: int
     non_negative: list
+    scenario_major: bool = False
+
+    def rows(self, start, stop=None):
+        """Index expression selecting state slots [start, stop) (or one slot) of every scenario."""
+        part = f"{start}" if stop is None else f"{start}:{stop}"
+        return f"[:, {part}]" if self.scenario_major else f"[{part}]"
+
+    def allocate(self):
+        return f"np.zeros((_N, {self.size}))" if self.scenario_major else f"np.zeros(({self.size}, _N))"
+
+    def count(self):
+        return "S.shape[0]" if self.scenario_major else "S.shape[1]"
+
+    def view(self, array, start, stop, shape):
+        """A (n, *shape) view of slots [start, stop) of ``array``."""
+        if not shape:
+            return f"{array}{self.rows(start)}"
+        if self.scenario_major:
+            return f"{array}{self.rows(start, stop)}.reshape((_N,) + {shape!r})"
+        return f"np.moveaxis({array}{self.rows(start, stop)}.reshape({shape!r} + (_N,)), -1, 0)"
+
+    def store(self, array, start, stop, shape, value):
+        """Statement writing ``value`` (broadcastable to (n, *shape)) into slots [start, stop)."""
+        if not shape:
+            return f"{array}{self.rows(start)} = {value}"
+        full = f"np.broadcast_to({value}, (_N,) + {shape!r})"
+        if self.scenario_major:
+            return f"{array}{self.rows(start, stop)} = {full}.reshape(_N, -1)"
+        return f"{array}{self.rows(start, stop)} = np.moveaxis({full}, 0, -1).reshape(-1, _N)"
+
+    def state_axis(self):
+        """Axis of ``S`` that runs over state slots."""
+        return 1 if self.scenario_major else 0
 
 
 @dataclass
@@ -63,7 +102,8 @@ def state_layout(model_ir):
         if var.non_negative:
             non_negative.extend(range(offset, offset + size))
         offset += size
-    return Layout(slots, offset, non_negative)
+    scenario_major = any(shape for _, _, shape in slots.values())
+    return Layout(slots, offset, non_negative, scenario_major)
 
 
 def _needed_each_step(model_ir, save, replaced):
@@ -259,13 +299,9 @@ def build_program(model_ir, replaced=(), levers=(), save=()):
             _assign_value(ctx_factory, model_ir, var, "expr", name, w)
         if vid not in dynamic:
             static_ids.append(vid)
-    w(f"S = np.zeros(({layout.size}, _N))")
+    w(f"S = {layout.allocate()}")
     for vid, (start, stop, shape) in layout.slots.items():
-        if shape:
-            w(f"S[{start}:{stop}] = np.moveaxis(np.broadcast_to({names[vid]}, (_N,) + {shape!r}), 0, -1)"
-              f".reshape(-1, _N)")
-        else:
-            w(f"S[{start}] = {names[vid]}")
+        w(layout.store("S", start, stop, shape, names[vid]))
     w("return S, {k: v for k, v in locals().items() if k.startswith(('v_', '_st_', '_dft_'))}")
 
     # --- step -----------------------------------------------------------------------------
@@ -276,12 +312,9 @@ def build_program(model_ir, replaced=(), levers=(), save=()):
         globals_ = ", ".join(f"_st_{vid}" if model_ir.variables[vid].role == "sample" else f"_ptr_{vid}"
                              for vid in discrete)
         w(f"global {globals_}")
-    w("_N = S.shape[1]")
+    w(f"_N = {layout.count()}")
     for vid, (start, stop, shape) in layout.slots.items():
-        if shape:
-            w(f"{names[vid]} = np.moveaxis(S[{start}:{stop}].reshape({shape!r} + (_N,)), -1, 0)")
-        else:
-            w(f"{names[vid]} = S[{start}]")
+        w(f"{names[vid]} = {layout.view('S', start, stop, shape)}")
     needed = _needed_each_step(model_ir, save, replaced)
     for vid in step_order:
         if vid not in dynamic or vid not in needed:
@@ -302,13 +335,10 @@ def build_program(model_ir, replaced=(), levers=(), save=()):
     w("D = np.empty_like(S)")
     for vid, (start, stop, shape) in layout.slots.items():
         var = model_ir.variables[vid]
-        if not shape and _write_in_place(ctx_factory, var, f"D[{start}]", w):
+        if not shape and _write_in_place(ctx_factory, var, f"D{layout.rows(start)}", w):
             continue
         _assign_value(ctx_factory, model_ir, var, "expr", f"_d_{vid}", w)
-        if shape:
-            w(f"np.moveaxis(D[{start}:{stop}].reshape({shape!r} + (_N,)), -1, 0)[...] = _d_{vid}")
-        else:
-            w(f"D[{start}] = _d_{vid}")
+        w(layout.store("D", start, stop, shape, f"_d_{vid}"))
     saved_dynamic = [vid for vid in save if vid in dynamic]
     saved_static = [vid for vid in save if vid not in dynamic]
     if saved_dynamic:

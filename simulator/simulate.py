@@ -186,10 +186,14 @@ class CompiledModel:
             step = ns["_step"]
             advance = integrator.advance
             non_negative = program.layout.non_negative
+            clip_floor = 0.0
+            clip_mask = np.zeros(program.layout.size, dtype=bool)
+            clip_mask[non_negative] = True
+            clip_mask = clip_mask[None, :] if program.layout.scenario_major else clip_mask[:, None]
             for k in range(n_steps):
                 S = advance(step, step_times[k], k, S, time.dt, save_index[k])
                 if non_negative:
-                    S[non_negative] = np.maximum(S[non_negative], 0.0)
+                    np.maximum(S, clip_floor, out=S, where=clip_mask)
             step(step_times[n_steps], n_steps * integrator.substeps, S, save_index[n_steps], False)
 
         ns.clear()      # the generated functions and their namespace form a cycle; free it now
@@ -212,8 +216,9 @@ class CompiledModel:
         if finite.all():
             return problems
         problems = list(problems)
+        axis = program.layout.state_axis()
         for vid, (start, stop, _shape) in program.layout.slots.items():
-            bad = ~finite[start:stop].all(axis=0)
+            bad = ~np.take(finite, np.arange(start, stop), axis=axis).all(axis=axis)
             for row in np.nonzero(bad)[0]:
                 if problems[row] is None:
                     problems[row] = (float(final_time), self.ir.variables[vid].name)

@@ -134,7 +134,10 @@ def calibrate(scenario, free, max_evals):
 @click.option("--resume", "resume", type=click.Path(file_okay=False), default=None,
               help="Finish an interrupted batch in this run folder (give no scenario files).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def batch(scenarios, n, seed, out, chunk_size, workers, resume, quiet):
+@click.option("--report", "report_formats", default=None, metavar="FORMATS",
+              help="Then write the goal-attainment report (pdf, png or pdf,png) into the run folder(s).")
+@click.option("--lang", default="zh", show_default=True, help="Language of the --report: zh or en.")
+def batch(scenarios, n, seed, out, chunk_size, workers, resume, quiet, report_formats, lang):
     """Run scenario files as batches: sample, simulate chunk by chunk, check the plan's goals.
 
     Writes results.nc, inputs.csv, goals.csv and manifest.json into a run folder.
@@ -143,16 +146,25 @@ def batch(scenarios, n, seed, out, chunk_size, workers, resume, quiet):
     Example:
       python run.py batch scenarios/jizhou/baseline.yaml -n 10000 --seed 1 --workers 2
       python run.py batch --resume out/baseline-20251121-101500
+      python run.py batch scenarios/qiaoxi/plan_uncertain.yaml -n 2000 --report pdf,png
     """
     from simulator.batch import run_batch
     from simulator.progress import ProgressLine
 
+    if report_formats:
+        from reports import check_options
+
+        check_options(lang, report_formats)  # a typo fails now, not after the batch
     folders = run_batch(
         list(scenarios), n=n, seed=seed, out=out, chunk_size=chunk_size, workers=workers,
         resume=resume or False, progress=None if quiet else ProgressLine(), command=" ".join(["python run.py", *sys.argv[1:]]),
     )
     for folder in folders:
         click.echo(f"wrote {folder}")
+    if report_formats:
+        from reports import build_report
+
+        _echo_report_files(build_report(folders, lang=lang, formats=report_formats))
 
 
 @cli.command()
@@ -270,7 +282,11 @@ def report(run_dirs, lang, formats, out):
     """
     from reports import build_report
 
-    written = build_report(list(run_dirs), lang=lang, formats=formats, out=out)
+    _echo_report_files(build_report(list(run_dirs), lang=lang, formats=formats, out=out))
+
+
+def _echo_report_files(written):
+    """Print the report's PDF path(s) and, in one line, how many PNG files went where."""
     pngs = [path for path in written if path.suffix == ".png"]
     for path in written:
         if path.suffix != ".png":

@@ -27,6 +27,7 @@ import concurrent.futures
 import hashlib
 import multiprocessing
 import platform
+import signal
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -55,20 +56,27 @@ Progress = Callable[[int, int, str], None]
 
 @dataclass
 class Job:
-    """One scenario file's batch: its scenario, sampled inputs, goals, chunking and folder."""
+    """One scenario file's batch: its scenario, sampled inputs, goals, chunking and folder.
+
+    ``inputs`` is dropped (set to None) once the run folder holds it as ``_chunks/inputs.npy``;
+    chunks read that memory-mapped copy.
+    """
 
     scenario: Any
-    inputs: pd.DataFrame
+    inputs: pd.DataFrame | None
     goals: list
     outputs: list
     seed: int | None
     chunk_size: int
     folder_path: Path
     model: Any = field(default=None, repr=False)
+    n: int = 0
+    columns: list = field(default_factory=list)
 
-    @property
-    def n(self) -> int:
-        return len(self.inputs)
+    def __post_init__(self):
+        if self.inputs is not None:
+            self.n = len(self.inputs)
+            self.columns = [str(c) for c in self.inputs.columns]
 
     @property
     def bounds(self) -> list[tuple[int, int]]:
@@ -219,7 +227,7 @@ def _manifest(job: Job, workers: int, command: str) -> dict:
         "sampling": sc.sampling.method,
         "method": sc.method,
         "time": sc.time,
-        "inputs": [str(c) for c in job.inputs.columns],
+        "inputs": job.columns,
         "outputs": job.outputs,
         "goal_ids": [g.id for g in job.goals],
         "chunk_size": job.chunk_size,
@@ -278,8 +286,14 @@ _WORKER: dict = {}
 
 def _init_worker(scenario_path: str, folder: str, columns: list, outputs: list, goal_ids: list, attrs: dict,
                  bounds: list) -> None:
-    """Pool initializer: load the scenario and compile its model once per worker process."""
+    """Pool initializer: load the scenario and compile its model once per worker process.
+
+    Workers ignore Ctrl-C: the parent alone turns it into a resumable stop (the chunks in
+    flight still finish and are written).
+    """
     from .scenarios import load_scenario
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     scenario = load_scenario(scenario_path)
     run_folder = RunFolder(Path(folder))
@@ -427,6 +441,7 @@ def run_batch(scenario_paths: Sequence, n: int | None = None, seed: int | None =
         manifest = _manifest(job, workers, command)
         manifest["seconds"] = {"prepare": round(seconds, 3)}
         folder = RunFolder.create(job.folder_path, manifest, job.inputs.to_numpy(dtype=float))
+        job.inputs = None                                  # the folder's memory-mapped copy is used from here
         folders.append(_execute(job, folder, manifest, workers, progress))
     return folders
 
@@ -475,9 +490,9 @@ def resume_batch(run_dir, chunk_size: int | None = None, workers: int = 1, progr
         if sha256_of(Path(path)) != digest:
             raise RunDirError(f"{folder.path}: {path} changed since the batch started; start a new batch instead of --resume")
     scenario = load_scenario(manifest["scenario_path"])
-    inputs = pd.DataFrame(np.asarray(folder.load_inputs()), columns=manifest["inputs"])
     goals = [g for g in scenario.goals if g.id in set(manifest["goal_ids"])]
-    job = Job(scenario, inputs, goals, list(manifest["outputs"]), manifest["seed"], manifest["chunk_size"], folder.path)
+    job = Job(scenario, None, goals, list(manifest["outputs"]), manifest["seed"], manifest["chunk_size"], folder.path,
+              n=int(manifest["n"]), columns=list(manifest["inputs"]))
     manifest["workers"] = workers
     manifest.setdefault("resumed", []).append(_now())
     manifest.setdefault("seconds", {})

@@ -61,11 +61,19 @@ BUILTINS = {
     "ramp": _b("RAMP", "_ramp(t, {0}, {1}, {2})", (2, 3), uses_time=True),
     "pulse": _b("PULSE", "_pulse(t, _dt, {0}, {1})", 2, uses_time=True),
     "pulse_train": _b("PULSE TRAIN", "_pulse_train(t, {0}, {1}, {2}, {3})", 4, uses_time=True),
+    "xramp": _b("RAMP (XMILE: slope, start)", "_ramp(t, {0}, {1}, None)", 2, uses_time=True),
+    "xpulse": _b("PULSE (XMILE: magnitude, first)", "_xpulse(t, _dt, {0}, {1}, 0.0)", 2, uses_time=True),
+    "xpulse_train": _b("PULSE (XMILE: magnitude, first, interval)", "_xpulse(t, _dt, {0}, {2}, {1})", 3,
+                       uses_time=True),
+    "allocate_by_priority": _b("ALLOCATE BY PRIORITY", "_allocate_by_priority({0}, {1}, {2}, {3})", 4,
+                               elementwise=False),
+    "allocate_available": _b("ALLOCATE AVAILABLE", "_allocate_available({0}, {1}, {2})", 3,
+                             elementwise=False),
     "sum": _b("SUM", "np.sum({0}, axis={axes})", 1, aggregate=True, elementwise=False),
     "prod": _b("PROD", "np.prod({0}, axis={axes})", 1, aggregate=True, elementwise=False),
     "vmin": _b("VMIN", "np.min({0}, axis={axes})", 1, aggregate=True, elementwise=False),
     "vmax": _b("VMAX", "np.max({0}, axis={axes})", 1, aggregate=True, elementwise=False),
-    "invert_matrix": _b("INVERT MATRIX", "np.linalg.inv({0})", 1, elementwise=False),
+    "invert_matrix": _b("INVERT MATRIX", "np.linalg.inv({0})", (1, 2), elementwise=False),
     "vmin_xmile": _b("MIN (XMILE, one array)", "np.min({0}, axis={axes})", 1, aggregate=True,
                      elementwise=False),
     "vmax_xmile": _b("MAX (XMILE, one array)", "np.max({0}, axis={axes})", 1, aggregate=True,
@@ -78,8 +86,9 @@ TIME_NAMES = {"initial_time": "_t0", "final_time": "_tf", "time_step": "_dt", "s
 CONTROL_NAMES = frozenset(TIME_NAMES)
 
 LOOKUP_FUNCTIONS = {"lookup_extrapolate": "extrapolate", "lookup_forward": "forward",
-                    "lookup_backward": "backward", "lookup_invert": None}
-"""Functions that evaluate a lookup with a given extrapolation (None: unsupported)."""
+                    "lookup_backward": "backward", "lookup": "table", "lookup_invert": None}
+"""Functions that evaluate a lookup with a given extrapolation ("table": the table's own;
+None: unsupported)."""
 
 
 # --- runtime helpers (placed in the generated program's namespace) ---------------------------
@@ -109,6 +118,88 @@ def _pulse_train(t, start, interval, width, end):
         repeating = np.mod(t - start + SMALL_VENSIM, interval) < width
         single = (start - SMALL_VENSIM <= t) & (t < start + width)
         return 1.0 * np.where(np.asarray(interval) == 0, single, inside & repeating)
+
+
+def _xpulse(t, dt, start, magnitude, interval):
+    """XMILE PULSE: ``magnitude / dt`` during half a time step at ``start`` (and every ``interval`` > 0)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        width = 0.5 * dt
+        single = (start - SMALL_VENSIM <= t) & (t < start + width)
+        repeated = (start <= t) & (np.mod(t - start + SMALL_VENSIM, interval) < width)
+        return (magnitude / dt) * np.where(np.asarray(interval) == 0, single, repeated)
+
+
+def _allocate_by_priority(request, priority, width, supply, iterations=64):
+    """Vensim ALLOCATE BY PRIORITY over the last axis, vectorized over all other axes.
+
+    Each requester i gets ``request_i * clip((priority_i - P) / width, 0, 1)`` (a rectangular
+    priority profile), with the threshold P set so the allocations add up to ``supply``; found by
+    bisection on all scenarios at once. ``width`` and ``supply`` carry a trailing axis of length 1.
+    """
+    shape = np.broadcast_shapes(np.shape(request), np.shape(priority), np.shape(width), np.shape(supply))
+    r = np.maximum(np.broadcast_to(request, shape), 0.0)
+    p = np.broadcast_to(priority, shape)
+    w = np.broadcast_to(width, shape[:-1] + (1,))
+    s = np.broadcast_to(supply, shape[:-1] + (1,))
+
+    def allocated(threshold):
+        return r * np.clip((p - threshold) / w, 0.0, 1.0)
+
+    low = p.min(axis=-1, keepdims=True) - w        # everybody fully served
+    high = p.max(axis=-1, keepdims=True)           # nobody served
+    for _ in range(iterations):
+        middle = (low + high) / 2
+        too_much = allocated(middle).sum(axis=-1, keepdims=True) > s
+        low = np.where(too_much, middle, low)
+        high = np.where(too_much, high, middle)
+    total = r.sum(axis=-1, keepdims=True)
+    return np.where(s >= total, r, np.where(s <= 0, 0.0, allocated(high)))
+
+
+def _profile_share(kind, distance, width):
+    """Share of its request a requester gets at ``distance`` = threshold - its priority, per
+    Vensim priority profile: 1 rectangular, 2 triangular, 3 normal, 4 exponential."""
+    from scipy.special import erfc
+    half = width / 2
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        rectangular = np.clip(0.5 - distance / width, 0.0, 1.0)
+        triangular = np.where(distance <= -half, 1.0, np.where(
+            distance < 0, 1 - 2 * (distance + half) ** 2 / width ** 2, np.where(
+                distance < half, 2 * (half - distance) ** 2 / width ** 2, 0.0)))
+        normal = 0.5 * erfc(distance / (np.sqrt(2.0) * width))
+        exponential = np.where(distance < 0, 1 - 0.5 * np.exp(distance / width),
+                               0.5 * np.exp(-distance / width))
+    return np.select([kind == 1, kind == 2, kind == 3, kind == 4],
+                     [rectangular, triangular, normal, exponential], np.nan)
+
+
+def _allocate_available(request, profile, available, iterations=100):
+    """Vensim ALLOCATE AVAILABLE over the last axis of ``request``, vectorized over the others.
+
+    ``profile`` has one more trailing axis (ptype, ppriority, pwidth, pextra); ``available`` has a
+    trailing axis of length 1. The common threshold is found by bisection on all rows at once.
+    """
+    profile = np.asarray(profile, dtype=float)
+    shape = np.broadcast_shapes(np.shape(request), profile.shape[:-1], np.shape(available))
+    r = np.maximum(np.broadcast_to(request, shape), 0.0)
+    kind = np.broadcast_to(profile[..., 0], shape)
+    priority = np.broadcast_to(profile[..., 1], shape)
+    width = np.broadcast_to(profile[..., 2], shape)
+    s = np.broadcast_to(available, shape[:-1] + (1,))
+
+    def allocated(threshold):
+        return r * _profile_share(kind, threshold - priority, width)
+
+    reach = 40 * width                    # every profile is flat beyond 40 widths from its priority
+    low = (priority - reach).min(axis=-1, keepdims=True)
+    high = (priority + reach).max(axis=-1, keepdims=True)
+    for _ in range(iterations):
+        middle = (low + high) / 2
+        too_much = allocated(middle).sum(axis=-1, keepdims=True) > s
+        low = np.where(too_much, middle, low)
+        high = np.where(too_much, high, middle)
+    total = r.sum(axis=-1, keepdims=True)
+    return np.where(s >= total, r, np.where(s <= 0, 0.0, allocated((low + high) / 2)))
 
 
 def lookup(x, xs, ys, kind="interpolate"):
@@ -210,6 +301,8 @@ def _lookup_loop(x, tables, kind):
 
 
 RUNTIME = {"np": np, "_quantum": _quantum, "_xidz": _xidz, "_ramp": _ramp, "_pulse": _pulse,
+           "_xpulse": _xpulse, "_allocate_by_priority": _allocate_by_priority,
+           "_allocate_available": _allocate_available,
            "_pulse_train": _pulse_train, "_lookup": lookup, "_lookup_stack": lookup_stack}
 """Names the generated code may use besides its own variables."""
 

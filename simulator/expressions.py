@@ -188,7 +188,8 @@ def _subscript_index(ctx, var, subs):
             else:
                 index = _relation_index(ctx, dim_name, name)
                 if index is None:
-                    ctx.fail(f"subscript '{name}' does not fit dimension '{dim_name}' of '{var.name}'")
+                    ctx.fail(f"subscript '{name}' does not fit dimension '{dim_name}' of '{var.name}'; "
+                             f"use {dim_name}, one of its subranges, or a range mapped to it")
             basic.append(slice(None))
             if not isinstance(index, slice):
                 takes.append((len(dims) + 1, index))
@@ -196,7 +197,8 @@ def _subscript_index(ctx, var, subs):
         elif name in dim.elements:
             basic.append(dim.elements.index(name))
         else:
-            ctx.fail(f"subscript '{sub}' is not an element of '{dim_name}' (reference to '{var.name}')")
+            ctx.fail(f"subscript '{sub}' is not an element of '{dim_name}' (reference to '{var.name}'); "
+                     f"use one of {list(dim.elements)[:6]}")
     return tuple(basic), takes, tuple(dims)
 
 
@@ -245,6 +247,8 @@ def _emit_binary(node, ctx):
 def _emit_call(node, ctx):
     if node.func in TIME_NAMES:
         return Val(TIME_NAMES[node.func], None)
+    if node.func in SPECIAL_CALLS:
+        return SPECIAL_CALLS[node.func](node, ctx)
     builtin = BUILTINS[node.func]
     args = [emit(a, ctx) for a in node.args]
     if builtin.aggregate or (node.func in ("min", "max") and len(args) == 1):
@@ -255,6 +259,40 @@ def _emit_call(node, ctx):
     if dims is None:
         codes = [c if c == "None" else f"np.float64({c})" for c in codes]
     return Val(builtin.template.format(*codes), dims)
+
+
+def _emit_allocate_by_priority(node, ctx):
+    """ALLOCATE BY PRIORITY allocates along the last subscript of the equation's left-hand side."""
+    if not ctx.lhs_dims:
+        ctx.fail("ALLOCATE BY PRIORITY needs a subscripted left-hand side (the last subscript is allocated)")
+    dims = tuple(ctx.lhs_dims)
+    outer = dims[:-1]
+    request, priority, width, supply = (emit(a, ctx) for a in node.args)
+    codes = [align(ctx, request, dims), align(ctx, priority, dims)]
+    for val in (width, supply):
+        code = align(ctx, val, outer)
+        codes.append(code if val.dims is None else f"{_paren(code)}[..., None]")
+    return Val(BUILTINS["allocate_by_priority"].template.format(*codes), dims)
+
+
+def _emit_allocate_available(node, ctx):
+    """ALLOCATE AVAILABLE allocates along the last LHS subscript; the profile keeps its own last axis."""
+    if not ctx.lhs_dims:
+        ctx.fail("ALLOCATE AVAILABLE needs a subscripted left-hand side (the last subscript is allocated)")
+    dims = tuple(ctx.lhs_dims)
+    request, profile, available = (emit(a, ctx) for a in node.args)
+    profile_dim = profile.dims[-1]
+    profile_code = align(ctx, profile, dims + (profile_dim,))
+    avail_code = align(ctx, available, dims[:-1])
+    if available.dims is not None:
+        avail_code = f"{_paren(avail_code)}[..., None]"
+    code = BUILTINS["allocate_available"].template.format(align(ctx, request, dims), profile_code, avail_code)
+    return Val(code, dims)
+
+
+SPECIAL_CALLS = {"allocate_by_priority": _emit_allocate_by_priority,
+                 "allocate_available": _emit_allocate_available}
+"""Calls whose argument shapes are not elementwise: {function: emitter}."""
 
 
 def _emit_aggregate(func, arg, ctx):
@@ -386,8 +424,13 @@ def lookup_tables(model_ir, var):
     shape = model_ir.dims_shape(var.dims)
     tables = {}
     for comp in var.components:
+        # an XMILE graphical function is an auxiliary ``table(eqn)`` that can also be called as a table
+        table = comp.expr.table if isinstance(comp.expr, ir.InlineLookup) else comp.expr
+        if not isinstance(table, ir.Table):
+            raise ModelParseError(f"{model_ir.path}: '{var.name}' is used as a lookup but has no table; "
+                                  f"give it a lookup definition")
         for index in component_positions(model_ir, var, comp):
-            tables[index] = comp.expr
+            tables[index] = table
     missing = [i for i in np.ndindex(shape) if i not in tables]
     if missing:
         raise ModelParseError(f"{model_ir.path}: lookup '{var.name}' has no table for elements {missing[:3]}")

@@ -94,8 +94,27 @@ def _legacy_xmile_copy(path):
     return Path(name)
 
 
+def _xmile_lookup_calls():
+    """PySD 3.14's XMILE parser maps a ``LOOKUP(table, x)`` call onto the lookup-*definition*
+    structure and fails; route positional calls to a plain call of ``lookup`` instead (keyword
+    calls still build graphical-function definitions). Idempotent."""
+    from pysd.translators.structures import abstract_expressions as ae
+    from pysd.translators.xmile import xmile_structures
+    current = xmile_structures.structures["lookup"]
+    if getattr(current, "plansim_patch", False):
+        return
+
+    def lookup(*args, **kwargs):
+        if args and not kwargs:
+            return ae.CallStructure(ae.ReferenceStructure("lookup"), tuple(args))
+        return current(*args, **kwargs)
+    lookup.plansim_patch = True
+    xmile_structures.structures["lookup"] = lookup
+
+
 def _parse_xmile(path):
     from pysd.translators.xmile.xmile_file import XmileFile
+    _xmile_lookup_calls()
     legacy = _legacy_xmile_copy(path)
     try:
         xmile_file = XmileFile(legacy or path)

@@ -395,7 +395,9 @@ def _convert_call(lowering, node, ctx):
             ctx.unsupported(f"{name} on a non-lookup argument")
             return ir.Num(0.0)
         lookup = _convert_reference(lowering, target, ctx)
-        return ir.LookupCall(lookup.id, lookup.subs, lowering.convert(arg, ctx), LOOKUP_FUNCTIONS[name])
+        kind = LOOKUP_FUNCTIONS[name]
+        return ir.LookupCall(lookup.id, lookup.subs, lowering.convert(arg, ctx),
+                             None if kind == "table" else kind)
     if name == "active_initial":
         hidden = ctx.new_hidden("active_initial")
         expr = lowering.convert(node.arguments[0], ctx)
@@ -418,7 +420,30 @@ def _convert_call(lowering, node, ctx):
         ctx.unsupported(f"function {name.upper()}")
         return ir.Num(0.0)
     args = tuple(lowering.convert(a, ctx) for a in node.arguments)
+    builtin = BUILTINS[name]
+    one_array = name in ("min", "max") and len(args) == 1      # XMILE MIN/MAX of one array
+    if len(args) not in builtin.arity and not one_array:
+        expected = " or ".join(str(a) for a in builtin.arity)
+        ctx.unsupported(f"{builtin.vensim} with {len(args)} arguments (it takes {expected})")
+        return ir.Num(0.0)
     return ir.Call(name, args)
+
+
+def _convert_allocate_available(lowering, node, ctx):
+    """ALLOCATE AVAILABLE(request, pp[..., ptype], avail): the profile argument names the first
+    element of the profile range (ptype, ppriority, pwidth, pextra) and stands for all four."""
+    profile = lowering.convert(node.pp, ctx)
+    if not (isinstance(profile, ir.Ref) and profile.subs):
+        ctx.unsupported("ALLOCATE AVAILABLE whose priority profile is not a subscripted variable")
+        return ir.Num(0.0)
+    last = profile.subs[-1]
+    main = lowering.main_range((last,)) if last not in lowering.dimensions else lowering.dimensions[last]
+    if main is None or len(main.elements) != 4:
+        ctx.unsupported("ALLOCATE AVAILABLE whose profile range does not have 4 elements")
+        return ir.Num(0.0)
+    profile = ir.Ref(profile.id, profile.subs[:-1] + (main.name,))
+    return ir.Call("allocate_available",
+                   (lowering.convert(node.request, ctx), profile, lowering.convert(node.avail, ctx)))
 
 
 def _convert_inline_lookup(lowering, node, ctx):
@@ -443,8 +468,9 @@ _CONVERTERS = {
     "CallStructure": _convert_call,
     "InlineLookupsStructure": _convert_inline_lookup,
     "GameStructure": _convert_game,
-    "AllocateAvailableStructure": _unsupported_structure("function ALLOCATE AVAILABLE"),
-    "AllocateByPriorityStructure": _unsupported_structure("function ALLOCATE BY PRIORITY"),
+    "AllocateAvailableStructure": lambda lw, n, c: _convert_allocate_available(lw, n, c),
+    "AllocateByPriorityStructure": lambda lw, n, c: ir.Call("allocate_by_priority", tuple(
+        lw.convert(a, c) for a in (n.request, n.priority, n.width, n.supply))),
     "GetLookupsStructure": _unsupported_structure("function GET XLS/DIRECT LOOKUPS"),
     "GetDataStructure": _unsupported_structure("function GET XLS/DIRECT DATA"),
     "GetConstantsStructure": _unsupported_structure("function GET XLS/DIRECT CONSTANTS"),
@@ -555,6 +581,9 @@ def lower(abstract_model, path):
     control_elements = [e for e in section.elements
                         if reference_key(e.name) in CONTROL_KEYS]
     model_elements = [e for e in section.elements if reference_key(e.name) not in CONTROL_KEYS]
+    if not model_elements:
+        raise ModelParseError(f"{Path(path)}: no model variables found (only time settings); "
+                              f"check that the file is a complete Vensim/XMILE model")
     lowering.register_names(model_elements)
     for element in model_elements:
         if not element.components:

@@ -29,13 +29,19 @@ class ProgressLine:
         Characters of the bar itself.
     clock : callable
         Seconds since some fixed point (``time.monotonic``; a test passes its own).
+    redraw : bool, optional
+        Redraw one line with ``\r`` (default: when ``stream`` is a terminal). Otherwise (a log
+        file, a pipe) write whole lines, only each time another tenth of the batch is done.
     """
 
-    def __init__(self, stream: TextIO | None = None, width: int = 30, clock=time.monotonic):
+    def __init__(self, stream: TextIO | None = None, width: int = 30, clock=time.monotonic,
+                 redraw: bool | None = None):
         self.stream = stream or sys.stderr
         self.width = width
         self.clock = clock
+        self.redraw = self.stream.isatty() if redraw is None else redraw
         self._start: dict[str, tuple[float, int]] = {}
+        self._tenths: dict[str, int] = {}
 
     def __call__(self, done: int, total: int, label: str) -> None:
         now = self.clock()
@@ -46,7 +52,13 @@ class ProgressLine:
         filled = int(self.width * done / total) if total else self.width
         bar = "#" * filled + " " * (self.width - filled)
         rate_text = f"{rate:,.0f}/s" if rate == rate else "--/s"
-        line = f"\r{label} [{bar}] {done:,}/{total:,} scenarios  {rate_text}  ETA {format_duration(eta)}"
-        end = "\n" if done >= total else ""
-        self.stream.write(line + end)
+        text = f"{label} [{bar}] {done:,}/{total:,} scenarios  {rate_text}  ETA {format_duration(eta)}"
+        if self.redraw:
+            self.stream.write("\r" + text + ("\n" if done >= total else ""))
+        else:
+            tenth = 10 * done // total if total else 10
+            if tenth == self._tenths.get(label):
+                return
+            self._tenths[label] = tenth
+            self.stream.write(text + "\n")
         self.stream.flush()

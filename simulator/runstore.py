@@ -240,7 +240,7 @@ def _save_npy(path: Path, array: np.ndarray) -> None:
         np.save(fh, np.ascontiguousarray(array, dtype=float))
 
 
-def _write_csv(path: Path, frame: pd.DataFrame, rows_per_block: int = 100_000) -> None:
+def _write_csv(path: Path, frame: pd.DataFrame, rows_per_block: int = 20_000) -> None:
     """Write ``frame`` as CSV block by block (bounded memory for the text of a big input matrix)."""
     with open(path, "w", encoding="utf-8", newline="") as fh:
         fh.write(",".join(str(c) for c in frame.columns) + "\n")

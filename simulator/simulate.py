@@ -115,7 +115,7 @@ class CompiledModel:
             return_columns = [return_columns]
         ids = []
         for name in return_columns:
-            vid = self._names.find(name)
+            vid, _elements = self._names.split(name)     # "var[elem]" keeps the whole variable
             if self.ir.variables[vid].role == "lookup":
                 raise ParameterError(f"return column '{name}' is a lookup table, not a value over time")
             if vid not in ids:

@@ -147,3 +147,28 @@ def test_resume_after_sigkill_equals_uninterrupted_run(tmp_path):
     whole = run_batch([COOLING], n=3000, out=tmp_path / "whole", chunk_size=1000)[0]
     assert (folder / "goals.csv").read_bytes() == (whole / "goals.csv").read_bytes()
     assert (folder / "inputs.csv").read_bytes() == (whole / "inputs.csv").read_bytes()
+
+
+def test_ctrl_c_with_workers_is_one_line_and_resumable(tmp_path):
+    """SIGINT to a 2-worker batch: one Error line naming the resume command; --resume finishes it."""
+    folder = tmp_path / "interrupted"
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "run.py"), "batch", str(COOLING), "-n", "4000", "--chunk-size", "100",
+         "--workers", "2", "--out", str(folder), "--quiet"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 120
+    while not (folder / "_chunks" / "chunk-000001.nc").exists() and process.poll() is None \
+            and time.monotonic() < deadline:
+        time.sleep(0.005)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 1, "the batch finished before it could be interrupted"
+    done = json.loads((folder / "manifest.json").read_text())["chunks_done"]
+    assert stderr == (f"Error: {folder}: batch interrupted after {100 * len(done):,} of 4,000 scenarios; "
+                      f"finish it with: python run.py batch --resume {folder}\n")
+    assert (folder / "PARTIAL").exists()
+
+    assert invoke("batch", "--resume", folder, "--quiet").exit_code == 0
+    whole = run_batch([COOLING], n=4000, out=tmp_path / "whole", chunk_size=4000)[0]
+    assert (folder / "goals.csv").read_bytes() == (whole / "goals.csv").read_bytes()

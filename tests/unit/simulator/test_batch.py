@@ -228,3 +228,13 @@ def test_resume_when_only_the_merge_is_missing(reference, tmp_path):
     run_batch([], resume=folder, workers=2, progress=lambda done, total, label: calls.append(done))
     assert calls == [50]
     assert read(folder / "goals.csv") == read(reference / "goals.csv")
+
+
+def test_failure_messages_survive_chunking(tmp_path):
+    """Chunks with and without failures hold messages of different lengths; the merge keeps them all."""
+    one = run_batch([SCENARIOS / "broken_cup.yaml"], out=tmp_path / "one")[0]
+    many = run_batch([SCENARIOS / "broken_cup.yaml"], out=tmp_path / "many", chunk_size=3)[0]
+    assert read(one / "goals.csv") == read(many / "goals.csv")
+    with xr.open_dataset(one / "results.nc") as a, xr.open_dataset(many / "results.nc") as b:
+        assert a["message"].values.tolist() == b["message"].values.tolist()
+        assert sum(bool(m) for m in b["message"].values) == int(b["status"].sum()) > 0

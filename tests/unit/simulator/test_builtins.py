@@ -140,3 +140,82 @@ def test_docs_list_the_supported_functions():
     doc = (Path(__file__).resolve().parents[3] / "docs" / "engine.md").read_text(encoding="utf-8")
     listed = doc.split("<!-- supported-functions -->")[1].split("<!-- /supported-functions -->")[0]
     assert listed.strip() == ", ".join(supported_functions())
+
+
+XMILE_GF = """<?xml version="1.0" encoding="utf-8" ?>
+<xmile version="1.0" xmlns="http://docs.oasis-open.org/xmile/ns/XMILE/v1.0">
+    <header><name>gf</name></header>
+    <sim_specs method="Euler"><start>0</start><stop>4</stop><dt>1</dt></sim_specs>
+    <model><variables>
+        <aux name="curve"><eqn>TIME</eqn>
+            <gf><xscale min="0" max="4"/><yscale min="0" max="8"/><xpts>0,4</xpts><ypts>0,8</ypts></gf>
+        </aux>
+        <aux name="called"><eqn>LOOKUP(curve, 1)</eqn></aux>
+    </variables></model>
+</xmile>
+"""
+
+
+def test_xmile_graphical_function_is_a_value_and_a_table(tmp_path):
+    path = tmp_path / "gf.xmile"
+    path.write_text(XMILE_GF, encoding="utf-8")
+    ds = simulator.load_model(path).run(return_columns=["curve", "called"])
+    assert np.array_equal(ds["curve"].values[0], [0, 2, 4, 6, 8])
+    assert np.array_equal(ds["called"].values[0], [2, 2, 2, 2, 2])
+
+
+XMILE_PULSES = """<?xml version="1.0" encoding="utf-8" ?>
+<xmile version="1.0" xmlns="http://docs.oasis-open.org/xmile/ns/XMILE/v1.0">
+    <header><name>pulses</name></header>
+    <sim_specs method="Euler"><start>0</start><stop>6</stop><dt>0.5</dt></sim_specs>
+    <model><variables>
+        <aux name="once"><eqn>PULSE(4, 2)</eqn></aux>
+        <aux name="every"><eqn>PULSE(3, 1, 2)</eqn></aux>
+        <aux name="ramped"><eqn>RAMP(2, 3)</eqn></aux>
+    </variables></model>
+</xmile>
+"""
+
+
+def test_xmile_pulse_and_ramp(tmp_path):
+    path = tmp_path / "pulses.xmile"
+    path.write_text(XMILE_PULSES, encoding="utf-8")
+    ds = simulator.load_model(path).run(return_columns=["once", "every", "ramped"])
+    t = ds["time"].values
+    # XMILE PULSE(magnitude, first[, interval]) moves `magnitude` in one time step: height magnitude / dt
+    assert np.array_equal(ds["once"].values[0], np.where(t == 2, 4 / 0.5, 0.0))
+    assert np.array_equal(ds["every"].values[0], np.where(np.isin(t, [1, 3, 5]), 3 / 0.5, 0.0))
+    assert np.array_equal(ds["ramped"].values[0], np.where(t > 3, 2 * (t - 3), 0.0))
+
+
+def test_allocate_by_priority_serves_higher_priorities_first(tmp_path):
+    body = """
+    Who: first, second, third ~ ~ |
+    request[Who] = 4, 4, 4 ~ ~ |
+    priority[Who] = 3, 2, 1 ~ ~ |
+    supply = 6 ~ ~ |
+    shares[Who] = ALLOCATE BY PRIORITY(request[Who], priority[Who], ELMCOUNT(Who), 1, supply) ~ ~ |
+    """
+    model = simulator.load_model(write_mdl(tmp_path, body, final=1))
+    ds = model.run(params={"supply": [6.0, 2.0, 20.0, 0.0]}, return_columns=["shares"])
+    # rectangular profiles of width 1: first is full before second starts, shares move with requests
+    expected = [[4, 2, 0], [2, 0, 0], [4, 4, 4], [0, 0, 0]]
+    assert np.allclose(ds["shares"].values[:, 0], expected, atol=1e-9)
+
+
+def test_allocate_available_with_rectangular_and_normal_profiles(tmp_path):
+    body = """
+    Who: first, second, third ~ ~ |
+    pprofile: ptype, ppriority, pwidth, pextra ~ ~ |
+    request[Who] = 4, 4, 4 ~ ~ |
+    rectangles[Who, pprofile] = 1, 3, 1, 0; 1, 2, 1, 0; 1, 1, 1, 0; ~ ~ |
+    bells[Who, pprofile] = 3, 5, 2, 0; 3, 5, 2, 0; 3, 5, 2, 0; ~ ~ |
+    available = 6 ~ ~ |
+    by rectangles[Who] = ALLOCATE AVAILABLE(request[Who], rectangles[Who, ptype], available) ~ ~ |
+    by bells[Who] = ALLOCATE AVAILABLE(request[Who], bells[Who, ptype], available) ~ ~ |
+    """
+    model = simulator.load_model(write_mdl(tmp_path, body, final=1))
+    ds = model.run(params={"available": [6.0, 20.0]}, return_columns=["by_rectangles", "by_bells"])
+    assert np.allclose(ds["by_rectangles"].values[:, 0], [[4, 2, 0], [4, 4, 4]], atol=1e-9)
+    # identical profiles share equally
+    assert np.allclose(ds["by_bells"].values[:, 0], [[2, 2, 2], [4, 4, 4]], atol=1e-9)

@@ -111,3 +111,19 @@ def test_variable_defined_by_a_stateful_function_is_a_stock(tmp_path):
     assert model.variables["frozen"].kind == "auxiliary"
     hidden = [v for v in model.variables.values() if v.hidden]
     assert hidden and all(v.id.startswith("_") for v in hidden)
+
+
+def test_model_without_variables_is_an_error(tmp_path):
+    from simulator.errors import ModelParseError
+    path = write_mdl(tmp_path, "")
+    with pytest.raises(ModelParseError, match=r"no model variables found"):
+        simulator.load_model(path)
+
+
+def test_wrong_number_of_arguments_is_reported(tmp_path):
+    path = write_mdl(tmp_path, "a = MAX(1, 2, 3) ~ ~ |\nb = XIDZ(1, 2) ~ ~ |")
+    with pytest.raises(UnsupportedFeatureError) as caught:
+        simulator.load_model(path)
+    message = str(caught.value)
+    assert "'a': MAX with 3 arguments (it takes 2)" in message
+    assert "'b': XIDZ with 2 arguments (it takes 3)" in message

@@ -75,3 +75,10 @@ def test_time_settings_and_method_are_validated(model):
         model.run(time_step=0)
     with pytest.raises(ParameterError, match="final_time 1 is before initial_time 5"):
         model.run(initial_time=5, final_time=1)
+
+
+def test_return_columns_accept_names_ids_and_subscripted_names(model):
+    ds = model.run(return_columns=["Level", "scaled[south]"])
+    assert set(ds.data_vars) == {"level", "scaled", "status", "message"}
+    with pytest.raises(UnknownVariableError, match="no variable named 'levl'"):
+        model.run(return_columns=["levl"])

@@ -93,14 +93,14 @@ None: unsupported)."""
 
 # --- runtime helpers (placed in the generated program's namespace) ---------------------------
 
+# Floating-point warnings are switched off once around the whole run (simulate.py), not per call.
+
 def _quantum(a, b):
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(b < SMALL_VENSIM, a, b * np.trunc(a / b))
+    return np.where(b < SMALL_VENSIM, a, b * np.trunc(a / b))
 
 
 def _xidz(numerator, denominator, fallback):
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(np.abs(denominator) < SMALL_VENSIM, fallback, numerator / denominator)
+    return np.where(np.abs(denominator) < SMALL_VENSIM, fallback, numerator / denominator)
 
 
 def _ramp(t, slope, start, finish=None):

@@ -177,13 +177,15 @@ class UncertainInput:
 
     def ppf(self, u) -> np.ndarray:
         """Map probabilities ``u`` in (0, 1) to values of this input (inverse CDF)."""
-        return np.asarray(self.marginal.ppf(u), dtype=float)
+        # clip to the declared bounds: scipy's loc + scale * x can round past them (truncnorm)
+        return np.clip(np.asarray(self.marginal.ppf(u), dtype=float), *self.support)
 
     @property
     def support(self) -> tuple[float, float]:
         """The lowest and highest value this input can take (±inf when unbounded)."""
         low, high = self.marginal.support()
-        return float(low), float(high)
+        return (max(float(low), self.params.get("low", -math.inf)),
+                min(float(high), self.params.get("high", math.inf)))
 
     @property
     def discrete_values(self) -> list[float] | None:

@@ -80,22 +80,31 @@ def _take(ctx, code, index, axis):
     return f"np.take({code}, {ctx.const(index, '_ix')}, axis={axis})"
 
 
+def related_dims(ctx, dims, targets):
+    """For dims not in ``targets``: [(axis, target dim, index array or slice)] onto related targets."""
+    moves, taken = [], list(dims)
+    for pos, dim in enumerate(dims):
+        if dim in targets:
+            continue
+        for target in targets:
+            if target in taken:
+                continue
+            index = _relation_index(ctx, dim, target)
+            if index is not None:
+                moves.append((pos, target, index))
+                taken[pos] = target
+                break
+    return moves
+
+
 def relate(ctx, val, targets):
     """Rename/reindex dims of ``val`` not in ``targets`` onto related target dims (mapping, copy, subrange)."""
     if val.dims is None:
         return val
     code, dims = val.code, list(val.dims)
-    for pos, dim in enumerate(dims):
-        if dim in targets:
-            continue
-        for target in targets:
-            if target in dims:
-                continue
-            index = _relation_index(ctx, dim, target)
-            if index is not None:
-                code = _take(ctx, code, index, pos + 1)
-                dims[pos] = target
-                break
+    for pos, target, index in related_dims(ctx, val.dims, targets):
+        code = _take(ctx, code, index, pos + 1)
+        dims[pos] = target
     return Val(code, tuple(dims))
 
 
@@ -336,13 +345,12 @@ def _emit_lookup_call(node, ctx):
         grid = grid[basic[1:]]
     for axis, index in takes:
         grid = np.take(grid, index, axis=axis - 1)
-    tab = relate(ctx, Val("", dims), ctx.lhs_dims)
-    dims = tab.dims
-    for pos, (old, new) in enumerate(zip(_subscript_dims(basic, takes, var, node.subs), dims)):
-        if old != new:
-            index = _relation_index(ctx, old, new)
-            if index is not None and not isinstance(index, slice):
-                grid = np.take(grid, index, axis=pos)
+    dims = list(dims)
+    for pos, target, index in related_dims(ctx, dims, ctx.lhs_dims):
+        if not isinstance(index, slice):
+            grid = np.take(grid, index, axis=pos)
+        dims[pos] = target
+    dims = tuple(dims)
     if arg.dims is None:
         arg_code, out_dims = arg.code, dims
     else:
@@ -357,12 +365,6 @@ def _emit_lookup_call(node, ctx):
     tables = np.array(grid, dtype=object)
     packed = tables if kind == "extrapolate" else stack_tables(tables)
     return Val(f"_lookup_stack({arg_code}, {ctx.const(packed)}, {kind!r})", out_dims)
-
-
-def _subscript_dims(basic, takes, var, subs):
-    if subs is None:
-        return tuple(var.dims)
-    return tuple(s for s, b in zip(subs, basic[1:]) if isinstance(b, slice))
 
 
 EMITTERS = {

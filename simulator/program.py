@@ -62,9 +62,9 @@ class Layout:
         """Statement writing ``value`` (broadcastable to (n, *shape)) into slots [start, stop)."""
         if not shape:
             return f"{array}{self.rows(start)} = {value}"
-        full = f"np.broadcast_to({value}, (_N,) + {shape!r})"
         if self.scenario_major:
-            return f"{array}{self.rows(start, stop)} = {full}.reshape(_N, -1)"
+            return f"_as_shape({array}{self.rows(start, stop)}, (_N,) + {shape!r})[...] = {value}"
+        full = f"np.broadcast_to({value}, (_N,) + {shape!r})"
         return f"{array}{self.rows(start, stop)} = np.moveaxis({full}, 0, -1).reshape(-1, _N)"
 
     def state_axis(self):
@@ -237,6 +237,13 @@ def _as_full(ctx, val, dims, shape):
     return f"_full({code}, {shape!r})"
 
 
+def _as_shape(array, shape):
+    """A view of ``array`` with ``shape``; raises instead of silently copying (writes must land)."""
+    view = array.view()
+    view.shape = shape
+    return view
+
+
 def _full(value, shape):
     value = np.asarray(value, dtype=float)
     return np.broadcast_to(value, (value.shape[0],) + tuple(shape))
@@ -369,5 +376,6 @@ def namespace(program):
     """A fresh namespace with numpy, the runtime helpers and the program's constants, code executed."""
     ns = dict(RUNTIME)
     ns["_full"] = _full
+    ns["_as_shape"] = _as_shape
     ns.update(program.consts)
     return ns

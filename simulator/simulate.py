@@ -80,6 +80,12 @@ class CompiledModel:
     def __repr__(self):
         return f"CompiledModel({str(self.path)!r}, {len(self.variables)} variables)"
 
+    def __getstate__(self):
+        """Pickle without the generated programs (code objects); they are rebuilt on demand."""
+        state = dict(self.__dict__)
+        state["_programs"] = {}
+        return state
+
     def find(self, name):
         """VariableInfo for an id or Vensim name; raises UnknownVariableError with the nearest names."""
         return self.variables[self._names.find(name)]

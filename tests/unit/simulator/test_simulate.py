@@ -98,3 +98,10 @@ def test_batch_equals_single_runs(teacup):
     for row, value in enumerate(values):
         single = teacup.run(params={"Characteristic Time": value})["teacup_temperature"].values[0]
         assert np.array_equal(batch[row], single)
+
+
+def test_compiled_model_pickles_for_worker_processes(teacup):
+    import pickle
+    before = teacup.run()["teacup_temperature"].values
+    clone = pickle.loads(pickle.dumps(teacup))
+    assert np.array_equal(clone.run()["teacup_temperature"].values, before)

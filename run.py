@@ -128,7 +128,7 @@ def calibrate(scenario, free, max_evals):
 @click.option("-n", "n", type=int, default=None, help="Scenarios to sample (default: the file's sampling.n).")
 @click.option("--seed", type=int, default=None, help="Sampling seed (default: the file's sampling.seed).")
 @click.option("--out", type=click.Path(file_okay=False), default=None,
-              help="Run folder (one scenario) or parent folder (several). Default: out/<scenario>-<timestamp>.")
+              help="Run folder (one scenario) or parent folder (several). Default: out/<region>-<scenario>-<timestamp>.")
 @click.option("--chunk-size", type=int, default=None, help="Scenarios per chunk; memory grows with it (default 10000).")
 @click.option("--workers", type=int, default=1, show_default=True, help="Worker processes; results do not depend on it.")
 @click.option("--resume", "resume", type=click.Path(file_okay=False), default=None,

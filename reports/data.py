@@ -26,7 +26,7 @@ GOALS_COLUMNS = (
 #: Values of goals.csv's ``status`` column that mean the sample ran to the end with finite values.
 OK_STATUSES = {"ok", "", "0", "0.0"}
 
-_RERUN = "rerun `python run.py batch SCENARIO.yaml` or pass a complete run folder (out/<scenario>-<timestamp>)"
+_RERUN = "rerun `python run.py batch SCENARIO.yaml` or pass a complete run folder (out/<region>-<scenario>-<timestamp>)"
 
 
 @dataclass

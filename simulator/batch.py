@@ -151,7 +151,7 @@ def prepare_job(path, n=None, seed=None, chunk_size=None, out=None) -> Job:
     chunk_size : int, optional
         Scenarios per chunk (default :data:`DEFAULT_CHUNK_SIZE`).
     out : Path, optional
-        The run folder to create (default ``out/<scenario>-<YYYYmmdd-HHMMSS>``).
+        The run folder to create (default ``out/<region>-<scenario>-<YYYYmmdd-HHMMSS>``).
 
     Raises
     ------
@@ -174,7 +174,8 @@ def prepare_job(path, n=None, seed=None, chunk_size=None, out=None) -> Job:
         check_goals(trial, goals)
     except SimulatorError as err:
         raise type(err)(f"{display_path(scenario.path)}: {err}") from None
-    folder_path = Path(out) if out is not None else default_folder(scenario.name)
+    label = f"{scenario.region}-{scenario.name}" if scenario.region else scenario.name
+    folder_path = Path(out) if out is not None else default_folder(label)
     if folder_path.exists() and (not folder_path.is_dir() or any(folder_path.iterdir())):
         raise RunDirError(f"{folder_path}: output folder exists and is not empty; choose another --out or remove it")
     return Job(scenario, inputs, goals, outputs, seed, chunk_size or DEFAULT_CHUNK_SIZE, folder_path, model)

@@ -1,4 +1,4 @@
-"""Batch → disk: the run folder ``out/<scenario>-<timestamp>/`` (docs/interfaces.md §4), written atomically, chunk by chunk.
+"""Batch → disk: the run folder ``out/<region>-<scenario>-<timestamp>/`` (docs/interfaces.md §4), written atomically, chunk by chunk.
 
 While a batch runs the folder holds ``PARTIAL``, ``manifest.json`` with ``complete: false``, and
 a work folder ``_chunks/`` with the sampled input matrix (``inputs.npy``) and one pair of files

@@ -15,7 +15,7 @@ import numpy as np
 
 from . import ir
 from .errors import ParameterError, UnknownVariableError
-from .timeseries import TimeSeries
+from .timeseries import ElementLevers, TimeSeries
 
 _SUBSCRIPTED = re.compile(r"^(?P<name>[^\[\]]+?)\s*\[(?P<subs>[^\[\]]*)\]\s*$")
 
@@ -60,7 +60,7 @@ class NameIndex:
 
 @dataclass
 class ResolvedParams:
-    """Validated parameters: fixed values (n or 1, *dims) and levers (TimeSeries per id)."""
+    """Validated parameters: fixed values (n or 1, *dims) and levers (TimeSeries or ElementLevers per id)."""
 
     values: dict
     levers: dict
@@ -116,6 +116,11 @@ def _as_values(model_ir, var, value):
 def resolve_params(model_ir, names, params, n):
     """Validate ``params`` against the model; returns :class:`ResolvedParams`.
 
+    A key ``"x[elem]"`` sets one element of a constant to a number, a length-n array or a
+    :class:`TimeSeries`; the other elements keep the whole-variable value given under ``"x"``
+    (a number, array or TimeSeries) or else the model's own. A variable with any time-varying
+    part becomes one :class:`ElementLevers` lever, tabulated once per run.
+
     Raises
     ------
     UnknownVariableError, ParameterError
@@ -132,40 +137,36 @@ def resolve_params(model_ir, names, params, n):
                 f"parameter '{key}': '{var.name}' is a stock; set the constant its initial value uses")
         if var.role == "lookup":
             raise ParameterError(f"parameter '{key}': '{var.name}' is a lookup table and cannot be set")
+        if elements is not None:
+            element_sets.setdefault(vid, []).append((key, elements, value))
+            if isinstance(value, TimeSeries) and value.n > 1:
+                sizes.add(value.n)
+            continue
         if isinstance(value, TimeSeries):
-            if elements is not None:
-                raise ParameterError(f"parameter '{key}': a TimeSeries sets the whole variable; drop [{', '.join(elements)}]")
             levers[vid] = value
             if value.n > 1:
                 sizes.add(value.n)
-            continue
-        if elements is not None:
-            element_sets.setdefault(vid, []).append((key, elements, value))
             continue
         array = _as_values(model_ir, var, value)
         if array.shape[0] > 1:
             sizes.add(array.shape[0])
         values[vid] = array
     for vid, entries in element_sets.items():
-        var = model_ir.variables[vid]
-        base = values.get(vid)
+        overrides = _element_overrides(model_ir, model_ir.variables[vid], entries, sizes)
+        base = levers.get(vid, values.get(vid))
         if base is None:
-            base = _literal_value(model_ir, var)
+            base = _literal_value(model_ir, model_ir.variables[vid])
             if base is None:
                 raise ParameterError(
                     f"parameter '{entries[0][0]}': only constants can be set element by element; "
-                    f"set the whole variable '{var.name}' instead")
-        for key, elements, value in entries:
-            index = _element_index(model_ir, var, key, elements)
-            element_value = np.asarray(value, dtype=float)
-            if element_value.ndim > 1 or not np.all(np.isfinite(element_value)):
-                raise ParameterError(f"parameter '{key}': give a number or a length-n array of finite numbers")
-            if element_value.ndim == 1:
-                sizes.add(element_value.shape[0])
-                base = np.broadcast_to(base, (element_value.shape[0],) + base.shape[1:]).copy()
-            else:
-                base = base.copy()
-            base[(slice(None),) + index] = element_value
+                    f"set the whole variable '{model_ir.variables[vid].name}' instead")
+        if isinstance(base, TimeSeries) or any(isinstance(value, TimeSeries) for _i, value in overrides):
+            values.pop(vid, None)
+            levers[vid] = ElementLevers(base, overrides)
+            continue
+        for index, value in overrides:
+            base = np.array(np.broadcast_to(base, (max(base.shape[0], value.shape[0]),) + base.shape[1:]))
+            base[(slice(None),) + index] = value
         values[vid] = base
     if n is not None:
         sizes.discard(1)
@@ -181,6 +182,29 @@ def resolve_params(model_ir, names, params, n):
         if array.shape[0] not in (1, n):
             raise ParameterError(f"parameter '{model_ir.variables[vid].name}': {array.shape[0]} values for n = {n}")
     return ResolvedParams(values, levers, n)
+
+
+def _element_overrides(model_ir, var, entries, sizes):
+    """[(element index, TimeSeries or array (n or 1,))] for the ``x[elem]`` keys of one variable."""
+    overrides, first_key = [], {}
+    for key, elements, value in entries:
+        index = _element_index(model_ir, var, key, elements)
+        if index in first_key:
+            raise ParameterError(f"parameter '{key}': the same element as '{first_key[index]}'; give it once")
+        first_key[index] = key
+        if isinstance(value, TimeSeries):
+            overrides.append((index, value))
+            continue
+        try:
+            element_value = np.asarray(value, dtype=float)
+        except (TypeError, ValueError):
+            element_value = np.array(np.nan)
+        if element_value.ndim > 1 or not np.all(np.isfinite(element_value)):
+            raise ParameterError(f"parameter '{key}': give a number, a length-n array of finite numbers or a TimeSeries")
+        if element_value.ndim == 1:
+            sizes.add(element_value.shape[0])
+        overrides.append((index, element_value.reshape(-1)))
+    return overrides
 
 
 def _element_index(model_ir, var, key, elements):

@@ -13,6 +13,7 @@ saved outputs are time-major, (n_saved, n, *dims), so that each save is one cont
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -84,6 +85,8 @@ class Program:
     source: str
     static_ids: list = field(default_factory=list)
     delay_fixed: list = field(default_factory=list)
+    clip_mask: object = None
+    """Boolean array broadcastable to ``S``, True at non-negative stock slots; None when there are none."""
 
 
 def local_name(var_id):
@@ -185,6 +188,8 @@ def _assign_value(ctx_factory, model_ir, var, attribute, target, w, indent=1):
         w(f"{target}.reshape(_N, -1)[:, {dst_name}] = "
           f"np.broadcast_to({code}, (_N,) + {cshape!r}).reshape(_N, -1)[:, {src_name}]", indent)
 
+
+_USES_N = re.compile(r"\b_N\b")
 
 _UFUNCS = {"+": "np.add", "-": "np.subtract", "*": "np.multiply", "/": "np.divide"}
 
@@ -314,11 +319,14 @@ def build_program(model_ir, replaced=(), levers=(), save=()):
     # --- step -----------------------------------------------------------------------------
     discrete = [vid for vid in step_order if model_ir.variables[vid].role in ("sample", "delay_fixed")]
     w("", 0)
-    w("def _step(t, j, S, isave, commit):", 0)
+    w("def _step(t, j, S, isave, commit, D=None):", 0)
+    global_line = None
     if discrete:
         globals_ = ", ".join(f"_st_{vid}" if model_ir.variables[vid].role == "sample" else f"_ptr_{vid}"
                              for vid in discrete)
-        w(f"global {globals_}")
+        global_line = f"global {globals_}"
+        w(global_line)
+    count_line = len(w.lines)
     w(f"_N = {layout.count()}")
     for vid, (start, stop, shape) in layout.slots.items():
         w(f"{names[vid]} = {layout.view('S', start, stop, shape)}")
@@ -339,7 +347,9 @@ def build_program(model_ir, replaced=(), levers=(), save=()):
             w(f"{name} = _buf_{vid}[_ptr_{vid}]")
         else:
             _assign_value(ctx_factory, model_ir, var, "expr", name, w)
-    w("D = np.empty_like(S)")
+    w("if D is None:")
+    w("D = np.empty_like(S)", 2)
+    allocate_line = len(w.lines) - 2
     for vid, (start, stop, shape) in layout.slots.items():
         var = model_ir.variables[vid]
         if not shape and _write_in_place(ctx_factory, var, f"D{layout.rows(start)}", w):
@@ -356,8 +366,8 @@ def build_program(model_ir, replaced=(), levers=(), save=()):
         w("if commit:")
         for vid in discrete:
             var = model_ir.variables[vid]
-            if var.role == "sample":
-                w(f"_st_{vid} = {names[vid]}", 2)
+            if var.role == "sample":    # a copy: the value may view S, whose buffer the integrator reuses
+                w(f"_st_{vid} = np.array({names[vid]})", 2)
             else:
                 comp = var.components[0]
                 ctx = ctx_factory(var, comp)
@@ -367,9 +377,55 @@ def build_program(model_ir, replaced=(), levers=(), save=()):
                   f"_buf_{vid}.shape[1:])", 2)
                 w(f"_ptr_{vid} = (_ptr_{vid} + 1) % _buf_{vid}.shape[0]", 2)
     w("return D")
+    body = w.lines[count_line:allocate_line] + w.lines[allocate_line + 2:-1]
+    if not any(_USES_N.search(line) for line in body[1:]):
+        body = body[1:]                 # one attribute lookup less per step when nothing needs _N
+        del w.lines[count_line]
+    clip_mask = _clip_mask(layout)
+    if clip_mask is not None:
+        consts["_clip_mask"] = clip_mask
+    w.lines.extend(_euler_loop_lines(body, global_line, clip_mask is not None))
     source = "\n".join(w.lines) + "\n"
     code = compile(source, f"<plansim {model_ir.path.name}>", "exec")
-    return Program(code, consts, layout, saved_dynamic, saved_static, source, static_ids, delay_fixed)
+    return Program(code, consts, layout, saved_dynamic, saved_static, source, static_ids, delay_fixed,
+                   clip_mask)
+
+
+def _euler_loop_lines(body, global_line, clip):
+    """Source of ``_euler_loop``: the step body inlined in an explicit Euler loop.
+
+    ``_euler_loop(S, D, times, save_index, dt, n_steps)`` performs exactly what ``n_steps`` calls
+    of ``Euler.advance`` (plus the non-negative clip) do -- the same operations in the same order,
+    so the same numbers -- without two python calls per step. ``D`` is a spare state buffer; the
+    two buffers take turns, and a third holds ``D * dt`` (no output aliases an input). Returns the state after ``n_steps`` steps (the final step's outputs are
+    saved by one more ``_step`` call, as for every integrator).
+    """
+    lines = ["", "def _euler_loop(S, D, _e_times, _e_save, _e_dt, _e_n):"]
+    if global_line:
+        lines.append("    " + global_line)
+    lines += ["    commit = True",
+              "    _e_dt = np.array(_e_dt, dtype=float)      # a 0-d array: no scalar conversion per call",
+              "    _e_scaled = np.empty_like(S)",
+              "    for j in range(_e_n):",
+              "        t = _e_times[j]",
+              "        isave = _e_save[j]"]
+    lines += ["    " + line for line in body]
+    lines += ["        np.multiply(D, _e_dt, _e_scaled)",    # D*dt, then S + D*dt, as Euler.advance;
+              "        np.add(_e_scaled, S, D)",               # numpy is slow when out aliases an input
+              "        S, D = D, S"]
+    if clip:
+        lines.append("        np.maximum(S, 0.0, out=S, where=_clip_mask)")
+    lines.append("    return S")
+    return lines
+
+
+def _clip_mask(layout):
+    """Mask of the non-negative slots, shaped to broadcast against ``S`` (None when there are none)."""
+    if not layout.non_negative:
+        return None
+    mask = np.zeros(layout.size, dtype=bool)
+    mask[layout.non_negative] = True
+    return mask[None, :] if layout.scenario_major else mask[:, None]
 
 
 def namespace(program):

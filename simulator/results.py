@@ -19,6 +19,8 @@ def first_non_finite(outputs, times, names):
     found = [None] * n
     for vid, data in outputs.items():
         with np.errstate(all="ignore"):
+            if np.isfinite(_total(data)):      # the usual case: one pass, no per-scenario work
+                continue
             totals = np.add.reduce(data.reshape(data.shape[0], data.shape[1], -1), axis=(0, 2))
         suspects = np.nonzero(~np.isfinite(totals))[0]     # a sum is finite iff all terms are (bar overflow)
         for row in suspects:
@@ -30,6 +32,22 @@ def first_non_finite(outputs, times, names):
             if found[row] is None or k < found[row][0]:
                 found[row] = (k, names[vid])
     return [None if f is None else (float(times[f[0]]), f[1]) for f in found]
+
+
+def _total(data):
+    """Sum of all values of ``data`` (finite iff every value is, bar overflow); a broadcast
+    (zero-stride) array is summed over its distinct values only."""
+    if data.size and 0 in data.strides:
+        data = data[tuple(slice(0, 1) if stride == 0 else slice(None) for stride in data.strides)]
+    return np.add.reduce(data, axis=None)
+
+
+def build_coordinates(model_ir, n, times, dims):
+    """Coordinates of a result: ``scenario`` (0..n-1), ``time`` and the element names of ``dims``."""
+    coords = {"scenario": np.arange(n), "time": np.asarray(times, dtype=float)}
+    for dim in dims:
+        coords[dim] = list(model_ir.dimensions[dim].elements)
+    return xr.Coordinates(coords)
 
 
 def build_dataset(model_ir, outputs, times, n, problems, attrs):
@@ -49,20 +67,47 @@ def build_dataset(model_ir, outputs, times, n, problems, attrs):
     attrs : dict
         Run attributes (model, method, time settings).
     """
-    data_vars, coords = {}, {"scenario": np.arange(n), "time": np.asarray(times, dtype=float)}
+    return fill_dataset(dataset_template(model_ir, outputs, times, n), outputs, problems, attrs)
+
+
+def dataset_template(model_ir, outputs, times, n):
+    """A Dataset with the result's variables, attributes and coordinates but no data of its own
+    (zero-memory broadcast placeholders); :func:`fill_dataset` copies it with a run's arrays.
+
+    Building coordinates (pandas indexes) and merging variables is most of the cost of a small
+    Dataset, so a run can reuse the template of an earlier run with the same n, times and outputs.
+    """
+    dims = dict.fromkeys(d for vid in outputs for d in model_ir.variables[vid].dims)
+    data_vars = {}
     for vid, data in outputs.items():
         var = model_ir.variables[vid]
-        for dim in var.dims:
-            coords.setdefault(dim, list(model_ir.dimensions[dim].elements))
+        shape = (data.shape[1], data.shape[0]) + data.shape[2:]
         data_vars[vid] = xr.Variable(
-            ("scenario", "time") + tuple(var.dims), np.moveaxis(data, 0, 1),
+            ("scenario", "time") + tuple(var.dims), np.broadcast_to(np.float64(0.0), shape),
             attrs={"name": var.name, "units": var.units, "doc": var.doc, "kind": var.kind})
-    status = np.array([0 if p is None else 1 for p in problems], dtype=np.int8)
-    message = np.array(["" if p is None else f"non-finite value in '{p[1]}' at time {p[0]:g}"
-                        for p in problems], dtype=object)
-    data_vars["status"] = xr.Variable(("scenario",), status)
-    data_vars["message"] = xr.Variable(("scenario",), message.astype(str))
-    return xr.Dataset(data_vars, coords=coords, attrs=attrs)
+    data_vars["status"] = xr.Variable(("scenario",), np.broadcast_to(np.int8(0), (n,)))
+    data_vars["message"] = xr.Variable(("scenario",), np.broadcast_to(np.str_(""), (n,)))
+    return xr.Dataset(data_vars, coords=build_coordinates(model_ir, n, times, dims))
+
+
+def fill_dataset(template, outputs, problems, attrs):
+    """A shallow copy of ``template`` (see :func:`dataset_template`) holding this run's arrays.
+
+    The copy has its own attribute dicts; only the immutable coordinate indexes are shared.
+    """
+    n = len(problems)
+    if any(p is not None for p in problems):
+        status = np.array([0 if p is None else 1 for p in problems], dtype=np.int8)
+        message = np.array(["" if p is None else f"non-finite value in '{p[1]}' at time {p[0]:g}"
+                            for p in problems], dtype=object).astype(str)
+    else:
+        status, message = np.zeros(n, dtype=np.int8), np.full(n, "")
+    data = {vid: np.moveaxis(array, 0, 1) for vid, array in outputs.items()}
+    data["status"] = status
+    data["message"] = message
+    ds = template.copy(deep=False, data=data)
+    ds.attrs = dict(attrs)
+    return ds
 
 
 def to_table(ds, scenario=0):

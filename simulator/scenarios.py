@@ -396,23 +396,10 @@ def _check_against_model(merged: MergedScenario, scenario: Scenario, outputs: li
                 merged.fail((section, name), f"{section}.{name}: names the same constant as '{seen[key]}'; keep one")
             seen[key] = name
             scenario.targets[name] = key
-            if section == "levers" and "[" in key:
-                base = key.split("[")[0]
-                merged.fail((section, name), f"levers.{name}: a lever replaces a whole constant (the engine's "
-                                             f"TimeSeries has no per-element form); make the lever on {base}, "
-                                             f"or give the element a fixed value under set:")
     for spec in scenario.uncertain:
         info = names.find(SUBSCRIPTED.match(spec.name)["base"])
         if info.dims and "[" not in scenario.targets[spec.name]:
             scenario.element_shapes[spec.name] = tuple(len(model.dimensions[dim]) for dim in info.dims)
-    lever_bases = {scenario.targets[name]: name for name in scenario.lever_specs}
-    for section in ("set", "uncertain"):
-        for name in sections[section]:
-            base = scenario.targets[name].split("[")[0]
-            if base in lever_bases:
-                merged.fail((section, name), f"{section}.{name}: the lever {lever_bases[base]} replaces every "
-                                             f"element of {base} over time, so this value would be ignored; "
-                                             f"drop one of them")
     for name, value in scenario.fixed.items():
         if isinstance(value, np.ndarray):
             info = names.find(SUBSCRIPTED.match(name)["base"])

@@ -20,7 +20,7 @@ from .lower import lower
 from .ordering import topological_order
 from .params import NameIndex, resolve_params
 from .program import build_program, local_name, namespace
-from .results import build_dataset, first_non_finite
+from .results import dataset_template, fill_dataset, first_non_finite
 
 TIME_PRECISION = 1e-5   # relative to TIME STEP, as Vensim/PySD use for final and saving times
 OUTPUT_KINDS = ("stock", "flow", "auxiliary")
@@ -75,6 +75,8 @@ class CompiledModel:
         self.time = model_ir.time
         self._names = NameIndex(model_ir, self.path)
         self._programs = {}
+        self._time_plans = {}       # time settings → step/save plan (see _time_plan)
+        self._templates = {}        # (n, saved times, outputs) → result Dataset template
         build_program(model_ir, save=[])        # generation errors surface at load time
 
     def __repr__(self):
@@ -84,6 +86,8 @@ class CompiledModel:
         """Pickle without the generated programs (code objects); they are rebuilt on demand."""
         state = dict(self.__dict__)
         state["_programs"] = {}
+        state["_time_plans"] = {}
+        state["_templates"] = {}
         return state
 
     def find(self, name):
@@ -164,21 +168,16 @@ class CompiledModel:
         integrator = METHODS[method]()
         program = self._program(set(resolved.values) | set(resolved.levers), set(resolved.levers), save)
 
-        n_steps = max(int(math.ceil((time.final - time.initial) / time.dt - TIME_PRECISION)), 0)
-        step_times = time.initial + time.dt * np.arange(n_steps + 1)
-        save_index, save_times = _save_plan(n_steps, time)
+        n_steps, step_times, save_index, save_times, grid = self._time_plan(time, integrator.substeps)
         n_save = len(save_times)
 
         ns = namespace(program)
         ns.update({"_t0": time.initial, "_tf": time.final, "_dt": time.dt, "_saveper": time.saveper})
         for vid, value in resolved.values.items():
             ns[f"_p_{vid}"] = value
-        grid = time.initial + (time.dt / integrator.substeps) * np.arange(n_steps * integrator.substeps + 1)
         for vid, series in resolved.levers.items():
-            shape = self.ir.dims_shape(self.ir.variables[vid].dims)
-            table = series.on_grid(grid).T                       # (n_grid, n or 1)
-            ns[f"_lev_{vid}"] = np.ascontiguousarray(
-                np.broadcast_to(table.reshape(table.shape + (1,) * len(shape)), table.shape + shape))
+            # (n_grid, n or 1, *dims); ElementLevers fill single elements, once per run
+            ns[f"_lev_{vid}"] = series.table(grid, self.ir.dims_shape(self.ir.variables[vid].dims))
         outputs = {}
         for vid in program.saved_dynamic:
             shape = self.ir.dims_shape(self.ir.variables[vid].dims)
@@ -189,18 +188,8 @@ class CompiledModel:
         with np.errstate(all="ignore"):
             S, initial_values = ns["_init"](time.initial, n)
             self._install_initial_state(ns, program, initial_values, n, time)
-            step = ns["_step"]
-            advance = integrator.advance
-            non_negative = program.layout.non_negative
-            clip_floor = 0.0
-            clip_mask = np.zeros(program.layout.size, dtype=bool)
-            clip_mask[non_negative] = True
-            clip_mask = clip_mask[None, :] if program.layout.scenario_major else clip_mask[:, None]
-            for k in range(n_steps):
-                S = advance(step, step_times[k], k, S, time.dt, save_index[k])
-                if non_negative:
-                    np.maximum(S, clip_floor, out=S, where=clip_mask)
-            step(step_times[n_steps], n_steps * integrator.substeps, S, save_index[n_steps], False)
+            S = integrator.integrate(ns, S, step_times, save_index, time.dt, n_steps, program.clip_mask)
+            ns["_step"](step_times[n_steps], n_steps * integrator.substeps, S, save_index[n_steps], False)
 
         ns.clear()      # the generated functions and their namespace form a cycle; free it now
         for vid in program.saved_static:
@@ -214,7 +203,35 @@ class CompiledModel:
         problems = self._final_state_problems(problems, S, program, step_times[n_steps])
         attrs = {"model": str(self.path), "method": method, "initial_time": time.initial,
                  "final_time": time.final, "time_step": time.dt, "saveper": time.saveper}
-        return build_dataset(self.ir, ordered, save_times, n, problems, attrs)
+        return fill_dataset(self._template(ordered, save_times, n), ordered, problems, attrs)
+
+    def _time_plan(self, time, substeps):
+        """Step count, step times, save positions, saved times and lever grid; cached per settings.
+
+        Step times are a list of numpy float64 scalars (fast to index in the step loop; the same
+        values and type the generated code always received).
+        """
+        key = (time.initial, time.final, time.dt, time.saveper, substeps)
+        plan = self._time_plans.get(key)
+        if plan is None:
+            n_steps = max(int(math.ceil((time.final - time.initial) / time.dt - TIME_PRECISION)), 0)
+            step_times = list(time.initial + time.dt * np.arange(n_steps + 1))
+            save_index, save_times = _save_plan(n_steps, time)
+            grid = time.initial + (time.dt / substeps) * np.arange(n_steps * substeps + 1)
+            for array in (save_times, grid):
+                array.flags.writeable = False       # shared by every run with these settings
+            plan = (n_steps, step_times, save_index, save_times, grid)
+            _bounded_put(self._time_plans, key, plan)
+        return plan
+
+    def _template(self, outputs, save_times, n):
+        """The result Dataset's template (results.dataset_template), cached per n, times and outputs."""
+        key = (n, save_times.tobytes(), tuple(outputs))
+        template = self._templates.get(key)
+        if template is None:
+            template = dataset_template(self.ir, outputs, save_times, n)
+            _bounded_put(self._templates, key, template)
+        return template
 
     def _final_state_problems(self, problems, S, program, final_time):
         """Add scenarios whose final state is non-finite though no saved output showed it."""
@@ -251,6 +268,13 @@ class CompiledModel:
             initial = np.broadcast_to(initial, (n,) + shape)
             ns[f"_buf_{vid}"] = np.repeat(initial[None], length, axis=0).copy()
             ns[f"_ptr_{vid}"] = 0
+
+
+def _bounded_put(cache, key, value, limit=16):
+    """Set ``cache[key]``, dropping the oldest entries beyond ``limit`` (insertion order)."""
+    cache[key] = value
+    while len(cache) > limit:
+        del cache[next(iter(cache))]
 
 
 def _save_plan(n_steps, time):

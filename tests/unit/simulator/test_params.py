@@ -82,3 +82,31 @@ def test_return_columns_accept_names_ids_and_subscripted_names(model):
     assert set(ds.data_vars) == {"level", "scaled", "status", "message"}
     with pytest.raises(UnknownVariableError, match="no variable named 'levl'"):
         model.run(return_columns=["levl"])
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"weights[south]": simulator.TimeSeries([0, 1], [1, 2]), "weights[ South ]": 4},
+     r"parameter 'weights\[ South \]': the same element as 'weights\[south\]'; give it once"),
+    ({"weights[east]": simulator.TimeSeries([0, 1], [1, 2])},
+     r"parameter 'weights\[east\]': 'east' is not an element of Region"),
+    ({"weights[north, south]": simulator.TimeSeries([0, 1], [1, 2])},
+     r"parameter 'weights\[north, south\]': 'weights' has 1 subscripts, got 2"),
+    ({"weights[north]": "high"}, r"parameter 'weights\[north\]': give a number, a length-n array"),
+    ({"weights[north]": simulator.TimeSeries([0, 1], [[1, 2], [3, 4]]), "rate": [1, 2, 3]},
+     r"disagree on the number of scenarios: \[2, 3\]"),
+])
+def test_bad_element_values_name_the_key(model, params, message):
+    with pytest.raises(ParameterError, match=message):
+        model.run(params=params)
+
+
+def test_element_lever_is_resolved_as_one_lever(model):
+    from simulator.params import resolve_params
+    from simulator.timeseries import ElementLevers
+    resolved = resolve_params(model.ir, model._names, {"weights[south]": simulator.TimeSeries([0, 2], [1, 3]),
+                                                       "weights[north]": 7, "rate": 1}, None)
+    assert set(resolved.levers) == {"weights"} and isinstance(resolved.levers["weights"], ElementLevers)
+    assert "weights" not in resolved.values and resolved.n == 1
+    ds = model.run(params={"weights[south]": simulator.TimeSeries([0, 2], [1, 3]), "weights[north]": 7})
+    # level = 2 t; scaled = level * weights: north 7, south linear 1 -> 3 over [0, 2]
+    assert np.allclose(ds["scaled"].values[0, -1], [4 * 7, 4 * 3])

@@ -219,6 +219,55 @@ def test_whole_subscripted_uncertain_input_is_per_scenario_even_when_n_equals_th
     np.testing.assert_allclose(rate, np.repeat(inputs["cluster_growth"].to_numpy()[:, None], 3, axis=1))
 
 
+def test_per_element_lever_changes_only_that_element(project):
+    """A lever on cluster_growth[tourism]; the other clusters keep their set / model values."""
+    sc = load_scenario(write(project, "element.yaml", """
+        region: toyland
+        set:
+          "cluster_growth[biomedicine]": 0.12
+        levers:
+          "cluster_growth[tourism]": {step: {year: 2025, from: 0.03, to: 0.1}}
+        outputs: [cluster_output, cluster_output_growth]
+    """))
+    assert sc.targets["cluster_growth[tourism]"] == "cluster_growth[tourism]"
+    ds = sc.model.run(**sc.run_kwargs())
+    years = ds["time"].values
+    rate = (ds["cluster_output_growth"] / ds["cluster_output"]).values[0]   # (time, Cluster); policy_switch 0
+    np.testing.assert_allclose(rate[:, 0], 0.12, rtol=1e-12)                # set
+    np.testing.assert_allclose(rate[:, 1], 0.05, rtol=1e-12)                # model: 0.08, 0.05, 0.03
+    np.testing.assert_allclose(rate[:, 2], np.where(years < 2025, 0.03, 0.1), rtol=1e-12)
+    # Euler, dt 0.25: tourism output compounds at 0.03 for 20 quarter steps, then at 0.1
+    np.testing.assert_allclose(ds["cluster_output"].sel(time=2026).values[0, 2],
+                               20 * 1.0075 ** 20 * 1.025 ** 4, rtol=1e-12)
+
+
+def test_element_lever_over_a_parent_lever_and_a_sampled_element(project):
+    """A child levers one element of a constant its parent levers whole; another element is sampled."""
+    write(project, "parent.yaml", """
+        region: toyland
+        levers:
+          cluster_growth: {ramp: {start: 2020, end: 2030, from: 0.02, to: 0.04}}
+    """)
+    sc = load_scenario(write(project, "child.yaml", """
+        extends: parent.yaml
+        levers:
+          "cluster_growth[biomedicine]": {points: {2020: 0.1, 2035: 0.1}}
+        uncertain:
+          "cluster_growth[tourism]": {dist: uniform, low: 0.5, high: 0.6}
+        sampling: {n: 4, seed: 2}
+        outputs: [cluster_output, cluster_output_growth]
+    """))
+    inputs = sc.sample_inputs()
+    ds = sc.model.run(**sc.run_kwargs(inputs))
+    years = ds["time"].values
+    rate = (ds["cluster_output_growth"] / ds["cluster_output"]).values     # (scenario, time, Cluster)
+    np.testing.assert_allclose(rate[:, :, 0], 0.1, rtol=1e-12)
+    np.testing.assert_allclose(rate[:, :, 1], np.tile(np.interp(years, [2020, 2030], [0.02, 0.04]), (4, 1)),
+                               rtol=1e-12)
+    np.testing.assert_allclose(rate[:, :, 2], np.repeat(inputs["cluster_growth[tourism]"].to_numpy()[:, None],
+                                                        len(years), axis=1), rtol=1e-12)
+
+
 def test_list_of_the_wrong_shape_is_refused(project):
     assert error_of(write(project, "bad.yaml", """
         region: toyland
@@ -283,20 +332,21 @@ CASES = {
      """, "bad.yaml:3: uncertain.population: 'population' is a stock, not a constant; set, levers and uncertain "
           "replace constants only; constants of tiny_region.mdl include cluster_growth, initial_cluster_output, "
           "policy_switch, …"),
-    "lever_on_one_element": ("""
+    "same_element_set_and_lever": ("""
         region: toyland
+        set:
+          "cluster_growth[tourism]": 0.05
         levers:
           "cluster_growth[tourism]": {step: {year: 2025, from: 0.03, to: 0.1}}
-     """, "bad.yaml:3: levers.cluster_growth[tourism]: a lever replaces a whole constant (the engine's TimeSeries "
-          "has no per-element form); make the lever on cluster_growth, or give the element a fixed value under set:"),
-    "element_under_a_lever": ("""
+     """, "bad.yaml:5: levers.cluster_growth[tourism]: 'cluster_growth[tourism]' is also under set (line 3); "
+          "give it in one section only"),
+    "same_element_lever_two_spellings": ("""
         region: toyland
+        set:
+          "cluster_growth[tourism]": 0.05
         levers:
-          cluster_growth: {step: {year: 2025, from: 0.03, to: 0.1}}
-        uncertain:
-          "cluster_growth[tourism]": {dist: uniform, low: 0.5, high: 0.6}
-     """, "bad.yaml:5: uncertain.cluster_growth[tourism]: the lever cluster_growth replaces every element of "
-          "cluster_growth over time, so this value would be ignored; drop one of them"),
+          "Cluster Growth[tourism]": {step: {year: 2025, from: 0.03, to: 0.1}}
+     """, "bad.yaml:5: levers.Cluster Growth[tourism]: names the same constant as 'cluster_growth[tourism]'; keep one"),
     "malformed_yaml": ("""
         region: toyland
         set:

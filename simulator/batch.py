@@ -341,6 +341,11 @@ def _execute(job: Job, folder: RunFolder, manifest: dict, workers: int, progress
     try:
         _run_chunks(job, folder, manifest, todo, workers, record)
     except KeyboardInterrupt:
+        # chunks that workers finished while the pool shut down are on disk: count what is there
+        done = [i for i in range(len(bounds)) if folder.chunk_done(i)]
+        finished = sum(bounds[i][1] - bounds[i][0] for i in done)
+        manifest["chunks_done"] = done
+        folder.write_manifest(manifest)
         raise RunDirError(
             f"{folder.path}: batch interrupted after {finished:,} of {job.n:,} scenarios; "
             f"finish it with: python run.py batch --resume {folder.path}"

@@ -15,7 +15,11 @@ clock = Time * 2 ~ ~ |
 
 
 def _step_source(program):
-    return program.source.split("def _step")[1]
+    return program.source.split("def _step")[1].split("\ndef _euler_loop")[0]
+
+
+def _euler_loop_source(program):
+    return program.source.split("\ndef _euler_loop")[1]
 
 
 def test_constants_and_their_functions_are_computed_once(tmp_path):
@@ -26,6 +30,9 @@ def test_constants_and_their_functions_are_computed_once(tmp_path):
     assert "v_doubled_rate =" not in step and "v_rate =" not in step
     assert step.count("v_report =") == 1 and step.count("v_clock =") == 1
     assert "dict" not in step and "[\"" not in step
+    loop = _euler_loop_source(program)          # the same body, inlined in the fused Euler loop
+    assert "v_doubled_rate =" not in loop and "v_rate =" not in loop
+    assert loop.count("v_report =") == 1 and loop.count("v_clock =") == 1
 
 
 def test_unrequested_outputs_are_not_computed_each_step(tmp_path):

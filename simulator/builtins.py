@@ -321,4 +321,6 @@ def supported_functions():
     names.update({"ACTIVE INITIAL", "WITH LOOKUP", "LOOKUP EXTRAPOLATE", "LOOKUP FORWARD",
                   "LOOKUP BACKWARD", "TIME", "INITIAL TIME", "FINAL TIME", "TIME STEP", "SAVEPER",
                   "ELMCOUNT", "GAME", "GET TIME VALUE (0, offset, 0)"})
+    from .lower_external import SUPPORTED as external
+    names.update(external)
     return sorted(names)

@@ -342,7 +342,7 @@ def _emit_lookup_call(node, ctx):
         kinds.add(table.kind)
     basic, takes, dims = _subscript_index(ctx, var, node.subs)
     if basic is not None:
-        grid = grid[basic[1:]]
+        grid = grid[tuple(basic[1:]) + (Ellipsis,)]   # stays an array when one element is picked
     for axis, index in takes:
         grid = np.take(grid, index, axis=axis - 1)
     dims = list(dims)
@@ -356,11 +356,19 @@ def _emit_lookup_call(node, ctx):
     else:
         out_dims = union_dims(Val("", dims), relate(ctx, arg, ctx.lhs_dims))
         arg_code = align(ctx, arg, out_dims)
+    if not out_dims:                                  # one element picked, scalar argument
+        entry = np.asarray(grid, dtype=object).reshape(-1)[0]
+        if entry is None:
+            ctx.fail(f"uses an element of lookup '{var.name}' that has no table; define it")
+        kind = kind_override or (kinds.pop() if len(kinds) == 1 else "interpolate")
+        return Val(f"_lookup({arg_code}, {ctx.const(entry[0])}, {ctx.const(entry[1])}, {kind!r})", arg.dims)
     # arrange the grid over out_dims (tables constant along the arg-only dims)
     present = [d for d in out_dims if d in dims]
     grid = np.transpose(grid, [dims.index(d) for d in present]) if present else grid
     expand = tuple(slice(None) if d in dims else None for d in out_dims)
     grid = np.broadcast_to(grid[expand], ctx.ir.dims_shape(out_dims))
+    if any(entry is None for entry in grid.flat):    # partially defined lookup, undefined element used
+        ctx.fail(f"uses elements of lookup '{var.name}' that have no table; define them")
     kind = kind_override or (kinds.pop() if len(kinds) == 1 else "interpolate")
     tables = np.array(grid, dtype=object)
     packed = tables if kind == "extrapolate" else stack_tables(tables)
@@ -422,7 +430,11 @@ def uses_time(node):
 
 
 def lookup_tables(model_ir, var):
-    """{element index tuple: Table} for a lookup variable, per-element definitions assembled."""
+    """{element index tuple: Table} for a lookup variable, per-element definitions assembled.
+
+    A lookup may define only some elements of its range (Vensim allows it); using an undefined
+    element is refused where it is used (``_emit_lookup_call``).
+    """
     shape = model_ir.dims_shape(var.dims)
     tables = {}
     for comp in var.components:
@@ -433,9 +445,8 @@ def lookup_tables(model_ir, var):
                                   f"give it a lookup definition")
         for index in component_positions(model_ir, var, comp):
             tables[index] = table
-    missing = [i for i in np.ndindex(shape) if i not in tables]
-    if missing:
-        raise ModelParseError(f"{model_ir.path}: lookup '{var.name}' has no table for elements {missing[:3]}")
+    if not tables and shape:
+        raise ModelParseError(f"{model_ir.path}: lookup '{var.name}' has no table; give it a lookup definition")
     return tables
 
 

@@ -17,7 +17,7 @@ import numpy as np
 from . import ir
 from .builtins import BUILTINS, LOOKUP_FUNCTIONS, TIME_NAMES
 from .errors import ModelParseError, UnsupportedFeatureError
-from . import statefuls
+from . import lower_external, macros, statefuls
 
 CONTROL_KEYS = ("initial_time", "final_time", "time_step", "saveper")
 
@@ -78,8 +78,9 @@ class _Lowering:
     def lower_dimensions(self, ranges):
         pending = list(ranges)
         for rng in pending:
-            if isinstance(rng.subscripts, dict):
-                self.unsupported.append((rng.name, "subscript range read from a file (GET ... SUBSCRIPT)"))
+            if isinstance(rng.subscripts, dict):       # GET XLS/DIRECT SUBSCRIPT
+                self.dimensions[rng.name] = ir.Dimension(
+                    rng.name, tuple(lower_external.subscript_elements(self, rng)))
                 continue
             if isinstance(rng.subscripts, str):
                 continue
@@ -249,7 +250,7 @@ class _Lowering:
             ctx = _Context(self, var_id, element.name, free)
             role, component = self.lower_component(comp, ctx, tuple(subs), excepts)
             roles.add(role)
-            components.append(component)
+            components.extend(component if isinstance(component, list) else [component])
         if len(roles) > 1:
             self.unsupported.append((element.name, f"mixed definitions ({', '.join(sorted(roles))})"))
         role = roles.pop() if roles else "aux"
@@ -261,12 +262,17 @@ class _Lowering:
             units=str(element.units or ""), doc=str(element.documentation or ""))
         if role == "stock":
             var.non_negative = any(getattr(c.ast, "non_negative", False) for c in element.components)
+        if all(type(c).__name__ == "AbstractData" for c in element.components):
+            var.extra["data"] = True          # kind "data" (GET XLS/DIRECT DATA)
         self.variables[var_id] = var
 
     def lower_component(self, comp, ctx, subs, excepts):
         ast = comp.ast
         kind = type(comp).__name__
         excepts = tuple(tuple(e) for e in (excepts or ()))
+        external = lower_external.lower_component(self, comp, ctx, subs, excepts)
+        if external is not None:
+            return external
         if kind == "AbstractData" or type(ast).__name__ in ("DataStructure", "GetDataStructure"):
             ctx.unsupported("data variable (GET DATA / data file)")
             return "aux", ir.Component(subs, ir.Num(0.0), excepts=excepts)
@@ -416,6 +422,8 @@ def _convert_call(lowering, node, ctx):
             ctx.unsupported("GET TIME VALUE other than (0, offset, 0) (clock/calendar time)")
             return ir.Num(0.0)
         return ir.Binary("+", ir.Time(), args[1])
+    if macros.is_macro(lowering, name):
+        return macros.expand_call(lowering, node, ctx)
     if name not in BUILTINS:
         ctx.unsupported(f"function {name.upper()}")
         return ir.Num(0.0)
@@ -549,6 +557,8 @@ def _assign_kinds(variables, level_ids=()):
             var.kind = "stock"
         elif var.role == "lookup":
             var.kind = "lookup"
+        elif var.extra.get("data"):
+            var.kind = "data"
         elif var.role == "aux" and all(
                 isinstance(c.expr, (ir.Num, ir.ArrayLiteral)) for c in var.components):
             var.kind = "constant"
@@ -573,9 +583,7 @@ def lower(abstract_model, path):
     lowering = _Lowering(abstract_model, path)
     sections = list(abstract_model.sections)
     main = [s for s in sections if s.type == "main"] or sections[:1]
-    for section in sections:
-        if section not in main:
-            lowering.unsupported.append((section.name, "macro definition"))
+    macros.register(lowering, [s for s in sections if s not in main])
     section = main[0]
     lowering.lower_dimensions(section.subscripts)
     control_elements = [e for e in section.elements

@@ -328,8 +328,11 @@ def build_program(model_ir, replaced=(), levers=(), save=()):
         w(global_line)
     count_line = len(w.lines)
     w(f"_N = {layout.count()}")
+    row_views = {}      # line index → the same line reading/writing a pre-made row view (fused loop)
     for vid, (start, stop, shape) in layout.slots.items():
         w(f"{names[vid]} = {layout.view('S', start, stop, shape)}")
+        if not layout.scenario_major:
+            row_views[len(w.lines) - 1] = f"    {names[vid]} = _Sr{start}"
     needed = _needed_each_step(model_ir, save, replaced)
     for vid in step_order:
         if vid not in dynamic or vid not in needed:
@@ -352,10 +355,15 @@ def build_program(model_ir, replaced=(), levers=(), save=()):
     allocate_line = len(w.lines) - 2
     for vid, (start, stop, shape) in layout.slots.items():
         var = model_ir.variables[vid]
-        if not shape and _write_in_place(ctx_factory, var, f"D{layout.rows(start)}", w):
-            continue
-        _assign_value(ctx_factory, model_ir, var, "expr", f"_d_{vid}", w)
-        w(layout.store("D", start, stop, shape, f"_d_{vid}"))
+        if shape or not _write_in_place(ctx_factory, var, f"D{layout.rows(start)}", w):
+            _assign_value(ctx_factory, model_ir, var, "expr", f"_d_{vid}", w)
+            w(layout.store("D", start, stop, shape, f"_d_{vid}"))
+        if not layout.scenario_major:       # the last line writes row D[start]: out=D[i]) or D[i] = ...
+            line, target = w.lines[-1], f"D[{start}]"
+            if line.endswith(f"out={target})"):
+                row_views[len(w.lines) - 1] = line[:-len(target) - 1] + f"_Dr{start})"
+            elif line.startswith(f"    {target} = "):
+                row_views[len(w.lines) - 1] = f"    _Dr{start}[...] = " + line[len(target) + 7:]
     saved_dynamic = [vid for vid in save if vid in dynamic]
     saved_static = [vid for vid in save if vid not in dynamic]
     if saved_dynamic:
@@ -377,32 +385,47 @@ def build_program(model_ir, replaced=(), levers=(), save=()):
                   f"_buf_{vid}.shape[1:])", 2)
                 w(f"_ptr_{vid} = (_ptr_{vid} + 1) % _buf_{vid}.shape[0]", 2)
     w("return D")
-    body = w.lines[count_line:allocate_line] + w.lines[allocate_line + 2:-1]
+    loop_lines = [row_views.get(i, line) for i, line in enumerate(w.lines)]
+    body = loop_lines[count_line:allocate_line] + loop_lines[allocate_line + 2:-1]
     if not any(_USES_N.search(line) for line in body[1:]):
         body = body[1:]                 # one attribute lookup less per step when nothing needs _N
         del w.lines[count_line]
     clip_mask = _clip_mask(layout)
     if clip_mask is not None:
         consts["_clip_mask"] = clip_mask
-    w.lines.extend(_euler_loop_lines(body, global_line, clip_mask is not None))
+    rows = sorted({start for i, line in row_views.items() for start in _row_numbers(line)})
+    w.lines.extend(_euler_loop_lines(body, global_line, clip_mask is not None, rows))
     source = "\n".join(w.lines) + "\n"
     code = compile(source, f"<plansim {model_ir.path.name}>", "exec")
     return Program(code, consts, layout, saved_dynamic, saved_static, source, static_ids, delay_fixed,
                    clip_mask)
 
 
-def _euler_loop_lines(body, global_line, clip):
+_ROW_VIEW = re.compile(r"\b_[SD]r(\d+)\b")
+
+
+def _row_numbers(line):
+    return {int(number) for number in _ROW_VIEW.findall(line)}
+
+
+def _euler_loop_lines(body, global_line, clip, rows=()):
     """Source of ``_euler_loop``: the step body inlined in an explicit Euler loop.
 
     ``_euler_loop(S, D, times, save_index, dt, n_steps)`` performs exactly what ``n_steps`` calls
     of ``Euler.advance`` (plus the non-negative clip) do -- the same operations in the same order,
     so the same numbers -- without two python calls per step. ``D`` is a spare state buffer; the
     two buffers take turns, and a third holds ``D * dt`` (no output aliases an input). Returns the state after ``n_steps`` steps (the final step's outputs are
-    saved by one more ``_step`` call, as for every integrator).
+    saved by one more ``_step`` call, as for every integrator). With the stock-major layout the
+    body reads and writes the state rows through views made once (``_Sr<i>``, ``_Dr<i>`` for row
+    ``i`` of ``S`` and ``D``), swapped with the buffers, instead of indexing every step.
     """
     lines = ["", "def _euler_loop(S, D, _e_times, _e_save, _e_dt, _e_n):"]
     if global_line:
         lines.append("    " + global_line)
+    for i in rows:
+        lines.append(f"    _Sr{i}, _Dr{i} = S[{i}], D[{i}]")
+    swap = "".join(f", _Sr{i}, _Dr{i}" for i in rows)
+    swapped = "".join(f", _Dr{i}, _Sr{i}" for i in rows)
     lines += ["    commit = True",
               "    _e_dt = np.array(_e_dt, dtype=float)      # a 0-d array: no scalar conversion per call",
               "    _e_scaled = np.empty_like(S)",
@@ -412,7 +435,7 @@ def _euler_loop_lines(body, global_line, clip):
     lines += ["    " + line for line in body]
     lines += ["        np.multiply(D, _e_dt, _e_scaled)",    # D*dt, then S + D*dt, as Euler.advance;
               "        np.add(_e_scaled, S, D)",               # numpy is slow when out aliases an input
-              "        S, D = D, S"]
+              f"        S, D{swap} = D, S{swapped}"]
     if clip:
         lines.append("        np.maximum(S, 0.0, out=S, where=_clip_mask)")
     lines.append("    return S")

@@ -28,7 +28,10 @@ import numpy as np
 
 from .errors import ModelFileError
 
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+SPREADSHEET_ENGINES = {".xlsx": "openpyxl", ".xlsm": "openpyxl", ".xls": "xlrd", ".ods": "odf"}
+"""{spreadsheet suffix: pandas reader engine}."""
+ENGINE_PACKAGES = {"openpyxl": "openpyxl", "xlrd": "xlrd", "odf": "odfpy"}
+"""{reader engine: the PyPI package that provides it}."""
 _CELL = re.compile(r"^([A-Za-z]{1,3})([1-9][0-9]*)$")
 
 
@@ -110,7 +113,8 @@ class ExternalReader:
     def __init__(self, model_path):
         self.model_path = Path(model_path)
         self._sheets = {}
-        self._workbooks = {}
+        self._books = {}          # path -> pandas.ExcelFile (values)
+        self._workbooks = {}      # path -> openpyxl Workbook (named ranges)
 
     # --- errors ------------------------------------------------------------------------------
     def _fail(self, var_name, file, tab, where, problem, fix):
@@ -136,19 +140,18 @@ class ExternalReader:
         return self._sheets[key]
 
     def _raw_sheet(self, var_name, path, file, tab, where, dtype=None):
+        """The cells of sheet ``tab`` (for text tables: separator ``tab`` if not alphanumeric) as objects."""
         import pandas as pd
-        kwargs = {"header": None}
-        if dtype is not None:
-            kwargs["dtype"] = dtype
+        kwargs = {"header": None} if dtype is None else {"header": None, "dtype": dtype}
         suffix = path.suffix.lower()
-        if suffix in SPREADSHEET_SUFFIXES:
-            names = self._sheet_names(var_name, path, file, tab, where)
-            match = [n for n in names if n.lower() == str(tab).lower()]
+        if suffix in SPREADSHEET_ENGINES:
+            book = self._excel_file(var_name, path, file, tab, where)
+            match = [n for n in book.sheet_names if n.lower() == str(tab).lower()]
             if not match:
-                self._fail(var_name, file, tab, where, f"no such sheet (sheets: {', '.join(names)})",
+                self._fail(var_name, file, tab, where, f"no such sheet (sheets: {', '.join(book.sheet_names)})",
                            "fix the sheet name")
             with _quiet_readers():
-                return pd.read_excel(path, sheet_name=match[0], **kwargs).values
+                return book.parse(sheet_name=match[0], **kwargs).values
         if tab and not str(tab)[0].isalnum():
             kwargs["sep"] = str(tab)
         reader = pd.read_csv if suffix == ".csv" else pd.read_table
@@ -159,14 +162,22 @@ class ExternalReader:
         raw = self._raw_sheet(var_name, path, file, tab, where)
         return np.array([pd.to_numeric(row, errors="coerce") for row in raw], dtype=float).reshape(raw.shape)
 
-    def _sheet_names(self, var_name, path, file, tab, where):
+    def _excel_file(self, var_name, path, file, tab, where):
+        """The open ``pandas.ExcelFile`` of a spreadsheet (opened once per load)."""
         import pandas as pd
-        try:
-            with _quiet_readers():
-                return list(pd.ExcelFile(path).sheet_names)
-        except Exception as err:  # noqa: BLE001 - any reader failure means an unreadable file
-            self._fail(var_name, file, tab, where, f"cannot read the spreadsheet ({err})",
-                       "save it as .xlsx/.xls")
+        if path not in self._books:
+            engine = SPREADSHEET_ENGINES[path.suffix.lower()]
+            try:
+                with _quiet_readers():
+                    self._books[path] = pd.ExcelFile(path, engine=engine)
+            except ImportError:
+                package = ENGINE_PACKAGES[engine]
+                self._fail(var_name, file, tab, where, f"reading {path.suffix} files needs the '{package}' package",
+                           f"install it (pip install {package}) or save the file as .xlsx")
+            except Exception as err:  # noqa: BLE001 - any reader failure means an unreadable file
+                self._fail(var_name, file, tab, where, f"cannot read the spreadsheet ({err.__class__.__name__})",
+                           "check that it is a valid spreadsheet")
+        return self._books[path]
 
     def block(self, var_name, file, tab, where, rows, cols):
         """Rows ``rows[0]:rows[1]`` x columns ``cols[0]:cols[1]`` (``None`` = to the end) as a 2-D array."""

@@ -74,6 +74,10 @@ BUILTINS = {
     "vmin": _b("VMIN", "np.min({0}, axis={axes})", 1, aggregate=True, elementwise=False),
     "vmax": _b("VMAX", "np.max({0}, axis={axes})", 1, aggregate=True, elementwise=False),
     "invert_matrix": _b("INVERT MATRIX", "np.linalg.inv({0})", (1, 2), elementwise=False),
+    "vector_sort_order": _b("VECTOR SORT ORDER", "_vector_sort_order({0}, {1})", 2, elementwise=False),
+    "vector_rank": _b("VECTOR RANK", "(np.argsort(_vector_sort_order({0}, {1}), axis=-1) + 1.0)", 2,
+                      elementwise=False),
+    "vector_reorder": _b("VECTOR REORDER", "_vector_reorder({0}, {1})", 2, elementwise=False),
     "vmin_xmile": _b("MIN (XMILE, one array)", "np.min({0}, axis={axes})", 1, aggregate=True,
                      elementwise=False),
     "vmax_xmile": _b("MAX (XMILE, one array)", "np.max({0}, axis={axes})", 1, aggregate=True,
@@ -300,10 +304,27 @@ def _lookup_loop(x, tables, kind):
     return out
 
 
+def _vector_sort_order(vector, direction):
+    """0-based positions that sort ``vector`` along its last axis: ascending if direction > 0, else descending."""
+    vector = np.asarray(vector, dtype=float)
+    order = np.argsort(vector, axis=-1, kind="stable")
+    ascending = np.broadcast_to(np.asarray(direction) > 0, vector.shape)
+    return np.where(ascending, order, np.flip(order, axis=-1)).astype(float)
+
+
+def _vector_reorder(vector, order):
+    """``vector`` along its last axis taken at the 0-based positions ``order``."""
+    vector = np.asarray(vector, dtype=float)
+    shape = np.broadcast_shapes(vector.shape, np.shape(order))
+    index = np.broadcast_to(np.asarray(order), shape).astype(np.intp)
+    return np.take_along_axis(np.broadcast_to(vector, shape), index, axis=-1)
+
+
 RUNTIME = {"np": np, "_quantum": _quantum, "_xidz": _xidz, "_ramp": _ramp, "_pulse": _pulse,
            "_xpulse": _xpulse, "_allocate_by_priority": _allocate_by_priority,
            "_allocate_available": _allocate_available,
-           "_pulse_train": _pulse_train, "_lookup": lookup, "_lookup_stack": lookup_stack}
+           "_pulse_train": _pulse_train, "_lookup": lookup, "_lookup_stack": lookup_stack,
+           "_vector_sort_order": _vector_sort_order, "_vector_reorder": _vector_reorder}
 """Names the generated code may use besides its own variables."""
 
 

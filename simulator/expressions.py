@@ -299,8 +299,28 @@ def _emit_allocate_available(node, ctx):
     return Val(code, dims)
 
 
+def _emit_vector_order(node, ctx):
+    """VECTOR SORT ORDER / VECTOR RANK (vector, direction): along the vector's last subscript."""
+    vector, direction = (emit(a, ctx) for a in node.args)
+    if not vector.dims:
+        ctx.fail(f"{BUILTINS[node.func].vensim} needs a subscripted vector (it works along the last subscript)")
+    code = BUILTINS[node.func].template.format(vector.code, align(ctx, direction, vector.dims))
+    return Val(code, vector.dims)
+
+
+def _emit_vector_reorder(node, ctx):
+    """VECTOR REORDER(vector, order): ``order`` (0-based positions) aligned to the vector's subscripts."""
+    vector, order = (emit(a, ctx) for a in node.args)
+    if not vector.dims:
+        ctx.fail("VECTOR REORDER needs a subscripted vector (it works along the last subscript)")
+    code = BUILTINS["vector_reorder"].template.format(vector.code, align(ctx, order, vector.dims))
+    return Val(code, vector.dims)
+
+
 SPECIAL_CALLS = {"allocate_by_priority": _emit_allocate_by_priority,
-                 "allocate_available": _emit_allocate_available}
+                 "allocate_available": _emit_allocate_available,
+                 "vector_sort_order": _emit_vector_order, "vector_rank": _emit_vector_order,
+                 "vector_reorder": _emit_vector_reorder}
 """Calls whose argument shapes are not elementwise: {function: emitter}."""
 
 

@@ -273,13 +273,11 @@ class _Lowering:
         external = lower_external.lower_component(self, comp, ctx, subs, excepts)
         if external is not None:
             return external
-        if kind == "AbstractData" or type(ast).__name__ in ("DataStructure", "GetDataStructure"):
-            ctx.unsupported("data variable (GET DATA / data file)")
+        if kind == "AbstractData" or type(ast).__name__ == "DataStructure":
+            ctx.unsupported("DATA variable without equation (its values come from a Vensim data file at run time)"
+                            if type(ast).__name__ == "DataStructure" else "DATA variable defined by an expression")
             return "aux", ir.Component(subs, ir.Num(0.0), excepts=excepts)
         if kind == "AbstractLookup" or _is_table(ast):
-            if type(ast).__name__ == "GetLookupsStructure":
-                ctx.unsupported("GET XLS/DIRECT LOOKUPS")
-                return "lookup", ir.Component(subs, ir.Table((0.0,), (0.0,)), excepts=excepts)
             return "lookup", ir.Component(subs, self.table(ast), excepts=excepts)
         if type(ast).__name__ == "IntegStructure":
             flow = self.convert(ast.flow, ctx)

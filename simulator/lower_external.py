@@ -77,10 +77,21 @@ def _lookups(lowering, comp, ctx, subs, excepts):
 
 
 def _data(lowering, comp, ctx, subs, excepts):
+    """A data variable: per element a table over TIME. A block over whole ranges becomes one hidden
+    lookup over those ranges, called at TIME (one vectorised lookup per step instead of one per element)."""
     kind = DATA_KINDS.get(getattr(comp, "keyword", None), "interpolate")
     tables = _tables(lowering, comp, ctx, subs, comp.ast.time_row_or_col, kind)
-    return "aux", [ir.Component(names, ir.InlineLookup(ir.Time(), table)) for names, table in tables
-                   if not _excluded(names, excepts, lowering)]
+    free = [pos for pos, sub in enumerate(subs) if sub in lowering.dimensions]
+    if not free or len({subs[p] for p in free}) < len(free):
+        return "aux", [ir.Component(names, ir.InlineLookup(ir.Time(), table)) for names, table in tables
+                       if not _excluded(names, excepts, lowering)]
+    dims = tuple(subs[p] for p in free)
+    hidden_id = ctx.new_hidden("data")
+    lowering.hidden.append(ir.Variable(
+        id=hidden_id, name=hidden_id, kind="", role="lookup", dims=dims,
+        components=[ir.Component(tuple(names[p] for p in free), table) for names, table in tables],
+        hidden=True, doc=f"data of {ctx.var_name}"))
+    return "aux", ir.Component(subs, ir.LookupCall(hidden_id, dims, ir.Time()), excepts=excepts)
 
 
 SUPPORTED = tuple(f"GET {source} {what}" for source in ("XLS", "DIRECT")

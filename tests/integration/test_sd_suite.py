@@ -43,7 +43,6 @@ KNOWN_GAPS = {
     "tests/macro_multi_expression/test_macro_multi_expression.xmile": _MACRO,
     "tests/macro_stock/test_macro_stock.stmx": _MACRO,
     "tests/macro_stock/test_macro_stock.xmile": _MACRO,
-    "tests/vector_order/test_vector_order.mdl": "VECTOR SORT ORDER / VECTOR RANK are not supported",
     # --- defects of the suite itself (canonical file or model file): no engine can pass these ----
     "tests/data_from_other_model/model_to_generate_data.mdl":
         "output.tab in this folder belongs to test_data_from_other_model.mdl, not to this model",

@@ -190,3 +190,45 @@ def test_blank_constant_cell_is_named(tmp_path):
     """
     with pytest.raises(ModelFileError, match=r"'v'.*inputs.xlsx.*cell C2 is blank or not a number"):
         simulator.load_model(write_mdl(tmp_path, body, final=1))
+
+
+def test_external_constant_is_a_parameter_like_any_constant(tmp_path):
+    _workbook(tmp_path / "inputs.xlsx", {"B2": 0.5, "C2": 0.25})
+    body = """
+    dim: A, B ~ ~ |
+    share[dim] = GET XLS CONSTANTS('inputs.xlsx', 'Sheet1', 'B2') ~ ~ |
+    out[dim] = share[dim] * 10 ~ ~ |
+    """
+    model = simulator.load_model(write_mdl(tmp_path, body, final=1))
+    ds = model.run(params={"share[B]": 0.75}, return_columns=["out"])
+    np.testing.assert_allclose(_at(ds, "out", 0), [5.0, 7.5])
+
+
+def test_subscripted_data_down_a_column(tmp_path):
+    # times in column A from A2; element X in B, element Y in C (Y blank at t=1: interpolated 25)
+    _workbook(tmp_path / "inputs.xlsx", {
+        "A1": "time", "B1": "x", "C1": "y",
+        "A2": 0, "B2": 1.0, "C2": 20.0,
+        "A3": 1, "B3": 2.0,
+        "A4": 2, "B4": 4.0, "C4": 30.0,
+    })
+    body = """
+    two: X, Y ~ ~ |
+    series[two] := GET XLS DATA('inputs.xlsx', 'Sheet1', 'A', 'B2') ~ ~ |
+    doubled[two] = series[two] * 2 ~ ~ |
+    """
+    model, ds = _run(tmp_path, body, final=3)
+    assert model.variables["series"].kind == "data"
+    assert not any(name.startswith("_") for name in model.variables)   # helper tables stay hidden
+    np.testing.assert_allclose(ds["series"].sel(scenario=0).values, [[1, 20], [2, 25], [4, 30], [4, 30]])
+    np.testing.assert_allclose(ds["doubled"].sel(scenario=0).values[1], [4, 50])
+
+
+def test_data_variable_without_equation_is_reported_as_unsupported(tmp_path):
+    from simulator.errors import UnsupportedFeatureError
+    body = """
+    measured:INTERPOLATE: ~ ~ |
+    twice = measured * 2 ~ ~ |
+    """
+    with pytest.raises(UnsupportedFeatureError, match=r"'measured': DATA variable without equation"):
+        simulator.load_model(write_mdl(tmp_path, body, final=1))

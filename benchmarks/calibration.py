@@ -25,18 +25,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from simulator.calibration import BatchObjective, fit, free_parameters, targets_from_plan  # noqa: E402
 from simulator.scenarios import load_scenario  # noqa: E402
+from timing import best_of  # noqa: E402
 
 QIAOXI_FREE = ("tfp_growth[secondary],tfp_growth[tertiary],initial_fiscal_revenue_ratio,"
                "fiscal_ratio_trend,cluster_growth[cultural_creative],pollution_control_rate")
 
 
-def best_of(repeats, call):
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main(argv=None):

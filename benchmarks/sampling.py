@@ -14,13 +14,13 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 from scipy.stats import qmc
 
 from simulator.distributions import make_input
 from simulator.sampling import SampleSpace, correlation_matrix, sample
+from timing import best_of
 
 SPECS = {
     "u1": {"dist": "uniform", "low": 0.01, "high": 0.03},
@@ -41,15 +41,6 @@ RAW = {
     "random": lambda d, n, seed: np.random.default_rng(seed).random((n, d)),
 }
 
-
-def best_of(repeats: int, call) -> float:
-    """Fastest wall time of ``repeats`` calls (seconds)."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:

@@ -133,6 +133,17 @@ def _xpulse(t, dt, start, magnitude, interval):
         return (magnitude / dt) * np.where(np.asarray(interval) == 0, single, repeated)
 
 
+def _bisect_threshold(allocated, low, high, supply, iterations):
+    """Bracket ``[low, high]`` of the priority threshold at which ``allocated(threshold)`` summed over
+    the last axis equals ``supply`` (allocations fall as the threshold rises), for all rows at once."""
+    for _ in range(iterations):
+        middle = (low + high) / 2
+        too_much = allocated(middle).sum(axis=-1, keepdims=True) > supply
+        low = np.where(too_much, middle, low)
+        high = np.where(too_much, high, middle)
+    return low, high
+
+
 def _allocate_by_priority(request, priority, width, supply, iterations=64):
     """Vensim ALLOCATE BY PRIORITY over the last axis, vectorized over all other axes.
 
@@ -151,11 +162,7 @@ def _allocate_by_priority(request, priority, width, supply, iterations=64):
 
     low = p.min(axis=-1, keepdims=True) - w        # everybody fully served
     high = p.max(axis=-1, keepdims=True)           # nobody served
-    for _ in range(iterations):
-        middle = (low + high) / 2
-        too_much = allocated(middle).sum(axis=-1, keepdims=True) > s
-        low = np.where(too_much, middle, low)
-        high = np.where(too_much, high, middle)
+    low, high = _bisect_threshold(allocated, low, high, s, iterations)
     total = r.sum(axis=-1, keepdims=True)
     return np.where(s >= total, r, np.where(s <= 0, 0.0, allocated(high)))
 
@@ -197,11 +204,7 @@ def _allocate_available(request, profile, available, iterations=100):
     reach = 40 * width                    # every profile is flat beyond 40 widths from its priority
     low = (priority - reach).min(axis=-1, keepdims=True)
     high = (priority + reach).max(axis=-1, keepdims=True)
-    for _ in range(iterations):
-        middle = (low + high) / 2
-        too_much = allocated(middle).sum(axis=-1, keepdims=True) > s
-        low = np.where(too_much, middle, low)
-        high = np.where(too_much, high, middle)
+    low, high = _bisect_threshold(allocated, low, high, s, iterations)
     total = r.sum(axis=-1, keepdims=True)
     return np.where(s >= total, r, np.where(s <= 0, 0.0, allocated((low + high) / 2)))
 

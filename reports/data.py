@@ -5,7 +5,7 @@ of the run folder. Checks happen here, once: a missing, partial or malformed fol
 :class:`~simulator.errors.RunDirError` line naming the folder, the file and the fix.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +13,8 @@ import xarray as xr
 
 from simulator.errors import RunDirError
 from simulator.runstore import RunFolder
+
+from .indicators import load_indicators
 
 #: Files a complete run folder must hold.
 REQUIRED_FILES = ("results.nc", "goals.csv", "inputs.csv", "manifest.json")
@@ -49,6 +51,8 @@ class RunData:
         The region's plan from :func:`simulator.plans.load_plan`, or None if the run has no region.
     scenario : object or None
         The scenario from :func:`simulator.scenarios.load_scenario` if its file is still there.
+    indicators : dict
+        Indicator names of the plan's model (:func:`reports.indicators.load_indicators`).
     """
 
     path: Path
@@ -58,6 +62,7 @@ class RunData:
     manifest: dict
     plan: object = None
     scenario: object = None
+    indicators: dict = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -179,4 +184,5 @@ def load_run(path) -> RunData:
     run = RunData(path=path, results=results, goals=goals, inputs=inputs, manifest=manifest)
     run.plan = _load_plan(manifest, run.region)
     run.scenario = _load_scenario(manifest)
+    run.indicators = load_indicators(getattr(run.plan, "model_path", None))
     return run

@@ -18,6 +18,7 @@ from simulator.goals import goal_series, goal_spec
 
 from . import formatting as fmt
 from .attainment import LIGHT_COLOURS
+from .indicators import indicator_name
 from .labels import pick
 from .page import BOTTOM, LEFT, RIGHT, TOP, Page, new_page
 
@@ -64,7 +65,7 @@ def ok_series(run, goal):
 
 
 def variable_title(run, goal, lang) -> str:
-    """Vensim name and units of a goal's variable, e.g. ``"GDP (亿元)"``."""
+    """Indicator name (if the model has labels), Vensim name and units, e.g. ``"地区生产总值  GDP (亿元)"``."""
     base = goal.variable.split("[")[0].strip()
     key = base if base in run.results else base.lower().replace(" ", "_")
     attrs = run.results[key].attrs if key in run.results else {}
@@ -72,7 +73,9 @@ def variable_title(run, goal, lang) -> str:
     if "[" in goal.variable:
         name += "[" + goal.variable.split("[", 1)[1]
     unit = attrs.get("units") or pick(getattr(goal, "unit", ""), lang)
-    return f"{name} ({unit})" if unit else name
+    title = f"{name} ({unit})" if unit else name
+    indicator = indicator_name(run.indicators, goal.variable, lang)
+    return f"{indicator}  {title}" if indicator else title
 
 
 def _draw_goal(ax, ctx, goal, p_met, times):

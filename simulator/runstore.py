@@ -93,6 +93,11 @@ def _csv_column(series: pd.Series) -> np.ndarray:
     return cells[codes]
 
 
+def csv_header(columns) -> str:
+    """The header line (with its newline): names quoted like cells, so ``x[a,b]`` stays one column."""
+    return ",".join(_csv_cell(str(name)) for name in columns) + "\n"
+
+
 def csv_text(frame: pd.DataFrame, columns: list[str], header: bool) -> str:
     """CSV text of ``frame[columns]``, the same bytes as ``DataFrame.to_csv(index=False)`` writes.
 
@@ -101,9 +106,8 @@ def csv_text(frame: pd.DataFrame, columns: list[str], header: bool) -> str:
     because ``to_csv`` took a quarter of a batch's time on the regional model.
     """
     cells = [_csv_column(frame[name]).tolist() for name in columns]
-    lines = [",".join(columns)] if header else []
-    lines += map(",".join, zip(*cells))
-    return "\n".join(lines) + "\n" if lines else ""
+    rows = "".join(line + "\n" for line in map(",".join, zip(*cells)))
+    return (csv_header(columns) if header else "") + rows
 
 
 def goals_csv_text(table: pd.DataFrame, header: bool) -> str:
@@ -243,7 +247,7 @@ def _save_npy(path: Path, array: np.ndarray) -> None:
 def _write_csv(path: Path, frame: pd.DataFrame, rows_per_block: int = 20_000) -> None:
     """Write ``frame`` as CSV block by block (bounded memory for the text of a big input matrix)."""
     with open(path, "w", encoding="utf-8", newline="") as fh:
-        fh.write(",".join(str(c) for c in frame.columns) + "\n")
+        fh.write(csv_header(frame.columns))
         for start in range(0, len(frame), rows_per_block):
             fh.write(csv_text(frame.iloc[start:start + rows_per_block], list(frame.columns), header=False))
 
@@ -256,7 +260,7 @@ def _inputs_frame(inputs: np.ndarray, columns: list[str]) -> pd.DataFrame:
 
 def _concat_goals(parts: list[Path], out: Path) -> None:
     with open(out, "w", encoding="utf-8", newline="") as dst:
-        dst.write(",".join(GOAL_COLUMNS) + "\n")
+        dst.write(csv_header(GOAL_COLUMNS))
         for part in parts:
             with open(part, encoding="utf-8", newline="") as src:
                 shutil.copyfileobj(src, dst, 1 << 20)

@@ -27,6 +27,14 @@ def test_csv_text_writes_the_same_bytes_as_pandas():
                                                                                  lineterminator="\n")
 
 
+def test_column_names_with_commas_are_quoted_like_pandas():
+    """Inputs of 2-D subscripted constants are named like ``move_rate[a,b]``: one column, not two."""
+    frame = pd.DataFrame({"scenario": [0, 1], "move_rate[a,b]": [0.5, 0.25], "x": [1.0, 2.0]})
+    text = csv_text(frame, list(frame.columns), header=True)
+    assert text == frame.to_csv(index=False, lineterminator="\n")
+    assert text.splitlines()[0] == 'scenario,"move_rate[a,b]",x'
+
+
 def test_csv_text_of_no_rows():
     frame = pd.DataFrame({"a": pd.Series([], dtype=float)})
     assert csv_text(frame, ["a"], header=True) == "a\n"

@@ -1,0 +1,41 @@
+"""Report stage, indicator names: model variable ids → Chinese/English names from ``<model folder>/labels.yaml``.
+
+The labels file is presentation only (no numbers); a model without one keeps its Vensim names.
+"""
+
+from pathlib import Path
+
+import yaml
+
+from simulator.errors import ReportError
+
+LABELS_FILE = "labels.yaml"
+
+
+def load_indicators(model_path) -> dict:
+    """``{"variables": {id: {zh, en}}, "elements": {name: {zh, en}}}`` beside the model file, or empty."""
+    if model_path is None:
+        return {}
+    path = Path(model_path).parent / LABELS_FILE
+    if not path.exists():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as err:
+        raise ReportError(f"{path}: not valid YAML ({err}); fix the file or remove it") from None
+    if not isinstance(data, dict) or not set(data) <= {"variables", "elements"}:
+        raise ReportError(f"{path}: expected the keys 'variables' and 'elements' only")
+    return data
+
+
+def indicator_name(indicators: dict, variable: str, lang: str) -> str:
+    """Name of ``variable`` (``"id"`` or ``"id[elem,…]"``) in ``lang``, e.g. ``"产业规模（营业收入）·生物医药"``; "" if unknown."""
+    base, _, rest = variable.partition("[")
+    entry = indicators.get("variables", {}).get(base.strip())
+    if not entry:
+        return ""
+    parts = [entry.get(lang) or entry.get("en", "")]
+    for element in filter(None, (e.strip() for e in rest.rstrip("]").split(","))):
+        element_entry = indicators.get("elements", {}).get(element, {})
+        parts.append(element_entry.get(lang) or element)
+    return "·".join(parts)

@@ -1,0 +1,52 @@
+"""Indicator names (models/*/labels.yaml) used in report titles."""
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import xarray as xr
+
+from reports.fan_charts import variable_title
+from reports.indicators import indicator_name, load_indicators
+from simulator.errors import ReportError
+from simulator.plans import load_plan
+
+ROOT = Path(__file__).resolve().parents[2]
+PLANS = sorted(ROOT.glob("models/*/plan.yaml"))
+
+LABELS = {"variables": {"cluster_revenue": {"zh": "产业营业收入", "en": "Industry revenue"}},
+          "elements": {"biomedicine": {"zh": "生物医药", "en": "biomedicine"}}}
+
+
+def test_indicator_name_joins_variable_and_element_names():
+    assert indicator_name(LABELS, "cluster_revenue[biomedicine]", "zh") == "产业营业收入·生物医药"
+    assert indicator_name(LABELS, "cluster_revenue[biomedicine]", "en") == "Industry revenue·biomedicine"
+    assert indicator_name(LABELS, "cluster_revenue[unknown_elem]", "zh") == "产业营业收入·unknown_elem"
+    assert indicator_name(LABELS, "gdp", "zh") == ""
+
+
+def test_fan_chart_title_leads_with_the_indicator_name():
+    results = xr.Dataset({"cluster_revenue": xr.DataArray([0.0], attrs={"name": "Cluster Revenue", "units": "亿元"})})
+    run = SimpleNamespace(results=results, indicators=LABELS)
+    goal = SimpleNamespace(variable="cluster_revenue[biomedicine]", unit="亿元")
+    assert variable_title(run, goal, "zh") == "产业营业收入·生物医药  Cluster Revenue[biomedicine] (亿元)"
+    run.indicators = {}
+    assert variable_title(run, goal, "zh") == "Cluster Revenue[biomedicine] (亿元)"
+
+
+@pytest.mark.parametrize("plan_file", PLANS, ids=lambda p: p.parent.name)
+def test_every_goal_variable_has_chinese_and_english_names(plan_file):
+    plan = load_plan(plan_file)
+    indicators = load_indicators(plan.model_path)
+    for goal in plan.goals:
+        base, _, rest = goal.variable.partition("[")
+        entry = indicators.get("variables", {}).get(base)
+        assert entry and entry.get("zh") and entry.get("en"), f"{goal.variable} has no indicator name"
+        for element in filter(None, rest.rstrip("]").split(",")):
+            assert element.strip() in indicators.get("elements", {}), f"{goal.variable}: element {element} unnamed"
+
+
+def test_a_labels_file_with_unknown_keys_is_one_line_error(tmp_path):
+    (tmp_path / "labels.yaml").write_text("names: {}\n", encoding="utf-8")
+    with pytest.raises(ReportError, match=r"labels.yaml: expected the keys 'variables' and 'elements' only"):
+        load_indicators(tmp_path / "model.mdl")

@@ -15,6 +15,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from simulator.goals import goal_series, goal_spec
+from simulator.names import split_name, to_id
 
 from . import formatting as fmt
 from .attainment import LIGHT_COLOURS
@@ -66,8 +67,8 @@ def ok_series(run, goal):
 
 def variable_title(run, goal, lang) -> str:
     """Indicator name (if the model has labels), Vensim name and units, e.g. ``"地区生产总值  GDP (亿元)"``."""
-    base = goal.variable.split("[")[0].strip()
-    key = base if base in run.results else base.lower().replace(" ", "_")
+    base = (split_name(goal.variable) or (goal.variable,))[0]
+    key = base if base in run.results else to_id(base)
     attrs = run.results[key].attrs if key in run.results else {}
     name = attrs.get("name") or goal.variable
     if "[" in goal.variable:

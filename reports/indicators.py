@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from simulator.errors import ReportError
+from simulator.names import split_name
 
 LABELS_FILE = "labels.yaml"
 
@@ -30,12 +31,12 @@ def load_indicators(model_path) -> dict:
 
 def indicator_name(indicators: dict, variable: str, lang: str) -> str:
     """Name of ``variable`` (``"id"`` or ``"id[elem,…]"``) in ``lang``, e.g. ``"产业规模（营业收入）·生物医药"``; "" if unknown."""
-    base, _, rest = variable.partition("[")
-    entry = indicators.get("variables", {}).get(base.strip())
+    base, elements = split_name(variable) or (variable, ())
+    entry = indicators.get("variables", {}).get(base)
     if not entry:
         return ""
     parts = [entry.get(lang) or entry.get("en", "")]
-    for element in filter(None, (e.strip() for e in rest.rstrip("]").split(","))):
+    for element in filter(None, elements):
         element_entry = indicators.get("elements", {}).get(element, {})
         parts.append(element_entry.get(lang) or element)
     return "·".join(parts)

@@ -11,15 +11,12 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from simulator.names import to_id
+
 #: Where a Vensim file's equations end and its sketch begins.
 SKETCH_MARKER = "\\\\\\---///"
 
 _NAME = re.compile(r"^\s*([^=(:\[]+?)\s*(\[[^\]]*\])?\s*(=|\(|:=|==)", re.S)
-
-
-def variable_id(name: str) -> str:
-    """Python-safe id of a Vensim name (``"Teacup Temperature"`` -> ``"teacup_temperature"``)."""
-    return re.sub(r"[^0-9a-zA-Z]+", "_", name.strip().strip('"')).strip("_").lower()
 
 
 def _clean(text: str) -> str:
@@ -36,7 +33,7 @@ def _vensim(text: str) -> dict:
         match = _NAME.match(equation)
         if not match or equation.strip().startswith("*"):
             continue
-        key = variable_id(match.group(1))
+        key = to_id(match.group(1))
         cleaned = _clean(equation)
         equations[key] = f"{equations[key]}; {cleaned}" if key in equations else cleaned
     return equations
@@ -58,7 +55,7 @@ def _xmile(text: str) -> dict:
             flows = "".join(f" + {text}" if child == "inflow" else f" - {text}"
                             for child, text in children if child in ("inflow", "outflow"))
             eqn = f"INTEG({flows.removeprefix(' + ').strip()}, {eqn})"
-        equations[variable_id(name)] = f"{name} = {eqn}"
+        equations[to_id(name)] = f"{name} = {eqn}"
     return equations
 
 

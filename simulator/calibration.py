@@ -18,6 +18,8 @@ import numpy as np
 from scipy.optimize import least_squares
 
 from .errors import ParameterError, PlanError
+from .goals import value_at
+from .names import split_name
 
 #: relative finite-difference step, in units of a parameter's range
 FD_STEP = 1e-4
@@ -79,14 +81,6 @@ class CalibrationResult:
 # ----------------------------------------------------------------------------- building blocks
 
 
-def split_variable(variable: str) -> tuple[str, tuple]:
-    """``"value_added[tertiary]"`` → ``("value_added", ("tertiary",))``."""
-    if "[" not in variable:
-        return variable.strip(), ()
-    base, rest = variable.split("[", 1)
-    return base.strip(), tuple(part.strip() for part in rest.rstrip("]").split(","))
-
-
 def targets_from_plan(plan) -> list[Target]:
     """The plan's history facts as fit targets (zero values cannot be fitted relatively)."""
     targets = []
@@ -128,7 +122,7 @@ def free_parameters(plan, names: list[str], current: dict) -> list[FreeParameter
 
 
 def _normal(name: str) -> str:
-    base, elems = split_variable(name)
+    base, elems = split_name(name)
     base = base.lower().replace(" ", "_")
     return f"{base}[{','.join(elems)}]" if elems else base
 
@@ -140,7 +134,7 @@ def extract(ds, targets: list[Target]) -> np.ndarray:
     """
     columns = []
     for target in targets:
-        base, elems = split_variable(target.variable)
+        base, elems = split_name(target.variable)
         if base not in ds:
             raise ParameterError(f"target '{target.id}': variable '{base}' is not in the run's outputs")
         data = ds[base]
@@ -157,8 +151,7 @@ def extract(ds, targets: list[Target]) -> np.ndarray:
                 f"target '{target.id}': year {target.year:g} is outside the run ({times[0]:g}-{times[-1]:g}); "
                 f"change the scenario's time: start/end"
             )
-        values = data.transpose("scenario", "time").to_numpy()
-        columns.append(np.array([np.interp(target.year, times, row) for row in values]))
+        columns.append(value_at(times, data.transpose("scenario", "time").to_numpy(), target.year))
     return np.stack(columns, axis=1)
 
 
@@ -185,7 +178,7 @@ class BatchObjective:
         self.observed = np.array([t.value for t in targets])
         self.calls = 0
         self._cache: dict = {}
-        outputs = sorted({split_variable(t.variable)[0] for t in targets})
+        outputs = sorted({split_name(t.variable)[0] for t in targets})
         self.base["return_columns"] = outputs
 
     def simulate(self, matrix: np.ndarray) -> np.ndarray:
@@ -286,7 +279,7 @@ def fit(model, run_kwargs: dict, free: list[FreeParameter], targets: list[Target
 def history_fit(model, run_kwargs: dict, plan) -> dict:
     """MAPE per history series of one run with ``run_kwargs`` (no fitting): ``{variable: %}``."""
     targets = targets_from_plan(plan)
-    kwargs = {**run_kwargs, "return_columns": sorted({split_variable(t.variable)[0] for t in targets})}
+    kwargs = {**run_kwargs, "return_columns": sorted({split_name(t.variable)[0] for t in targets})}
     simulated = extract(model.run(**kwargs), targets)[0]
     series: dict[str, list] = {}
     for t, s in zip(targets, simulated):
@@ -312,7 +305,7 @@ def calibrate_scenario(path: Path | str, free_names: list[str], *, max_nfev: int
     free = free_parameters(scenario.plan, free_names, scenario.fixed)
     keys = {p.name: scenario.targets.get(p.name, p.name) for p in free}
     for p in free:
-        scenario.model.find(split_variable(keys[p.name])[0])
+        scenario.model.find(split_name(keys[p.name])[0])
     return fit(scenario.model, scenario.run_kwargs(), free, targets_from_plan(scenario.plan), keys=keys,
                max_nfev=max_nfev)
 

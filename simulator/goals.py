@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
@@ -45,6 +44,7 @@ import pandas as pd
 import xarray as xr
 
 from .errors import PlanError, ScenarioError, UnknownVariableError
+from .names import split_name, to_id
 
 #: Relative tolerance of an ``==`` goal that does not give its own ``tolerance``.
 DEFAULT_RELATIVE_TOLERANCE = 0.01
@@ -55,7 +55,6 @@ GOAL_COLUMNS = [
     "target", "value", "met", "first_year_met", "status",
 ]
 
-_ELEMENT_PATTERN = re.compile(r"^\s*([^\[\]]+?)\s*(?:\[([^\[\]]*)\])?\s*$")
 
 
 @dataclass(frozen=True)
@@ -111,10 +110,6 @@ def goal_spec(goal: Any) -> GoalSpec:
 # --- locating the series -------------------------------------------------------------------
 
 
-def _to_id(name: str) -> str:
-    return re.sub(r"[^0-9a-zA-Z_]+", "_", name.strip()).strip("_").lower()
-
-
 def goal_series(ds: xr.Dataset, spec: GoalSpec) -> xr.DataArray:
     """The ``(scenario, time)`` series a goal refers to (``var`` or ``var[elem,...]``).
 
@@ -123,11 +118,13 @@ def goal_series(ds: xr.Dataset, spec: GoalSpec) -> xr.DataArray:
     UnknownVariableError
         The variable is not in the results, or an element is not in its dimensions.
     """
-    match = _ELEMENT_PATTERN.match(spec.variable)
-    if not match:
+    parsed = split_name(spec.variable)
+    if parsed is None:
         raise PlanError(f"goal '{spec.id}': variable '{spec.variable}' is not 'name' or 'name[element]'")
-    name, elements = match.group(1), match.group(2)
-    key = name if name in ds.data_vars else _to_id(name)
+    name, wanted = parsed
+    elements = ",".join(wanted)
+    wanted = list(wanted) if elements else []
+    key = name if name in ds.data_vars else to_id(name)
     if key not in ds.data_vars:
         names = [str(v) for v in ds.data_vars if v not in ("status", "message")]
         near = difflib.get_close_matches(key, names, n=3)
@@ -138,7 +135,6 @@ def goal_series(ds: xr.Dataset, spec: GoalSpec) -> xr.DataArray:
         )
     da = ds[key]
     sub_dims = [d for d in da.dims if d not in ("scenario", "time")]
-    wanted = [e.strip() for e in elements.split(",")] if elements else []
     if len(wanted) != len(sub_dims):
         raise UnknownVariableError(
             f"goal '{spec.id}': variable '{name}' has dimensions {tuple(sub_dims)}; "

@@ -8,22 +8,14 @@ naming the variable and the fix.
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import ir
 from .errors import ParameterError, UnknownVariableError
+from .names import normalise, split_name
 from .timeseries import ElementLevers, TimeSeries
-
-_SUBSCRIPTED = re.compile(r"^(?P<name>[^\[\]]+?)\s*\[(?P<subs>[^\[\]]*)\]\s*$")
-
-
-def normalise(name):
-    """Name normalised for matching: lower case, spaces/underscores collapsed."""
-    return re.sub(r"[\s_]+", "_", str(name).strip().lower())
-
 
 class NameIndex:
     """Finds a variable by id or by Vensim name (case and space/underscore insensitive)."""
@@ -50,12 +42,11 @@ class NameIndex:
 
     def split(self, name):
         """(id, element tuple or None) for ``name`` or ``name[elem, ...]``."""
-        match = _SUBSCRIPTED.match(str(name))
-        if not match:
+        parsed = split_name(name)
+        if parsed is None or not parsed[1]:
             return self.find(name), None
-        vid = self.find(match.group("name"))
-        elements = tuple(e.strip() for e in match.group("subs").split(","))
-        return vid, elements
+        base, elements = parsed
+        return self.find(base), elements
 
 
 @dataclass

@@ -10,7 +10,6 @@ Names of model variables are checked later, against the model (simulator.scenari
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -26,8 +25,6 @@ TIME_KEYS = ("start", "end", "dt", "saveper")
 SAMPLING_KEYS = ("method", "n", "seed", "levels")
 LEVER_FORMS = ("points", "ramp", "step")
 INTERPOLATIONS = ("linear", "step")
-
-SUBSCRIPTED = re.compile(r"^\s*(?P<base>[^\[\]]+?)\s*(?:\[(?P<elems>[^\[\]]*)\])?\s*$")
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,10 @@ import pandas as pd
 
 from .distributions import UncertainInput, nearest
 from .errors import ScenarioError, UnknownVariableError
+from .names import normalise, split_name
 from .sampling import SampleSpace, correlation_matrix, sample
 from .scenario_files import MergedScenario, merge, read_chain
-from .scenario_schema import (DEFAULT_SAMPLING, SUBSCRIPTED, TIME_KEYS, LeverSpec, Sampling, parse_correlation,
+from .scenario_schema import (DEFAULT_SAMPLING, TIME_KEYS, LeverSpec, Sampling, parse_correlation,
                               parse_levers, parse_method, parse_outputs, parse_sampling, parse_set, parse_time,
                               parse_uncertain)
 from .yamlmarks import display_path
@@ -323,27 +324,17 @@ class _Names:
 
     def __init__(self, model):
         self.model = model
-        self.by_name = {}
-        for var_id, info in model.variables.items():
-            for alias in (var_id, info.name):
-                self.by_name.setdefault(self.normal(alias), info)
-
-    @staticmethod
-    def normal(name: str) -> str:
-        return re.sub(r"[\s_]+", "_", str(name).strip().lower())
 
     def find(self, name: str):
-        info = self.by_name.get(self.normal(name))
-        if info is None:
-            try:
-                info = self.model.find(name)
-            except UnknownVariableError:
-                return None
-        return info
+        """The model's VariableInfo for ``name`` (id or Vensim name, case/space insensitive), or None."""
+        try:
+            return self.model.find(name)
+        except UnknownVariableError:
+            return None
 
     def suggest(self, name: str, kinds: tuple | None = None) -> str:
         pool = [var_id for var_id, info in self.model.variables.items() if kinds is None or info.kind in kinds]
-        hints = difflib.get_close_matches(self.normal(name), pool, n=3, cutoff=0.5)
+        hints = difflib.get_close_matches(normalise(name), pool, n=3, cutoff=0.5)
         if hints:
             return f"did you mean {', '.join(hints)}?"
         what = "constants" if kinds == ("constant",) else "variables"
@@ -354,20 +345,20 @@ class _Names:
 def _resolve_target(merged: MergedScenario, names: _Names, section: str, name: str) -> str:
     """Engine parameter key (``id`` or ``id[elem,…]``) for a constant named in set/levers/uncertain."""
     path = (section, name)
-    match = SUBSCRIPTED.match(name)
-    if match is None:
+    parsed = split_name(name)
+    if parsed is None:
         merged.fail(path, f"{section}.{name}: write a constant as name or name[element, …]")
-    info = names.find(match["base"])
+    base, elems = parsed
+    info = names.find(base)
     if info is None:
-        merged.fail(path, f"{section}.{name}: no variable '{match['base']}' in {names.model.path.name}; "
-                          f"{names.suggest(match['base'], ('constant',))}")
+        merged.fail(path, f"{section}.{name}: no variable '{base}' in {names.model.path.name}; "
+                          f"{names.suggest(base, ('constant',))}")
     if info.kind != "constant":
         article = "an" if info.kind[0] in "aeiou" else "a"
         merged.fail(path, f"{section}.{name}: '{info.id}' is {article} {info.kind}, not a constant; set, levers and "
-                          f"uncertain replace constants only; {names.suggest(match['base'], ('constant',))}")
-    if match["elems"] is None:
+                          f"uncertain replace constants only; {names.suggest(base, ('constant',))}")
+    if not elems:
         return info.id
-    elems = [elem.strip() for elem in match["elems"].split(",")]
     if len(elems) != len(info.dims):
         merged.fail(path, f"{section}.{name}: '{info.id}' has {len(info.dims)} subscript(s) "
                           f"{list(info.dims)}, but {len(elems)} element(s) are given")
@@ -397,12 +388,12 @@ def _check_against_model(merged: MergedScenario, scenario: Scenario, outputs: li
             seen[key] = name
             scenario.targets[name] = key
     for spec in scenario.uncertain:
-        info = names.find(SUBSCRIPTED.match(spec.name)["base"])
+        info = names.find(split_name(spec.name)[0])
         if info.dims and "[" not in scenario.targets[spec.name]:
             scenario.element_shapes[spec.name] = tuple(len(model.dimensions[dim]) for dim in info.dims)
     for name, value in scenario.fixed.items():
         if isinstance(value, np.ndarray):
-            info = names.find(SUBSCRIPTED.match(name)["base"])
+            info = names.find(split_name(name)[0])
             shape = tuple(len(model.dimensions[dim]) for dim in info.dims) if "[" not in name else ()
             if value.shape != shape:
                 merged.fail(("set", name), f"set.{name}: a list of shape {value.shape} does not match "
@@ -416,7 +407,7 @@ def _check_against_model(merged: MergedScenario, scenario: Scenario, outputs: li
     goal_vars = []
     where = ("goals",) if merged.get("goals") is not None else ("region",)
     for goal in scenario.goals:
-        info = names.find(SUBSCRIPTED.match(goal.variable)["base"])
+        info = names.find(split_name(goal.variable)[0])
         if info is None:
             merged.fail(where, f"{where[0]}: goal '{goal.id}' of {display_path(scenario.plan.path)} uses "
                                f"'{goal.variable}', which is not a variable of {model.path.name}; "

@@ -11,7 +11,7 @@ from functools import lru_cache
 import pytest
 
 import simulator
-from simulator.calibration import split_variable
+from simulator.names import split_name
 from simulator.errors import PlanError, UnknownVariableError
 from simulator.plans import list_plans, load_plan, seeds_dir
 
@@ -61,7 +61,7 @@ def test_every_variable_exists_in_the_model(plan):
     model = _model(plan.model_path)
     missing = []
     for item in [*plan.history, *plan.goals, *plan.assumptions]:
-        base, elements = split_variable(item.variable)
+        base, elements = split_name(item.variable)
         try:
             info = model.find(base)
         except UnknownVariableError as err:

@@ -107,7 +107,9 @@ def check(model, functions):
 @click.option("--free", "free", required=True,
               help="Comma-separated constants to fit, as written in the scenario's set: (bounds from the plan's assumptions).")
 @click.option("--max-evals", type=int, default=100, show_default=True, help="Iteration budget of the least-squares fit.")
-def calibrate(scenario, free, max_evals):
+@click.option("--fit-until", type=int, default=None,
+              help="Fit only on figures up to this year (later ones are kept for out-of-sample validation).")
+def calibrate(scenario, free, max_evals, fit_until):
     """Fit constants of a baseline scenario to its plan's history; print fitted values and MAPE per series.
 
     \b
@@ -117,7 +119,7 @@ def calibrate(scenario, free, max_evals):
     from simulator.calibration import calibrate_scenario, format_result
 
     names = [name.strip() for name in free.split(",") if name.strip()]
-    click.echo(format_result(calibrate_scenario(scenario, names, max_nfev=max_evals)))
+    click.echo(format_result(calibrate_scenario(scenario, names, max_nfev=max_evals, fit_until=fit_until)))
 
 
 # --- scenario and batch commands (batch, validate, list, show) -------------------------------

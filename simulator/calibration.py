@@ -81,10 +81,14 @@ class CalibrationResult:
 # ----------------------------------------------------------------------------- building blocks
 
 
-def targets_from_plan(plan) -> list[Target]:
-    """The plan's history facts as fit targets (zero values cannot be fitted relatively)."""
+def targets_from_plan(plan, fit_until: float | None = None) -> list[Target]:
+    """The plan's history facts and published statistics (those naming a model variable) as fit
+    targets, up to and including ``fit_until`` when given (zero values cannot be fitted relatively)."""
     targets = []
-    for fact in plan.history:
+    facts = [*plan.history, *(p for p in getattr(plan, "published", []) if p.variable)]
+    for fact in facts:
+        if fit_until is not None and fact.year > fit_until:
+            continue
         if fact.value == 0:
             raise PlanError(f"{plan.path}: history '{fact.id}' has value 0; a relative fit needs a non-zero value")
         targets.append(Target(fact.id, fact.variable, float(fact.year), float(fact.value)))
@@ -287,7 +291,8 @@ def history_fit(model, run_kwargs: dict, plan) -> dict:
     return {name: float(np.mean(v)) for name, v in series.items()}
 
 
-def calibrate_scenario(path: Path | str, free_names: list[str], *, max_nfev: int = 100) -> CalibrationResult:
+def calibrate_scenario(path: Path | str, free_names: list[str], *, max_nfev: int = 100,
+                       fit_until: float | None = None) -> CalibrationResult:
     """Fit the named constants of a scenario to its region's plan history.
 
     Parameters
@@ -306,13 +311,19 @@ def calibrate_scenario(path: Path | str, free_names: list[str], *, max_nfev: int
     keys = {p.name: scenario.targets.get(p.name, p.name) for p in free}
     for p in free:
         scenario.model.find(split_name(keys[p.name])[0])
-    return fit(scenario.model, scenario.run_kwargs(), free, targets_from_plan(scenario.plan), keys=keys,
+    targets = targets_from_plan(scenario.plan, fit_until)
+    if not targets:
+        raise PlanError(f"{scenario.plan.path}: no history or published figure up to {fit_until}; nothing to fit")
+    return fit(scenario.model, scenario.run_kwargs(), free, targets, keys=keys,
                max_nfev=max_nfev)
 
 
 def format_result(result: CalibrationResult) -> str:
     """Plain-text report of a fit: fitted values, then MAPE per series, then per fact."""
-    lines = ["fitted constants (start -> fitted):"]
+    n_figures, n_free = len(result.targets), len(result.values)
+    identified = ("exactly identified — not a test" if n_figures <= n_free
+                  else f"{n_figures - n_free} degrees of freedom")
+    lines = [f"{n_figures} figures, {n_free} free constants: {identified}", "fitted constants (start -> fitted):"]
     for name, value in result.values.items():
         flag = "  (at a bound of its range)" if name in result.at_bound else ""
         lines.append(f"  {name}: {result.initial[name]:.6g} -> {value:.6g}{flag}")

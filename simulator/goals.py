@@ -25,6 +25,11 @@ interpolated between the two saved times around it when it is not on the SAVEPER
     not the sign of the end-to-end change, so that a wiggle at one end does not decide it.
     ``target`` and ``first_year_met`` are blank.
 
+``growth>=``, ``growth<=``
+    ``year`` is ``[from_year, to_year]``; ``value`` is the average annual growth rate
+    ``(v(to)/v(from))**(1/(to-from)) - 1`` of the series (e.g. a real GDP growth target checked
+    on real GDP), met when it is at least / at most ``target``. ``first_year_met`` is blank.
+
 ``first_year_met`` is the first saved time at which the threshold condition holds (over the
 whole saved horizon, so a goal met late shows *when*; for ``reached_by`` only times up to the
 goal year count). ``status`` is ``"ok"``, or ``"failed: <message>"`` when the engine flagged the
@@ -302,18 +307,38 @@ def _reached_by(spec: GoalSpec, times: np.ndarray, values: np.ndarray) -> Outcom
     return Outcome(value, met, first, finite, target, _plain_number(year))
 
 
+def _window(spec: GoalSpec, times: np.ndarray) -> tuple[float, float]:
+    window = spec.year
+    if (not isinstance(window, (list, tuple)) or len(window) != 2
+            or not all(isinstance(y, (int, float)) and not isinstance(y, bool) for y in window)
+            or not window[0] < window[1]):
+        raise PlanError(
+            f"goal '{spec.id}': '{spec.comparison}' needs year: [from_year, to_year] with from < to, got {window!r}"
+        )
+    start, end = float(window[0]), float(window[1])
+    _check_in_range(spec, start, times)
+    _check_in_range(spec, end, times)
+    return start, end
+
+
+def _growth(sign: float):
+    def evaluate(spec: GoalSpec, times: np.ndarray, values: np.ndarray) -> Outcome:
+        start, end = _window(spec, times)
+        target = _number(spec)
+        first_value, last_value = value_at(times, values, start), value_at(times, values, end)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rate = np.power(last_value / first_value, 1.0 / (end - start)) - 1.0
+            met = sign * (rate - target) >= 0
+        finite = np.isfinite(rate)
+        nothing = np.full(len(rate), np.nan)
+        return Outcome(rate, met, nothing, finite, target, json.dumps([_plain_number(start), _plain_number(end)]))
+
+    return evaluate
+
+
 def _trend(sign: float):
     def evaluate(spec: GoalSpec, times: np.ndarray, values: np.ndarray) -> Outcome:
-        window = spec.year
-        if (not isinstance(window, (list, tuple)) or len(window) != 2
-                or not all(isinstance(y, (int, float)) and not isinstance(y, bool) for y in window)
-                or not window[0] < window[1]):
-            raise PlanError(
-                f"goal '{spec.id}': '{spec.comparison}' needs year: [from_year, to_year] with from < to, got {window!r}"
-            )
-        start, end = float(window[0]), float(window[1])
-        _check_in_range(spec, start, times)
-        _check_in_range(spec, end, times)
+        start, end = _window(spec, times)
         slope, window_values = least_squares_slope(times, values, start, end)
         with np.errstate(invalid="ignore"):
             met = sign * slope > 0
@@ -335,6 +360,8 @@ COMPARISONS: dict[str, Callable[[GoalSpec, np.ndarray, np.ndarray], Outcome]] = 
     "reached_by": _reached_by,
     "rising": _trend(+1.0),
     "falling": _trend(-1.0),
+    "growth>=": _growth(+1.0),
+    "growth<=": _growth(-1.0),
 }
 
 

@@ -33,11 +33,17 @@ COMPARISONS = {
     "rising": "none",
     "falling": "none",
     "reached_by": "number",
+    "growth>=": "number",
+    "growth<=": "number",
 }
+#: comparisons whose year is a [from_year, to_year] window
+WINDOW_COMPARISONS = ("rising", "falling", "growth>=", "growth<=")
+#: price basis of a money goal (unit in 元): real = constant prices of `price_year`, nominal = current prices
+BASES = ("real", "nominal")
 
 _VARIABLE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_ ]*(\[[A-Za-z0-9_ ,]+\])?$")
 _TOP_KEYS = {"region", "name", "plan", "model", "history", "goals", "assumptions"}
-_OPTIONAL_TOP_KEYS = {"notes"}
+_OPTIONAL_TOP_KEYS = {"notes", "published"}
 
 
 def seeds_dir() -> Path:
@@ -97,6 +103,28 @@ class Fact:
 
 
 @dataclass(frozen=True)
+class Published:
+    """An official statistic (统计公报, 年鉴, census) for a past year: a validation/fit target.
+
+    ``variable`` is the model variable the figure checks (None when it only informs a constant,
+    named in ``sets``); ``source`` holds title, publisher, year_published, url, quote, repost.
+    """
+
+    id: str
+    variable: str | None
+    year: int
+    value: float
+    unit: str
+    geography: str
+    source: dict
+    sets: str | None = None
+    note: str = ""
+
+
+PUBLISHED_SOURCE_KEYS = ("title", "publisher", "year_published", "url", "quote")
+
+
+@dataclass(frozen=True)
 class Goal:
     """A target of the plan, checkable against a model variable."""
 
@@ -137,6 +165,7 @@ class Plan:
     goals: list
     assumptions: list
     path: Path
+    published: list = field(default_factory=list)
 
     def goal(self, goal_id: str) -> Goal:
         """The goal with id ``goal_id`` (PlanError naming the known ids otherwise)."""
@@ -260,7 +289,7 @@ def _check_goal_value(check: _Checker, item, label: str, comparison: str):
 
 def _check_goal_year(check: _Checker, item, label: str, comparison: str):
     year = item.get("year")
-    if comparison in ("rising", "falling"):
+    if comparison in WINDOW_COMPARISONS:
         if not (isinstance(year, list) and len(year) == 2 and all(isinstance(y, int) for y in year)
                 and year[0] < year[1]):
             check.fail(item, "year", f"in {label}: '{comparison}' needs year: [from_year, to_year]")
@@ -290,6 +319,30 @@ def _parse_goal(check: _Checker, item, index: int) -> Goal:
         binding=check.require(item, "binding", bool, label),
         source=_parse_source(check, item, label),
         tolerance=None if tolerance is None else float(tolerance),
+        note=str(item.get("note", "")),
+    )
+
+
+def _parse_published(check: _Checker, item, index: int) -> Published:
+    label = f"published[{index}]"
+    if not isinstance(item, dict):
+        raise PlanError(f"{check.path}: {label} must be a mapping with id, variable, year, value, unit, geography, source")
+    source = check.require(item, "source", dict, label)
+    for key in PUBLISHED_SOURCE_KEYS:
+        if source.get(key) in (None, ""):
+            check.fail(item, "source", f"in {label}: source needs {key} (title, publisher, year_published, url, quote)")
+    variable = item.get("variable")
+    if variable is not None:
+        variable = _parse_variable(check, item, label)
+    return Published(
+        id=check.require(item, "id", str, label),
+        variable=variable,
+        year=check.require(item, "year", int, label),
+        value=float(check.require(item, "value", NUMBER, label)),
+        unit=str(check.require(item, "unit", str, label)),
+        geography=str(check.require(item, "geography", str, label)),
+        source=dict(source),
+        sets=item.get("sets"),
         note=str(item.get("note", "")),
     )
 
@@ -385,7 +438,8 @@ def load_plan(path_or_region) -> Plan:
     history = [_parse_fact(check, item, i) for i, item in enumerate(data.get("history") or [])]
     goals = [_parse_goal(check, item, i) for i, item in enumerate(data.get("goals") or [])]
     assumptions = [_parse_assumption(check, item, i) for i, item in enumerate(data.get("assumptions") or [])]
-    for items, kind in ((history, "history"), (goals, "goal"), (assumptions, "assumption")):
+    published = [_parse_published(check, item, i) for i, item in enumerate(data.get("published") or [])]
+    for items, kind in ((history, "history"), (goals, "goal"), (assumptions, "assumption"), (published, "published")):
         _check_unique(check, items, kind)
     return Plan(
         region=region,
@@ -396,6 +450,7 @@ def load_plan(path_or_region) -> Plan:
         goals=goals,
         assumptions=assumptions,
         path=path.resolve(),
+        published=published,
     )
 
 

@@ -122,6 +122,31 @@ def calibrate(scenario, free, max_evals, fit_until):
     click.echo(format_result(calibrate_scenario(scenario, names, max_nfev=max_evals, fit_until=fit_until)))
 
 
+@cli.command("validate-history")
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option("--fit-until", type=int, default=None,
+              help="Last year of the fit window (default: the plan's calibration.fit_until, else 2019).")
+def validate_history(scenario, fit_until):
+    """Compare a calibrated baseline with the published record: in- and out-of-sample MAPE, RMSPE, Theil.
+
+    \b
+    Example:
+      python run.py validate-history scenarios/jizhou/baseline.yaml
+    """
+    from simulator.errors import ScenarioError
+    from simulator.scenarios import load_scenario
+    from simulator.validation import DEFAULT_FIT_UNTIL, format_report, validate
+
+    loaded = load_scenario(scenario)
+    if loaded.plan is None:
+        raise ScenarioError(f"{scenario}: validate-history needs region: (its plan holds the published figures)")
+    calibration = loaded.plan.calibration
+    until = fit_until or calibration.get("fit_until") or DEFAULT_FIT_UNTIL
+    report = validate(loaded.model, loaded.run_kwargs(), loaded.plan, until, len(calibration.get("free", [])),
+                      scenario=str(scenario))
+    click.echo(format_report(report))
+
+
 # --- scenario and batch commands (batch, validate, list, show) -------------------------------
 
 

@@ -43,7 +43,7 @@ BASES = ("real", "nominal")
 
 _VARIABLE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_ ]*(\[[A-Za-z0-9_ ,]+\])?$")
 _TOP_KEYS = {"region", "name", "plan", "model", "history", "goals", "assumptions"}
-_OPTIONAL_TOP_KEYS = {"notes", "published"}
+_OPTIONAL_TOP_KEYS = {"notes", "published", "calibration"}
 
 
 def seeds_dir() -> Path:
@@ -166,6 +166,8 @@ class Plan:
     assumptions: list
     path: Path
     published: list = field(default_factory=list)
+    #: {fit_until: year, free: [constant names]}: how the baseline was fitted (validate-history)
+    calibration: dict = field(default_factory=dict)
 
     def goal(self, goal_id: str) -> Goal:
         """The goal with id ``goal_id`` (PlanError naming the known ids otherwise)."""
@@ -323,6 +325,19 @@ def _parse_goal(check: _Checker, item, index: int) -> Goal:
     )
 
 
+def _parse_calibration(check: _Checker, data) -> dict:
+    block = data.get("calibration")
+    if block is None:
+        return {}
+    if not isinstance(block, dict):
+        check.fail(data, "calibration", "must be a mapping {fit_until: YEAR, free: [NAME, ...]}")
+    fit_until = check.require(block, "fit_until", int, "calibration")
+    free = block.get("free") or []
+    if not (isinstance(free, list) and all(isinstance(name, str) for name in free)):
+        check.fail(block, "free", "in calibration: must be a list of constant names")
+    return {"fit_until": fit_until, "free": list(free)}
+
+
 def _parse_published(check: _Checker, item, index: int) -> Published:
     label = f"published[{index}]"
     if not isinstance(item, dict):
@@ -451,6 +466,7 @@ def load_plan(path_or_region) -> Plan:
         assumptions=assumptions,
         path=path.resolve(),
         published=published,
+        calibration=_parse_calibration(check, data),
     )
 
 

@@ -79,12 +79,25 @@ def test_start_value_added_is_reproduced_with_clusters_inside_and_gdp_is_their_s
 
 
 def test_nominal_is_real_times_the_price_level_and_the_deflator_compounds(model):
-    ds = run(model, {"inflation_rate": 0.03, "initial_price_level": 0.8},
+    ds = run(model, {"inflation_rate": 0.03, "outlook_inflation_rate": 0.03, "initial_price_level": 0.8},
              return_columns=["gdp", "gdp_nominal", "price_level", "value_added", "value_added_nominal"])
     steps = (ds["time"].to_numpy() - 2010) / 0.25
     np.testing.assert_allclose(ds["price_level"].isel(scenario=0), 0.8 * (1 + 0.25 * 0.03) ** steps, rtol=1e-12)
     np.testing.assert_allclose(ds["gdp_nominal"], ds["gdp"] * ds["price_level"], rtol=1e-12)
     np.testing.assert_allclose(ds["value_added_nominal"], ds["value_added"] * ds["price_level"], rtol=1e-12)
+
+
+def test_outlook_inflation_replaces_the_historical_rate_from_its_year(model):
+    ds = run(model, {"inflation_rate": 0.0, "outlook_inflation_rate": 0.04, "inflation_outlook_year": 2025},
+             return_columns=["price_level"]).isel(scenario=0)
+    assert float(ds["price_level"].sel(time=2025)) == pytest.approx(1.0)
+    assert float(ds["price_level"].sel(time=2026)) == pytest.approx(1.01 ** 4)
+
+
+def test_a_cluster_starts_at_its_initial_revenue_without_a_jump(model):
+    ds = run(model, {"initial_cluster_revenue[modern_food]": 50.0, "cluster_market_growth[modern_food]": 0.0,
+                     "cluster_trend_growth[modern_food]": 0.0}, return_columns=["cluster_revenue"]).isel(scenario=0)
+    np.testing.assert_allclose(ds["cluster_revenue"].sel(cluster="modern_food"), 50.0, rtol=1e-9)
 
 
 def test_inflation_does_not_change_real_output_or_energy_intensity(model):

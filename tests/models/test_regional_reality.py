@@ -82,7 +82,7 @@ def check_cluster_value_added_never_exceeds_its_sector(model):
 
 
 def check_zero_inflation_keeps_nominal_equal_to_real_at_the_start_price_level(model):
-    ds = _run(model, {"inflation_rate": 0.0, "initial_price_level": 0.9}, ["gdp", "gdp_nominal"])
+    ds = _run(model, {"inflation_rate": 0.0, "outlook_inflation_rate": 0.0, "initial_price_level": 0.9}, ["gdp", "gdp_nominal"])
     np.testing.assert_allclose(ds["gdp_nominal"], 0.9 * ds["gdp"], rtol=1e-12)
 
 

@@ -258,3 +258,23 @@ def test_pm25_fall_2015_2020_is_reported_out_of_sample(scenarios):
     fall = float(ds["pm25"].sel(time=2020)) / float(ds["pm25"].sel(time=2015)) - 1
     print(f"\nPM2.5 2015->2020: model {fall:+.1%}, plan line 23 -40 %")
     assert -0.50 < fall < -0.30
+
+
+def test_no_plan_lever_lands_on_the_value_of_a_goal(raw):
+    """Levers are never sized from their goal: no plan lever on a goal's quantity (same name stem,
+    e.g. reclaimed_water_target_rate for reclaimed_water_share) starts or ends at the goal's target."""
+    data = yaml.safe_load((SCENARIOS / "plan.yaml").read_text(encoding="utf-8"))
+    entries = {**(data.get("set") or {}), **(data.get("levers") or {})}
+    for goal in raw["goals"]:
+        value = goal.get("value")
+        targets = set(value) if isinstance(value, list) else ({value} if value is not None else set())
+        stem = goal["variable"].split("[")[0].split("_")[0]
+        for name, spec in entries.items():
+            if not name.startswith(stem):
+                continue
+            numbers = [spec] if isinstance(spec, (int, float)) else []
+            if isinstance(spec, dict):
+                for form in spec.values():
+                    if isinstance(form, dict):
+                        numbers += [v for k, v in form.items() if k in ("to", "from") or isinstance(k, int)]
+            assert not set(numbers) & targets, (goal["id"], name, numbers)

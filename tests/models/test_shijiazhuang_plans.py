@@ -339,3 +339,26 @@ def test_city_out_of_sample_figures(city_baseline):
         assert _one(city_baseline, "cluster_revenue_nominal", 2023, cluster=cluster) >= published[pid].value
     # 000 line 86: the city without four counties, 井陉矿区 and 辛集 had more than 7013亿元 in 2024
     assert _one(city_baseline, "gdp_nominal", 2024) > 7013
+
+
+@pytest.mark.parametrize("region", REGIONS)
+@pytest.mark.parametrize("name", ["baseline", "plan"])
+def test_halving_dt_moves_no_goal_value_by_more_than_one_percent(region, name):
+    scenario = _scenario(region, name)
+    plan = load_plan(region)
+    columns = sorted({g.variable.split("[")[0] for g in plan.goals})
+    coarse = _run(scenario, columns=columns)
+    kwargs = scenario.run_kwargs()
+    kwargs.update(time_step=scenario.time.get("dt", 0.25) / 2, return_columns=columns)
+    fine = scenario.model.run(**kwargs)
+    for goal in plan.goals:
+        base, _, elem = goal.variable.partition("[")
+        a, b = coarse[base], fine[base]
+        if elem:
+            a, b = a.sel(cluster=elem.rstrip("]")), b.sel(cluster=elem.rstrip("]"))
+        years = goal.year if isinstance(goal.year, list) else [goal.year]
+        for year in years:
+            va = float(np.asarray(a.sel(time=year).values).ravel()[0])
+            vb = float(np.asarray(b.sel(time=year).values).ravel()[0])
+            scale = max(abs(va), float(np.nanmax(np.abs(a.values))))  # flows that cross zero: 1 % of their largest value
+            assert abs(vb - va) <= 0.01 * scale, (goal.id, year, va, vb)

@@ -280,9 +280,9 @@ def fit(model, run_kwargs: dict, free: list[FreeParameter], targets: list[Target
     )
 
 
-def history_fit(model, run_kwargs: dict, plan) -> dict:
+def history_fit(model, run_kwargs: dict, plan, fit_until: float | None = None) -> dict:
     """MAPE per history series of one run with ``run_kwargs`` (no fitting): ``{variable: %}``."""
-    targets = targets_from_plan(plan)
+    targets = targets_from_plan(plan, fit_until)
     kwargs = {**run_kwargs, "return_columns": sorted({split_name(t.variable)[0] for t in targets})}
     simulated = extract(model.run(**kwargs), targets)[0]
     series: dict[str, list] = {}

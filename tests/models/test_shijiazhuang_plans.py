@@ -243,7 +243,7 @@ def test_uncertain_scenarios_sample_the_drivers(region):
                         ("plan_uncertain", {f"cluster_investment_push[{c}]" for c in CLUSTERS[region]}
                          | {f"outside_cluster_investment[{c}]" for c in CLUSTERS[region]})):
         sampled = {item.name for item in _scenario(region, name).uncertain}
-        drivers = {"outlook_tfp_factor", "inflation_rate", "migration_income_response", "base_migration_rate"}
+        drivers = {"outlook_tfp_factor", "outlook_inflation_rate", "migration_income_response", "base_migration_rate"}
         drivers |= {f"cluster_market_growth[{c}]" for c in CLUSTERS[region]}
         assert drivers | extra <= sampled, sorted(drivers | extra - sampled)
     base = yaml.safe_load((REPO / "scenarios" / region / "baseline_uncertain.yaml").read_text(encoding="utf-8"))["uncertain"]

@@ -195,3 +195,72 @@ def test_engine_matches_pysd_reference(model, tmp_path):
     for name, column in (("groundwater_storage", "Groundwater Storage"), ("coal_consumption", "Coal Consumption")):
         np.testing.assert_allclose(ours[name].isel(scenario=0).values, reference.loc[times, column].values,
                                    rtol=1e-9, err_msg=name)
+
+
+# ----------------------------------------------------------------------------- goals pinned to their lines
+
+#: Each goal as the quoted line states it: (id, comparison, value, unit, year, line, quote).
+GOAL_READINGS = [
+    ("sub_centre_population_cap_2035", "<=", 130, "万人", 2035, 173, "到2035年常住人口規模控制在130萬人以內"),
+    # 承接…40萬—50萬 counted from the plan's start (line 97: 2023), no moves assumed before it
+    ("sub_centre_relocation_2035", "between", [40, 50], "万人", 2035, 173, "承接北京中心城區40萬—50萬常住人口疏解"),
+    # 控制在200萬—205萬人以內 is a ceiling: at most 205, not a 200-205 band
+    ("tongzhou_population_2035", "<=", 205, "万人", 2035, 173, "到2035年常住人口規模控制在200萬—205萬人以內"),
+    # 控制超大城市規模: not rising above the 2023 level (no number in the seed), not "strictly falling"
+    ("beijing_scale_controlled", "<=", 0, "万人", 2035, 139, "控制超大城市規模"),
+    ("central_districts_decentralising", "falling", None, "万人", [2023, 2035], 441, "促進北京中心城區功能和人口疏解"),
+    ("plain_new_towns_receiving", "rising", None, "万人", [2023, 2035], 193, "是承接中心城區適宜功能和人口疏解的重點地區"),
+    ("xiongan_receiving", "rising", None, "万人", [2023, 2035], 171, "推動河北雄安新區成為北京非首都功能疏解集中承載地"),
+    ("groundwater_balance_2035", ">=", 0, "亿m3/year", 2035, 311, "力爭全面實現地下水採補平衡"),
+    ("coal_total_controlled", "falling", None, "万t/year", [2023, 2035], 327, "嚴格合理控制煤炭消費總量"),
+]
+
+
+def _seed_line(line: int) -> str:
+    import os
+    seeds = Path(os.environ.get("PLANSIM_SEEDS", REPO.parent / "shared" / "seeds"))
+    return (seeds / "002_31f14ea90f8cac8d.txt").read_text(encoding="utf-8").splitlines()[line - 1]
+
+
+@pytest.mark.parametrize("goal_id, comparison, value, unit, year, line, quote", GOAL_READINGS,
+                         ids=[row[0] for row in GOAL_READINGS])
+def test_goal_is_read_as_its_line_states(plan, goal_id, comparison, value, unit, year, line, quote):
+    goal = plan.goal(goal_id)
+    assert (goal.comparison, goal.unit, goal.year) == (comparison, unit, year)
+    assert goal.value == value
+    assert (goal.source.line, goal.source.quote) == (line, quote)
+    assert quote in _seed_line(line)
+
+
+def test_every_goal_has_a_pinned_reading(plan):
+    assert {g.id for g in plan.goals} == {row[0] for row in GOAL_READINGS}
+
+
+def test_xiongan_density_is_a_documented_statement_not_a_goal(plan):
+    """Line 171's 1万人/km2 applies to 規劃建設區: the model has no land use of its own, so it is not scored."""
+    import yaml
+
+    assert not [g for g in plan.goals if g.variable == "xiongan_built_up_density"]
+    notes = yaml.safe_load(plan.path.read_text(encoding="utf-8"))["notes"]
+    statement = {s["id"]: s for s in notes["statements"]}["xiongan_density_standard"]
+    assert statement["source"]["line"] == 171
+    assert statement["source"]["quote"] in _seed_line(171)
+    assert "Not a checked goal" in statement["note"]
+
+
+def test_relocation_is_counted_from_the_plans_start(model):
+    """No move of the central districts -> sub-centre before 2023 is assumed: the count starts at 0."""
+    ds = model.run(return_columns=["cumulative_relocation_to_sub_centre"])
+    assert float(ds["cumulative_relocation_to_sub_centre"].sel(time=2023).max()) == 0.0
+
+
+def test_relocation_volume_is_not_sized_from_its_goal(plan):
+    """The plan scenario's relocation volume is an assumption with a range that the uncertain scenario samples."""
+    import yaml
+
+    planned = {a.id: a for a in plan.assumptions}["relocation_volume_plan"]
+    assert planned.range[0] < planned.value < planned.range[1]
+    assert "NOT sized from the 40-50万 goal" in planned.reason
+    data = yaml.safe_load((SCENARIOS / "plan_uncertain.yaml").read_text(encoding="utf-8"))
+    spec = data["uncertain"]["relocation_volume"]
+    assert (spec["low"], spec["high"]) == tuple(planned.range)

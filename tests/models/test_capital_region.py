@@ -175,7 +175,7 @@ def test_plan_scenario_respects_the_caps_in_every_year(model):
     ds = model.run(**kwargs)
     assert float(ds["population"].sel(area="sub_centre").max()) <= SUB_CENTRE_CAP * CAP_SLACK
     assert float(ds["xiongan_built_up_density"].max()) <= 1.0 * CAP_SLACK
-    assert float(ds["acceptance"].sel(area="sub_centre").min()) < 0.5  # the cap did bind
+    assert float(ds["acceptance"].sel(area="sub_centre").min()) < 0.9  # the Tongzhou ceiling did turn movers away
 
 
 def test_engine_matches_pysd_reference(model, tmp_path):

@@ -144,3 +144,43 @@ def test_sampled_baselines_bracket_the_published_2024_figures(published):
         values = _at(ds, variable, 2024).values
         observed = published[figure_id]["value"]
         assert values.min() <= observed <= values.max(), f"{variable}: {values.min():.1f}-{values.max():.1f} vs {observed}"
+
+
+# ----------------------------------------------------------------------------- started at the 2020 census
+
+#: The 2020 census (1 Nov 2020, taken as the end-2020 state) as the starting state: constant → published id.
+CENSUS_START = {
+    "beijing_population_2023": "population_2020",
+    "central_districts_population_2023": "population_2020_chengliuqu",
+    "tongzhou_population_2023": "population_2020_tongzhou",
+    "xiongan_population_2023": "population_2020_xiongan",
+}
+#: Year-end figures after the census: (variable, published id, relative tolerance, in or out of sample).
+#: Beijing's rates were set on 2023-2024 only, so 2021-2023 are out of sample; Tongzhou's two
+#: migration rates were set on the census -> 2023 change, so Tongzhou 2023 is in sample.
+AFTER_CENSUS = [
+    ("beijing_population", "population_2021", 0.005, "out"),
+    ("beijing_population", "population_2022", 0.005, "out"),
+    ("beijing_population", "population_2023", 0.005, "out"),
+    ("beijing_population", "population_2024", 0.005, "in"),
+    ("tongzhou_population", "population_2023_tongzhou", 0.01, "in"),
+]
+
+
+@pytest.fixture(scope="module")
+def from_census(model, published):
+    params = {constant: published[fid]["value"] for constant, fid in CENSUS_START.items()}
+    bei_san_xian = ("population_2020_sanhe", "population_2020_dachang", "population_2020_xianghe")
+    params["bei_san_xian_population_2023"] = sum(published[fid]["value"] for fid in bei_san_xian)
+    return model.run(params=params, initial_time=2020, final_time=2024,
+                     return_columns=["beijing_population", "tongzhou_population"])
+
+
+@pytest.mark.parametrize("variable, figure_id, tolerance, sample", AFTER_CENSUS,
+                         ids=[f"{row[1]}-{row[3]}_of_sample" for row in AFTER_CENSUS])
+def test_started_at_the_2020_census_the_model_follows_the_published_year_ends(from_census, published, variable,
+                                                                              figure_id, tolerance, sample):
+    entry = published[figure_id]
+    simulated = float(from_census[variable].sel(time=entry["year"]).isel(scenario=0))
+    assert abs(simulated - entry["value"]) <= tolerance * entry["value"], \
+        f"{variable} {entry['year']}: {simulated:.1f} vs published {entry['value']} ({sample} of sample)"

@@ -264,3 +264,23 @@ def test_relocation_volume_is_not_sized_from_its_goal(plan):
     data = yaml.safe_load((SCENARIOS / "plan_uncertain.yaml").read_text(encoding="utf-8"))
     spec = data["uncertain"]["relocation_volume"]
     assert (spec["low"], spec["high"]) == tuple(planned.range)
+
+
+@pytest.mark.parametrize("scenario_file", ["baseline_uncertain.yaml", "plan_uncertain.yaml"])
+def test_uncertain_inputs_stay_within_their_assumption_ranges(plan, scenario_file):
+    """Every sampled driver has a listed assumption, and its distribution stays inside that range
+    (the plan's pushes inside the *_plan range in plan_uncertain.yaml)."""
+    import yaml
+
+    data = yaml.safe_load((SCENARIOS / scenario_file).read_text(encoding="utf-8"))
+    planned = {a.variable: a for a in plan.assumptions if a.id.endswith("_plan")}
+    default = {a.variable: a for a in plan.assumptions if not a.id.endswith("_plan")}
+    assert len(data["uncertain"]) >= 20
+    for name, spec in data["uncertain"].items():
+        key = name.replace(" ", "")
+        assumption = planned.get(key) if scenario_file.startswith("plan") and key in planned else default.get(key)
+        assert assumption is not None, f"{name}: no assumption in plan.yaml"
+        low, high = assumption.range
+        assert low <= spec["low"] < spec["high"] <= high, f"{name}: [{spec['low']}, {spec['high']}] outside {assumption.range}"
+        if "mode" in spec:
+            assert spec["mode"] == pytest.approx(assumption.value), name

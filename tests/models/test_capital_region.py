@@ -14,18 +14,28 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import importlib
+
 import simulator
-from simulator.goals import evaluate_goals
-from simulator.plans import load_plan
-from simulator.scenarios import load_scenario
+
+
+def _api(name: str, old_module: str):
+    """A public name from ``simulator`` (after the restructure) or from its old module (before)."""
+    return getattr(simulator, name, None) or getattr(importlib.import_module(old_module), name)
+
+
+load_scenario = _api("load_scenario", "simulator.scenarios")
+load_plan = _api("load_plan", "simulator.plans")
+evaluate_goals = _api("evaluate_goals", "simulator.goals")
 
 REPO = Path(__file__).resolve().parents[2]
 MODEL_PATH = REPO / "models" / "capital_region" / "capital_region.mdl"
 SCENARIOS = REPO / "scenarios" / "capital_region"
 AREAS = ["central_districts", "sub_centre", "tongzhou_outer", "other_beijing",
          "bei_san_xian", "xiongan", "tianjin", "hebei_ring"]
-#: Sum of initial_population in the model (1095 + 95 + 90 + 906 + 138 + 125 + 1364 + 780).
-START_TOTAL = 4593.0
+#: Sum of the 2023 populations in the model: Beijing 2185.8 (published) + Bei San Xian 160 +
+#: Xiong'an 125 + Tianjin 1364 (published) + Hebei ring 780.
+START_TOTAL = 2185.8 + 160 + 125 + 1364 + 780
 #: Plan 002 line 173 (sub-centre cap, 万人).
 SUB_CENTRE_CAP = 130.0
 #: Euler overshoot allowed past a cap: in-moves stop at the cap, one step of natural change remains.
@@ -86,7 +96,7 @@ def test_moves_neither_create_nor_destroy_people(model):
 def test_closed_region_keeps_its_head_count(model):
     """No births, deaths or outside migration: moves reshuffle people but the total stays put."""
     params = {"crude_birth_rate": 0, "crude_death_rate": 0, "external_migration_rate": 0,
-              "relocation_volume": 10, "cap_enforcement": 1}
+              "migration_job_response": 0, "relocation_volume": 10, "cap_enforcement": 1}
     ds = model.run(params=params, return_columns=["population", "total_population"])
     np.testing.assert_allclose(ds["total_population"].values, START_TOTAL, rtol=1e-12)
     central = ds["population"].sel(area="central_districts").isel(scenario=0)
@@ -99,6 +109,16 @@ def test_sub_centre_cap_holds_only_when_enforced(model):
     sub = ds["population"].sel(area="sub_centre")
     assert float(sub.sel(scenario=0).max()) > SUB_CENTRE_CAP + 20
     assert float(sub.sel(scenario=1).max()) <= SUB_CENTRE_CAP * CAP_SLACK
+
+
+def test_tongzhou_ceiling_is_shared_by_its_two_parts(model):
+    """Line 173's 205万 caps all of Tongzhou: strong in-migration to the extension area stops at the joint ceiling."""
+    params = {"cap_enforcement": 1, "external_migration_rate[tongzhou_outer]": 0.05,
+              "external_migration_rate[sub_centre]": 0.05, "migration_job_response": 0}
+    ds = model.run(params=params, return_columns=["tongzhou_population", "population"])
+    assert float(ds["tongzhou_population"].max()) <= 205 * CAP_SLACK
+    free = model.run(params={**params, "cap_enforcement": 0}, return_columns=["tongzhou_population"])
+    assert float(free["tongzhou_population"].max()) > 205 + 20
 
 
 def test_xiongan_density_cap_holds_when_enforced(model):
@@ -125,6 +145,8 @@ def test_scenario_constants_are_listed_assumptions(plan):
         sampled = {spec.name for spec in sc.uncertain}
         return {k: v for k, v in sc.run_kwargs()["params"].items() if k not in sampled}
 
+    assert not load_scenario(SCENARIOS / "baseline.yaml", check_model=False).uncertain  # deterministic
+    assert not load_scenario(SCENARIOS / "plan.yaml", check_model=False).uncertain
     for name, value in fixed_and_levers(SCENARIOS / "baseline.yaml").items():
         assert _lever_values(value) == {default[name]}, name
     for name, value in fixed_and_levers(SCENARIOS / "plan.yaml").items():
@@ -135,7 +157,7 @@ def test_scenario_constants_are_listed_assumptions(plan):
             assert _lever_values(value) == {default[name]}, name
 
 
-@pytest.mark.parametrize("scenario_file", ["baseline.yaml", "plan.yaml"])
+@pytest.mark.parametrize("scenario_file", ["baseline.yaml", "plan.yaml", "baseline_uncertain.yaml", "plan_uncertain.yaml"])
 def test_scenarios_run_and_every_goal_is_evaluated(scenario_file, plan, model):
     scenario = load_scenario(SCENARIOS / scenario_file)
     ds = model.run(**scenario.run_kwargs())
@@ -153,7 +175,7 @@ def test_plan_scenario_respects_the_caps_in_every_year(model):
     ds = model.run(**kwargs)
     assert float(ds["population"].sel(area="sub_centre").max()) <= SUB_CENTRE_CAP * CAP_SLACK
     assert float(ds["xiongan_built_up_density"].max()) <= 1.0 * CAP_SLACK
-    assert float(ds["acceptance"].sel(area="sub_centre").min()) < 0.5  # the cap did bind
+    assert float(ds["acceptance"].sel(area="sub_centre").min()) < 0.9  # the Tongzhou ceiling did turn movers away
 
 
 def test_engine_matches_pysd_reference(model, tmp_path):
@@ -173,3 +195,92 @@ def test_engine_matches_pysd_reference(model, tmp_path):
     for name, column in (("groundwater_storage", "Groundwater Storage"), ("coal_consumption", "Coal Consumption")):
         np.testing.assert_allclose(ours[name].isel(scenario=0).values, reference.loc[times, column].values,
                                    rtol=1e-9, err_msg=name)
+
+
+# ----------------------------------------------------------------------------- goals pinned to their lines
+
+#: Each goal as the quoted line states it: (id, comparison, value, unit, year, line, quote).
+GOAL_READINGS = [
+    ("sub_centre_population_cap_2035", "<=", 130, "万人", 2035, 173, "到2035年常住人口規模控制在130萬人以內"),
+    # 承接…40萬—50萬 counted from the plan's start (line 97: 2023), no moves assumed before it
+    ("sub_centre_relocation_2035", "between", [40, 50], "万人", 2035, 173, "承接北京中心城區40萬—50萬常住人口疏解"),
+    # 控制在200萬—205萬人以內 is a ceiling: at most 205, not a 200-205 band
+    ("tongzhou_population_2035", "<=", 205, "万人", 2035, 173, "到2035年常住人口規模控制在200萬—205萬人以內"),
+    # 控制超大城市規模: not rising above the 2023 level (no number in the seed), not "strictly falling"
+    ("beijing_scale_controlled", "<=", 0, "万人", 2035, 139, "控制超大城市規模"),
+    ("central_districts_decentralising", "falling", None, "万人", [2023, 2035], 441, "促進北京中心城區功能和人口疏解"),
+    ("plain_new_towns_receiving", "rising", None, "万人", [2023, 2035], 193, "是承接中心城區適宜功能和人口疏解的重點地區"),
+    ("xiongan_receiving", "rising", None, "万人", [2023, 2035], 171, "推動河北雄安新區成為北京非首都功能疏解集中承載地"),
+    ("groundwater_balance_2035", ">=", 0, "亿m3/year", 2035, 311, "力爭全面實現地下水採補平衡"),
+    ("coal_total_controlled", "falling", None, "万t/year", [2023, 2035], 327, "嚴格合理控制煤炭消費總量"),
+]
+
+
+def _seed_line(line: int) -> str:
+    import os
+    seeds = Path(os.environ.get("PLANSIM_SEEDS", REPO.parent / "shared" / "seeds"))
+    return (seeds / "002_31f14ea90f8cac8d.txt").read_text(encoding="utf-8").splitlines()[line - 1]
+
+
+@pytest.mark.parametrize("goal_id, comparison, value, unit, year, line, quote", GOAL_READINGS,
+                         ids=[row[0] for row in GOAL_READINGS])
+def test_goal_is_read_as_its_line_states(plan, goal_id, comparison, value, unit, year, line, quote):
+    goal = plan.goal(goal_id)
+    assert (goal.comparison, goal.unit, goal.year) == (comparison, unit, year)
+    assert goal.value == value
+    assert (goal.source.line, goal.source.quote) == (line, quote)
+    assert quote in _seed_line(line)
+
+
+def test_every_goal_has_a_pinned_reading(plan):
+    assert {g.id for g in plan.goals} == {row[0] for row in GOAL_READINGS}
+
+
+def test_xiongan_density_is_a_documented_statement_not_a_goal(plan):
+    """Line 171's 1万人/km2 applies to 規劃建設區: the model has no land use of its own, so it is not scored."""
+    import yaml
+
+    assert not [g for g in plan.goals if g.variable == "xiongan_built_up_density"]
+    notes = yaml.safe_load(plan.path.read_text(encoding="utf-8"))["notes"]
+    statement = {s["id"]: s for s in notes["statements"]}["xiongan_density_standard"]
+    assert statement["source"]["line"] == 171
+    assert statement["source"]["quote"] in _seed_line(171)
+    assert "Not a checked goal" in statement["note"]
+
+
+def test_relocation_is_counted_from_the_plans_start(model):
+    """No move of the central districts -> sub-centre before 2023 is assumed: the count starts at 0."""
+    ds = model.run(return_columns=["cumulative_relocation_to_sub_centre"])
+    assert float(ds["cumulative_relocation_to_sub_centre"].sel(time=2023).max()) == 0.0
+
+
+def test_relocation_volume_is_not_sized_from_its_goal(plan):
+    """The plan scenario's relocation volume is an assumption with a range that the uncertain scenario samples."""
+    import yaml
+
+    planned = {a.id: a for a in plan.assumptions}["relocation_volume_plan"]
+    assert planned.range[0] < planned.value < planned.range[1]
+    assert "NOT sized from the 40-50万 goal" in planned.reason
+    data = yaml.safe_load((SCENARIOS / "plan_uncertain.yaml").read_text(encoding="utf-8"))
+    spec = data["uncertain"]["relocation_volume"]
+    assert (spec["low"], spec["high"]) == tuple(planned.range)
+
+
+@pytest.mark.parametrize("scenario_file", ["baseline_uncertain.yaml", "plan_uncertain.yaml"])
+def test_uncertain_inputs_stay_within_their_assumption_ranges(plan, scenario_file):
+    """Every sampled driver has a listed assumption, and its distribution stays inside that range
+    (the plan's pushes inside the *_plan range in plan_uncertain.yaml)."""
+    import yaml
+
+    data = yaml.safe_load((SCENARIOS / scenario_file).read_text(encoding="utf-8"))
+    planned = {a.variable: a for a in plan.assumptions if a.id.endswith("_plan")}
+    default = {a.variable: a for a in plan.assumptions if not a.id.endswith("_plan")}
+    assert len(data["uncertain"]) >= 20
+    for name, spec in data["uncertain"].items():
+        key = name.replace(" ", "")
+        assumption = planned.get(key) if scenario_file.startswith("plan") and key in planned else default.get(key)
+        assert assumption is not None, f"{name}: no assumption in plan.yaml"
+        low, high = assumption.range
+        assert low <= spec["low"] < spec["high"] <= high, f"{name}: [{spec['low']}, {spec['high']}] outside {assumption.range}"
+        if "mode" in spec:
+            assert spec["mode"] == pytest.approx(assumption.value), name

@@ -81,17 +81,23 @@ class CalibrationResult:
 # ----------------------------------------------------------------------------- building blocks
 
 
-def targets_from_plan(plan, fit_until: float | None = None) -> list[Target]:
+#: published figures keep the unit they were published in; these are compared as fractions
+UNIT_SCALE = {"‰": 1e-3, "%": 1e-2}
+
+
+def targets_from_plan(plan, fit_until: float | None = None, since: float | None = None) -> list[Target]:
     """The plan's history facts and published statistics (those naming a model variable) as fit
-    targets, up to and including ``fit_until`` when given (zero values cannot be fitted relatively)."""
+    targets, from ``since`` (the run's first year) up to and including ``fit_until`` when given
+    (zero values cannot be fitted relatively)."""
     targets = []
     facts = [*plan.history, *(p for p in getattr(plan, "published", []) if p.variable)]
     for fact in facts:
-        if fit_until is not None and fact.year > fit_until:
+        if (fit_until is not None and fact.year > fit_until) or (since is not None and fact.year < since):
             continue
         if fact.value == 0:
             raise PlanError(f"{plan.path}: history '{fact.id}' has value 0; a relative fit needs a non-zero value")
-        targets.append(Target(fact.id, fact.variable, float(fact.year), float(fact.value)))
+        scale = UNIT_SCALE.get(fact.unit.strip(), 1.0)
+        targets.append(Target(fact.id, fact.variable, float(fact.year), float(fact.value) * scale))
     return targets
 
 
@@ -280,9 +286,15 @@ def fit(model, run_kwargs: dict, free: list[FreeParameter], targets: list[Target
     )
 
 
+def run_start(model, run_kwargs: dict) -> float:
+    """First year of a run: the scenario's start, else the model's INITIAL TIME."""
+    start = run_kwargs.get("initial_time")
+    return float(model.time.initial if start is None else start)
+
+
 def history_fit(model, run_kwargs: dict, plan, fit_until: float | None = None) -> dict:
     """MAPE per history series of one run with ``run_kwargs`` (no fitting): ``{variable: %}``."""
-    targets = targets_from_plan(plan, fit_until)
+    targets = targets_from_plan(plan, fit_until, run_start(model, run_kwargs))
     kwargs = {**run_kwargs, "return_columns": sorted({split_name(t.variable)[0] for t in targets})}
     simulated = extract(model.run(**kwargs), targets)[0]
     series: dict[str, list] = {}
@@ -311,7 +323,7 @@ def calibrate_scenario(path: Path | str, free_names: list[str], *, max_nfev: int
     keys = {p.name: scenario.targets.get(p.name, p.name) for p in free}
     for p in free:
         scenario.model.find(split_name(keys[p.name])[0])
-    targets = targets_from_plan(scenario.plan, fit_until)
+    targets = targets_from_plan(scenario.plan, fit_until, run_start(scenario.model, scenario.run_kwargs()))
     if not targets:
         raise PlanError(f"{scenario.plan.path}: no history or published figure up to {fit_until}; nothing to fit")
     return fit(scenario.model, scenario.run_kwargs(), free, targets, keys=keys,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .calibration import Target, extract, targets_from_plan
+from .calibration import Target, extract, run_start, targets_from_plan
 from .names import split_name
 
 #: default end of the fit window when neither the command nor the plan gives one
@@ -113,7 +113,7 @@ def _trend_sign(years, values) -> float:
 
 def validate(model, run_kwargs: dict, plan, fit_until: int, n_free: int = 0, scenario: str = "") -> ValidationReport:
     """Run the (calibrated) scenario once and compare every target series with its figures."""
-    targets = targets_from_plan(plan)
+    targets = targets_from_plan(plan, since=run_start(model, run_kwargs))
     report = ValidationReport(scenario=scenario, fit_until=fit_until, n_free=n_free)
     if not targets:
         return report

@@ -1,6 +1,6 @@
 """Capital-region model against the published record (issue 10): sources complete, base year read from them, 2024 reproduced.
 
-The published figures sit in ``models/capital_region/plan.yaml`` under ``notes.published`` (the plan
+The published figures sit in ``models/capital_region/plan.yaml`` under ``published`` (the plan
 loader accepts no other top-level key), copied from the helper's collection
 ``/work/staging/history/capital_region.yaml`` with their source fields unchanged. The model starts
 in 2023, so the only figures after its start are the 2024 ones: one year out of sample.
@@ -34,7 +34,7 @@ def plan_data():
 
 @pytest.fixture(scope="module")
 def published(plan_data):
-    return {entry["id"]: entry for entry in plan_data["notes"]["published"]}
+    return {entry["id"]: entry for entry in plan_data["published"]}
 
 
 @pytest.fixture(scope="module")

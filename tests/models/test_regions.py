@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from simulator.calibration import history_fit
+from simulator.names import split_name
 from simulator.scenarios import load_scenario
 
 REPO = Path(__file__).resolve().parents[2]
@@ -52,9 +53,10 @@ def _fit_until(plan) -> int:
 
 def test_baseline_fits_the_figures_of_its_fit_window(baseline):
     """In-sample only: figures after the fit window are out-of-sample checks (validate-history)."""
-    from simulator.calibration import targets_from_plan
+    from simulator.calibration import run_start, targets_from_plan
 
-    if baseline.plan is None or not targets_from_plan(baseline.plan, _fit_until(baseline.plan)):
+    since = run_start(baseline.model, baseline.run_kwargs())
+    if baseline.plan is None or not targets_from_plan(baseline.plan, _fit_until(baseline.plan), since):
         pytest.skip("no plan history or published figure in the fit window")
     mape = history_fit(baseline.model, baseline.run_kwargs(), baseline.plan, _fit_until(baseline.plan))
     print(f"\n{baseline.region} history MAPE: " + ", ".join(f"{k} {v:.2f} %" for k, v in mape.items()))
@@ -76,14 +78,16 @@ UNCERTAIN = sorted((REPO / "scenarios").glob("*/*_uncertain.yaml"))
 
 @pytest.mark.parametrize("path", UNCERTAIN, ids=[f"{p.parent.name}/{p.stem}" for p in UNCERTAIN])
 def test_uncertain_scenarios_stay_near_the_fitted_history(path):
-    from simulator.calibration import extract, targets_from_plan
+    from simulator.calibration import extract, run_start, targets_from_plan
 
     scenario = load_scenario(path)
-    targets = targets_from_plan(scenario.plan, _fit_until(scenario.plan))
+    since = run_start(scenario.model, scenario.run_kwargs())
+    targets = targets_from_plan(scenario.plan, _fit_until(scenario.plan), since)
     if not targets:
         pytest.skip("no figure in the fit window")
     inputs = scenario.sample_inputs(n=40)
-    ds = scenario.model.run(**scenario.run_kwargs(inputs))
+    columns = sorted({split_name(t.variable)[0] for t in targets})
+    ds = scenario.model.run(**{**scenario.run_kwargs(inputs), "return_columns": columns})
     assert int(ds["status"].sum()) == 0
     observed = np.array([t.value for t in targets])
     miss = np.abs(extract(ds, targets) - observed) / np.abs(observed) * 100

@@ -56,7 +56,7 @@ def simulate(model, output, columns, assignments, method):
     import tempfile
 
     import simulator
-    from simulator.results import to_table
+    from simulator.engine.results import to_table
 
     compiled = simulator.load_model(model)
     names = [c.strip() for c in columns.split(",") if c.strip()] if columns else None
@@ -85,9 +85,9 @@ def check(model, functions):
     Example: python run.py check models/regional/regional.mdl
     """
     import simulator
-    from simulator.builtins import supported_functions
+    from simulator.engine.codegen.builtins import supported_functions
     from simulator.errors import ModelFileError
-    from simulator.summary import summary_lines
+    from simulator.engine.summary import summary_lines
 
     if functions:
         click.echo("Supported functions: " + ", ".join(supported_functions()))
@@ -114,7 +114,7 @@ def calibrate(scenario, free, max_evals):
     Example:
       python run.py calibrate scenarios/jizhou/baseline.yaml --free "tfp_growth[secondary],pollution_control_rate"
     """
-    from simulator.calibration import calibrate_scenario, format_result
+    from simulator.runs.calibration import calibrate_scenario, format_result
 
     names = [name.strip() for name in free.split(",") if name.strip()]
     click.echo(format_result(calibrate_scenario(scenario, names, max_nfev=max_evals)))
@@ -148,8 +148,8 @@ def batch(scenarios, n, seed, out, chunk_size, workers, resume, quiet, report_fo
       python run.py batch --resume out/baseline-20251121-101500
       python run.py batch scenarios/qiaoxi/plan_uncertain.yaml -n 2000 --report pdf,png
     """
-    from simulator.batch import run_batch
-    from simulator.progress import ProgressLine
+    from simulator.runs.batch import run_batch
+    from simulator.runs.progress import ProgressLine
 
     if report_formats:
         from reports import check_options
@@ -176,7 +176,7 @@ def show(run_dir):
     Example:
       python run.py show out/baseline-20251121-101500
     """
-    from simulator.runsummary import format_summary, summarize_run
+    from simulator.runs.show import format_summary, summarize_run
 
     click.echo(format_summary(summarize_run(run_dir)), nl=False)
 
@@ -192,7 +192,7 @@ def validate(scenarios):
     Example:
       python run.py validate scenarios/jizhou/baseline.yaml scenarios/jizhou/plan.yaml
     """
-    from simulator.scenarios import load_scenario
+    from simulator.scenarios.scenario import load_scenario
     from simulator.yamlmarks import display_path
 
     for path in scenarios:
@@ -241,7 +241,7 @@ def list_(root):
     Example:
       python run.py list
     """
-    from simulator.catalog import catalog
+    from simulator.runs.catalog import catalog
 
     found = catalog(root)
     for row in found.scenarios:

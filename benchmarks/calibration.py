@@ -1,6 +1,6 @@
 """Benchmark of the calibration stage (baseline scenario + plan history → fitted constants): batched vs one-at-a-time Jacobian.
 
-A least-squares fit spends almost all its time in finite-difference Jacobians. simulator.calibration
+A least-squares fit spends almost all its time in finite-difference Jacobians. simulator.runs.calibration
 evaluates the point and its p perturbed copies as ONE ``model.run(n=p+1)`` call on the engine's
 scenario axis. This script times that batched Jacobian against the same p+1 runs made one at a
 time (what a scalar objective would do), then a whole fit started from the middle of each range, and prints the ratios.
@@ -23,8 +23,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from simulator.calibration import BatchObjective, fit, free_parameters, targets_from_plan  # noqa: E402
-from simulator.scenarios import load_scenario  # noqa: E402
+from simulator.runs.calibration import BatchObjective, fit, free_parameters, targets_from_plan  # noqa: E402
+from simulator.scenarios.scenario import load_scenario  # noqa: E402
 from timing import best_of  # noqa: E402
 
 QIAOXI_FREE = ("tfp_growth[secondary],tfp_growth[tertiary],initial_fiscal_revenue_ratio,"

@@ -46,7 +46,7 @@ def best_of(model, kwargs, reps):
 
 def plan_workload(reps):
     """(element levers, same elements fixed) seconds on the Shijiazhuang plan scenario."""
-    from simulator.scenarios import load_scenario
+    from simulator.scenarios.scenario import load_scenario
 
     scenario = load_scenario(REPO / "scenarios" / "shijiazhuang" / "plan.yaml")
     model = simulator.load_model(scenario.model_path)

@@ -12,7 +12,7 @@ import pandas as pd
 import xarray as xr
 
 from simulator.errors import RunDirError
-from simulator.runstore import RunFolder
+from simulator.runs.runstore import RunFolder
 
 from .indicators import load_indicators
 
@@ -48,9 +48,9 @@ class RunData:
     manifest : dict
         ``manifest.json``.
     plan : object or None
-        The region's plan from :func:`simulator.plans.load_plan`, or None if the run has no region.
+        The region's plan from :func:`simulator.plans.plan.load_plan`, or None if the run has no region.
     scenario : object or None
-        The scenario from :func:`simulator.scenarios.load_scenario` if its file is still there.
+        The scenario from :func:`simulator.scenarios.scenario.load_scenario` if its file is still there.
     indicators : dict
         Indicator names of the plan's model (:func:`reports.indicators.load_indicators`).
     """
@@ -126,7 +126,7 @@ def _existing(value) -> Path:
 
 def _load_plan(manifest: dict, region: str):
     """The plan the batch used (manifest ``plan_path``), else the region's current plan.yaml."""
-    from simulator.plans import load_plan
+    from simulator.plans.plan import load_plan
 
     path = _existing(manifest.get("plan_path"))
     if path is not None:
@@ -143,8 +143,8 @@ def _load_scenario(manifest: dict):
     path = _existing(manifest.get("scenario_path"))
     if path is None:
         return None
-    from simulator.batch import sha256_of
-    from simulator.scenarios import load_scenario
+    from simulator.runs.batch import sha256_of
+    from simulator.scenarios.scenario import load_scenario
 
     recorded = manifest.get("scenario_sha256")
     if recorded and sha256_of(path) != recorded:
@@ -170,7 +170,7 @@ def load_run(path) -> RunData:
     RunDirError
         The folder is missing, partial (``PARTIAL`` / ``complete: false``) or lacks a file/column.
     PlanError
-        The region's plan.yaml cannot be loaded (raised by ``simulator.plans``).
+        The region's plan.yaml cannot be loaded (raised by ``simulator.plans.plan``).
     """
     path = Path(path).resolve()
     manifest = _check_folder(path)

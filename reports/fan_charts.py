@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from simulator.goals import goal_series, goal_spec
+from simulator.plans.goals import goal_series, goal_spec
 from simulator.names import split_name, to_id
 
 from . import formatting as fmt

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from run import cli
-from simulator.batch import run_batch
+from simulator.runs.batch import run_batch
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -63,7 +63,7 @@ def test_show_prints_the_summary(run_dir):
         assert f"{100 * share:.1f}%" in rows[goal_id].split()
     assert "二十分钟降到百度以下" in rows["cool_by_20"]
     # the P(met) column is right-aligned: every "%" ends in the same display column
-    from simulator.runsummary import display_width
+    from simulator.runs.show import display_width
     ends = {display_width(line[: line.index("%") + 1]) for line in lines[7:]}
     assert len(ends) == 1
 

@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 
 import simulator
-from simulator.goals import evaluate_goals
-from simulator.plans import load_plan
-from simulator.scenarios import load_scenario
+from simulator.plans.goals import evaluate_goals
+from simulator.plans.plan import load_plan
+from simulator.scenarios.scenario import load_scenario
 
 REPO = Path(__file__).resolve().parents[2]
 MODEL_PATH = REPO / "models" / "capital_region" / "capital_region.mdl"

@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from simulator.calibration import history_fit
-from simulator.scenarios import load_scenario
+from simulator.runs.calibration import history_fit
+from simulator.scenarios.scenario import load_scenario
 
 REPO = Path(__file__).resolve().parents[2]
 BASELINES = sorted((REPO / "scenarios").glob("*/baseline.yaml"))
@@ -62,7 +62,7 @@ UNCERTAIN = sorted((REPO / "scenarios").glob("*/*_uncertain.yaml"))
 
 @pytest.mark.parametrize("path", UNCERTAIN, ids=[f"{p.parent.name}/{p.stem}" for p in UNCERTAIN])
 def test_uncertain_scenarios_keep_the_history_fit_in_every_sample(path):
-    from simulator.calibration import extract, targets_from_plan
+    from simulator.runs.calibration import extract, targets_from_plan
 
     scenario = load_scenario(path)
     inputs = scenario.sample_inputs(n=40)

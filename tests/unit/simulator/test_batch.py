@@ -1,4 +1,4 @@
-"""Batch runs (simulator.batch, simulator.runstore): run-folder contents, determinism across chunking and workers, interruption and resume, front-door errors.
+"""Batch runs (simulator.runs.batch, simulator.runs.runstore): run-folder contents, determinism across chunking and workers, interruption and resume, front-door errors.
 
 Uses the teacup fixture (tests/fixtures/batch/): a 50-scenario LHS over the room temperature and
 the characteristic time, with five goals of every kind.
@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 import xarray as xr
 
-from simulator.batch import run_batch
+from simulator.runs.batch import run_batch
 from simulator.errors import BatchOptionError, RunDirError, ScenarioError
-from simulator.goals import GOAL_COLUMNS
+from simulator.plans.goals import GOAL_COLUMNS
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 SCENARIOS = FIXTURES / "batch" / "scenarios" / "teacup_town"
@@ -120,7 +120,7 @@ def test_interrupted_batch_is_partial_and_resume_matches(reference, tmp_path):
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["complete"] is False and manifest["chunks_done"] == [0, 1, 2]
     with pytest.raises(RunDirError, match="incomplete"):
-        from simulator.runsummary import summarize_run
+        from simulator.runs.show import summarize_run
         summarize_run(folder)
 
     calls = []

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import simulator
-from simulator.builtins import BUILTINS, lookup, lookup_stack, supported_functions
+from simulator.engine.codegen.builtins import BUILTINS, lookup, lookup_stack, supported_functions
 
 from engine_mdl import write_mdl
 

@@ -1,4 +1,4 @@
-"""Unit tests of simulator.calibration on an analytic stand-in model with the engine's run() shape."""
+"""Unit tests of simulator.runs.calibration on an analytic stand-in model with the engine's run() shape."""
 
 from types import SimpleNamespace
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from simulator.calibration import (
+from simulator.runs.calibration import (
     FreeParameter,
     Target,
     extract,

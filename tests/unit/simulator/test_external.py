@@ -12,7 +12,7 @@ from openpyxl.workbook.defined_name import DefinedName
 
 import simulator
 from simulator.errors import ModelFileError
-from simulator.external import cell_name, column_number, split_cell
+from simulator.engine.external import cell_name, column_number, split_cell
 
 from engine_mdl import write_mdl
 

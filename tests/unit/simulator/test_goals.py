@@ -1,4 +1,4 @@
-"""Goal evaluation (simulator.goals) on hand-built Datasets; every expected number is worked out by hand in a comment."""
+"""Goal evaluation (simulator.plans.goals) on hand-built Datasets; every expected number is worked out by hand in a comment."""
 
 import numpy as np
 import pandas as pd
@@ -6,8 +6,8 @@ import pytest
 import xarray as xr
 
 from simulator.errors import PlanError, ScenarioError, UnknownVariableError
-from simulator.goals import GOAL_COLUMNS, evaluate_goals
-from simulator.plans import Goal, Source
+from simulator.plans.goals import GOAL_COLUMNS, evaluate_goals
+from simulator.plans.plan import Goal, Source
 
 YEARS = np.arange(2020.0, 2026.0)  # 2020 … 2025
 
@@ -186,7 +186,7 @@ def test_bad_goals_raise_one_clear_error(goal, error, words):
 from hypothesis import given, settings, strategies as st  # noqa: E402
 from hypothesis.extra.numpy import arrays  # noqa: E402
 
-from simulator.runstore import goals_csv_text  # noqa: E402
+from simulator.runs.runstore import goals_csv_text  # noqa: E402
 
 MIXED_GOALS = [
     {"id": "ge", "variable": "gdp", "year": 2023.5, "comparison": ">=", "value": 0.0},

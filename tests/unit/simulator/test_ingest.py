@@ -3,7 +3,7 @@
 import pytest
 
 from simulator.errors import ModelFileError, ModelParseError
-from simulator.ingest import read_abstract_model
+from simulator.engine.ingest import read_abstract_model
 
 from engine_mdl import write_mdl
 

@@ -4,9 +4,9 @@ import pytest
 
 import simulator
 from simulator.errors import AlgebraicLoopError, UnsupportedFeatureError
-from simulator.ingest import read_abstract_model
-from simulator.lower import lower, python_id, reference_key
-from simulator.ordering import topological_order
+from simulator.engine.ingest import read_abstract_model
+from simulator.engine.lowering.convert import lower, python_id, reference_key
+from simulator.engine.ordering import topological_order
 
 from engine_mdl import write_mdl
 

@@ -101,8 +101,8 @@ def test_bad_element_values_name_the_key(model, params, message):
 
 
 def test_element_lever_is_resolved_as_one_lever(model):
-    from simulator.params import resolve_params
-    from simulator.timeseries import ElementLevers
+    from simulator.engine.params import resolve_params
+    from simulator.engine.timeseries import ElementLevers
     resolved = resolve_params(model.ir, model._names, {"weights[south]": simulator.TimeSeries([0, 2], [1, 3]),
                                                        "weights[north]": 7, "rate": 1}, None)
     assert set(resolved.levers) == {"weights"} and isinstance(resolved.levers["weights"], ElementLevers)

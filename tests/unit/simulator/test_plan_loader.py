@@ -1,11 +1,11 @@
-"""Unit tests of simulator.plans: loading, validation messages, source verification."""
+"""Unit tests of simulator.plans.plan: loading, validation messages, source verification."""
 
 from pathlib import Path
 
 import pytest
 
 from simulator.errors import PlanError, SimulatorError
-from simulator.plans import Source, load_plan, resolve_plan_path
+from simulator.plans.plan import Source, load_plan, resolve_plan_path
 
 SEED = "line one 地区生产总值达到 743 亿元\nline two 再生水利用率达到30%以上\n"
 
@@ -146,7 +146,7 @@ def test_unknown_goal_lists_known_ids(workdir):
 
 
 def test_seeds_dir_follows_the_environment(monkeypatch, workdir):
-    from simulator.plans import seeds_dir
+    from simulator.plans.plan import seeds_dir
 
     monkeypatch.setenv("PLANSIM_SEEDS", str(workdir))
     assert seeds_dir() == workdir

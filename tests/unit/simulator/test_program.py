@@ -1,7 +1,7 @@
 """Unit tests for simulator/program.py: what the generated step function does (and does not) compute."""
 
 import simulator
-from simulator.program import build_program
+from simulator.engine.codegen.program import build_program
 
 from engine_mdl import write_mdl
 

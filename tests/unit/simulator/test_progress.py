@@ -1,8 +1,8 @@
-"""The batch progress line (simulator.progress): rate and ETA from a hand-driven clock."""
+"""The batch progress line (simulator.runs.progress): rate and ETA from a hand-driven clock."""
 
 import io
 
-from simulator.progress import ProgressLine, format_duration
+from simulator.runs.progress import ProgressLine, format_duration
 
 
 def test_rate_and_eta_from_the_clock():

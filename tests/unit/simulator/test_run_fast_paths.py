@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import simulator
-from simulator.integrators import METHODS, Integrator
-from simulator.results import first_non_finite
+from simulator.engine.integrators import METHODS, Integrator
+from simulator.engine.results import first_non_finite
 
 from engine_mdl import write_mdl
 

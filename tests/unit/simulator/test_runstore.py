@@ -1,4 +1,4 @@
-"""The run folder's writers and readers (simulator.runstore): CSV bytes, atomic chunk files, folder checks."""
+"""The run folder's writers and readers (simulator.runs.runstore): CSV bytes, atomic chunk files, folder checks."""
 
 import json
 
@@ -8,7 +8,7 @@ import pytest
 import xarray as xr
 
 from simulator.errors import RunDirError
-from simulator.runstore import RunFolder, csv_text
+from simulator.runs.runstore import RunFolder, csv_text
 
 
 def test_csv_text_writes_the_same_bytes_as_pandas():

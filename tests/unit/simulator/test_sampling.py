@@ -1,4 +1,4 @@
-"""Tests for simulator.sampling and simulator.distributions: designs, marginals, correlation, seeds."""
+"""Tests for simulator.scenarios.sampling and simulator.scenarios.distributions: designs, marginals, correlation, seeds."""
 
 import math
 
@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from simulator.distributions import SpecError, make_input
+from simulator.scenarios.distributions import SpecError, make_input
 from simulator.errors import ScenarioError
-from simulator.sampling import SampleSpace, correlation_matrix, grid_size, sample
+from simulator.scenarios.sampling import SampleSpace, correlation_matrix, grid_size, sample
 
 UNIFORM = {"dist": "uniform", "low": 0.01, "high": 0.03}
 TRIANGULAR = {"dist": "triangular", "low": 0.005, "mode": 0.0075, "high": 0.01}

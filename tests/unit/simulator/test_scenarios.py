@@ -1,4 +1,4 @@
-"""Tests for simulator.scenarios (with scenario_files, scenario_schema, yamlmarks): schema, extends, errors.
+"""Tests for simulator.scenarios.scenario (with scenario_files, scenario_schema, yamlmarks): schema, extends, errors.
 
 Valid scenarios are fixtures in tests/fixtures/scenarios/toyland/ on the toy model
 tests/fixtures/models/tiny_region/ and its plan tests/fixtures/models/toyland/plan.yaml. Each
@@ -16,7 +16,7 @@ import pytest
 from scipy import stats
 
 from simulator.errors import ScenarioError
-from simulator.scenarios import load_scenario
+from simulator.scenarios.scenario import load_scenario
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 TOYLAND = FIXTURES / "scenarios" / "toyland"

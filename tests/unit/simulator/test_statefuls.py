@@ -113,7 +113,7 @@ def test_subscripted_smooth_keeps_each_element(tmp_path):
 
 def test_non_negative_stock_is_clipped_at_zero(tmp_path):
     # Vensim has no non-negative flag; XMILE's <non_negative/> sets it in the IR, so set it there
-    from simulator.simulate import CompiledModel
+    from simulator.engine.simulate import CompiledModel
     model = simulator.load_model(write_mdl(tmp_path, "level = INTEG(-3, 5) ~ ~ |", final=4, dt=1))
     model.ir.variables["level"].non_negative = True
     clipped = CompiledModel(model.path, model.ir)

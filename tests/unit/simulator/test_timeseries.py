@@ -131,7 +131,7 @@ output[Region, Sector] = INTEG(growth[Region, Sector], 0) ~ ~ |
 
 
 def test_element_levers_table_is_tabulated_once():
-    lever = simulator.timeseries.ElementLevers(
+    lever = simulator.engine.timeseries.ElementLevers(
         np.array([[1.0, 2.0]]), [((0,), TimeSeries([0, 1], [[0, 1], [0, 3]]))])
     table = lever.table([0, 0.5, 1], (2,))
     assert table.shape == (3, 2, 2)
@@ -144,7 +144,7 @@ def test_element_levers_grouped_interpolation_equals_each_series_alone():
     a = TimeSeries([0, 1, 3], [0.1, 0.3, 0.7])
     b = TimeSeries([0, 1, 3], [[1, 2, 3], [4, 5, 6]])                 # per scenario, same times as a
     c = TimeSeries([0, 2], [5, 6], kind="step")                       # other times and kind
-    lever = simulator.timeseries.ElementLevers(
+    lever = simulator.engine.timeseries.ElementLevers(
         TimeSeries([0, 3], [-1, -2]), [((2, 0), a), ((0, 1), b), ((1, 1), c), ((0, 0), np.array([9.0]))])
     grid = np.array([-1, 0, 0.5, 1, 2, 3, 7])
     table = lever.table(grid, (3, 2))

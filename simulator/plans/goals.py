@@ -2,7 +2,7 @@
 
 ``evaluate_goals(ds, goals)`` takes a results Dataset (docs/interfaces.md §1: dims
 ``scenario × time × subscripts``, plus ``status``/``message``) and the goals of a plan
-(``simulator.plans.Goal`` objects, or dicts with the same keys) and returns one row per
+(``simulator.plans.plan.Goal`` objects, or dicts with the same keys) and returns one row per
 (scenario, goal) with the columns of ``goals.csv`` (docs/interfaces.md §4).
 
 Semantics, per comparison (``year`` is the goal year; the value in that year is linearly
@@ -43,8 +43,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from .errors import PlanError, ScenarioError, UnknownVariableError
-from .names import split_name, to_id
+from simulator.errors import PlanError, ScenarioError, UnknownVariableError
+from simulator.names import split_name, to_id
 
 #: Relative tolerance of an ``==`` goal that does not give its own ``tolerance``.
 DEFAULT_RELATIVE_TOLERANCE = 0.01

@@ -1,7 +1,7 @@
 """Part of stage two (PySD AbstractModel → ModelIR): GET XLS/DIRECT definitions → IR components.
 
 ``lower.py`` hands every component whose equation reads an external file to :func:`lower_component`;
-the numbers come from :class:`simulator.external.ExternalReader` at load time and become
+the numbers come from :class:`simulator.engine.external.ExternalReader` at load time and become
 literal arrays (CONSTANTS), lookup tables (LOOKUPS) or time-indexed tables (DATA; the variable's
 kind is ``data``). Subscript ranges read from a file go through :func:`subscript_elements`.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import ir
-from .external import ExternalReader
+from simulator.engine import ir
+from simulator.engine.external import ExternalReader
 
 DATA_KINDS = {None: "interpolate", "interpolate": "interpolate", "look_forward": "forward",
               "hold_backward": "backward", "raw": "backward"}

@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import SimulatorError
-from .runstore import GOALS, RunFolder
+from simulator.errors import SimulatorError
+from simulator.runs.runstore import GOALS, RunFolder
 
 #: Columns of :attr:`RunSummary.goals`.
 SUMMARY_COLUMNS = ["goal_id", "label", "variable", "year", "comparison", "target",
@@ -37,7 +37,7 @@ def _labels(manifest: dict) -> dict[str, str]:
     if not plan_path or not Path(plan_path).exists():
         return {}
     try:
-        from .plans import load_plan
+        from simulator.plans.plan import load_plan
 
         plan = load_plan(plan_path)
     except SimulatorError:

@@ -11,17 +11,17 @@ Macros calling macros are expanded recursively; a macro calling itself is refuse
 
 from __future__ import annotations
 
-from . import ir
-from .errors import ModelParseError
+from simulator.engine import ir
+from simulator.errors import ModelParseError
 
 
 def _key(name):
-    from .lower import reference_key
+    from simulator.engine.lowering.convert import reference_key
     return reference_key(name)
 
 
 def _python_id(key, taken):
-    from .lower import python_id
+    from simulator.engine.lowering.convert import python_id
     return python_id(key, taken)
 
 
@@ -67,7 +67,7 @@ def _arity_error(lowering, ctx, definition, given):
 def _argument_id(lowering, ctx, prefix, param, node):
     """Id standing for one argument inside the instance: the referenced variable itself for an
     unsubscripted plain reference, else a hidden auxiliary holding the argument expression."""
-    from .statefuls import hidden_variable
+    from simulator.engine.lowering.statefuls import hidden_variable
     expr = lowering.convert(node, ctx)
     if isinstance(expr, ir.Ref) and expr.subs is None:
         return expr.id
@@ -100,12 +100,12 @@ def expand_call(lowering, node, ctx):
 
     Parameters
     ----------
-    lowering : simulator.lower._Lowering
+    lowering : simulator.engine.lowering.convert._Lowering
         The running lowering (its ``key_to_id`` is swapped for the instance's scope while the
         macro's equations are lowered).
     node : CallStructure
         PySD's call of the macro.
-    ctx : simulator.lower._Context
+    ctx : simulator.engine.lowering.convert._Context
         The calling component.
 
     Returns

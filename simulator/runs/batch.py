@@ -7,7 +7,7 @@
    that checks the outputs and every goal (variable present, year inside the simulated time);
 2. sample the **whole** input matrix once (``sc.sample_inputs``) — it is small — so that chunk
    size and worker count cannot change any scenario's inputs;
-3. create the run folder (``simulator.runstore.RunFolder``: ``PARTIAL``, manifest
+3. create the run folder (``simulator.runs.runstore.RunFolder``: ``PARTIAL``, manifest
    ``complete: false``, ``_chunks/inputs.npy``);
 4. run chunk ``[a, b)`` = ``model.run(**sc.run_kwargs(inputs.iloc[a:b]))``, evaluate the goals on
    it, and write the chunk's results and goal rows (``--workers W``: a process pool whose
@@ -39,10 +39,10 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from .errors import BatchOptionError, RunDirError, SimulatorError
-from .goals import check_goals, evaluate_goals
-from .runstore import RunFolder
-from .yamlmarks import display_path
+from simulator.errors import BatchOptionError, RunDirError, SimulatorError
+from simulator.plans.goals import check_goals, evaluate_goals
+from simulator.runs.runstore import RunFolder
+from simulator.yamlmarks import display_path
 
 #: Scenarios per chunk when the caller does not say (bounded memory: chunk × saved times × outputs).
 DEFAULT_CHUNK_SIZE = 10_000
@@ -158,7 +158,7 @@ def prepare_job(path, n=None, seed=None, chunk_size=None, out=None) -> Job:
     SimulatorError
         Any problem with the scenario, its model, its goals, or the options.
     """
-    from .scenarios import load_scenario
+    from simulator.scenarios.scenario import load_scenario
 
     scenario = load_scenario(path)
     if n is not None and scenario.sampling.method == "grid":
@@ -185,7 +185,7 @@ def _model_of(scenario):
     """The compiled model the scenario was checked against (compiled now if it was not)."""
     if getattr(scenario, "model", None) is not None:
         return scenario.model
-    from . import load_model
+    from simulator.engine.simulate import load_model
 
     return load_model(scenario.model_path)
 
@@ -292,7 +292,7 @@ def _init_worker(scenario_path: str, folder: str, columns: list, outputs: list, 
     Workers ignore Ctrl-C: the parent alone turns it into a resumable stop (the chunks in
     flight still finish and are written).
     """
-    from .scenarios import load_scenario
+    from simulator.scenarios.scenario import load_scenario
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
@@ -479,7 +479,7 @@ def resume_batch(run_dir, chunk_size: int | None = None, workers: int = 1, progr
     BatchOptionError
         ``chunk_size`` differs from the one the batch started with.
     """
-    from .scenarios import load_scenario
+    from simulator.scenarios.scenario import load_scenario
 
     folder, manifest = RunFolder.open_partial(Path(run_dir))
     if chunk_size is not None and chunk_size != manifest["chunk_size"]:

@@ -9,7 +9,7 @@ the call (usually a reference to the hidden variable).
 
 from __future__ import annotations
 
-from . import ir
+from simulator.engine import ir
 
 
 def hidden_variable(lowering, ctx, hidden_id, role, expr, init=None, extra=None):
@@ -42,7 +42,7 @@ def _sub(a, b):
 def _order_value(lowering, node, ctx):
     """(IR expression of the order, its value if it is a constant number else None)."""
     expr = lowering.convert(node, ctx)
-    from .lower import _static_value
+    from simulator.engine.lowering.convert import _static_value
     value = _static_value(expr, lowering.variables)
     return expr, (None if value is None else max(int(value), 1))
 
@@ -91,7 +91,7 @@ def _stage_chain(lowering, ctx, prefix, inflow, rate_time, init, order, content_
 
 def _time_invariant(expr, variables, seen=()):
     """True when ``expr`` cannot change during a run (no TIME, no stocks, only such auxiliaries)."""
-    from .expressions import references, uses_time
+    from simulator.engine.codegen.expressions import references, uses_time
     if uses_time(expr):
         return False
     for vid in references(expr):

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import ir
-from .builtins import BUILTINS, TIME_NAMES, stack_tables
-from .errors import ModelParseError
+from simulator.engine import ir
+from simulator.engine.codegen.builtins import BUILTINS, TIME_NAMES, stack_tables
+from simulator.errors import ModelParseError
 
 
 @dataclass(frozen=True)

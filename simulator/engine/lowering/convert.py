@@ -14,10 +14,10 @@ from pathlib import Path
 
 import numpy as np
 
-from . import ir
-from .builtins import BUILTINS, LOOKUP_FUNCTIONS, TIME_NAMES
-from .errors import ModelParseError, UnsupportedFeatureError
-from . import lower_external, macros, statefuls
+from simulator.engine import ir
+from simulator.engine.codegen.builtins import BUILTINS, LOOKUP_FUNCTIONS, TIME_NAMES
+from simulator.errors import ModelParseError, UnsupportedFeatureError
+from simulator.engine.lowering import external as lower_external, macros, statefuls
 
 CONTROL_KEYS = ("initial_time", "final_time", "time_step", "saveper")
 
@@ -540,7 +540,7 @@ def _time_settings(control, variables, path):
 
 def _refs(expr):
     """All variable ids referenced by an expression."""
-    from .expressions import references
+    from simulator.engine.codegen.expressions import references
     return references(expr)
 
 
@@ -617,8 +617,8 @@ def lower(abstract_model, path):
 
 def _start_evaluator(lowering, settings, path):
     """A function evaluating a scalar IR expression at the initial time (for DELAY N orders)."""
-    from .builtins import RUNTIME
-    from .expressions import EmitContext, emit, references
+    from simulator.engine.codegen.builtins import RUNTIME
+    from simulator.engine.codegen.expressions import EmitContext, emit, references
 
     def evaluate(expr, var_name, label):
         variables = dict(lowering.variables)

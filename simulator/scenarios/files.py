@@ -2,7 +2,7 @@
 
 First step of ``scenarios/*.yaml ──(validate)──▶ ScenarioSet``: read a scenario file and the chain
 of files it ``extends:`` (relative paths, cycles refused), check each file's top-level keys, and
-merge parent → child. Validation of the merged values is simulator.scenarios' job; every error
+merge parent → child. Validation of the merged values is simulator.scenarios.scenario' job; every error
 it raises goes through :meth:`MergedScenario.fail`, which puts ``<file>:<line>:`` in front.
 """
 
@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
-from .distributions import nearest
-from .errors import ScenarioError
-from .yamlmarks import KeyPath, display_path, line_of, load_yaml_with_lines
+from simulator.scenarios.distributions import nearest
+from simulator.errors import ScenarioError
+from simulator.yamlmarks import KeyPath, display_path, line_of, load_yaml_with_lines
 
 #: Every top-level key of a scenario file, with what it holds (shown when a key is unknown).
 TOP_KEYS = {

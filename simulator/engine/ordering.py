@@ -8,8 +8,8 @@ algebraic loop, reported with the names of the variables in it.
 
 from __future__ import annotations
 
-from .errors import AlgebraicLoopError
-from .expressions import references
+from simulator.errors import AlgebraicLoopError
+from simulator.engine.codegen.expressions import references
 
 
 def _expr_deps(var, attribute):

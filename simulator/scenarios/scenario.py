@@ -1,9 +1,9 @@
 """Scenario YAML (scenarios/<region>/*.yaml) → validated :class:`Scenario`: what a batch runs, checked up front.
 
 Data flow: ``scenarios/*.yaml ──(validate)──▶ ScenarioSet ──(sample)──▶ input matrix``. This
-module follows the ``extends:`` chain (simulator.scenario_files), has every section checked
-against the schema of docs/interfaces.md §3 (simulator.scenario_schema), loads the region's plan
-(simulator.plans) and the model (simulator.load_model), and checks every named variable against
+module follows the ``extends:`` chain (simulator.scenarios.files), has every section checked
+against the schema of docs/interfaces.md §3 (simulator.scenarios.schema), loads the region's plan
+(simulator.plans.plan) and the model (simulator.load_model), and checks every named variable against
 the model. The result hands the batch runner its sample (:meth:`Scenario.sample_inputs`) and its
 ``CompiledModel.run`` keyword arguments (:meth:`Scenario.run_kwargs`). Every error is one
 ScenarioError line:
@@ -21,20 +21,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .distributions import UncertainInput, nearest
-from .errors import ScenarioError, UnknownVariableError
-from .names import normalise, split_name
-from .sampling import SampleSpace, correlation_matrix, sample
-from .scenario_files import MergedScenario, merge, read_chain
-from .scenario_schema import (DEFAULT_SAMPLING, TIME_KEYS, LeverSpec, Sampling, parse_correlation,
+from simulator.scenarios.distributions import UncertainInput, nearest
+from simulator.errors import ScenarioError, UnknownVariableError
+from simulator.names import normalise, split_name
+from simulator.scenarios.sampling import SampleSpace, correlation_matrix, sample
+from simulator.scenarios.files import MergedScenario, merge, read_chain
+from simulator.scenarios.schema import (DEFAULT_SAMPLING, TIME_KEYS, LeverSpec, Sampling, parse_correlation,
                               parse_levers, parse_method, parse_outputs, parse_sampling, parse_set, parse_time,
                               parse_uncertain)
-from .yamlmarks import display_path
+from simulator.yamlmarks import display_path
 
 __all__ = ["Scenario", "Sampling", "UncertainInput", "load_scenario", "find_plan_file", "DEFAULT_SAMPLING"]
 
 
-_REPO_ROOT = Path(__file__).resolve().parents[1]
+_REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -46,7 +46,7 @@ class Scenario:
     name, description, region : str (region may be None)
     path : Path
         The scenario file (absolute).
-    plan : simulator.plans.Plan or None
+    plan : simulator.plans.plan.Plan or None
     model_path : Path
     time : dict
         ``start``, ``end``, ``dt``, ``saveper``; None where the model's own applies.
@@ -95,7 +95,7 @@ class Scenario:
 
     @property
     def space(self) -> SampleSpace:
-        """The uncertain inputs, their correlation matrix and grid levels, for simulator.sampling."""
+        """The uncertain inputs, their correlation matrix and grid levels, for simulator.scenarios.sampling."""
         names = [spec.name for spec in self.uncertain]
         matrix = correlation_matrix(names, self.correlation) if self.correlation else None
         levels = self.sampling.levels
@@ -266,7 +266,7 @@ def _load_plan(merged: MergedScenario):
         suggestion = f"did you mean '{hint[0]}'? " if hint else ""
         merged.fail(("region",), f"region: no models/{region}/plan.yaml found above {display_path(where)}; "
                                  f"{suggestion}(known regions: {', '.join(known) or 'none'})")
-    from .plans import load_plan
+    from simulator.plans.plan import load_plan
 
     return region, load_plan(plan_file)
 
@@ -311,7 +311,7 @@ _MODEL_CACHE: dict = {}
 
 def _load_model(path: Path):
     """simulator.load_model, once per file version in this process."""
-    from .simulate import load_model
+    from simulator.engine.simulate import load_model
 
     key = (path, path.stat().st_mtime_ns)
     if key not in _MODEL_CACHE:
@@ -419,7 +419,7 @@ def _check_against_model(merged: MergedScenario, scenario: Scenario, outputs: li
 
 
 def _time_series(spec: LeverSpec):
-    from .timeseries import TimeSeries
+    from simulator.engine.timeseries import TimeSeries
 
     return TimeSeries(np.asarray(spec.times, dtype=float), np.asarray(spec.values, dtype=float), kind=spec.kind)
 

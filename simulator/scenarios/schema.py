@@ -1,10 +1,10 @@
-"""Merged scenario mapping (simulator.scenario_files) → checked values of each section, before the model is consulted.
+"""Merged scenario mapping (simulator.scenarios.files) → checked values of each section, before the model is consulted.
 
 Second step of ``scenarios/*.yaml ──(validate)──▶ ScenarioSet``: ``time``, ``method``, ``set``,
-``levers`` (points | ramp | step), ``uncertain`` (simulator.distributions), ``correlation``,
+``levers`` (points | ramp | step), ``uncertain`` (simulator.scenarios.distributions), ``correlation``,
 ``sampling`` and ``outputs`` are checked against the schema of docs/interfaces.md §3. Every
 problem is one ScenarioError line ``<file>:<line>: <key>: <problem>; <what is allowed>``.
-Names of model variables are checked later, against the model (simulator.scenarios).
+Names of model variables are checked later, against the model (simulator.scenarios.scenario).
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .distributions import SpecError, make_input, nearest
-from .errors import ScenarioError
-from .sampling import METHODS as SAMPLING_METHODS
-from .sampling import SampleSpace, correlation_matrix, grid_levels, grid_size
-from .scenario_files import MergedScenario
+from simulator.scenarios.distributions import SpecError, make_input, nearest
+from simulator.errors import ScenarioError
+from simulator.scenarios.sampling import METHODS as SAMPLING_METHODS
+from simulator.scenarios.sampling import SampleSpace, correlation_matrix, grid_levels, grid_size
+from simulator.scenarios.files import MergedScenario
 
 TIME_KEYS = ("start", "end", "dt", "saveper")
 SAMPLING_KEYS = ("method", "n", "seed", "levels")
@@ -102,7 +102,7 @@ def parse_time(merged: MergedScenario) -> dict:
 
 def _known_integrators() -> tuple:
     try:
-        from .integrators import METHODS
+        from simulator.engine.integrators import METHODS
     except ImportError:  # engine not importable: the interface's list (docs/interfaces.md §1)
         return ("euler", "rk4")
     return tuple(METHODS)

@@ -19,9 +19,9 @@ from typing import Any
 
 import yaml
 
-from .errors import PlanError
+from simulator.errors import PlanError
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 MODELS_DIR = REPO_ROOT / "models"
 
 #: comparison → what ``value`` must be (checked by :func:`_check_goal_value`)

@@ -10,7 +10,7 @@ import re
 import warnings
 from pathlib import Path
 
-from .errors import ModelFileError, ModelParseError
+from simulator.errors import ModelFileError, ModelParseError
 
 VENSIM_SUFFIXES = (".mdl",)
 XMILE_SUFFIXES = (".xmile", ".xml", ".stmx")

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import ir
-from .errors import ParameterError, UnknownVariableError
-from .names import normalise, split_name
-from .timeseries import ElementLevers, TimeSeries
+from simulator.engine import ir
+from simulator.errors import ParameterError, UnknownVariableError
+from simulator.names import normalise, split_name
+from simulator.engine.timeseries import ElementLevers, TimeSeries
 
 class NameIndex:
     """Finds a variable by id or by Vensim name (case and space/underscore insensitive)."""
@@ -60,7 +60,7 @@ class ResolvedParams:
 
 def _literal_value(model_ir, var):
     """Base value of a constant built from literal components, shaped (1, *dims); None if not literal."""
-    from .expressions import component_positions
+    from simulator.engine.codegen.expressions import component_positions
     shape = model_ir.dims_shape(var.dims)
     out = np.zeros(shape)
     for comp in var.components:

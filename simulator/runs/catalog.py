@@ -1,7 +1,7 @@
 """Project folders (models/*/plan.yaml, scenarios/*/*.yaml) → inventory of models, regions, scenarios and goals.
 
-Feeds ``run.py list``. Reads plans with simulator.plans and scenarios with
-simulator.scenarios (``check_model=False``: no model is compiled); a file that fails to load is
+Feeds ``run.py list``. Reads plans with simulator.plans.plan and scenarios with
+simulator.scenarios.scenario (``check_model=False``: no model is compiled); a file that fails to load is
 listed with its one-line error instead of stopping the listing.
 """
 
@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import SimulatorError
+from simulator.errors import SimulatorError
 
 
 @dataclass
@@ -52,8 +52,8 @@ def catalog(root: Path | str = ".") -> Catalog:
         ``scenarios`` (region, file, name, description), ``goals`` (region, goal, label,
         variable, target, binding).
     """
-    from .plans import load_plan
-    from .scenarios import load_scenario
+    from simulator.plans.plan import load_plan
+    from simulator.scenarios.scenario import load_scenario
 
     root = Path(root).resolve()
     result = Catalog()

@@ -1,4 +1,4 @@
-"""Sampling: uncertain inputs (simulator.distributions) → input matrix (n scenarios × d inputs) for a batch.
+"""Sampling: uncertain inputs (simulator.scenarios.distributions) → input matrix (n scenarios × d inputs) for a batch.
 
 One call shape for every design, as in SALib: ``sample(space, n, seed, method) -> ndarray (n, d)``.
 A design (:data:`DESIGNS`: Latin hypercube, scrambled Sobol, plain random; or the full-factorial
@@ -18,8 +18,8 @@ import numpy as np
 from scipy import stats
 from scipy.stats import qmc
 
-from .distributions import UncertainInput
-from .errors import ScenarioError
+from simulator.scenarios.distributions import UncertainInput
+from simulator.errors import ScenarioError
 
 #: Smallest and largest probability fed to an inverse CDF (keeps unbounded marginals finite).
 _U_LOW, _U_HIGH = np.finfo(float).tiny, 1.0 - np.finfo(float).epsneg

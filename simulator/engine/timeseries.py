@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import ParameterError
+from simulator.errors import ParameterError
 
 KINDS = ("linear", "step")
 
@@ -75,7 +75,7 @@ class TimeSeries:
 class ElementLevers:
     """A subscripted constant whose single elements have their own TimeSeries or fixed values.
 
-    Built by the front door (``simulator.params``) from keys like ``"x[a]"``; the run turns it
+    Built by the front door (``simulator.engine.params``) from keys like ``"x[a]"``; the run turns it
     into one lever table, so the generated program sees an ordinary whole-variable lever.
 
     Parameters

@@ -333,7 +333,7 @@ RUNTIME = {"np": np, "_quantum": _quantum, "_xidz": _xidz, "_ramp": _ramp, "_pul
 
 def supported_functions():
     """Sorted Vensim spellings of every supported function (from :data:`BUILTINS` and statefuls)."""
-    from .statefuls import CONVERTERS
+    from simulator.engine.lowering.statefuls import CONVERTERS
     stateful = {"SmoothStructure": "SMOOTH, SMOOTHI, SMOOTH3, SMOOTH3I", "SmoothNStructure": "SMOOTH N",
                 "DelayStructure": "DELAY1, DELAY1I, DELAY3, DELAY3I", "DelayNStructure": "DELAY N",
                 "TrendStructure": "TREND", "ForecastStructure": "FORECAST", "IntegStructure": "INTEG",
@@ -345,6 +345,6 @@ def supported_functions():
     names.update({"ACTIVE INITIAL", "WITH LOOKUP", "LOOKUP EXTRAPOLATE", "LOOKUP FORWARD",
                   "LOOKUP BACKWARD", "TIME", "INITIAL TIME", "FINAL TIME", "TIME STEP", "SAVEPER",
                   "ELMCOUNT", "GAME", "GET TIME VALUE (0, offset, 0)"})
-    from .lower_external import SUPPORTED as external
+    from simulator.engine.lowering.external import SUPPORTED as external
     names.update(external)
     return sorted(names)

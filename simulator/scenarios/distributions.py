@@ -1,7 +1,7 @@
 """Uncertain inputs of a scenario (the ``uncertain:`` section): spec dict → validated marginal distribution.
 
-Sits between the scenario loader (simulator.scenarios, which reads the YAML) and the sampler
-(simulator.sampling, which maps unit-cube points through :meth:`UncertainInput.ppf`). Each
+Sits between the scenario loader (simulator.scenarios.scenario, which reads the YAML) and the sampler
+(simulator.scenarios.sampling, which maps unit-cube points through :meth:`UncertainInput.ppf`). Each
 distribution is one row of :data:`DISTRIBUTIONS`: its required and optional parameters, a
 consistency check, and a builder for the frozen ``scipy.stats`` marginal.
 """
@@ -16,7 +16,7 @@ from typing import Any, Callable
 import numpy as np
 from scipy import stats
 
-from .errors import ScenarioError
+from simulator.errors import ScenarioError
 
 
 class SpecError(ScenarioError):

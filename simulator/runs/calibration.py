@@ -1,7 +1,7 @@
 """Plan history + baseline scenario → fitted constants: least squares on the engine's scenario axis.
 
-Sits beside the batch flow: a baseline scenario (simulator.scenarios) names the model and the
-region's plan (simulator.plans); the plan's ``history`` facts are the fit targets and its
+Sits beside the batch flow: a baseline scenario (simulator.scenarios.scenario) names the model and the
+region's plan (simulator.plans.plan); the plan's ``history`` facts are the fit targets and its
 ``assumptions`` give each free constant its plausible range (the bounds of the fit). The fit is
 ``scipy.optimize.least_squares`` on relative residuals ``(simulated - observed) / observed``.
 Every evaluation of the model is a batch: the forward-difference Jacobian at a point is one
@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import least_squares
 
-from .errors import ParameterError, PlanError
-from .goals import value_at
-from .names import split_name
+from simulator.errors import ParameterError, PlanError
+from simulator.plans.goals import value_at
+from simulator.names import split_name
 
 #: relative finite-difference step, in units of a parameter's range
 FD_STEP = 1e-4
@@ -96,7 +96,7 @@ def free_parameters(plan, names: list[str], current: dict) -> list[FreeParameter
 
     Parameters
     ----------
-    plan : simulator.plans.Plan
+    plan : simulator.plans.plan.Plan
     names : list of str
         Constants to fit, as written in the scenario (``"tfp_growth[secondary]"``).
     current : dict
@@ -297,7 +297,7 @@ def calibrate_scenario(path: Path | str, free_names: list[str], *, max_nfev: int
     free_names : list of str
         Constants to fit, as written in the scenario's ``set:`` (e.g. ``tfp_growth[secondary]``).
     """
-    from .scenarios import load_scenario
+    from simulator.scenarios.scenario import load_scenario
 
     scenario = load_scenario(path)
     if scenario.plan is None:

@@ -32,8 +32,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from .errors import RunDirError
-from .goals import GOAL_COLUMNS
+from simulator.errors import RunDirError
+from simulator.plans.goals import GOAL_COLUMNS
 
 PARTIAL = "PARTIAL"
 MANIFEST = "manifest.json"

@@ -13,14 +13,14 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import ParameterError, UnsupportedFeatureError
-from .ingest import read_abstract_model
-from .integrators import METHODS
-from .lower import lower
-from .ordering import topological_order
-from .params import NameIndex, resolve_params
-from .program import build_program, local_name, namespace
-from .results import dataset_template, fill_dataset, first_non_finite
+from simulator.errors import ParameterError, UnsupportedFeatureError
+from simulator.engine.ingest import read_abstract_model
+from simulator.engine.integrators import METHODS
+from simulator.engine.lowering.convert import lower
+from simulator.engine.ordering import topological_order
+from simulator.engine.params import NameIndex, resolve_params
+from simulator.engine.codegen.program import build_program, local_name, namespace
+from simulator.engine.results import dataset_template, fill_dataset, first_non_finite
 
 TIME_PRECISION = 1e-5   # relative to TIME STEP, as Vensim/PySD use for final and saving times
 OUTPUT_KINDS = ("stock", "flow", "auxiliary")
@@ -151,7 +151,7 @@ class CompiledModel:
         n : int, optional
             Number of scenarios (inferred from ``params`` when None; default 1).
         method : str
-            Key of ``simulator.integrators.METHODS``.
+            Key of ``simulator.engine.integrators.METHODS``.
         return_columns : list of str, optional
             Variables to keep (default: all stocks, flows and auxiliaries).
         initial_time, final_time, time_step, saveper : float, optional

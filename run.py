@@ -85,7 +85,7 @@ def check(model, functions):
     Example: python run.py check models/regional/regional.mdl
     """
     import simulator
-    from simulator.engine.codegen.builtins import supported_functions
+    from simulator.engine.functions import supported_functions
     from simulator.errors import ModelFileError
     from simulator.engine.summary import summary_lines
 

@@ -1,8 +1,9 @@
 """Report stage, input: reads one finished batch run folder (docs/interfaces.md §4) and its region's plan.
 
 Everything downstream in ``reports/`` works from a :class:`RunData`; nothing else opens files
-of the run folder. Checks happen here, once: a missing, partial or malformed folder raises one
-:class:`~simulator.errors.RunDirError` line naming the folder, the file and the fix.
+of the run folder, and it reads them through :mod:`simulator.runs.runstore` (the one run-folder
+contract: file names, columns, which statuses count as ok). A missing, partial or malformed folder
+raises one :class:`~simulator.errors.RunDirError` line naming the folder, the file and the fix.
 """
 
 from dataclasses import dataclass, field
@@ -11,24 +12,9 @@ from pathlib import Path
 import pandas as pd
 import xarray as xr
 
-from simulator.errors import RunDirError
-from simulator.runs.runstore import RunFolder
+from simulator.runs.runstore import RunFolder, read_goals, read_inputs, read_results
 
 from .indicators import load_indicators
-
-#: Files a complete run folder must hold.
-REQUIRED_FILES = ("results.nc", "goals.csv", "inputs.csv", "manifest.json")
-
-#: Columns goals.csv must have (docs/interfaces.md §4).
-GOALS_COLUMNS = (
-    "scenario", "goal_id", "variable", "year", "comparison", "target", "value", "met",
-    "first_year_met", "status",
-)
-
-#: Values of goals.csv's ``status`` column that mean the sample ran to the end with finite values.
-OK_STATUSES = {"ok", "", "0", "0.0"}
-
-_RERUN = "rerun `python run.py batch SCENARIO.yaml` or pass a complete run folder (out/<region>-<scenario>-<timestamp>)"
 
 
 @dataclass
@@ -95,30 +81,6 @@ class RunData:
         return int(self.goals.loc[~self.goals["ok"], "scenario"].nunique())
 
 
-def _read_csv(path: Path, required: tuple) -> pd.DataFrame:
-    try:
-        frame = pd.read_csv(path, keep_default_na=True)
-    except (OSError, ValueError, pd.errors.ParserError) as err:
-        raise RunDirError(f"{path}: cannot be read as CSV ({err}); {_RERUN}") from None
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise RunDirError(f"{path}: missing column(s) {', '.join(missing)}; {_RERUN}")
-    return frame
-
-
-def _check_folder(path: Path) -> dict:
-    """The run's manifest, after the batch runner's own completeness check and a look for every file."""
-    _, manifest = RunFolder.open_complete(path)
-    missing = [name for name in REQUIRED_FILES if not (path / name).is_file()]
-    if missing:
-        raise RunDirError(f"{path}: {', '.join(missing)} missing; not a complete plansim run folder; {_RERUN}")
-    return manifest
-
-
-def _status_ok(status: pd.Series) -> pd.Series:
-    return status.fillna("ok").astype(str).str.strip().str.lower().isin(OK_STATUSES)
-
-
 def _existing(value) -> Path:
     """``value`` as a Path if it names an existing file, else None."""
     return Path(value) if isinstance(value, str) and value and Path(value).is_file() else None
@@ -173,14 +135,10 @@ def load_run(path) -> RunData:
         The region's plan.yaml cannot be loaded (raised by ``simulator.plans.plan``).
     """
     path = Path(path).resolve()
-    manifest = _check_folder(path)
-    try:
-        results = xr.load_dataset(path / "results.nc")
-    except (OSError, ValueError) as err:
-        raise RunDirError(f"{path / 'results.nc'}: cannot be opened as NetCDF ({err}); {_RERUN}") from None
-    goals = _read_csv(path / "goals.csv", GOALS_COLUMNS)
-    goals["ok"] = _status_ok(goals["status"])
-    inputs = _read_csv(path / "inputs.csv", ("scenario",)).set_index("scenario")
+    _, manifest = RunFolder.open_complete(path)
+    results = read_results(path)
+    goals = read_goals(path)
+    inputs = read_inputs(path)
     run = RunData(path=path, results=results, goals=goals, inputs=inputs, manifest=manifest)
     run.plan = _load_plan(manifest, run.region)
     run.scenario = _load_scenario(manifest)

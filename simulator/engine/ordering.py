@@ -9,7 +9,7 @@ algebraic loop, reported with the names of the variables in it.
 from __future__ import annotations
 
 from simulator.errors import AlgebraicLoopError
-from simulator.engine.codegen.expressions import references
+from simulator.engine.analysis import references
 
 
 def _expr_deps(var, attribute):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.engine import ir
+from simulator.engine.analysis import component_positions
 from simulator.errors import ParameterError, UnknownVariableError
 from simulator.names import normalise, split_name
 from simulator.engine.timeseries import ElementLevers, TimeSeries
@@ -60,7 +61,6 @@ class ResolvedParams:
 
 def _literal_value(model_ir, var):
     """Base value of a constant built from literal components, shaped (1, *dims); None if not literal."""
-    from simulator.engine.codegen.expressions import component_positions
     shape = model_ir.dims_shape(var.dims)
     out = np.zeros(shape)
     for comp in var.components:

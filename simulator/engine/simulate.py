@@ -16,6 +16,7 @@ import numpy as np
 from simulator.errors import ParameterError, UnsupportedFeatureError
 from simulator.engine.ingest import read_abstract_model
 from simulator.engine.integrators import METHODS
+from simulator.engine.codegen.evaluate import value_at_start
 from simulator.engine.lowering.convert import lower
 from simulator.engine.ordering import topological_order
 from simulator.engine.params import NameIndex, resolve_params
@@ -55,7 +56,7 @@ def load_model(path):
     (2, 241)
     """
     path = Path(path)
-    model_ir = lower(read_abstract_model(path), path)
+    model_ir = lower(read_abstract_model(path), path, value_at_start)
     return CompiledModel(path, model_ir)
 
 

@@ -42,6 +42,15 @@ RESULTS = "results.nc"
 GOALS = "goals.csv"
 INPUTS = "inputs.csv"
 
+#: Files a complete run folder holds (besides the manifest).
+COMPLETE_FILES = (RESULTS, GOALS, INPUTS)
+
+#: Values of goals.csv's ``status`` column that mean the scenario ran to the end with finite values
+#: (the batch writes ``ok`` or ``failed: <message>``; blank and 0 are accepted from older folders).
+OK_STATUSES = {"ok", "", "0", "0.0"}
+
+_RERUN = "rerun `python run.py batch SCENARIO.yaml` or pass a complete run folder (out/<region>-<scenario>-<timestamp>)"
+
 #: Scenarios per HDF5 chunk along the ``scenario`` axis of results.nc (I/O granularity, not memory).
 NC_SCENARIO_CHUNK = 1024
 
@@ -187,8 +196,8 @@ class RunFolder:
             raise RunDirError(
                 f"{folder.path}: batch is incomplete (PARTIAL); finish it with: python run.py batch --resume {folder.path}"
             )
-        for name in (RESULTS, GOALS, INPUTS):
-            if not (folder.path / name).exists():
+        for name in COMPLETE_FILES:
+            if not (folder.path / name).is_file():
                 raise RunDirError(f"{folder.path}: {name} is missing; run the batch again")
         return folder, manifest
 
@@ -303,3 +312,49 @@ def _merge_netcdf(parts: list[Path], out: Path) -> None:
                         index[axis] = slice(start, start + rows)
                         dst.variables[name][tuple(index)] = var[...]
                 start += rows
+
+
+# --- reading a complete folder (``show``, reports) -----------------------------------------------
+
+
+def status_ok(status: pd.Series) -> pd.Series:
+    """Which goals.csv rows count as ok (the one rule; see :data:`OK_STATUSES`)."""
+    return status.fillna("ok").astype(str).str.strip().str.lower().isin(OK_STATUSES)
+
+
+def _read_csv(file: Path, required) -> pd.DataFrame:
+    try:
+        frame = pd.read_csv(file, keep_default_na=True)
+    except (OSError, ValueError, pd.errors.ParserError) as err:
+        raise RunDirError(f"{file}: cannot be read as CSV ({err}); {_RERUN}") from None
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise RunDirError(f"{file}: missing column(s) {', '.join(missing)}; {_RERUN}")
+    return frame
+
+
+def read_results(path: Path) -> xr.Dataset:
+    """A complete run folder's results.nc, loaded into memory."""
+    file = Path(path) / RESULTS
+    try:
+        return xr.load_dataset(file)
+    except (OSError, ValueError) as err:
+        raise RunDirError(f"{file}: cannot be opened as NetCDF ({err}); {_RERUN}") from None
+
+
+def read_inputs(path: Path) -> pd.DataFrame:
+    """A complete run folder's inputs.csv, indexed by scenario, one column per sampled input."""
+    return _read_csv(Path(path) / INPUTS, ("scenario",)).set_index("scenario")
+
+
+def read_goals(path: Path) -> pd.DataFrame:
+    """A complete run folder's goals.csv (columns :data:`GOAL_COLUMNS`) plus a boolean ``ok`` column.
+
+    Raises
+    ------
+    RunDirError
+        The file cannot be read as CSV or lacks a column (with the fix).
+    """
+    frame = _read_csv(Path(path) / GOALS, GOAL_COLUMNS)
+    frame["ok"] = status_ok(frame["status"])
+    return frame

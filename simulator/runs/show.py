@@ -1,7 +1,8 @@
-"""Run folder → summary: per-goal probability met, value quantiles and first year met, as a table for ``run.py show`` and reports.
+"""Run folder → summary: per-goal probability met, value quantiles and first year met, as text for ``run.py show``.
 
 ``summarize_run(path)`` reads ``manifest.json`` and ``goals.csv`` of a *complete* run folder
-(docs/interfaces.md §4) and returns a :class:`RunSummary`; ``format_summary`` renders it as
+(docs/interfaces.md §4) through ``runs/runstore`` and takes its numbers from
+``plans/attainment`` (the same the report prints), returning a :class:`RunSummary`; ``format_summary`` renders it as
 aligned text (Chinese labels count as two columns wide, as terminals draw them).
 """
 
@@ -15,11 +16,12 @@ import numpy as np
 import pandas as pd
 
 from simulator.errors import SimulatorError
-from simulator.runs.runstore import GOALS, RunFolder
+from simulator.plans import attainment
+from simulator.plans.plan import load_plan
+from simulator.runs.runstore import RunFolder, read_goals
 
-#: Columns of :attr:`RunSummary.goals`.
-SUMMARY_COLUMNS = ["goal_id", "label", "variable", "year", "comparison", "target",
-                   "p_met", "median", "p05", "p95", "first_year_met_median", "n_ok"]
+#: Columns of :attr:`RunSummary.goals`: the attainment numbers plus the goal's label.
+SUMMARY_COLUMNS = ["label", *attainment.SUMMARY_COLUMNS]
 
 
 @dataclass
@@ -37,8 +39,6 @@ def _labels(manifest: dict) -> dict[str, str]:
     if not plan_path or not Path(plan_path).exists():
         return {}
     try:
-        from simulator.plans.plan import load_plan
-
         plan = load_plan(plan_path)
     except SimulatorError:
         return {}
@@ -60,9 +60,8 @@ def summarize_run(path) -> RunSummary:
     Returns
     -------
     RunSummary
-        ``goals`` has :data:`SUMMARY_COLUMNS`: ``p_met`` is the share of *all* scenarios that
-        met the goal (a failed scenario counts as not met); ``median``/``p05``/``p95`` are over
-        the finite values; ``first_year_met_median`` over the scenarios that ever met it.
+        ``goals`` has :data:`SUMMARY_COLUMNS`, one row per goal of the manifest, with the numbers
+        of :func:`simulator.plans.attainment.goal_summary` (the same ones the report prints).
 
     Raises
     ------
@@ -70,33 +69,13 @@ def summarize_run(path) -> RunSummary:
         Missing, incomplete (PARTIAL) or damaged run folder.
     """
     folder, manifest = RunFolder.open_complete(Path(path))
-    table = pd.read_csv(
-        folder.path / GOALS,
-        usecols=["goal_id", "variable", "year", "comparison", "target", "value", "met", "first_year_met", "status"],
-        dtype={"goal_id": "category", "variable": "category", "year": "category", "comparison": "category",
-               "target": "category", "value": float, "met": np.int8, "first_year_met": float, "status": str},
-        keep_default_na=False, na_values={"value": [""], "first_year_met": [""]},
-    )
+    goals = read_goals(folder.path)
+    order = manifest.get("goal_ids", [])
+    table = attainment.goal_summary(goals, order)
+    table = table[table["goal_id"].isin(order)] if order else table
     labels = _labels(manifest)
-    rows = []
-    for goal_id in manifest.get("goal_ids", []):
-        part = table[table["goal_id"] == goal_id]
-        if part.empty:
-            continue
-        values = part["value"].to_numpy(dtype=float)
-        values = values[np.isfinite(values)]
-        first = part["first_year_met"].to_numpy(dtype=float)
-        first = first[(part["met"].to_numpy() == 1) & np.isfinite(first)]
-        quantiles = np.quantile(values, [0.5, 0.05, 0.95]) if values.size else [np.nan] * 3
-        head = part.iloc[0]
-        rows.append({
-            "goal_id": goal_id, "label": labels.get(goal_id, ""), "variable": head["variable"],
-            "year": head["year"], "comparison": head["comparison"], "target": head["target"],
-            "p_met": float(part["met"].mean()), "median": quantiles[0], "p05": quantiles[1], "p95": quantiles[2],
-            "first_year_met_median": float(np.median(first)) if first.size else np.nan,
-            "n_ok": int((part["status"] == "ok").sum()),
-        })
-    return RunSummary(folder.path, manifest, pd.DataFrame(rows, columns=SUMMARY_COLUMNS))
+    table.insert(0, "label", [labels.get(g, "") for g in table["goal_id"]])
+    return RunSummary(folder.path, manifest, table[SUMMARY_COLUMNS].reset_index(drop=True))
 
 
 # --- text --------------------------------------------------------------------------------------
@@ -116,6 +95,8 @@ def _number(x) -> str:
     if x is None or (isinstance(x, float) and np.isnan(x)):
         return "-"
     x = float(x)
+    if np.isinf(x):
+        return "never"
     if x.is_integer() and abs(x) < 1e7:
         return f"{int(x)}"
     return f"{x:.4g}"
@@ -158,7 +139,7 @@ def format_summary(summary: RunSummary) -> str:
         rows.append([
             str(g["goal_id"]), str(g["label"] or ""), str(g["year"]), str(g["comparison"]),
             _target(g["target"]), f"{100 * g['p_met']:.1f}%",
-            _number(g["median"]), _number(g["p05"]), _number(g["p95"]), _number(g["first_year_met_median"]),
+            _number(g["median"]), _number(g["q05"]), _number(g["q95"]), _number(g["first_met"]),
         ])
     lines += align(rows, right={5, 6, 7, 8, 9})
     return "\n".join(lines) + "\n"

@@ -68,6 +68,24 @@ def test_show_prints_the_summary(run_dir):
     assert len(ends) == 1
 
 
+def test_show_and_report_print_the_same_attainment(run_dir):
+    """``run.py show`` and the report take P(met) and first year met from one function (issue 8)."""
+    from reports.attainment import goal_summary
+    from reports.data import load_run
+    from simulator.runs.show import summarize_run
+
+    shown = summarize_run(run_dir).goals.set_index("goal_id")
+    report = goal_summary(load_run(run_dir).goals).set_index("goal_id")
+    assert list(shown.index) == list(report.index)
+    for column in ("p_met", "median", "q05", "q95", "first_met"):
+        assert np.allclose(shown[column].to_numpy(float), report[column].to_numpy(float), equal_nan=True), column
+    lines = {line.split()[0]: line.split() for line in invoke("show", run_dir).output.splitlines()[7:]}
+    for goal_id, row in report.iterrows():
+        assert f"{100 * row['p_met']:.1f}%" in lines[goal_id]
+        first = "never" if np.isinf(row["first_met"]) else f"{row['first_met']:.4g}"
+        assert lines[goal_id][-1] == first
+
+
 def test_show_median_matches_goals_csv(run_dir):
     goals = pd.read_csv(run_dir / "goals.csv")
     values = goals[goals.goal_id == "cool_by_20"]["value"].to_numpy()

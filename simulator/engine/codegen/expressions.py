@@ -13,7 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.engine import ir
-from simulator.engine.codegen.builtins import BUILTINS, TIME_NAMES, stack_tables
+from simulator.engine.analysis import component_positions
+from simulator.engine.codegen.builtins import stack_tables
+from simulator.engine.functions import BUILTINS, TIME_NAMES
 from simulator.errors import ModelParseError
 
 
@@ -415,40 +417,6 @@ def emit(node, ctx):
     return EMITTERS[type(node)](node, ctx)
 
 
-# --- analysis --------------------------------------------------------------------------------
-
-_CHILDREN = {
-    ir.Num: lambda n: (), ir.Time: lambda n: (), ir.DimIndex: lambda n: (), ir.ArrayLiteral: lambda n: (), ir.Ref: lambda n: (),
-    ir.Unary: lambda n: (n.arg,), ir.Binary: lambda n: (n.left, n.right),
-    ir.Call: lambda n: n.args, ir.InlineLookup: lambda n: (n.arg,),
-    ir.LookupCall: lambda n: (n.arg,), ir.Table: lambda n: (),
-}
-
-
-def walk(node):
-    """Yield every node of an expression tree (pre-order)."""
-    if node is None:
-        return
-    yield node
-    for child in _CHILDREN[type(node)](node):
-        yield from walk(child)
-
-
-def references(node):
-    """Ids of the variables (and lookups) an expression refers to."""
-    return {n.id for n in walk(node) if isinstance(n, (ir.Ref, ir.LookupCall))}
-
-
-def uses_time(node):
-    """True when the expression depends on TIME directly (TIME, STEP, RAMP, PULSE …)."""
-    for n in walk(node):
-        if isinstance(n, ir.Time):
-            return True
-        if isinstance(n, ir.Call) and n.func in BUILTINS and BUILTINS[n.func].uses_time:
-            return True
-    return False
-
-
 def lookup_tables(model_ir, var):
     """{element index tuple: Table} for a lookup variable, per-element definitions assembled.
 
@@ -468,27 +436,3 @@ def lookup_tables(model_ir, var):
     if not tables and shape:
         raise ModelParseError(f"{model_ir.path}: lookup '{var.name}' has no table; give it a lookup definition")
     return tables
-
-
-def component_positions(model_ir, var, comp):
-    """Index tuples (into the variable's full shape) that a component defines, in C order."""
-    axes = []
-    for sub, dim_name in zip(comp.subs, var.dims):
-        dim = model_ir.dimensions[dim_name]
-        names = model_ir.dimensions[sub].elements if sub in model_ir.dimensions else (sub,)
-        axes.append([dim.elements.index(n) for n in names])
-    excluded = set()
-    for exc in comp.excepts:
-        sets = []
-        for sub, dim_name in zip(exc, var.dims):
-            dim = model_ir.dimensions[dim_name]
-            names = model_ir.dimensions[sub].elements if sub in model_ir.dimensions else (sub,)
-            sets.append([dim.elements.index(n) for n in names if n in dim.elements])
-        for index in np.ndindex(*[len(s) for s in sets]):
-            excluded.add(tuple(s[i] for s, i in zip(sets, index)))
-    positions = []
-    for index in np.ndindex(*[len(a) for a in axes]):
-        pos = tuple(a[i] for a, i in zip(axes, index))
-        if pos not in excluded:
-            positions.append(pos)
-    return positions

@@ -20,8 +20,9 @@ import numpy as np
 
 from simulator.engine import ir
 from simulator.engine.codegen.builtins import RUNTIME
-from simulator.engine.codegen.expressions import EmitContext, align, component_positions, emit, references, uses_time
-from simulator.engine.ordering import topological_order
+from simulator.engine.analysis import component_positions, references, uses_time
+from simulator.engine.codegen.expressions import EmitContext, align, emit
+from simulator.engine.ordering import dependencies, topological_order
 
 DYNAMIC_ROLES = ("stock", "sample", "delay_fixed")
 
@@ -111,7 +112,6 @@ def state_layout(model_ir):
 
 def _needed_each_step(model_ir, save, replaced):
     """Ids the step function must compute: what stocks, discrete states and saved outputs need."""
-    from simulator.engine.ordering import dependencies
     deps = dependencies(model_ir, "step")
     roots = set(save)
     for vid, var in model_ir.variables.items():

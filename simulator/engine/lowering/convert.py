@@ -8,38 +8,16 @@ into hidden variables (``statefuls.py``), and collects EVERY unsupported constru
 
 from __future__ import annotations
 
-import keyword
-import re
 from pathlib import Path
 
 import numpy as np
 
 from simulator.engine import ir
-from simulator.engine.codegen.builtins import BUILTINS, LOOKUP_FUNCTIONS, TIME_NAMES
+from simulator.engine.analysis import CONTROL_KEYS, references, static_value
+from simulator.engine.functions import BUILTINS, LOOKUP_FUNCTIONS, TIME_NAMES
+from simulator.engine.lowering.keys import python_id, reference_key
 from simulator.errors import ModelParseError, UnsupportedFeatureError
 from simulator.engine.lowering import external as lower_external, macros, statefuls
-
-CONTROL_KEYS = ("initial_time", "final_time", "time_step", "saveper")
-
-
-def reference_key(name):
-    """The key PySD's parser uses for references to ``name`` (lower case, spaces → underscores)."""
-    return " ".join(str(name).split()).lower().replace(" ", "_")
-
-
-def python_id(key, taken):
-    """A python-safe lower_snake identifier for ``key`` not yet in ``taken``."""
-    ident = re.sub(r"\W+", "_", key, flags=re.ASCII).strip("_") or "var"
-    if ident[0].isdigit():
-        ident = "v_" + ident
-    if keyword.iskeyword(ident) or ident in ("time", "np"):
-        ident += "_"
-    base, counter = ident, 1
-    while ident in taken:
-        counter += 1
-        ident = f"{base}_{counter}"
-    return ident
-
 
 class _Context:
     """What the AST converter needs to know about the component it is converting."""
@@ -488,40 +466,11 @@ _CONVERTERS.update(statefuls.CONVERTERS)
 
 # --- time settings ---------------------------------------------------------------------------
 
-def _static_value(expr, variables, seen=(), controls=None):
-    """Value of a constant expression (numbers, arithmetic, references to constants), else None.
-
-    ``controls`` gives the values of INITIAL TIME / FINAL TIME / TIME STEP / SAVEPER known so far.
-    """
-    def again(node):
-        return _static_value(node, variables, seen, controls)
-
-    if isinstance(expr, ir.Num):
-        return expr.value
-    if isinstance(expr, ir.Ref) and expr.id in variables and expr.id not in seen:
-        var = variables[expr.id]
-        if var.role == "aux" and len(var.components) == 1 and not var.dims:
-            return _static_value(var.components[0].expr, variables, seen + (expr.id,), controls)
-        return None
-    if isinstance(expr, ir.Unary) and expr.op == "neg":
-        value = again(expr.arg)
-        return None if value is None else -value
-    if isinstance(expr, ir.Binary) and expr.op in ("+", "-", "*", "/", "^"):
-        left, right = again(expr.left), again(expr.right)
-        if left is None or right is None or (expr.op == "/" and right == 0):
-            return None
-        return {"+": left + right, "-": left - right, "*": left * right,
-                "/": left / right if right else None, "^": left ** right}[expr.op]
-    if isinstance(expr, ir.Call) and expr.func in CONTROL_KEYS and not expr.args:
-        return (controls or {}).get(expr.func)
-    return None
-
-
 def _time_settings(control, variables, path):
     values = {}
     for _ in range(len(control) + 1):
         for key, expr in control.items():
-            value = _static_value(expr, variables, controls=values)
+            value = static_value(expr, variables, controls=values)
             if value is not None:
                 values[key] = float(value)
     defaults = {"initial_time": 0.0, "final_time": None, "time_step": 1.0}
@@ -540,7 +489,6 @@ def _time_settings(control, variables, path):
 
 def _refs(expr):
     """All variable ids referenced by an expression."""
-    from simulator.engine.codegen.expressions import references
     return references(expr)
 
 
@@ -568,7 +516,7 @@ def _assign_kinds(variables, level_ids=()):
 
 # --- entry point -----------------------------------------------------------------------------
 
-def lower(abstract_model, path):
+def lower(abstract_model, path, value_at_start=None):
     """Translate a PySD AbstractModel into a :class:`ModelIR`.
 
     Raises
@@ -577,6 +525,11 @@ def lower(abstract_model, path):
         Listing every unsupported function or construct (file, variable, function).
     ModelParseError
         Inconsistent definitions (e.g. subscripts outside every range).
+
+    ``value_at_start(model_ir, expr)`` evaluates a scalar expression at the initial time (for
+    DELAY N / SMOOTH N orders; raises LookupError, ValueError … when it cannot); the engine
+    passes ``codegen.evaluate.value_at_start``, which evaluates any supported function. Without
+    it, orders must fold to constants (:func:`simulator.engine.analysis.static_value`).
     """
     lowering = _Lowering(abstract_model, path)
     sections = list(abstract_model.sections)
@@ -601,7 +554,7 @@ def lower(abstract_model, path):
         control[reference_key(element.name)] = lowering.convert(element.components[0].ast, ctx)
     if lowering.pending:
         settings = _time_settings(control, lowering.variables, path)
-        evaluate = _start_evaluator(lowering, settings, path)
+        evaluate = _order_evaluator(lowering, settings, path, value_at_start or _folded_at_start)
         for resolve in lowering.pending:
             resolve(evaluate)
     variables = dict(lowering.variables)
@@ -615,37 +568,28 @@ def lower(abstract_model, path):
     return ir.ModelIR(Path(path), variables, lowering.dimensions, settings, control)
 
 
-def _start_evaluator(lowering, settings, path):
-    """A function evaluating a scalar IR expression at the initial time (for DELAY N orders)."""
-    from simulator.engine.codegen.builtins import RUNTIME
-    from simulator.engine.codegen.expressions import EmitContext, emit, references
+def _folded_at_start(model, expr):
+    """Value of a constant-folding expression at the initial time (LookupError if it does not fold)."""
+    settings = model.time
+    controls = {"initial_time": settings.initial, "final_time": settings.final,
+                "time_step": settings.dt, "saveper": settings.saveper}
+    value = static_value(expr, model.variables, controls=controls)
+    if value is None:
+        raise LookupError(expr)
+    return value
 
+
+def _order_evaluator(lowering, settings, path, value_at_start):
+    """A function evaluating a DELAY N / SMOOTH N order at the initial time, or noting it unsupported."""
     def evaluate(expr, var_name, label):
         variables = dict(lowering.variables)
         variables.update({h.id: h for h in lowering.hidden})
         model = ir.ModelIR(Path(path), variables, lowering.dimensions, settings)
-        ns = dict(RUNTIME, t=settings.initial, _t0=settings.initial, _tf=settings.final,
-                  _dt=settings.dt, _saveper=settings.saveper)
-
-        def value_of(node, seen):
-            for vid in references(node):
-                if f"v_{vid}" in ns:
-                    continue
-                var = variables.get(vid)
-                if (var is None or vid in seen or var.dims or len(var.components) != 1
-                        or var.role not in ("aux", "initial")):
-                    raise LookupError(vid)
-                ns[f"v_{vid}"] = value_of(var.components[0].expr, seen + (vid,))
-            ctx = EmitContext(model, {vid: f"v_{vid}" for vid in variables}, ns, ())
-            with np.errstate(all="ignore"):
-                return np.asarray(eval(emit(node, ctx).code, ns), dtype=float).ravel()[0]  # noqa: S307
-
         try:
-            value = float(value_of(expr, ()))
+            return float(value_at_start(model, expr))
         except (LookupError, IndexError, ValueError, TypeError):
             lowering.unsupported.append((var_name, f"{label} whose order is not a scalar constant"))
             return None
-        return value
     return evaluate
 
 

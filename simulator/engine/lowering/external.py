@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.engine import ir
+from simulator.engine.functions import EXTERNAL_FUNCTIONS
 from simulator.engine.external import ExternalReader
 
 DATA_KINDS = {None: "interpolate", "interpolate": "interpolate", "look_forward": "forward",
@@ -94,9 +95,8 @@ def _data(lowering, comp, ctx, subs, excepts):
     return "aux", ir.Component(subs, ir.LookupCall(hidden_id, dims, ir.Time()), excepts=excepts)
 
 
-SUPPORTED = tuple(f"GET {source} {what}" for source in ("XLS", "DIRECT")
-                  for what in ("CONSTANTS", "DATA", "LOOKUPS", "SUBSCRIPT"))
-"""Vensim spellings handled here (listed in docs/engine.md through ``builtins.supported_functions``)."""
+SUPPORTED = EXTERNAL_FUNCTIONS
+"""Vensim spellings handled here (listed by ``functions.supported_functions``)."""
 
 LOWERERS = {"GetConstantsStructure": _constants, "GetLookupsStructure": _lookups, "GetDataStructure": _data}
 """{PySD structure of a component's whole equation: lowerer(lowering, comp, ctx, subs, excepts)}."""

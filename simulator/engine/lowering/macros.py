@@ -12,18 +12,9 @@ Macros calling macros are expanded recursively; a macro calling itself is refuse
 from __future__ import annotations
 
 from simulator.engine import ir
+from simulator.engine.lowering.keys import python_id, reference_key
+from simulator.engine.lowering.statefuls import hidden_variable
 from simulator.errors import ModelParseError
-
-
-def _key(name):
-    from simulator.engine.lowering.convert import reference_key
-    return reference_key(name)
-
-
-def _python_id(key, taken):
-    from simulator.engine.lowering.convert import python_id
-    return python_id(key, taken)
-
 
 MAX_DEPTH = 32
 """Deepest chain of macros calling macros before expansion is refused as recursive."""
@@ -33,10 +24,10 @@ class MacroDefinition:
     """One macro section: its reference key, parameter keys, extra outputs and elements."""
 
     def __init__(self, section):
-        self.key = _key(section.name)
+        self.key = reference_key(section.name)
         self.elements = list(section.elements)
-        self.name = next((e.name for e in self.elements if _key(e.name) == self.key), section.name)
-        self.params = tuple(_key(p) for p in section.params)
+        self.name = next((e.name for e in self.elements if reference_key(e.name) == self.key), section.name)
+        self.params = tuple(reference_key(p) for p in section.params)
         self.returns = tuple(section.returns or ())
 
 
@@ -67,11 +58,10 @@ def _arity_error(lowering, ctx, definition, given):
 def _argument_id(lowering, ctx, prefix, param, node):
     """Id standing for one argument inside the instance: the referenced variable itself for an
     unsubscripted plain reference, else a hidden auxiliary holding the argument expression."""
-    from simulator.engine.lowering.statefuls import hidden_variable
     expr = lowering.convert(node, ctx)
     if isinstance(expr, ir.Ref) and expr.subs is None:
         return expr.id
-    hidden_id = "_" + _python_id(f"{prefix}_arg_{param}", set())
+    hidden_id = "_" + python_id(f"{prefix}_arg_{param}", set())
     hidden_variable(lowering, ctx, hidden_id, "aux", expr)
     return hidden_id
 
@@ -81,10 +71,10 @@ def _instance_ids(lowering, definition, prefix):
     taken = set(lowering.key_to_id.values()) | set(lowering.variables) | {h.id for h in lowering.hidden}
     scope = {}
     for element in definition.elements:
-        key = _key(element.name)
+        key = reference_key(element.name)
         if key in scope:
             continue
-        ident = _python_id(f"{prefix}_{key}", taken)
+        ident = python_id(f"{prefix}_{key}", taken)
         taken.add(ident)
         scope[key] = "_" + ident
         if element.components and all(
@@ -118,13 +108,13 @@ def expand_call(lowering, node, ctx):
     ModelParseError
         The macro is called with the wrong number of arguments.
     """
-    definition = lowering.macros[_key(node.function.reference)]
+    definition = lowering.macros[reference_key(node.function.reference)]
     if len(node.arguments) != len(definition.params):
         raise _arity_error(lowering, ctx, definition, len(node.arguments))
     if definition.key in lowering.macro_stack or len(lowering.macro_stack) >= MAX_DEPTH:
         ctx.unsupported(f"recursive macro {definition.name.upper()}")
         return ir.Num(0.0)
-    if definition.key not in {_key(e.name) for e in definition.elements}:
+    if definition.key not in {reference_key(e.name) for e in definition.elements}:
         ctx.unsupported(f"macro {definition.name.upper()} defines no variable named like the macro")
         return ir.Num(0.0)
     lowering.macro_instances += 1
@@ -155,7 +145,7 @@ def _lower_instance(lowering, definition, scope):
     outer_keys, outer_stack = lowering.key_to_id, lowering.macro_stack
     lowering.key_to_id = scope
     lowering.macro_stack = outer_stack + (definition.key,)
-    local_ids = {scope[_key(e.name)] for e in definition.elements}
+    local_ids = {scope[reference_key(e.name)] for e in definition.elements}
     try:
         for element in definition.elements:
             if element.components:

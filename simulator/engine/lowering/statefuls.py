@@ -10,6 +10,7 @@ the call (usually a reference to the hidden variable).
 from __future__ import annotations
 
 from simulator.engine import ir
+from simulator.engine.analysis import static_value, time_invariant
 
 
 def hidden_variable(lowering, ctx, hidden_id, role, expr, init=None, extra=None):
@@ -42,8 +43,7 @@ def _sub(a, b):
 def _order_value(lowering, node, ctx):
     """(IR expression of the order, its value if it is a constant number else None)."""
     expr = lowering.convert(node, ctx)
-    from simulator.engine.lowering.convert import _static_value
-    value = _static_value(expr, lowering.variables)
+    value = static_value(expr, lowering.variables)
     return expr, (None if value is None else max(int(value), 1))
 
 
@@ -89,21 +89,6 @@ def _stage_chain(lowering, ctx, prefix, inflow, rate_time, init, order, content_
     return previous
 
 
-def _time_invariant(expr, variables, seen=()):
-    """True when ``expr`` cannot change during a run (no TIME, no stocks, only such auxiliaries)."""
-    from simulator.engine.codegen.expressions import references, uses_time
-    if uses_time(expr):
-        return False
-    for vid in references(expr):
-        var = variables.get(vid)
-        if var is None or vid in seen or var.role not in ("aux", "initial", "lookup"):
-            return False
-        if var.role == "aux" and not all(_time_invariant(c.expr, variables, seen + (vid,))
-                                         for c in var.components):
-            return False
-    return True
-
-
 def _one_step_late(lowering, ctx, value, init):
     """A hidden DELAY FIXED of one TIME STEP: ``value`` as it was at the previous step."""
     hidden_id = ctx.new_hidden("lag")
@@ -146,7 +131,7 @@ def _delay(lowering, node, ctx, order=None):
 def _delay_n(lowering, node, ctx):
     def build(order):
         delay_time = lowering.convert(node.delay_time, ctx)
-        if _time_invariant(delay_time, lowering.variables):
+        if time_invariant(delay_time, lowering.variables):
             return _delay(lowering, node, ctx, order)
         inflow = lowering.convert(node.input, ctx)
         init = lowering.convert(node.initial, ctx)

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 import simulator
-from simulator.engine.codegen.builtins import BUILTINS, lookup, lookup_stack, supported_functions
+from simulator.engine.codegen.builtins import lookup, lookup_stack
+from simulator.engine.functions import BUILTINS, supported_functions
 
 from engine_mdl import write_mdl
 
@@ -219,3 +220,9 @@ def test_allocate_available_with_rectangular_and_normal_profiles(tmp_path):
     assert np.allclose(ds["by_rectangles"].values[:, 0], [[4, 2, 0], [4, 4, 4]], atol=1e-9)
     # identical profiles share equally
     assert np.allclose(ds["by_bells"].values[:, 0], [[2, 2, 2], [4, 4, 4]], atol=1e-9)
+
+
+def test_function_table_lists_exactly_the_stateful_converters():
+    from simulator.engine.functions import STATEFUL_FUNCTIONS
+    from simulator.engine.lowering.statefuls import CONVERTERS
+    assert set(STATEFUL_FUNCTIONS) == set(CONVERTERS)

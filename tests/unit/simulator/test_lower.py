@@ -5,7 +5,9 @@ import pytest
 import simulator
 from simulator.errors import AlgebraicLoopError, UnsupportedFeatureError
 from simulator.engine.ingest import read_abstract_model
-from simulator.engine.lowering.convert import lower, python_id, reference_key
+from simulator.engine.codegen.evaluate import value_at_start
+from simulator.engine.lowering.convert import lower
+from simulator.engine.lowering.keys import python_id, reference_key
 from simulator.engine.ordering import topological_order
 
 from engine_mdl import write_mdl
@@ -13,7 +15,7 @@ from engine_mdl import write_mdl
 
 def _ir(tmp_path, body, **time):
     path = write_mdl(tmp_path, body, **time)
-    return lower(read_abstract_model(path), path)
+    return lower(read_abstract_model(path), path, value_at_start)
 
 
 def test_ids_are_python_safe_lower_snake():

@@ -18,7 +18,7 @@ class _Group(click.Group):
             ctx.exit(1)
 
 
-@click.group(cls=_Group)
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="plansim")
 def cli():
     """plansim: simulate system-dynamics models of regional plans, in batches, against the plans' goals."""
@@ -50,7 +50,7 @@ def _parse_set(assignments):
 def simulate(model, output, columns, assignments, method):
     """Run MODEL once and write a Vensim-style table (Time + one column per variable).
 
-    Example: python run.py simulate models/teacup.mdl --set "Room Temperature=65" -o out.csv
+    Example: python run.py simulate tests/fixtures/models/teacup/teacup.mdl --set "Room Temperature=65" -o out.csv
     """
     import os
     import tempfile

@@ -1,4 +1,6 @@
-"""Benchmark of the batch stage (scenario file → run folder): scenarios/s end to end and peak memory, against the engine alone and PySD.
+"""Benchmark of the batch stage (scenario file → run folder): scenarios/s end to end and peak memory.
+
+Compared against the engine alone and PySD.
 
 Each size runs ``simulator.runs.batch.run_batch`` (sampling + chunked runs + goal evaluation + the
 NetCDF/CSV writing and merge) in a fresh child process, which reports its wall time and its peak

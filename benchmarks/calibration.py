@@ -62,7 +62,8 @@ def main(argv=None):
     print(f"Jacobian, {p + 1} runs one at a time : {single * 1000:8.1f} ms")
     print(f"Jacobian, one batched run (n={p + 1})  : {batched * 1000:8.1f} ms")
     print(f"ratio one-at-a-time / batched        : {single / batched:8.2f}x")
-    print(f"whole fit from the middle of the ranges: {whole:.2f} s, {result.nfev} evaluations, {result.engine_calls} engine calls "
+    print(f"whole fit from the middle of the ranges: {whole:.2f} s, {result.nfev} evaluations, "
+          f"{result.engine_calls} engine calls "
           f"(one-at-a-time would make {result.engine_calls * (p + 1)}); max MAPE {max(result.mape.values()):.2f} %")
 
 

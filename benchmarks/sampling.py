@@ -1,4 +1,6 @@
-"""Benchmark of the sampling stage (uncertain inputs → input matrix): seconds per design, as a ratio to the raw scipy.stats.qmc design.
+"""Benchmark of the sampling stage (uncertain inputs → input matrix): seconds per design.
+
+Given as a ratio to the raw scipy.stats.qmc design.
 
 ``simulator.scenarios.sampling.sample`` = unit-cube design + one inverse CDF per column + (optionally)
 Iman–Conover reordering. The reference is the bare design alone (``qmc.LatinHypercube(d).random(n)``

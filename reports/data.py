@@ -105,7 +105,7 @@ def _load_scenario(manifest: dict):
     path = _existing(manifest.get("scenario_path"))
     if path is None:
         return None
-    from simulator.runs.batch import sha256_of
+    from simulator.runs.manifest import sha256_of
     from simulator.scenarios.scenario import load_scenario
 
     recorded = manifest.get("scenario_sha256")

@@ -84,7 +84,7 @@ def static_value(expr, variables, seen=(), controls=None):
         return expr.value
     if isinstance(expr, ir.Ref) and expr.id in variables and expr.id not in seen:
         var = variables[expr.id]
-        if var.role == "aux" and len(var.components) == 1 and not var.dims:
+        if var.role == ir.AUX and len(var.components) == 1 and not var.dims:
             return static_value(var.components[0].expr, variables, seen + (expr.id,), controls)
         return None
     if isinstance(expr, ir.Unary) and expr.op == "neg":
@@ -107,9 +107,9 @@ def time_invariant(expr, variables, seen=()):
         return False
     for vid in references(expr):
         var = variables.get(vid)
-        if var is None or vid in seen or var.role not in ("aux", "initial", "lookup"):
+        if var is None or vid in seen or var.role not in (ir.AUX, ir.INITIAL, ir.LOOKUP):
             return False
-        if var.role == "aux" and not all(time_invariant(c.expr, variables, seen + (vid,))
+        if var.role == ir.AUX and not all(time_invariant(c.expr, variables, seen + (vid,))
                                          for c in var.components):
             return False
     return True

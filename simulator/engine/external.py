@@ -179,6 +179,12 @@ class ExternalReader:
                            "check that it is a valid spreadsheet")
         return self._books[path]
 
+    def close(self):
+        """Close the spreadsheets opened so far (pandas keeps them open for repeated reads)."""
+        for book in self._books.values():
+            book.close()
+        self._books.clear()
+
     def block(self, var_name, file, tab, where, rows, cols):
         """Rows ``rows[0]:rows[1]`` x columns ``cols[0]:cols[1]`` (``None`` = to the end) as a 2-D array."""
         data = self.sheet(var_name, file, tab, where)[rows[0]:rows[1], cols[0]:cols[1]]
@@ -193,7 +199,7 @@ class ExternalReader:
         path = self._resolve(var_name, file, tab, f"range '{name}'")
         if path not in self._workbooks:
             try:
-                self._workbooks[path] = load_workbook(path, read_only=True, data_only=True)
+                self._workbooks[path] = load_workbook(path, data_only=True)  # not read_only: that keeps the file open
             except Exception as err:  # noqa: BLE001 - openpyxl raises several kinds
                 self._fail(var_name, file, tab, f"range '{name}'",
                            f"'{name}' is not a cell and the file has no named ranges ({err.__class__.__name__})",

@@ -87,7 +87,6 @@ BUILTINS = {
 
 TIME_NAMES = {"initial_time": "_t0", "final_time": "_tf", "time_step": "_dt", "saveper": "_saveper"}
 """Control variables usable in expressions → name of the runtime scalar in generated code."""
-CONTROL_NAMES = frozenset(TIME_NAMES)
 
 LOOKUP_FUNCTIONS = {"lookup_extrapolate": "extrapolate", "lookup_forward": "forward",
                     "lookup_backward": "backward", "lookup": "table", "lookup_invert": None}

@@ -130,6 +130,16 @@ class Component:
     excepts: tuple = ()
 
 
+# Variable roles: how the program computes a variable (``Variable.role``).
+AUX = "aux"                        # an expression evaluated every step
+STOCK = "stock"                    # integrated state
+INITIAL = "initial"                # computed once at the initial time (INITIAL)
+ACTIVE_INITIAL = "active_initial"  # a stock-like value with its own initial expression
+LOOKUP = "lookup"                  # a table, called like a function
+SAMPLE = "sample"                  # SAMPLE IF TRUE: discrete state, updated once per step
+DELAY_FIXED = "delay_fixed"        # DELAY FIXED: discrete ring buffer
+
+
 @dataclass
 class Variable:
     """A model variable after lowering.

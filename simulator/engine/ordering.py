@@ -8,6 +8,7 @@ algebraic loop, reported with the names of the variables in it.
 
 from __future__ import annotations
 
+from simulator.engine import ir
 from simulator.errors import AlgebraicLoopError
 from simulator.engine.analysis import references
 
@@ -22,19 +23,19 @@ def _expr_deps(var, attribute):
 
 def _init_deps(var):
     role = var.role
-    if role == "delay_fixed":
+    if role == ir.DELAY_FIXED:
         return _expr_deps(var, "init") | (references(var.extra["delay_time"]) - {var.id})
-    if role in ("stock", "active_initial"):
+    if role in (ir.STOCK, ir.ACTIVE_INITIAL):
         return _expr_deps(var, "init")
-    if role == "sample":
+    if role == ir.SAMPLE:
         return _expr_deps(var, "init") | _expr_deps(var, "expr")
-    if role == "lookup":
+    if role == ir.LOOKUP:
         return set()
     return _expr_deps(var, "expr")
 
 
 def _step_deps(var):
-    if var.role in ("stock", "delay_fixed", "initial", "lookup"):
+    if var.role in (ir.STOCK, ir.DELAY_FIXED, ir.INITIAL, ir.LOOKUP):
         return set()
     return _expr_deps(var, "expr")
 

@@ -123,10 +123,10 @@ def resolve_params(model_ir, names, params, n):
     for key, value in params.items():
         vid, elements = names.split(key)
         var = model_ir.variables[vid]
-        if var.role == "stock":
+        if var.role == ir.STOCK:
             raise ParameterError(
                 f"parameter '{key}': '{var.name}' is a stock; set the constant its initial value uses")
-        if var.role == "lookup":
+        if var.role == ir.LOOKUP:
             raise ParameterError(f"parameter '{key}': '{var.name}' is a lookup table and cannot be set")
         if elements is not None:
             element_sets.setdefault(vid, []).append((key, elements, value))

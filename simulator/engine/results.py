@@ -50,26 +50,6 @@ def build_coordinates(model_ir, n, times, dims):
     return xr.Coordinates(coords)
 
 
-def build_dataset(model_ir, outputs, times, n, problems, attrs):
-    """Assemble the result Dataset.
-
-    Parameters
-    ----------
-    model_ir : ModelIR
-    outputs : dict
-        {id: array (n_times, n, *dims)} (time-major) in the order to store.
-    times : ndarray
-        Saved times.
-    n : int
-        Number of scenarios.
-    problems : list
-        Per scenario ``None`` or ``(time, variable name)`` of its first non-finite value.
-    attrs : dict
-        Run attributes (model, method, time settings).
-    """
-    return fill_dataset(dataset_template(model_ir, outputs, times, n), outputs, problems, attrs)
-
-
 def dataset_template(model_ir, outputs, times, n):
     """A Dataset with the result's variables, attributes and coordinates but no data of its own
     (zero-memory broadcast placeholders); :func:`fill_dataset` copies it with a run's arrays.

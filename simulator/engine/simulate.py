@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from simulator.engine import ir
 from simulator.errors import ParameterError, UnsupportedFeatureError
 from simulator.engine.ingest import read_abstract_model
 from simulator.engine.integrators import METHODS
@@ -50,7 +51,7 @@ def load_model(path):
     Examples
     --------
     >>> import simulator
-    >>> model = simulator.load_model("/work/shared/test-models/samples/teacup/teacup.mdl")
+    >>> model = simulator.load_model("tests/fixtures/models/teacup/teacup.mdl")
     >>> ds = model.run(params={"Room Temperature": [60, 70]})
     >>> ds["teacup_temperature"].shape
     (2, 241)
@@ -127,7 +128,7 @@ class CompiledModel:
         ids = []
         for name in return_columns:
             vid, _elements = self._names.split(name)     # "var[elem]" keeps the whole variable
-            if self.ir.variables[vid].role == "lookup":
+            if self.ir.variables[vid].role == ir.LOOKUP:
                 raise ParameterError(f"return column '{name}' is a lookup table, not a value over time")
             if vid not in ids:
                 ids.append(vid)

@@ -20,7 +20,7 @@ the rows passed here carry it as a boolean ``ok`` column (all rows count as ok w
 ...                      "target": 1.0, "value": [2.0, 0.5, 3.0], "met": [1, 0, 1],
 ...                      "first_year_met": [2021, None, 2023]})
 >>> s = goal_summary(rows).iloc[0]
->>> round(s["p_met"], 3), s["median"], s["first_met"]
+>>> round(float(s["p_met"]), 3), float(s["median"]), float(s["first_met"])
 (0.667, 2.0, 2023.0)
 """
 

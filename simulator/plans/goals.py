@@ -35,19 +35,18 @@ blank ``value`` and ``first_year_met``.
 from __future__ import annotations
 
 import difflib
-import json
-from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
-from simulator.errors import PlanError, ScenarioError, UnknownVariableError
+from simulator.errors import PlanError, UnknownVariableError
 from simulator.names import split_name, to_id
+from simulator.plans.kinds import DEFAULT_RELATIVE_TOLERANCE, KINDS, GoalSpec
 
-#: Relative tolerance of an ``==`` goal that does not give its own ``tolerance``.
-DEFAULT_RELATIVE_TOLERANCE = 0.01
+__all__ = ["DEFAULT_RELATIVE_TOLERANCE", "GOAL_COLUMNS", "GoalSpec", "check_goals", "evaluate_goals",
+           "goal_series", "goal_spec"]
 
 #: Columns of goals.csv, in order (docs/interfaces.md §4).
 GOAL_COLUMNS = [
@@ -55,18 +54,6 @@ GOAL_COLUMNS = [
     "target", "value", "met", "first_year_met", "status",
 ]
 
-
-
-@dataclass(frozen=True)
-class GoalSpec:
-    """The fields of one goal that evaluation needs, read from a Goal object or a dict."""
-
-    id: str
-    variable: str
-    year: Any
-    comparison: str
-    value: Any = None
-    tolerance: float | None = None
 
 
 def goal_spec(goal: Any) -> GoalSpec:
@@ -99,10 +86,10 @@ def goal_spec(goal: Any) -> GoalSpec:
         value=field("value"),
         tolerance=field("tolerance"),
     )
-    if spec.comparison not in COMPARISONS:
+    if spec.comparison not in KINDS:
         raise PlanError(
             f"goal '{spec.id}': unknown comparison '{spec.comparison}'; "
-            f"use one of {', '.join(COMPARISONS)}"
+            f"use one of {', '.join(KINDS)}"
         )
     return spec
 
@@ -152,192 +139,6 @@ def goal_series(ds: xr.Dataset, spec: GoalSpec) -> xr.DataArray:
     return da.transpose("scenario", "time")
 
 
-# --- series arithmetic ---------------------------------------------------------------------
-
-
-def value_at(times: np.ndarray, values: np.ndarray, year: float) -> np.ndarray:
-    """Values of ``(n, T)`` series at ``year``, linear between the saved times around it.
-
-    ``year`` must lie within ``[times[0], times[-1]]``; a year on the grid returns that column
-    exactly.
-    """
-    exact = np.nonzero(times == year)[0]
-    if exact.size:
-        return values[:, exact[0]].astype(float)
-    right = int(np.searchsorted(times, year))
-    left = right - 1
-    weight = (year - times[left]) / (times[right] - times[left])
-    return (1.0 - weight) * values[:, left] + weight * values[:, right]
-
-
-def least_squares_slope(times: np.ndarray, values: np.ndarray, start: float, end: float):
-    """Least-squares slope (per time unit) of ``(n, T)`` series over ``[start, end]``.
-
-    Uses the saved times strictly inside the window plus the two (interpolated) end points.
-
-    Returns
-    -------
-    slope : ndarray (n,)
-    window_values : ndarray (n, k)
-        The values the slope was fitted to (checked for finiteness by the caller).
-    """
-    inside = (times > start) & (times < end)
-    ts = np.concatenate([[start], times[inside], [end]])
-    vs = np.column_stack([value_at(times, values, start), values[:, inside], value_at(times, values, end)])
-    centred = ts - ts.mean()
-    # Summed column by column in a fixed order (numpy's row reductions and BLAS products pick
-    # their summation order by array shape): a scenario's slope must not depend on its chunk.
-    mean = _ordered_sum(vs, np.ones(len(ts))) / len(ts)
-    slope = _ordered_sum(vs - mean[:, None], centred) / float(centred @ centred)
-    return slope, vs
-
-
-def _ordered_sum(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """``sum_j values[:, j] * weights[j]`` accumulated left to right, identical for any row count."""
-    total = np.zeros(values.shape[0])
-    for j, weight in enumerate(weights):
-        total += values[:, j] * weight
-    return total
-
-
-def _first_time(times: np.ndarray, condition: np.ndarray) -> np.ndarray:
-    """First time at which ``condition`` (n, T) holds per row; NaN if never."""
-    hit = condition.any(axis=1)
-    first = times[np.argmax(condition, axis=1)].astype(float)
-    return np.where(hit, first, np.nan)
-
-
-# --- one evaluator per comparison ----------------------------------------------------------
-
-
-@dataclass
-class Outcome:
-    """Per-scenario results of one goal: value, met, first year met, and which rows are finite."""
-
-    value: np.ndarray
-    met: np.ndarray
-    first_year_met: np.ndarray
-    finite: np.ndarray
-    target: Any
-    year: Any
-
-
-def _threshold_goal(condition: Callable[[GoalSpec, np.ndarray], np.ndarray], target_repr: Callable[[GoalSpec], Any]):
-    """An evaluator for a goal met when ``condition(spec, values)`` holds in the goal year."""
-
-    def evaluate(spec: GoalSpec, times: np.ndarray, values: np.ndarray) -> Outcome:
-        year = _single_year(spec, times)
-        target = target_repr(spec)
-        value = value_at(times, values, year)
-        with np.errstate(invalid="ignore"):
-            met = condition(spec, value)
-            first = _first_time(times, condition(spec, values))
-        finite = np.isfinite(values).all(axis=1)
-        return Outcome(value, met, first, finite, target, _plain_number(year))
-
-    return evaluate
-
-
-def _number(spec: GoalSpec) -> float:
-    if isinstance(spec.value, bool) or not isinstance(spec.value, (int, float)):
-        raise PlanError(f"goal '{spec.id}': comparison '{spec.comparison}' needs a number as value, got {spec.value!r}")
-    return float(spec.value)
-
-
-def _bounds(spec: GoalSpec) -> tuple[float, float]:
-    value = spec.value
-    if (not isinstance(value, (list, tuple)) or len(value) != 2
-            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
-            or value[0] > value[1]):
-        raise PlanError(f"goal '{spec.id}': 'between' needs value: [low, high] with low <= high, got {value!r}")
-    return float(value[0]), float(value[1])
-
-
-def _tolerance(spec: GoalSpec) -> float:
-    return DEFAULT_RELATIVE_TOLERANCE if spec.tolerance is None else float(spec.tolerance)
-
-
-def _single_year(spec: GoalSpec, times: np.ndarray) -> float:
-    year = spec.year
-    if isinstance(year, bool) or not isinstance(year, (int, float)):
-        raise PlanError(f"goal '{spec.id}': comparison '{spec.comparison}' needs a single year, got {year!r}")
-    _check_in_range(spec, float(year), times)
-    return float(year)
-
-
-def _check_in_range(spec: GoalSpec, year: float, times: np.ndarray) -> None:
-    if not times[0] <= year <= times[-1]:
-        raise ScenarioError(
-            f"goal '{spec.id}': year {_plain_number(year)} lies outside the simulated time "
-            f"{_plain_number(times[0])}-{_plain_number(times[-1])}; extend the scenario's time "
-            f"or leave the goal out (goals: [...])"
-        )
-
-
-def _plain_number(x: float):
-    """``2025.0`` → ``2025`` (an int, so JSON and CSV show no ``.0``); other floats unchanged."""
-    return int(x) if float(x).is_integer() else float(x)
-
-
-def _threshold_target(spec: GoalSpec):
-    return _number(spec)
-
-
-def _between_target(spec: GoalSpec):
-    low, high = _bounds(spec)
-    return json.dumps([_plain_number(low), _plain_number(high)])
-
-
-def _reached_by(spec: GoalSpec, times: np.ndarray, values: np.ndarray) -> Outcome:
-    year = _single_year(spec, times)
-    target = _number(spec)
-    value = value_at(times, values, year)
-    upto = times <= year
-    with np.errstate(invalid="ignore"):
-        first = _first_time(times[upto], values[:, upto] >= target)
-        late = np.isnan(first) & (value >= target)
-    first = np.where(late, year, first)
-    met = ~np.isnan(first)
-    finite = np.isfinite(values[:, upto]).all(axis=1) & np.isfinite(value)
-    return Outcome(value, met, first, finite, target, _plain_number(year))
-
-
-def _trend(sign: float):
-    def evaluate(spec: GoalSpec, times: np.ndarray, values: np.ndarray) -> Outcome:
-        window = spec.year
-        if (not isinstance(window, (list, tuple)) or len(window) != 2
-                or not all(isinstance(y, (int, float)) and not isinstance(y, bool) for y in window)
-                or not window[0] < window[1]):
-            raise PlanError(
-                f"goal '{spec.id}': '{spec.comparison}' needs year: [from_year, to_year] with from < to, got {window!r}"
-            )
-        start, end = float(window[0]), float(window[1])
-        _check_in_range(spec, start, times)
-        _check_in_range(spec, end, times)
-        slope, window_values = least_squares_slope(times, values, start, end)
-        with np.errstate(invalid="ignore"):
-            met = sign * slope > 0
-        finite = np.isfinite(window_values).all(axis=1)
-        nothing = np.full(len(slope), np.nan)
-        return Outcome(slope, met, nothing, finite, None, json.dumps([_plain_number(start), _plain_number(end)]))
-
-    return evaluate
-
-
-#: comparison → evaluator(spec, times, values (n, T)) -> Outcome
-COMPARISONS: dict[str, Callable[[GoalSpec, np.ndarray, np.ndarray], Outcome]] = {
-    ">=": _threshold_goal(lambda s, v: v >= _number(s), _threshold_target),
-    "<=": _threshold_goal(lambda s, v: v <= _number(s), _threshold_target),
-    "==": _threshold_goal(
-        lambda s, v: np.abs(v - _number(s)) <= _tolerance(s) * abs(_number(s)), _threshold_target),
-    "between": _threshold_goal(
-        lambda s, v: (v >= _bounds(s)[0]) & (v <= _bounds(s)[1]), _between_target),
-    "reached_by": _reached_by,
-    "rising": _trend(+1.0),
-    "falling": _trend(-1.0),
-}
-
-
 # --- the table -----------------------------------------------------------------------------
 
 
@@ -351,7 +152,7 @@ def check_goals(ds: xr.Dataset, goals: Iterable[Any]) -> list[GoalSpec]:
     times = np.asarray(ds["time"].values, dtype=float)
     for spec in specs:
         series = goal_series(ds, spec)
-        COMPARISONS[spec.comparison](spec, times, np.asarray(series.values[:1], dtype=float))
+        KINDS[spec.comparison].evaluate(spec, times, np.asarray(series.values[:1], dtype=float))
     return specs
 
 
@@ -380,8 +181,11 @@ def evaluate_goals(ds: xr.Dataset, goals: Iterable[Any]) -> pd.DataFrame:
 
     Examples
     --------
-    >>> table = evaluate_goals(ds, plan.goals)                      # doctest: +SKIP
-    >>> table.groupby("goal_id")["met"].mean()                      # doctest: +SKIP
+    >>> import simulator
+    >>> ds = simulator.load_model("tests/fixtures/models/teacup/teacup.mdl").run()
+    >>> goal = {"id": "cool", "variable": "Teacup Temperature", "year": 20, "comparison": "<=", "value": 100}
+    >>> evaluate_goals(ds, [goal])[["goal_id", "met", "first_year_met", "status"]].to_dict("records")
+    [{'goal_id': 'cool', 'met': 1, 'first_year_met': 13.0, 'status': 'ok'}]
     """
     specs = [goal_spec(g) for g in goals]
     scenarios = np.asarray(ds["scenario"].values)
@@ -392,7 +196,7 @@ def evaluate_goals(ds: xr.Dataset, goals: Iterable[Any]) -> pd.DataFrame:
     blocks = []
     for spec in specs:
         values = np.asarray(goal_series(ds, spec).values, dtype=float)
-        outcome = COMPARISONS[spec.comparison](spec, times, values)
+        outcome = KINDS[spec.comparison].evaluate(spec, times, values)
         failed = engine_failed | ~outcome.finite | ~np.isfinite(outcome.value)
         status = np.where(
             engine_failed, np.char.add("failed: ", engine_message),

@@ -17,23 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from simulator.errors import PlanError
+from simulator.plans.kinds import KINDS
+from simulator.yamlmarks import line_of, load_yaml_with_lines
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MODELS_DIR = REPO_ROOT / "models"
-
-#: comparison → what ``value`` must be (checked by :func:`_check_goal_value`)
-COMPARISONS = {
-    ">=": "number",
-    "<=": "number",
-    "==": "number",
-    "between": "pair",
-    "rising": "none",
-    "falling": "none",
-    "reached_by": "number",
-}
 
 _VARIABLE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_ ]*(\[[A-Za-z0-9_ ,]+\])?$")
 _TOP_KEYS = {"region", "name", "plan", "model", "history", "goals", "assumptions"}
@@ -162,23 +152,23 @@ class Plan:
 # ----------------------------------------------------------------------------- YAML with line numbers
 
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader whose mappings remember the 1-based line of each key."""
-
-
-def _construct_mapping(loader, node, deep=False):
-    mapping = _LineDict(loader.construct_mapping(node, deep=True))
-    mapping.line = node.start_mark.line + 1
-    mapping.key_lines = {k.value: k.start_mark.line + 1 for k, _ in node.value if hasattr(k, "value")}
-    return mapping
-
-
 class _LineDict(dict):
+    """A mapping of plan.yaml with its own line and the line of each key (for messages)."""
+
     line = 0
     key_lines: dict = {}
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+def _with_lines(value, lines: dict, where: tuple = ()):
+    """The document from :func:`simulator.yamlmarks.load_yaml_with_lines`, mappings as :class:`_LineDict`."""
+    if isinstance(value, dict):
+        mapping = _LineDict({k: _with_lines(v, lines, where + (k,)) for k, v in value.items()})
+        mapping.line = line_of(lines, where)
+        mapping.key_lines = {k: lines.get(where + (k,), mapping.line) for k in value}
+        return mapping
+    if isinstance(value, list):
+        return [_with_lines(v, lines, where + (i,)) for i, v in enumerate(value)]
+    return value
 
 
 class _Checker:
@@ -244,7 +234,7 @@ def _parse_fact(check: _Checker, item, index: int) -> Fact:
 
 
 def _check_goal_value(check: _Checker, item, label: str, comparison: str):
-    shape = COMPARISONS[comparison]
+    shape = KINDS[comparison].value_shape
     value = item.get("value")
     if shape == "none":
         if value is not None:
@@ -260,7 +250,7 @@ def _check_goal_value(check: _Checker, item, label: str, comparison: str):
 
 def _check_goal_year(check: _Checker, item, label: str, comparison: str):
     year = item.get("year")
-    if comparison in ("rising", "falling"):
+    if KINDS[comparison].trend:
         if not (isinstance(year, list) and len(year) == 2 and all(isinstance(y, int) for y in year)
                 and year[0] < year[1]):
             check.fail(item, "year", f"in {label}: '{comparison}' needs year: [from_year, to_year]")
@@ -273,8 +263,8 @@ def _parse_goal(check: _Checker, item, index: int) -> Goal:
     if not isinstance(item, dict):
         raise PlanError(f"{check.path}: {label} must be a mapping (see docs/interfaces.md §2)")
     comparison = check.require(item, "comparison", str, label)
-    if comparison not in COMPARISONS:
-        check.fail(item, "comparison", f"in {label}: {comparison!r} is not one of {', '.join(COMPARISONS)}")
+    if comparison not in KINDS:
+        check.fail(item, "comparison", f"in {label}: {comparison!r} is not one of {', '.join(KINDS)}")
     tolerance = item.get("tolerance")
     if tolerance is not None and not (isinstance(tolerance, NUMBER) and tolerance >= 0):
         check.fail(item, "tolerance", f"in {label}: must be a non-negative number (relative)")
@@ -357,12 +347,8 @@ def load_plan(path_or_region) -> Plan:
     path = resolve_plan_path(path_or_region)
     if not path.is_file():
         raise PlanError(f"{path}: plan file not found; regions are the folders of {MODELS_DIR} that hold a plan.yaml")
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 1 if mark else 0
-        raise PlanError(f"{path}:{line}: not valid YAML ({getattr(err, 'problem', err)}); fix the syntax") from None
+    data, lines = load_yaml_with_lines(path, PlanError)  # the one YAML reader: duplicate keys refused
+    data = _with_lines(data, lines)
     check = _Checker(path)
     if not isinstance(data, dict):
         raise PlanError(f"{path}: must be a YAML mapping with keys {', '.join(sorted(_TOP_KEYS))}")

@@ -1,4 +1,6 @@
-"""Scenario file → run folder: samples a scenario's inputs, runs the compiled model chunk by chunk (in worker processes), evaluates goals.
+"""Scenario file → run folder: samples inputs, runs the compiled model chunk by chunk, evaluates goals.
+
+Chunks run in this process or in worker processes.
 
 ``run_batch(paths, …)`` does, per scenario file:
 
@@ -23,15 +25,9 @@ an uninterrupted run (the inputs come from the saved matrix; the chunk bounds fr
 
 from __future__ import annotations
 
-import concurrent.futures
-import hashlib
-import multiprocessing
-import platform
-import signal
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -40,7 +36,9 @@ import pandas as pd
 import xarray as xr
 
 from simulator.errors import BatchOptionError, RunDirError, SimulatorError
-from simulator.plans.goals import check_goals, evaluate_goals
+from simulator.plans.goals import check_goals
+from simulator.runs.chunks import model_of, run_chunk_dataset, run_chunks
+from simulator.runs.manifest import new_manifest, now, results_attrs, sha256_of
 from simulator.runs.runstore import RunFolder
 from simulator.yamlmarks import display_path
 
@@ -88,29 +86,6 @@ def chunk_bounds(n: int, chunk_size: int) -> list[tuple[int, int]]:
     return [(a, min(a + chunk_size, n)) for a in range(0, n, chunk_size)]
 
 
-def sha256_of(path: Path) -> str:
-    """Hex sha256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _versions() -> dict[str, str]:
-    found = {"python": platform.python_version()}
-    for package in ("plansim", "numpy", "scipy", "pandas", "xarray", "netCDF4", "pysd"):
-        try:
-            found[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            found[package] = "not installed"
-    return found
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
 # --- front door ------------------------------------------------------------------------------
 
 
@@ -125,18 +100,6 @@ def _check_options(n, seed, chunk_size, workers) -> None:
     for failed, message in checks:
         if failed:
             raise BatchOptionError(message)
-
-
-def _run_chunk_dataset(model, scenario, inputs: pd.DataFrame, outputs: list, start: int) -> xr.Dataset:
-    """Run the model for the scenarios ``inputs`` (rows ``start…``) and attach their inputs."""
-    kwargs = scenario.run_kwargs(inputs)
-    if outputs:
-        kwargs["return_columns"] = list(outputs)
-    ds = model.run(**kwargs)
-    ds = ds.assign_coords(scenario=np.arange(start, start + len(inputs), dtype=np.int64))
-    for column in inputs.columns:
-        ds[f"input__{column}"] = ("scenario", np.asarray(inputs[column].values, dtype=float))
-    return ds
 
 
 def prepare_job(path, n=None, seed=None, chunk_size=None, out=None) -> Job:
@@ -166,10 +129,10 @@ def prepare_job(path, n=None, seed=None, chunk_size=None, out=None) -> Job:
                                f"(the grid's levels fix its size); leave -n out")
     seed = scenario.sampling.seed if seed is None else seed
     inputs = scenario.sample_inputs(n=n, seed=seed)
-    model = _model_of(scenario)
+    model = model_of(scenario)
     goals = list(scenario.goals)
     outputs = list(scenario.outputs or [])
-    trial = _run_chunk_dataset(model, scenario, inputs.iloc[:1], outputs, 0)
+    trial = run_chunk_dataset(model, scenario, inputs.iloc[:1], outputs, 0)
     try:
         check_goals(trial, goals)
     except SimulatorError as err:
@@ -181,15 +144,6 @@ def prepare_job(path, n=None, seed=None, chunk_size=None, out=None) -> Job:
     return Job(scenario, inputs, goals, outputs, seed, chunk_size or DEFAULT_CHUNK_SIZE, folder_path, model)
 
 
-def _model_of(scenario):
-    """The compiled model the scenario was checked against (compiled now if it was not)."""
-    if getattr(scenario, "model", None) is not None:
-        return scenario.model
-    from simulator.engine.simulate import load_model
-
-    return load_model(scenario.model_path)
-
-
 def default_folder(name: str, root: Path = Path("out")) -> Path:
     """``out/<name>-<YYYYmmdd-HHMMSS>`` (UTC), with ``-2``, ``-3``… if that folder is taken."""
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
@@ -199,112 +153,6 @@ def default_folder(name: str, root: Path = Path("out")) -> Path:
         candidate = root / f"{name}-{stamp}-{suffix}"
         suffix += 1
     return candidate
-
-
-# --- manifest --------------------------------------------------------------------------------
-
-
-def _manifest(job: Job, workers: int, command: str) -> dict:
-    sc = job.scenario
-    scenario_path = Path(sc.path).resolve()
-    files = [{"path": str(Path(p).resolve()), "sha256": digest} for p, digest in sc.files]
-    own = next((f["sha256"] for f in files if f["path"] == str(scenario_path)), sha256_of(scenario_path))
-    plan_path = _plan_path(sc)
-    return {
-        "plansim_version": _versions()["plansim"],
-        "command": command,
-        "versions": _versions(),
-        "scenario": sc.name,
-        "region": sc.region,
-        "scenario_path": str(scenario_path),
-        "scenario_sha256": own,
-        "scenario_files": files,
-        "model_path": str(Path(sc.model_path).resolve()),
-        "model_sha256": sha256_of(sc.model_path),
-        "plan_path": str(plan_path) if plan_path else None,
-        "plan_sha256": sha256_of(plan_path) if plan_path else None,
-        "n": job.n,
-        "seed": None if job.seed is None else int(job.seed),
-        "sampling": sc.sampling.method,
-        "method": sc.method,
-        "time": sc.time,
-        "inputs": job.columns,
-        "outputs": job.outputs,
-        "goal_ids": [g.id for g in job.goals],
-        "chunk_size": job.chunk_size,
-        "n_chunks": len(job.bounds),
-        "chunks_done": [],
-        "workers": workers,
-        "started": _now(),
-        "finished": None,
-        "status_counts": None,
-        "complete": False,
-    }
-
-
-def _plan_path(scenario) -> Path | None:
-    plan = scenario.plan
-    if plan is None:
-        return None
-    path = getattr(plan, "path", None)
-    return Path(path).resolve() if path else None
-
-
-def _results_attrs(manifest: dict) -> dict:
-    keys = ("seed", "n", "sampling", "model_sha256", "scenario_sha256", "plan_sha256",
-            "plansim_version", "scenario", "region")
-    return {k: ("" if manifest.get(k) is None else manifest[k]) for k in keys}
-
-
-# --- the chunk loop ---------------------------------------------------------------------------
-
-@dataclass
-class ChunkRunner:
-    """Everything needed to run chunk ``index`` and write its files; one per process."""
-
-    model: Any
-    scenario: Any
-    folder: RunFolder
-    inputs: np.ndarray          # the whole sampled matrix (memory-mapped)
-    columns: list
-    outputs: list
-    goals: list
-    attrs: dict                 # results.nc attributes (seed, hashes, …)
-    bounds: list
-
-    def __call__(self, index: int) -> int:
-        start, stop = self.bounds[index]
-        frame = pd.DataFrame(np.array(self.inputs[start:stop], dtype=float), columns=self.columns)
-        ds = _run_chunk_dataset(self.model, self.scenario, frame, self.outputs, start)
-        ds.attrs.update(self.attrs)
-        self.folder.write_chunk(index, ds, evaluate_goals(ds, self.goals))
-        return index
-
-
-#: The worker process's ChunkRunner (set once by ``_init_worker``).
-_WORKER: dict = {}
-
-
-def _init_worker(scenario_path: str, folder: str, columns: list, outputs: list, goal_ids: list, attrs: dict,
-                 bounds: list) -> None:
-    """Pool initializer: load the scenario and compile its model once per worker process.
-
-    Workers ignore Ctrl-C: the parent alone turns it into a resumable stop (the chunks in
-    flight still finish and are written).
-    """
-    from simulator.scenarios.scenario import load_scenario
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-    scenario = load_scenario(scenario_path)
-    run_folder = RunFolder(Path(folder))
-    goals = [g for g in scenario.goals if g.id in set(goal_ids)]
-    _WORKER["runner"] = ChunkRunner(_model_of(scenario), scenario, run_folder, run_folder.load_inputs(),
-                                    columns, outputs, goals, attrs, bounds)
-
-
-def _chunk_in_worker(index: int) -> int:
-    return _WORKER["runner"](index)
 
 
 def _status_counts(folder: RunFolder, n_chunks: int) -> dict:
@@ -339,7 +187,7 @@ def _execute(job: Job, folder: RunFolder, manifest: dict, workers: int, progress
 
     started = time.perf_counter()
     try:
-        _run_chunks(job, folder, manifest, todo, workers, record)
+        run_chunks(job, folder, manifest, results_attrs(manifest), todo, workers, record)
     except KeyboardInterrupt:
         # chunks that workers finished while the pool shut down are on disk: count what is there
         done = [i for i in range(len(bounds)) if folder.chunk_done(i)]
@@ -352,34 +200,9 @@ def _execute(job: Job, folder: RunFolder, manifest: dict, workers: int, progress
         ) from None
     manifest["status_counts"] = _status_counts(folder, len(bounds))
     manifest["seconds"]["chunks"] = round(manifest["seconds"].get("chunks", 0.0) + time.perf_counter() - started, 3)
-    manifest["finished"] = _now()
+    manifest["finished"] = now()
     folder.finalize(manifest, len(bounds), manifest["inputs"])
     return folder.path
-
-
-def _run_chunks(job: Job, folder: RunFolder, manifest: dict, todo: list[int], workers: int, record) -> None:
-    """Write the chunks ``todo``, in this process or a pool of ``workers`` processes."""
-    columns = manifest["inputs"]
-    attrs = _results_attrs(manifest)
-    if workers == 1 or len(todo) <= 1:
-        runner = ChunkRunner(job.model or _model_of(job.scenario), job.scenario, folder, folder.load_inputs(),
-                             columns, job.outputs, job.goals, attrs, job.bounds)
-        for index in todo:
-            record(runner(index))
-        return
-    context = multiprocessing.get_context("spawn")
-    initargs = (str(job.scenario.path), str(folder.path), columns, job.outputs, [g.id for g in job.goals],
-                attrs, job.bounds)
-    with concurrent.futures.ProcessPoolExecutor(min(workers, len(todo)), mp_context=context,
-                                                initializer=_init_worker, initargs=initargs) as pool:
-        futures = [pool.submit(_chunk_in_worker, index) for index in todo]
-        try:
-            for future in concurrent.futures.as_completed(futures):
-                record(future.result())
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
 
 
 # --- public entry points ------------------------------------------------------------------------
@@ -444,7 +267,7 @@ def run_batch(scenario_paths: Sequence, n: int | None = None, seed: int | None =
     _check_distinct([job.folder_path for job in jobs])
     folders = []
     for job, seconds in zip(jobs, prepare_seconds):
-        manifest = _manifest(job, workers, command)
+        manifest = new_manifest(job, workers, command)
         manifest["seconds"] = {"prepare": round(seconds, 3)}
         folder = RunFolder.create(job.folder_path, manifest, job.inputs.to_numpy(dtype=float))
         job.inputs = None                                  # the folder's memory-mapped copy is used from here
@@ -500,6 +323,6 @@ def resume_batch(run_dir, chunk_size: int | None = None, workers: int = 1, progr
     job = Job(scenario, None, goals, list(manifest["outputs"]), manifest["seed"], manifest["chunk_size"], folder.path,
               n=int(manifest["n"]), columns=list(manifest["inputs"]))
     manifest["workers"] = workers
-    manifest.setdefault("resumed", []).append(_now())
+    manifest.setdefault("resumed", []).append(now())
     manifest.setdefault("seconds", {})
     return _execute(job, folder, manifest, workers, progress)

@@ -18,7 +18,7 @@ import numpy as np
 from scipy.optimize import least_squares
 
 from simulator.errors import ParameterError, PlanError
-from simulator.plans.goals import value_at
+from simulator.plans.series import value_at
 from simulator.names import split_name
 
 #: relative finite-difference step, in units of a parameter's range

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from simulator.errors import SimulatorError
+from simulator.plans.kinds import KINDS, is_trend
 
 
 @dataclass
@@ -29,10 +30,10 @@ def _shown(path: Path, root: Path) -> str:
 
 
 def _goal_target(goal) -> str:
-    if goal.comparison in ("rising", "falling"):
+    if is_trend(goal.comparison):
         return f"{goal.comparison} {goal.year[0]}-{goal.year[1]}"
     value = goal.value
-    if goal.comparison == "between":
+    if KINDS[goal.comparison].value_shape == "pair":
         return f"between {value[0]:g} and {value[1]:g} {goal.unit} in {goal.year}"
     return f"{goal.comparison} {value:g} {goal.unit} in {goal.year}"
 

@@ -1,4 +1,6 @@
-"""Batch → disk: the run folder ``out/<region>-<scenario>-<timestamp>/`` (docs/interfaces.md §4), written atomically, chunk by chunk.
+"""Batch → disk: the one run-folder contract, ``out/<region>-<scenario>-<timestamp>/`` (docs/interfaces.md §4).
+
+Written atomically, chunk by chunk; read back (``show``, reports) through ``read_goals`` and friends.
 
 While a batch runs the folder holds ``PARTIAL``, ``manifest.json`` with ``complete: false``, and
 a work folder ``_chunks/`` with the sampled input matrix (``inputs.npy``) and one pair of files

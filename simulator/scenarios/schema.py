@@ -139,7 +139,8 @@ def _lever_points(merged, path, spec):
         _number(merged, path + ("points", year), value, f"{_label(path)}.points[{year}]")
     kind = spec.get("interpolation", "linear")
     if kind not in INTERPOLATIONS:
-        merged.fail(path + ("interpolation",), f"{_label(path)}.interpolation: unknown {kind!r} (allowed: {', '.join(INTERPOLATIONS)})")
+        merged.fail(path + ("interpolation",),
+                    f"{_label(path)}.interpolation: unknown {kind!r} (allowed: {', '.join(INTERPOLATIONS)})")
     years = sorted(points)
     return LeverSpec(tuple(float(y) for y in years), tuple(float(points[y]) for y in years), kind)
 
@@ -257,7 +258,8 @@ def parse_sampling(merged: MergedScenario, inputs: list, pairs: list) -> Samplin
     if method not in SAMPLING_METHODS:
         hint = nearest(method, SAMPLING_METHODS)
         suggestion = f"did you mean '{hint[0]}'? " if hint else ""
-        merged.fail(("sampling", "method"), f"sampling.method: unknown {method!r}; {suggestion}(allowed: {', '.join(SAMPLING_METHODS)})")
+        merged.fail(("sampling", "method"),
+                    f"sampling.method: unknown {method!r}; {suggestion}(allowed: {', '.join(SAMPLING_METHODS)})")
     seed = spec.get("seed", DEFAULT_SAMPLING.seed)
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         merged.fail(("sampling", "seed"), f"sampling.seed must be a whole number >= 0, got {seed!r}")

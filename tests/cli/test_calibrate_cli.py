@@ -40,4 +40,5 @@ def test_calibrate_refuses_a_constant_without_an_assumed_range():
 def test_calibrate_help_shows_an_example():
     result = invoke("calibrate", "--help")
     assert result.exit_code == 0
-    assert 'python run.py calibrate scenarios/jizhou/baseline.yaml --free "tfp_growth[secondary],pollution_control_rate"' in result.output
+    assert ('python run.py calibrate scenarios/jizhou/baseline.yaml '
+            '--free "tfp_growth[secondary],pollution_control_rate"') in result.output

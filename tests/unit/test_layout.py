@@ -18,19 +18,12 @@ MAX_FUNCTION_LINES = 60
 
 #: Functions still over MAX_FUNCTION_LINES (name: lines when listed). Shrink, never grow.
 LONG_FUNCTIONS = {
-    "simulator.engine.codegen.program.build_program",
     "simulator.engine.params.resolve_params",
     "simulator.engine.simulate.CompiledModel.run",
     "simulator.plans.goals.evaluate_goals",
     "simulator.runs.batch.run_batch",
 }
 
-#: Modules still over MAX_MODULE_LINES. Shrink, never grow.
-LONG_MODULES = {
-    "simulator.engine.codegen.expressions", "simulator.engine.codegen.program",
-    "simulator.engine.lowering.convert", "simulator.plans.goals", "simulator.plans.plan",
-    "simulator.scenarios.scenario", "simulator.runs.batch",
-}
 
 
 def _module_name(path: Path) -> str:
@@ -137,10 +130,9 @@ def test_no_import_cycle():
 
 
 def test_modules_stay_short():
-    long = {name for name, path in MODULES.items()
-            if len(path.read_text(encoding="utf-8").splitlines()) > MAX_MODULE_LINES}
-    assert long <= LONG_MODULES, f"over {MAX_MODULE_LINES} lines: {sorted(long - LONG_MODULES)}"
-    assert not (LONG_MODULES - long), f"now short, remove from LONG_MODULES: {sorted(LONG_MODULES - long)}"
+    long = sorted(name for name, path in list(MODULES.items()) + [("run", ROOT / "run.py")]
+                  if len(path.read_text(encoding="utf-8").splitlines()) > MAX_MODULE_LINES)
+    assert not long, f"over {MAX_MODULE_LINES} lines: {long}"
 
 
 def _functions(tree, prefix):

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulator.engine import ir
 from simulator.engine.analysis import references
 from simulator.engine.codegen.builtins import RUNTIME
-from simulator.engine.codegen.expressions import EmitContext, emit
+from simulator.engine.codegen.align import EmitContext
+from simulator.engine.codegen.expressions import emit
 
 
 def value_at_start(model, expr) -> float:
@@ -32,7 +34,7 @@ def value_at_start(model, expr) -> float:
                 continue
             var = variables.get(vid)
             if (var is None or vid in seen or var.dims or len(var.components) != 1
-                    or var.role not in ("aux", "initial")):
+                    or var.role not in (ir.AUX, ir.INITIAL)):
                 raise LookupError(vid)
             ns[f"v_{vid}"] = value_of(var.components[0].expr, seen + (vid,))
         ctx = EmitContext(model, {vid: f"v_{vid}" for vid in variables}, ns, ())

@@ -8,150 +8,15 @@ updimensioning, subranges, mappings, copies), aggregations reduce the ``dim!`` a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 import numpy as np
 
 from simulator.engine import ir
 from simulator.engine.analysis import component_positions
+from simulator.engine.codegen.align import align, align_all, relate, related_dims, union_dims, Val, paren, relation_index, take
 from simulator.engine.codegen.builtins import stack_tables
 from simulator.engine.functions import BUILTINS, TIME_NAMES
 from simulator.errors import ModelParseError
-
-
-@dataclass(frozen=True)
-class Val:
-    """Emitted source ``code`` and its ``dims``; ``dims is None`` means a python scalar (no scenario axis)."""
-
-    code: str
-    dims: object
-
-
-class EmitContext:
-    """What emitters need: the IR, local names of variables, constant pool, and the LHS dimensions."""
-
-    def __init__(self, model_ir, names, consts, lhs_dims=(), overrides=None, where=""):
-        self.ir = model_ir
-        self.names = names
-        self.consts = consts
-        self.lhs_dims = tuple(lhs_dims)
-        self.overrides = overrides or {}
-        self.where = where
-
-    def const(self, value, prefix="_c"):
-        """Register a constant for the generated program and return its name."""
-        name = f"{prefix}{len(self.consts)}"
-        self.consts[name] = value
-        return name
-
-    def dim(self, name):
-        return self.ir.dimensions[name.rstrip("!")]
-
-    def fail(self, message):
-        raise ModelParseError(f"{self.ir.path}: variable '{self.where}': {message}")
-
-
-# --- alignment -------------------------------------------------------------------------------
-
-def _relation_index(ctx, source, target):
-    """Index array taking an axis over ``source`` to an axis over ``target``, or None if unrelated."""
-    if source.endswith("!") or target.endswith("!"):
-        return None
-    src, tgt = ctx.dim(source), ctx.dim(target)
-    if src.elements == tgt.elements:
-        return slice(None)
-    if target in src.mappings:         # source element k corresponds to target element mappings[k]
-        mapped = src.mappings[target]
-        try:
-            return np.array([mapped.index(e) for e in tgt.elements])
-        except ValueError:
-            return None
-    if source in tgt.mappings:         # target element j corresponds to source element mappings[j]
-        mapped = tgt.mappings[source]
-        if all(m in src.elements for m in mapped):
-            return np.array([src.elements.index(m) for m in mapped])
-        return None
-    if set(tgt.elements) <= set(src.elements):   # target is a subrange of source
-        return np.array([src.elements.index(e) for e in tgt.elements])
-    return None
-
-
-def _take(ctx, code, index, axis):
-    if isinstance(index, slice):
-        return code
-    return f"np.take({code}, {ctx.const(index, '_ix')}, axis={axis})"
-
-
-def related_dims(ctx, dims, targets):
-    """For dims not in ``targets``: [(axis, target dim, index array or slice)] onto related targets."""
-    moves, taken = [], list(dims)
-    for pos, dim in enumerate(dims):
-        if dim in targets:
-            continue
-        for target in targets:
-            if target in taken:
-                continue
-            index = _relation_index(ctx, dim, target)
-            if index is not None:
-                moves.append((pos, target, index))
-                taken[pos] = target
-                break
-    return moves
-
-
-def relate(ctx, val, targets):
-    """Rename/reindex dims of ``val`` not in ``targets`` onto related target dims (mapping, copy, subrange)."""
-    if val.dims is None:
-        return val
-    code, dims = val.code, list(val.dims)
-    for pos, target, index in related_dims(ctx, val.dims, targets):
-        code = _take(ctx, code, index, pos + 1)
-        dims[pos] = target
-    return Val(code, tuple(dims))
-
-
-def align(ctx, val, target):
-    """Source code of ``val`` transposed/expanded to the dims ``target`` (scalars pass through)."""
-    if val.dims is None:
-        return val.code
-    target = tuple(target)
-    val = relate(ctx, val, target)
-    missing = [d for d in val.dims if d not in target]
-    if missing:
-        ctx.fail(f"dimension(s) {missing} cannot be broadcast to {list(target)}; "
-                 f"check the subscripts (or add a mapping)")
-    code = val.code
-    present = [d for d in target if d in val.dims]
-    perm = [val.dims.index(d) for d in present]
-    if perm != sorted(perm):
-        axes = ", ".join(["0"] + [str(p + 1) for p in perm])
-        code = f"np.transpose({code}, ({axes}))"
-    if len(present) < len(target):
-        index = ", ".join([":"] + [":" if d in val.dims else "None" for d in target])
-        code = f"{_paren(code)}[{index}]"
-    return code
-
-
-def union_dims(*vals):
-    dims = []
-    for val in vals:
-        for d in val.dims or ():
-            if d not in dims:
-                dims.append(d)
-    return tuple(dims)
-
-
-def _paren(code):
-    return code if code.replace("_", "a").isalnum() else f"({code})"
-
-
-def align_all(ctx, vals):
-    """Align several values to their common dims; returns (codes, dims or None when all scalar)."""
-    if all(v.dims is None for v in vals):
-        return [v.code for v in vals], None
-    vals = [relate(ctx, v, ctx.lhs_dims) for v in vals]
-    dims = union_dims(*vals)
-    return [align(ctx, v, dims) for v in vals], dims
 
 
 # --- emitters --------------------------------------------------------------------------------
@@ -197,7 +62,7 @@ def _subscript_index(ctx, var, subs):
             if name == dim_name:
                 index = slice(None)
             else:
-                index = _relation_index(ctx, dim_name, name)
+                index = relation_index(ctx, dim_name, name)
                 if index is None:
                     ctx.fail(f"subscript '{name}' does not fit dimension '{dim_name}' of '{var.name}'; "
                              f"use {dim_name}, one of its subranges, or a range mapped to it")
@@ -218,7 +83,7 @@ def _index_code(ctx, code, basic, takes):
         parts = ", ".join(":" if isinstance(b, slice) else str(b) for b in basic)
         code = f"{code}[{parts}]"
     for axis, index in takes:
-        code = _take(ctx, code, index, axis)
+        code = take(ctx, code, index, axis)
     return code
 
 
@@ -228,7 +93,7 @@ def _emit_ref(node, ctx):
     else:
         local = ctx.names[node.id]
     var = ctx.ir.variables[node.id]
-    if var.role == "lookup":
+    if var.role == ir.LOOKUP:
         ctx.fail(f"lookup '{var.name}' is used without an argument")
     basic, takes, dims = _subscript_index(ctx, var, node.subs)
     return relate(ctx, Val(_index_code(ctx, local, basic, takes), dims), ctx.lhs_dims)
@@ -237,7 +102,7 @@ def _emit_ref(node, ctx):
 def _emit_unary(node, ctx):
     arg = emit(node.arg, ctx)
     if node.op == "neg":
-        return Val(f"(-{_paren(arg.code)})", arg.dims)
+        return Val(f"(-{paren(arg.code)})", arg.dims)
     return Val(f"np.logical_not({arg.code})", arg.dims)
 
 
@@ -282,7 +147,7 @@ def _emit_allocate_by_priority(node, ctx):
     codes = [align(ctx, request, dims), align(ctx, priority, dims)]
     for val in (width, supply):
         code = align(ctx, val, outer)
-        codes.append(code if val.dims is None else f"{_paren(code)}[..., None]")
+        codes.append(code if val.dims is None else f"{paren(code)}[..., None]")
     return Val(BUILTINS["allocate_by_priority"].template.format(*codes), dims)
 
 
@@ -296,7 +161,7 @@ def _emit_allocate_available(node, ctx):
     profile_code = align(ctx, profile, dims + (profile_dim,))
     avail_code = align(ctx, available, dims[:-1])
     if available.dims is not None:
-        avail_code = f"{_paren(avail_code)}[..., None]"
+        avail_code = f"{paren(avail_code)}[..., None]"
     code = BUILTINS["allocate_available"].template.format(align(ctx, request, dims), profile_code, avail_code)
     return Val(code, dims)
 

@@ -14,10 +14,11 @@ import numpy as np
 
 from simulator.engine import ir
 from simulator.engine.analysis import CONTROL_KEYS, references, static_value
-from simulator.engine.functions import BUILTINS, LOOKUP_FUNCTIONS, TIME_NAMES
 from simulator.engine.lowering.keys import python_id, reference_key
 from simulator.errors import ModelParseError, UnsupportedFeatureError
 from simulator.engine.lowering import external as lower_external, macros, statefuls
+from simulator.engine.lowering.dimensions import Dimensions
+from simulator.engine.lowering.expressions import CONVERTERS, call_name, is_table
 
 class _Context:
     """What the AST converter needs to know about the component it is converting."""
@@ -36,7 +37,7 @@ class _Context:
         return f"_{prefix}_{self.var_id}_{self.lowering.hidden_counter}"
 
 
-class _Lowering:
+class _Lowering(Dimensions):
     """One lowering run over one AbstractModel."""
 
     def __init__(self, abstract_model, path):
@@ -52,112 +53,6 @@ class _Lowering:
         self.level_ids = set()         # variables defined by a stateful function (SMOOTH, DELAY ...)
         self.pending = []              # callbacks that need the initial time (DELAY N orders)
 
-    # --- dimensions ----------------------------------------------------------------------
-    def lower_dimensions(self, ranges):
-        pending = list(ranges)
-        for rng in pending:
-            if isinstance(rng.subscripts, dict):       # GET XLS/DIRECT SUBSCRIPT
-                self.dimensions[rng.name] = ir.Dimension(
-                    rng.name, tuple(lower_external.subscript_elements(self, rng)))
-                continue
-            if isinstance(rng.subscripts, str):
-                continue
-            self.dimensions[rng.name] = ir.Dimension(rng.name, tuple(rng.subscripts))
-        self._expand_nested()
-        for rng in pending:        # copies (DimB <-> DimA) after their sources
-            if isinstance(rng.subscripts, str):
-                source = self.dimensions.get(rng.subscripts)
-                if source is None:
-                    self.unsupported.append((rng.name, f"copy of unknown subscript range {rng.subscripts}"))
-                    continue
-                self.dimensions[rng.name] = ir.Dimension(rng.name, source.elements)
-        for rng in pending:
-            dim = self.dimensions.get(rng.name)
-            if dim is None:
-                continue
-            for mapping in rng.mapping or ():
-                self._add_mapping(dim, mapping)
-
-    def _expand_nested(self):
-        """Replace subrange names listed among a range's elements by their elements (recursively)."""
-        def expand(name, trail):
-            out = []
-            for element in self.dimensions[name].elements:
-                if element in self.dimensions and element not in trail:
-                    out.extend(expand(element, trail + (element,)))
-                else:
-                    out.append(element)
-            return out
-        expanded = {name: tuple(expand(name, (name,))) for name in self.dimensions}
-        for name, elements in expanded.items():
-            self.dimensions[name].elements = elements
-
-    def _add_mapping(self, dim, mapping):
-        if isinstance(mapping, str):
-            target = self.dimensions.get(mapping)
-            if target is None or len(target.elements) != len(dim.elements):
-                self.unsupported.append((dim.name, f"mapping to {mapping} (unknown or different size)"))
-                return
-            dim.mappings[mapping] = tuple(target.elements)
-            return
-        # explicit mapping: (target dim, [target elements or subranges...])
-        try:
-            target_name, targets = mapping[0], list(mapping[1])
-        except (TypeError, IndexError):
-            self.unsupported.append((dim.name, f"subscript mapping {mapping!r}"))
-            return
-        expanded = []
-        for name in targets:
-            if name in self.dimensions:
-                expanded.extend(self.dimensions[name].elements)
-            else:
-                expanded.append(name)
-        if len(expanded) != len(dim.elements):
-            self.unsupported.append((dim.name, f"mapping to {target_name} with {len(expanded)} elements"))
-            return
-        dim.mappings[target_name] = tuple(expanded)
-
-    def main_range(self, elements):
-        """The largest subscript range containing all ``elements`` (a subrange's main range)."""
-        wanted = set(elements)
-        containing = [d for d in self.dimensions.values() if wanted <= set(d.elements)]
-        return max(containing, key=lambda d: len(d.elements)) if containing else None
-
-    def subscript_value(self, key):
-        """A subscript range or element used as a value (PySD: positions 1..n), else None."""
-        for dim in self.dimensions.values():
-            if reference_key(dim.name) == key:
-                main = self.main_range(dim.elements)
-                positions = tuple(float(main.elements.index(e) + 1) for e in dim.elements)
-                return ir.DimIndex(dim.name, positions)
-        for dim in self.dimensions.values():
-            for element in dim.elements:
-                if reference_key(element) == key:
-                    main = self.main_range((element,))
-                    return ir.Num(float(main.elements.index(element) + 1))
-        return None
-
-    def elements_of(self, name):
-        """Elements named by a dimension/subrange name or a single element name."""
-        if name in self.dimensions:
-            return self.dimensions[name].elements
-        return (name,)
-
-    def dim_for_elements(self, elements, hint_dims):
-        """The dimension whose elements are exactly ``elements`` (or the smallest containing them)."""
-        wanted = set(elements)
-        for name in hint_dims:
-            if set(self.dimensions[name].elements) == wanted:
-                return name
-        exact = [d for d in self.dimensions.values() if set(d.elements) == wanted]
-        if exact:
-            return exact[0].name
-        containing = [d for d in self.dimensions.values() if wanted <= set(d.elements)]
-        if not containing:
-            return None
-        return min(containing, key=lambda d: len(d.elements)).name
-
-    # --- variables -----------------------------------------------------------------------
     def register_names(self, elements):
         taken = set()
         for element in elements:
@@ -168,7 +63,7 @@ class _Lowering:
             taken.add(ident)
             self.key_to_id[key] = ident
             if element.components and all(
-                    type(c).__name__ == "AbstractLookup" or _is_table(c.ast) for c in element.components):
+                    type(c).__name__ == "AbstractLookup" or is_table(c.ast) for c in element.components):
                 self.lookup_ids.add(ident)
 
     def variable_dims(self, element):
@@ -231,14 +126,14 @@ class _Lowering:
             components.extend(component if isinstance(component, list) else [component])
         if len(roles) > 1:
             self.unsupported.append((element.name, f"mixed definitions ({', '.join(sorted(roles))})"))
-        role = roles.pop() if roles else "aux"
+        role = roles.pop() if roles else ir.AUX
         if existing is not None:
             existing.components.extend(components)
             return
         var = ir.Variable(
             id=var_id, name=element.name, kind="", role=role, dims=dims, components=components,
             units=str(element.units or ""), doc=str(element.documentation or ""))
-        if role == "stock":
+        if role == ir.STOCK:
             var.non_negative = any(getattr(c.ast, "non_negative", False) for c in element.components)
         if all(type(c).__name__ == "AbstractData" for c in element.components):
             var.extra["data"] = True          # kind "data" (GET XLS/DIRECT DATA)
@@ -254,23 +149,23 @@ class _Lowering:
         if kind == "AbstractData" or type(ast).__name__ == "DataStructure":
             ctx.unsupported("DATA variable without equation (its values come from a Vensim data file at run time)"
                             if type(ast).__name__ == "DataStructure" else "DATA variable defined by an expression")
-            return "aux", ir.Component(subs, ir.Num(0.0), excepts=excepts)
-        if kind == "AbstractLookup" or _is_table(ast):
-            return "lookup", ir.Component(subs, self.table(ast), excepts=excepts)
+            return ir.AUX, ir.Component(subs, ir.Num(0.0), excepts=excepts)
+        if kind == "AbstractLookup" or is_table(ast):
+            return ir.LOOKUP, ir.Component(subs, self.table(ast), excepts=excepts)
         if type(ast).__name__ == "IntegStructure":
             flow = self.convert(ast.flow, ctx)
             init = self.convert(ast.initial, ctx)
-            return "stock", ir.Component(subs, flow, init=init, excepts=excepts)
-        if type(ast).__name__ == "CallStructure" and _call_name(ast) == "active_initial":
+            return ir.STOCK, ir.Component(subs, flow, init=init, excepts=excepts)
+        if type(ast).__name__ == "CallStructure" and call_name(ast) == "active_initial":
             args = ast.arguments
             expr = self.convert(args[0], ctx)
             init = self.convert(args[1], ctx)
-            return "active_initial", ir.Component(subs, expr, init=init, excepts=excepts)
+            return ir.ACTIVE_INITIAL, ir.Component(subs, expr, init=init, excepts=excepts)
         if isinstance(ast, np.ndarray):
-            return "aux", ir.Component(subs, ir.ArrayLiteral(np.asarray(ast, dtype=float)), excepts=excepts)
+            return ir.AUX, ir.Component(subs, ir.ArrayLiteral(np.asarray(ast, dtype=float)), excepts=excepts)
         if type(ast).__name__ in STATE_STRUCTURES:
             self.level_ids.add(ctx.var_id)
-        return "aux", ir.Component(subs, self.convert(ast, ctx), excepts=excepts)
+        return ir.AUX, ir.Component(subs, self.convert(ast, ctx), excepts=excepts)
 
     def table(self, ast):
         kind = getattr(ast, "type", "interpolate") or "interpolate"
@@ -281,7 +176,7 @@ class _Lowering:
 
     # --- expressions ---------------------------------------------------------------------
     def convert(self, node, ctx):
-        handler = _CONVERTERS.get(type(node).__name__)
+        handler = CONVERTERS.get(type(node).__name__)
         if handler is not None:
             return handler(self, node, ctx)
         if isinstance(node, (bool, int, float, np.integer, np.floating)):
@@ -301,167 +196,6 @@ class _Lowering:
 
 STATE_STRUCTURES = frozenset(statefuls.CONVERTERS) - {"InitialStructure"}
 """Top-level stateful functions that make a variable a level (kind "stock") for the user."""
-
-
-def _is_table(ast):
-    return type(ast).__name__ in ("LookupsStructure", "GetLookupsStructure")
-
-
-def _call_name(ast):
-    return reference_key(ast.function.reference)
-
-
-# --- AST converters: {PySD structure class name: function(lowering, node, ctx) -> ir node} --------
-
-_ARITH_OPS = {"+": "+", "-": "-", "*": "*", "/": "/", "^": "^"}
-_LOGIC_OPS = {"=": "==", "<>": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">=",
-              ":AND:": "and", ":OR:": "or"}
-
-
-def _fold(lowering, node, ctx, table):
-    args = [lowering.convert(a, ctx) for a in node.arguments]
-    ops = [str(op).upper() if str(op).startswith(":") else str(op) for op in node.operators]
-    if ops in (["negative"], ["NEGATIVE"]):
-        return ir.Unary("neg", args[0])
-    if ops in ([":NOT:"], ["NOT"]):
-        return ir.Unary("not", args[0])
-    mapped_ops = []
-    for op in ops:
-        mapped = table.get(op) or _LOGIC_OPS.get(op) or _ARITH_OPS.get(op)
-        if mapped is None:
-            ctx.unsupported(f"operator {op}")
-            mapped = "+"
-        mapped_ops.append(mapped)
-    if mapped_ops and all(op == "^" for op in mapped_ops):
-        # Vensim's ^ is right-associative, and binds tighter than a leading minus (-2^2 = -4)
-        result = args[-1]
-        for arg in reversed(args[:-1]):
-            result = _power(arg, result)
-        return result
-    result = args[0]
-    for op, arg in zip(mapped_ops, args[1:]):
-        result = ir.Binary(op, result, arg)
-    return result
-
-
-def _power(base, exponent):
-    if isinstance(base, ir.Num) and base.value < 0:
-        return ir.Unary("neg", ir.Binary("^", ir.Num(-base.value), exponent))
-    return ir.Binary("^", base, exponent)
-
-
-def _convert_reference(lowering, node, ctx):
-    key = reference_key(node.reference)
-    subs = tuple(node.subscripts.subscripts) if node.subscripts is not None else None
-    if key == "time":
-        return ir.Time()
-    if key in TIME_NAMES:
-        return ir.Call(key, ())
-    if key not in lowering.key_to_id:
-        as_subscript = lowering.subscript_value(key)
-        if as_subscript is not None:
-            return as_subscript
-    return ir.Ref(lowering.ref_id(key, ctx), subs)
-
-
-def _convert_call(lowering, node, ctx):
-    name = _call_name(node)
-    if name in lowering.key_to_id and lowering.key_to_id[name] in lowering.lookup_ids:
-        func = node.function
-        subs = tuple(func.subscripts.subscripts) if func.subscripts is not None else None
-        arg = lowering.convert(node.arguments[0], ctx)
-        return ir.LookupCall(lowering.key_to_id[name], subs, arg)
-    if name in LOOKUP_FUNCTIONS and LOOKUP_FUNCTIONS[name] is not None:
-        target, arg = node.arguments[0], node.arguments[1]
-        if type(target).__name__ != "ReferenceStructure":
-            ctx.unsupported(f"{name} on a non-lookup argument")
-            return ir.Num(0.0)
-        lookup = _convert_reference(lowering, target, ctx)
-        kind = LOOKUP_FUNCTIONS[name]
-        return ir.LookupCall(lookup.id, lookup.subs, lowering.convert(arg, ctx),
-                             None if kind == "table" else kind)
-    if name == "active_initial":
-        hidden = ctx.new_hidden("active_initial")
-        expr = lowering.convert(node.arguments[0], ctx)
-        init = lowering.convert(node.arguments[1], ctx)
-        return statefuls.hidden_variable(lowering, ctx, hidden, "active_initial", expr, init)
-    if name == "elmcount":
-        arg = lowering.convert(node.arguments[0], ctx)
-        if isinstance(arg, ir.DimIndex):
-            return ir.Num(float(len(arg.positions)))
-        ctx.unsupported("ELMCOUNT of something that is not a subscript range")
-        return ir.Num(0.0)
-    if name == "get_time_value":
-        args = [lowering.convert(a, ctx) for a in node.arguments]
-        if not (isinstance(args[0], ir.Num) and args[0].value == 0
-                and isinstance(args[2], ir.Num) and args[2].value == 0):
-            ctx.unsupported("GET TIME VALUE other than (0, offset, 0) (clock/calendar time)")
-            return ir.Num(0.0)
-        return ir.Binary("+", ir.Time(), args[1])
-    if macros.is_macro(lowering, name):
-        return macros.expand_call(lowering, node, ctx)
-    if name not in BUILTINS:
-        ctx.unsupported(f"function {name.upper()}")
-        return ir.Num(0.0)
-    args = tuple(lowering.convert(a, ctx) for a in node.arguments)
-    builtin = BUILTINS[name]
-    one_array = name in ("min", "max") and len(args) == 1      # XMILE MIN/MAX of one array
-    if len(args) not in builtin.arity and not one_array:
-        expected = " or ".join(str(a) for a in builtin.arity)
-        ctx.unsupported(f"{builtin.vensim} with {len(args)} arguments (it takes {expected})")
-        return ir.Num(0.0)
-    return ir.Call(name, args)
-
-
-def _convert_allocate_available(lowering, node, ctx):
-    """ALLOCATE AVAILABLE(request, pp[..., ptype], avail): the profile argument names the first
-    element of the profile range (ptype, ppriority, pwidth, pextra) and stands for all four."""
-    profile = lowering.convert(node.pp, ctx)
-    if not (isinstance(profile, ir.Ref) and profile.subs):
-        ctx.unsupported("ALLOCATE AVAILABLE whose priority profile is not a subscripted variable")
-        return ir.Num(0.0)
-    last = profile.subs[-1]
-    main = lowering.main_range((last,)) if last not in lowering.dimensions else lowering.dimensions[last]
-    if main is None or len(main.elements) != 4:
-        ctx.unsupported("ALLOCATE AVAILABLE whose profile range does not have 4 elements")
-        return ir.Num(0.0)
-    profile = ir.Ref(profile.id, profile.subs[:-1] + (main.name,))
-    return ir.Call("allocate_available",
-                   (lowering.convert(node.request, ctx), profile, lowering.convert(node.avail, ctx)))
-
-
-def _convert_inline_lookup(lowering, node, ctx):
-    return ir.InlineLookup(lowering.convert(node.argument, ctx), lowering.table(node.lookups))
-
-
-def _convert_game(lowering, node, ctx):
-    return lowering.convert(node.expression, ctx)
-
-
-def _unsupported_structure(label):
-    def convert(lowering, node, ctx):
-        ctx.unsupported(label)
-        return ir.Num(0.0)
-    return convert
-
-
-_CONVERTERS = {
-    "ArithmeticStructure": lambda lw, n, c: _fold(lw, n, c, _ARITH_OPS),
-    "LogicStructure": lambda lw, n, c: _fold(lw, n, c, _LOGIC_OPS),
-    "ReferenceStructure": _convert_reference,
-    "CallStructure": _convert_call,
-    "InlineLookupsStructure": _convert_inline_lookup,
-    "GameStructure": _convert_game,
-    "AllocateAvailableStructure": lambda lw, n, c: _convert_allocate_available(lw, n, c),
-    "AllocateByPriorityStructure": lambda lw, n, c: ir.Call("allocate_by_priority", tuple(
-        lw.convert(a, c) for a in (n.request, n.priority, n.width, n.supply))),
-    "GetLookupsStructure": _unsupported_structure("function GET XLS/DIRECT LOOKUPS"),
-    "GetDataStructure": _unsupported_structure("function GET XLS/DIRECT DATA"),
-    "GetConstantsStructure": _unsupported_structure("function GET XLS/DIRECT CONSTANTS"),
-    "DataStructure": _unsupported_structure("data variable"),
-    "LookupsStructure": _unsupported_structure("lookup table inside an expression"),
-}
-_CONVERTERS.update(statefuls.CONVERTERS)
 
 
 # --- time settings ---------------------------------------------------------------------------
@@ -495,17 +229,17 @@ def _refs(expr):
 def _assign_kinds(variables, level_ids=()):
     flow_ids = set()
     for var in variables.values():
-        if var.role == "stock" and not var.hidden:
+        if var.role == ir.STOCK and not var.hidden:
             for comp in var.components:
                 flow_ids |= _refs(comp.expr)
     for var in variables.values():
-        if var.role == "stock" or var.id in level_ids:
+        if var.role == ir.STOCK or var.id in level_ids:
             var.kind = "stock"
-        elif var.role == "lookup":
+        elif var.role == ir.LOOKUP:
             var.kind = "lookup"
         elif var.extra.get("data"):
             var.kind = "data"
-        elif var.role == "aux" and all(
+        elif var.role == ir.AUX and all(
                 isinstance(c.expr, (ir.Num, ir.ArrayLiteral)) for c in var.components):
             var.kind = "constant"
         elif var.id in flow_ids:
@@ -532,6 +266,15 @@ def lower(abstract_model, path, value_at_start=None):
     it, orders must fold to constants (:func:`simulator.engine.analysis.static_value`).
     """
     lowering = _Lowering(abstract_model, path)
+    try:
+        return _lower(lowering, abstract_model, path, value_at_start)
+    finally:
+        reader = getattr(lowering, "external_reader", None)
+        if reader is not None:
+            reader.close()
+
+
+def _lower(lowering, abstract_model, path, value_at_start):
     sections = list(abstract_model.sections)
     main = [s for s in sections if s.type == "main"] or sections[:1]
     macros.register(lowering, [s for s in sections if s not in main])

@@ -11,7 +11,6 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.engine import ir
-from simulator.engine.functions import EXTERNAL_FUNCTIONS
 from simulator.engine.external import ExternalReader
 
 DATA_KINDS = {None: "interpolate", "interpolate": "interpolate", "look_forward": "forward",
@@ -46,9 +45,9 @@ def _constants(lowering, comp, ctx, subs, excepts):
     values = reader_for(lowering).constants(ctx.var_name, ast.file, ast.tab, ast.cell, shape)
     free = [pos for pos, sub in enumerate(subs) if sub in lowering.dimensions]
     if not free:
-        return "aux", ir.Component(subs, ir.Num(float(np.asarray(values).reshape(-1)[0])), excepts=excepts)
+        return ir.AUX, ir.Component(subs, ir.Num(float(np.asarray(values).reshape(-1)[0])), excepts=excepts)
     values = np.asarray(values, dtype=float).reshape([shape[p] for p in free])
-    return "aux", ir.Component(subs, ir.ArrayLiteral(values), excepts=excepts)
+    return ir.AUX, ir.Component(subs, ir.ArrayLiteral(values), excepts=excepts)
 
 
 def _tables(lowering, comp, ctx, subs, x_ref, kind):
@@ -73,7 +72,7 @@ def _excluded(names, excepts, lowering):
 
 def _lookups(lowering, comp, ctx, subs, excepts):
     tables = _tables(lowering, comp, ctx, subs, comp.ast.x_row_or_col, "interpolate")
-    return "lookup", [ir.Component(names, table) for names, table in tables
+    return ir.LOOKUP, [ir.Component(names, table) for names, table in tables
                       if not _excluded(names, excepts, lowering)]
 
 
@@ -84,19 +83,16 @@ def _data(lowering, comp, ctx, subs, excepts):
     tables = _tables(lowering, comp, ctx, subs, comp.ast.time_row_or_col, kind)
     free = [pos for pos, sub in enumerate(subs) if sub in lowering.dimensions]
     if not free or len({subs[p] for p in free}) < len(free):
-        return "aux", [ir.Component(names, ir.InlineLookup(ir.Time(), table)) for names, table in tables
+        return ir.AUX, [ir.Component(names, ir.InlineLookup(ir.Time(), table)) for names, table in tables
                        if not _excluded(names, excepts, lowering)]
     dims = tuple(subs[p] for p in free)
     hidden_id = ctx.new_hidden("data")
     lowering.hidden.append(ir.Variable(
-        id=hidden_id, name=hidden_id, kind="", role="lookup", dims=dims,
+        id=hidden_id, name=hidden_id, kind="", role=ir.LOOKUP, dims=dims,
         components=[ir.Component(tuple(names[p] for p in free), table) for names, table in tables],
         hidden=True, doc=f"data of {ctx.var_name}"))
-    return "aux", ir.Component(subs, ir.LookupCall(hidden_id, dims, ir.Time()), excepts=excepts)
+    return ir.AUX, ir.Component(subs, ir.LookupCall(hidden_id, dims, ir.Time()), excepts=excepts)
 
-
-SUPPORTED = EXTERNAL_FUNCTIONS
-"""Vensim spellings handled here (listed by ``functions.supported_functions``)."""
 
 LOWERERS = {"GetConstantsStructure": _constants, "GetLookupsStructure": _lookups, "GetDataStructure": _data}
 """{PySD structure of a component's whole equation: lowerer(lowering, comp, ctx, subs, excepts)}."""

@@ -62,7 +62,7 @@ def _argument_id(lowering, ctx, prefix, param, node):
     if isinstance(expr, ir.Ref) and expr.subs is None:
         return expr.id
     hidden_id = "_" + python_id(f"{prefix}_arg_{param}", set())
-    hidden_variable(lowering, ctx, hidden_id, "aux", expr)
+    hidden_variable(lowering, ctx, hidden_id, ir.AUX, expr)
     return hidden_id
 
 

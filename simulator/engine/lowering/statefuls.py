@@ -52,7 +52,7 @@ def _with_order(lowering, node, ctx, build, label):
     known (the order is evaluated at the initial time, as Vensim and PySD do)."""
     order_expr, _ = _order_value(lowering, node.order, ctx)
     out_id = ctx.new_hidden("order_out")
-    out_ref = hidden_variable(lowering, ctx, out_id, "aux", ir.Num(0.0))
+    out_ref = hidden_variable(lowering, ctx, out_id, ir.AUX, ir.Num(0.0))
 
     def resolve(evaluate):
         value = evaluate(order_expr, ctx.var_name, label)
@@ -84,7 +84,7 @@ def _stage_chain(lowering, ctx, prefix, inflow, rate_time, init, order, content_
         else:                    # SMOOTH: stage value s, change (target - s) * n / T
             flow = _div(_mul(_sub(previous, me), n), rate_time)
             stage_init = init
-        hidden_variable(lowering, ctx, hidden_id, "stock", flow, stage_init)
+        hidden_variable(lowering, ctx, hidden_id, ir.STOCK, flow, stage_init)
         previous = me
     return previous
 
@@ -92,7 +92,7 @@ def _stage_chain(lowering, ctx, prefix, inflow, rate_time, init, order, content_
 def _one_step_late(lowering, ctx, value, init):
     """A hidden DELAY FIXED of one TIME STEP: ``value`` as it was at the previous step."""
     hidden_id = ctx.new_hidden("lag")
-    return hidden_variable(lowering, ctx, hidden_id, "delay_fixed", value, init,
+    return hidden_variable(lowering, ctx, hidden_id, ir.DELAY_FIXED, value, init,
                            extra={"delay_time": ir.Call("time_step", ())})
 
 
@@ -146,7 +146,7 @@ def _trend(lowering, node, ctx):
     hidden_id = ctx.new_hidden("trend")
     me = _ref(hidden_id, ctx)
     init = _div(inflow, ir.Binary("+", ir.Num(1.0), _mul(initial_trend, average_time)))
-    hidden_variable(lowering, ctx, hidden_id, "stock", _div(_sub(inflow, me), average_time), init)
+    hidden_variable(lowering, ctx, hidden_id, ir.STOCK, _div(_sub(inflow, me), average_time), init)
     return ir.Call("zidz", (_sub(inflow, me), _mul(average_time, ir.Call("abs", (me,)))))
 
 
@@ -158,7 +158,7 @@ def _forecast(lowering, node, ctx):
     hidden_id = ctx.new_hidden("forecast")
     me = _ref(hidden_id, ctx)
     init = _div(inflow, ir.Binary("+", ir.Num(1.0), initial_trend))
-    hidden_variable(lowering, ctx, hidden_id, "stock", _div(_sub(inflow, me), average_time), init)
+    hidden_variable(lowering, ctx, hidden_id, ir.STOCK, _div(_sub(inflow, me), average_time), init)
     trend = ir.Call("zidz", (_sub(inflow, me), _mul(average_time, me)))
     return _mul(inflow, ir.Binary("+", ir.Num(1.0), _mul(trend, horizon)))
 
@@ -167,12 +167,12 @@ def _integ(lowering, node, ctx):
     hidden_id = ctx.new_hidden("integ")
     flow = lowering.convert(node.flow, ctx)
     init = lowering.convert(node.initial, ctx)
-    return hidden_variable(lowering, ctx, hidden_id, "stock", flow, init)
+    return hidden_variable(lowering, ctx, hidden_id, ir.STOCK, flow, init)
 
 
 def _initial(lowering, node, ctx):
     hidden_id = ctx.new_hidden("initial")
-    return hidden_variable(lowering, ctx, hidden_id, "initial", lowering.convert(node.initial, ctx))
+    return hidden_variable(lowering, ctx, hidden_id, ir.INITIAL, lowering.convert(node.initial, ctx))
 
 
 def _sample_if_true(lowering, node, ctx):
@@ -182,7 +182,7 @@ def _sample_if_true(lowering, node, ctx):
     init = lowering.convert(node.initial, ctx)
     # the value is IF cond THEN input ELSE state; the state (a self-reference) is updated per step
     expr = ir.Call("if_then_else", (condition, value, _ref(hidden_id, ctx)))
-    return hidden_variable(lowering, ctx, hidden_id, "sample", expr, init)
+    return hidden_variable(lowering, ctx, hidden_id, ir.SAMPLE, expr, init)
 
 
 def _delay_fixed(lowering, node, ctx):
@@ -190,7 +190,7 @@ def _delay_fixed(lowering, node, ctx):
     value = lowering.convert(node.input, ctx)
     delay_time = lowering.convert(node.delay_time, ctx)
     init = lowering.convert(node.initial, ctx)
-    return hidden_variable(lowering, ctx, hidden_id, "delay_fixed", value, init,
+    return hidden_variable(lowering, ctx, hidden_id, ir.DELAY_FIXED, value, init,
                            extra={"delay_time": delay_time})
 
 

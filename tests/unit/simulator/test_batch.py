@@ -1,4 +1,6 @@
-"""Batch runs (simulator.runs.batch, simulator.runs.runstore): run-folder contents, determinism across chunking and workers, interruption and resume, front-door errors.
+"""Batch runs (simulator.runs.batch, simulator.runs.runstore): run-folder contents and errors.
+
+Determinism across chunking and workers, interruption and resume, front-door errors.
 
 Uses the teacup fixture (tests/fixtures/batch/): a 50-scenario LHS over the room temperature and
 the characteristic time, with five goals of every kind.

@@ -48,7 +48,8 @@ class ExponentialModel:
 def true_targets(level=49.4, growth=0.0812, share=0.55):
     model = ExponentialModel()
     ds = model.run(params={"level": level, "growth": growth, "services_share": share})
-    value = lambda year: float(ds["gdp"].sel(time=year).item())
+    def value(year):
+        return float(ds["gdp"].sel(time=year).item())
     return [
         Target("gdp_2010", "gdp", 2010, value(2010)),
         Target("gdp_2020", "gdp", 2020, value(2020)),

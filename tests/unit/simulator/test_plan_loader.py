@@ -122,7 +122,7 @@ def test_error_line_number_points_at_the_key(workdir):
 
 
 def test_invalid_yaml_reports_line(workdir):
-    with pytest.raises(PlanError, match=r"plan.yaml:\d+: not valid YAML"):
+    with pytest.raises(PlanError, match=r"plan.yaml:\d+: malformed YAML"):
         load_plan(write(workdir, GOOD + "  - {unclosed\n"))
 
 
@@ -153,3 +153,11 @@ def test_seeds_dir_follows_the_environment(monkeypatch, workdir):
     Source("seed.txt", 2, "再生水利用率").verify()  # default folder = $PLANSIM_SEEDS
     monkeypatch.delenv("PLANSIM_SEEDS")
     assert seeds_dir().parts[-2:] == ("shared", "seeds")
+
+
+def test_duplicate_key_is_refused_with_its_line(workdir):
+    """plan.yaml goes through the one YAML reader (simulator.yamlmarks): a second 'region' is refused."""
+    text = GOOD.replace("region:", "region: other\nregion:", 1)
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if row.startswith("region:")) + 1
+    with pytest.raises(PlanError, match=rf"plan.yaml:{line}: duplicate key 'region' \(first given at line {line - 1}\)"):
+        load_plan(write(workdir, text))

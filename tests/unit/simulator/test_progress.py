@@ -40,4 +40,4 @@ def test_not_a_terminal_gets_whole_lines_each_tenth():
         line(done, 1000, "b")
     lines = stream.getvalue().splitlines()
     assert "\r" not in stream.getvalue()
-    assert [l.split("] ")[1].split()[0] for l in lines] == [f"{k * 100:,}/1,000" for k in range(11)]
+    assert [line.split("] ")[1].split()[0] for line in lines] == [f"{k * 100:,}/1,000" for k in range(11)]

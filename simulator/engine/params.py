@@ -142,6 +142,13 @@ def resolve_params(model_ir, names, params, n):
         if array.shape[0] > 1:
             sizes.add(array.shape[0])
         values[vid] = array
+    _apply_element_sets(model_ir, element_sets, values, levers, sizes)
+    n = _scenario_count(model_ir, values, sizes, n)
+    return ResolvedParams(values, levers, n)
+
+
+def _apply_element_sets(model_ir, element_sets, values, levers, sizes):
+    """Fold ``"x[elem]"`` keys into ``values`` (fixed) or ``levers`` (an :class:`ElementLevers`)."""
     for vid, entries in element_sets.items():
         overrides = _element_overrides(model_ir, model_ir.variables[vid], entries, sizes)
         base = levers.get(vid, values.get(vid))
@@ -159,6 +166,10 @@ def resolve_params(model_ir, names, params, n):
             base = np.array(np.broadcast_to(base, (max(base.shape[0], value.shape[0]),) + base.shape[1:]))
             base[(slice(None),) + index] = value
         values[vid] = base
+
+
+def _scenario_count(model_ir, values, sizes, n):
+    """The number of scenarios the parameters give (checked against ``n`` when it is given)."""
     if n is not None:
         sizes.discard(1)
         bad = [s for s in sizes if s != n]
@@ -172,7 +183,7 @@ def resolve_params(model_ir, names, params, n):
     for vid, array in values.items():
         if array.shape[0] not in (1, n):
             raise ParameterError(f"parameter '{model_ir.variables[vid].name}': {array.shape[0]} values for n = {n}")
-    return ResolvedParams(values, levers, n)
+    return n
 
 
 def _element_overrides(model_ir, var, entries, sizes):

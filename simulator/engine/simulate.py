@@ -173,19 +173,7 @@ class CompiledModel:
         n_steps, step_times, save_index, save_times, grid = self._time_plan(time, integrator.substeps)
         n_save = len(save_times)
 
-        ns = namespace(program)
-        ns.update({"_t0": time.initial, "_tf": time.final, "_dt": time.dt, "_saveper": time.saveper})
-        for vid, value in resolved.values.items():
-            ns[f"_p_{vid}"] = value
-        for vid, series in resolved.levers.items():
-            # (n_grid, n or 1, *dims); ElementLevers fill single elements, once per run
-            ns[f"_lev_{vid}"] = series.table(grid, self.ir.dims_shape(self.ir.variables[vid].dims))
-        outputs = {}
-        for vid in program.saved_dynamic:
-            shape = self.ir.dims_shape(self.ir.variables[vid].dims)
-            # every row is written exactly once (each saved step, final time included)
-            outputs[vid] = ns[f"_out_{vid}"] = np.empty((n_save, n) + shape)
-        exec(program.code, ns)
+        ns, outputs = self._namespace(program, time, resolved, grid, n_save)
 
         with np.errstate(all="ignore"):
             S, initial_values = ns["_init"](time.initial, n)
@@ -206,6 +194,24 @@ class CompiledModel:
         attrs = {"model": str(self.path), "method": method, "initial_time": time.initial,
                  "final_time": time.final, "time_step": time.dt, "saveper": time.saveper}
         return fill_dataset(self._template(ordered, save_times, n), ordered, problems, attrs)
+
+    def _namespace(self, program, time, resolved, grid, n_save):
+        """The program executed into a fresh namespace with parameters, levers and output buffers."""
+        n = resolved.n
+        ns = namespace(program)
+        ns.update({"_t0": time.initial, "_tf": time.final, "_dt": time.dt, "_saveper": time.saveper})
+        for vid, value in resolved.values.items():
+            ns[f"_p_{vid}"] = value
+        for vid, series in resolved.levers.items():
+            # (n_grid, n or 1, *dims); ElementLevers fill single elements, once per run
+            ns[f"_lev_{vid}"] = series.table(grid, self.ir.dims_shape(self.ir.variables[vid].dims))
+        outputs = {}
+        for vid in program.saved_dynamic:
+            shape = self.ir.dims_shape(self.ir.variables[vid].dims)
+            # every row is written exactly once (each saved step, final time included)
+            outputs[vid] = ns[f"_out_{vid}"] = np.empty((n_save, n) + shape)
+        exec(program.code, ns)
+        return ns, outputs
 
     def _time_plan(self, time, substeps):
         """Step count, step times, save positions, saved times and lever grid; cached per settings.

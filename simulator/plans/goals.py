@@ -193,27 +193,7 @@ def evaluate_goals(ds: xr.Dataset, goals: Iterable[Any]) -> pd.DataFrame:
     times = np.asarray(ds["time"].values, dtype=float)
     engine_failed, engine_message = _engine_status(ds, n)
 
-    blocks = []
-    for spec in specs:
-        values = np.asarray(goal_series(ds, spec).values, dtype=float)
-        outcome = KINDS[spec.comparison].evaluate(spec, times, values)
-        failed = engine_failed | ~outcome.finite | ~np.isfinite(outcome.value)
-        status = np.where(
-            engine_failed, np.char.add("failed: ", engine_message),
-            np.where(failed, f"failed: non-finite value of '{spec.variable}' for goal '{spec.id}'", "ok"),
-        )
-        blocks.append(pd.DataFrame({
-            "scenario": scenarios,
-            "goal_id": spec.id,
-            "variable": spec.variable,
-            "year": [outcome.year] * n,
-            "comparison": spec.comparison,
-            "target": [outcome.target] * n,
-            "value": np.where(failed, np.nan, outcome.value),
-            "met": np.where(failed, 0, outcome.met).astype(np.int8),
-            "first_year_met": np.where(failed, np.nan, outcome.first_year_met),
-            "status": status.astype(object),
-        }))
+    blocks = [_goal_rows(ds, spec, scenarios, times, engine_failed, engine_message) for spec in specs]
     if not blocks:
         return pd.DataFrame({c: [] for c in GOAL_COLUMNS})
     table = pd.concat(blocks, ignore_index=True)
@@ -222,6 +202,30 @@ def evaluate_goals(ds: xr.Dataset, goals: Iterable[Any]) -> pd.DataFrame:
     if _whole_years(times, specs):
         table["first_year_met"] = table["first_year_met"].astype("Int64")
     return table
+
+
+def _goal_rows(ds, spec, scenarios, times, engine_failed, engine_message) -> pd.DataFrame:
+    """The goals.csv rows of one goal (one per scenario)."""
+    n = len(scenarios)
+    values = np.asarray(goal_series(ds, spec).values, dtype=float)
+    outcome = KINDS[spec.comparison].evaluate(spec, times, values)
+    failed = engine_failed | ~outcome.finite | ~np.isfinite(outcome.value)
+    status = np.where(
+        engine_failed, np.char.add("failed: ", engine_message),
+        np.where(failed, f"failed: non-finite value of '{spec.variable}' for goal '{spec.id}'", "ok"),
+    )
+    return pd.DataFrame({
+        "scenario": scenarios,
+        "goal_id": spec.id,
+        "variable": spec.variable,
+        "year": [outcome.year] * n,
+        "comparison": spec.comparison,
+        "target": [outcome.target] * n,
+        "value": np.where(failed, np.nan, outcome.value),
+        "met": np.where(failed, 0, outcome.met).astype(np.int8),
+        "first_year_met": np.where(failed, np.nan, outcome.first_year_met),
+        "status": status.astype(object),
+    })
 
 
 def _whole_years(times: np.ndarray, specs: list[GoalSpec]) -> bool:

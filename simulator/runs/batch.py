@@ -258,13 +258,7 @@ def run_batch(scenario_paths: Sequence, n: int | None = None, seed: int | None =
         return [resume_batch(run_dir, chunk_size=chunk_size, workers=workers, progress=progress)]
     if not scenario_paths:
         raise BatchOptionError("give at least one scenario file, e.g. python run.py batch scenarios/jizhou/baseline.yaml")
-    targets = _folders_for(scenario_paths, out)
-    jobs, prepare_seconds = [], []
-    for path, target in zip(scenario_paths, targets):
-        started = time.perf_counter()
-        jobs.append(prepare_job(path, n=n, seed=seed, chunk_size=chunk_size, out=target))
-        prepare_seconds.append(time.perf_counter() - started)
-    _check_distinct([job.folder_path for job in jobs])
+    jobs, prepare_seconds = _prepare_all(scenario_paths, _folders_for(scenario_paths, out), n, seed, chunk_size)
     folders = []
     for job, seconds in zip(jobs, prepare_seconds):
         manifest = new_manifest(job, workers, command)
@@ -273,6 +267,17 @@ def run_batch(scenario_paths: Sequence, n: int | None = None, seed: int | None =
         job.inputs = None                                  # the folder's memory-mapped copy is used from here
         folders.append(_execute(job, folder, manifest, workers, progress))
     return folders
+
+
+def _prepare_all(scenario_paths, targets, n, seed, chunk_size):
+    """Every job checked and sampled (no folder yet), with the seconds each took; folders distinct."""
+    jobs, prepare_seconds = [], []
+    for path, target in zip(scenario_paths, targets):
+        started = time.perf_counter()
+        jobs.append(prepare_job(path, n=n, seed=seed, chunk_size=chunk_size, out=target))
+        prepare_seconds.append(time.perf_counter() - started)
+    _check_distinct([job.folder_path for job in jobs])
+    return jobs, prepare_seconds
 
 
 def _folders_for(paths: Sequence, out) -> list[Path | None]:

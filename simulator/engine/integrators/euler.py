@@ -2,10 +2,9 @@
 
 Auxiliaries are computed from the state at time t, saved if t is a SAVEPER multiple, then
 ``S(t + dt) = S(t) + dt * dS/dt(t)``; discrete states (SAMPLE IF TRUE, DELAY FIXED) commit once.
-Two state buffers take turns: the derivative of a step is written into the buffer of the state
-two steps back (no longer referenced), so a run allocates no state array per step. A whole run
-uses the program's generated ``_euler_loop``: the step body inlined in the loop whose source
-:func:`fused_loop_source` writes here, next to :meth:`Euler.advance` (the same arithmetic).
+The Euler loop exists once: :func:`fused_loop_source` writes it here, and the program
+(``codegen/program.py``) compiles it as ``_euler_loop`` with the step body inlined. Two state
+buffers take turns, so a run allocates no state array per step.
 """
 
 from __future__ import annotations
@@ -25,16 +24,6 @@ class Euler(Integrator):
     substeps = 1
     order = 1
 
-    def __init__(self):
-        self._spare = None      # the buffer of the previous state, reused for the next derivative
-
-    def advance(self, step, t, k, S, dt, isave):
-        D = step(t, k, S, isave, True, self._spare)
-        D *= dt
-        D += S
-        self._spare = S
-        return D
-
     def integrate(self, namespace, S, step_times, save_index, dt, n_steps, clip_mask):
         """As :meth:`Integrator.integrate`, through the program's fused ``_euler_loop``
         (which applies the program's own non-negative clip, the same mask as ``clip_mask``)."""
@@ -51,10 +40,10 @@ def row_numbers(line):
 def fused_loop_source(body, global_line, clip, rows=()):
     """Source of ``_euler_loop``: the step body inlined in an explicit Euler loop.
 
-    ``_euler_loop(S, D, times, save_index, dt, n_steps)`` performs exactly what ``n_steps`` calls
-    of ``Euler.advance`` (plus the non-negative clip) do -- the same operations in the same order,
-    so the same numbers -- without two python calls per step. ``D`` is a spare state buffer; the
-    two buffers take turns, and a third holds ``D * dt`` (no output aliases an input). Returns the
+    ``_euler_loop(S, D, times, save_index, dt, n_steps)`` takes ``n_steps`` Euler steps
+    ``S + dt * step(...)`` (then the non-negative clip) without a python call per step. ``D`` is
+    a spare state buffer; the two buffers take turns, and a third holds ``D * dt`` (no output
+    aliases an input). Returns the
     state after ``n_steps`` steps (the final step's outputs are saved by one more ``_step`` call,
     as for every integrator). With the stock-major layout the body reads and writes the state rows
     through views made once (``_Sr<i>``, ``_Dr<i>`` for row ``i`` of ``S`` and ``D``), swapped
@@ -74,7 +63,7 @@ def fused_loop_source(body, global_line, clip, rows=()):
               "        t = _e_times[j]",
               "        isave = _e_save[j]"]
     lines += ["    " + line for line in body]
-    lines += ["        np.multiply(D, _e_dt, _e_scaled)",    # D*dt, then S + D*dt, as Euler.advance;
+    lines += ["        np.multiply(D, _e_dt, _e_scaled)",    # D*dt, then S + D*dt;
               "        np.add(_e_scaled, S, D)",               # numpy is slow when out aliases an input
               f"        S, D{swap} = D, S{swapped}"]
     if clip:

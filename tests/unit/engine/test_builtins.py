@@ -1,4 +1,4 @@
-"""Unit tests for simulator/builtins.py through whole tiny models: each function against its definition."""
+"""Unit tests for simulator/engine/functions.py through whole tiny models: each function against its definition."""
 
 import math
 

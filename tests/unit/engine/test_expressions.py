@@ -1,4 +1,4 @@
-"""Unit tests for simulator/expressions.py: subscript broadcasting by dimension name, through whole models."""
+"""Unit tests for simulator/engine/codegen/expressions.py: subscript broadcasting by dimension name, through whole models."""
 
 import numpy as np
 

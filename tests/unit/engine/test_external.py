@@ -1,4 +1,4 @@
-"""Unit tests for simulator/external.py and lower_external.py: GET XLS/DIRECT CONSTANTS, DATA, LOOKUPS, SUBSCRIPT.
+"""Unit tests for simulator/engine/external.py and lowering/external.py: GET XLS/DIRECT CONSTANTS, DATA, LOOKUPS, SUBSCRIPT.
 
 Each test writes a small spreadsheet with openpyxl (or a .csv) beside a tiny .mdl; the expected
 numbers are the ones written into the sheet (or hand-computed from them), never produced by the

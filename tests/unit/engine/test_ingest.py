@@ -1,4 +1,4 @@
-"""Unit tests for simulator/ingest.py: the one PySD-importing module turns files into AbstractModels or one-line errors."""
+"""Unit tests for simulator/engine/ingest.py: the one PySD-importing module turns files into AbstractModels or one-line errors."""
 
 import pytest
 

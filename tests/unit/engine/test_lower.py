@@ -1,4 +1,4 @@
-"""Unit tests for simulator/lower.py and ordering.py: names, kinds, dimensions, order, loops, unsupported features."""
+"""Unit tests for lowering (simulator/engine/lowering/) and ordering.py: names, kinds, dimensions, order, loops, unsupported."""
 
 import pytest
 

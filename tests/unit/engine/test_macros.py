@@ -1,4 +1,4 @@
-"""Unit tests for simulator/macros.py: Vensim macros expanded per call site, against hand-computed values."""
+"""Unit tests for simulator/engine/lowering/macros.py: Vensim macros expanded per call site, against hand-computed values."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""Unit tests for simulator/params.py: parameters are validated at the front door of CompiledModel.run."""
+"""Unit tests for simulator/engine/params.py: parameters are validated at the front door of CompiledModel.run."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""Unit tests for simulator/program.py: what the generated step function does (and does not) compute."""
+"""Unit tests for simulator/engine/codegen/program.py: what the generated step function does (and does not) compute."""
 
 import simulator
 from simulator.engine.codegen.program import build_program

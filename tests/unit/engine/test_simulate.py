@@ -1,4 +1,4 @@
-"""Unit tests for simulator/simulate.py, integrators/ and results.py: the public run contract (docs/interfaces.md §1)."""
+"""Unit tests for simulator/engine/simulate.py, integrators/ and results.py: the public run contract (docs/interfaces.md §1)."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""Unit tests for simulator/statefuls.py: each stateful function against its closed-form Euler solution."""
+"""Unit tests for simulator/engine/lowering/statefuls.py: each stateful function against its closed-form Euler solution."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""Unit tests for simulator/timeseries.py and levers in CompiledModel.run (values precomputed on the step grid)."""
+"""Unit tests for simulator/engine/timeseries.py and levers in CompiledModel.run (values precomputed on the step grid)."""
 
 import numpy as np
 import pytest

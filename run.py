@@ -18,7 +18,7 @@ class _Group(click.Group):
             ctx.exit(1)
 
 
-@click.group(cls=_Group)
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="plansim")
 def cli():
     """plansim: simulate system-dynamics models of regional plans, in batches, against the plans' goals."""
@@ -50,13 +50,13 @@ def _parse_set(assignments):
 def simulate(model, output, columns, assignments, method):
     """Run MODEL once and write a Vensim-style table (Time + one column per variable).
 
-    Example: python run.py simulate models/teacup.mdl --set "Room Temperature=65" -o out.csv
+    Example: python run.py simulate tests/fixtures/models/teacup/teacup.mdl --set "Room Temperature=65" -o out.csv
     """
     import os
     import tempfile
 
     import simulator
-    from simulator.results import to_table
+    from simulator.engine.results import to_table
 
     compiled = simulator.load_model(model)
     names = [c.strip() for c in columns.split(",") if c.strip()] if columns else None
@@ -85,9 +85,9 @@ def check(model, functions):
     Example: python run.py check models/regional/regional.mdl
     """
     import simulator
-    from simulator.builtins import supported_functions
+    from simulator.engine.functions import supported_functions
     from simulator.errors import ModelFileError
-    from simulator.summary import summary_lines
+    from simulator.engine.summary import summary_lines
 
     if functions:
         click.echo("Supported functions: " + ", ".join(supported_functions()))
@@ -114,9 +114,9 @@ def calibrate(scenario, free, max_evals, fit_until):
 
     \b
     Example:
-      python run.py calibrate scenarios/jizhou/baseline.yaml --free "tfp_growth[secondary],pollution_control_rate"
+      python run.py calibrate scenarios/jizhou/baseline.yaml --free "tfp_growth[secondary]" --fit-until 2019
     """
-    from simulator.calibration import calibrate_scenario, format_result
+    from simulator.runs.calibration import calibrate_scenario, format_result
 
     names = [name.strip() for name in free.split(",") if name.strip()]
     click.echo(format_result(calibrate_scenario(scenario, names, max_nfev=max_evals, fit_until=fit_until)))
@@ -133,18 +133,9 @@ def validate_history(scenario, fit_until):
     Example:
       python run.py validate-history scenarios/jizhou/baseline.yaml
     """
-    from simulator.errors import ScenarioError
-    from simulator.scenarios import load_scenario
-    from simulator.validation import DEFAULT_FIT_UNTIL, format_report, validate
+    from simulator.runs.validation import format_report, validate_scenario
 
-    loaded = load_scenario(scenario)
-    if loaded.plan is None:
-        raise ScenarioError(f"{scenario}: validate-history needs region: (its plan holds the published figures)")
-    calibration = loaded.plan.calibration
-    until = fit_until or calibration.get("fit_until") or DEFAULT_FIT_UNTIL
-    report = validate(loaded.model, loaded.run_kwargs(), loaded.plan, until, len(calibration.get("free", [])),
-                      scenario=str(scenario))
-    click.echo(format_report(report))
+    click.echo(format_report(validate_scenario(scenario, fit_until)))
 
 
 # --- scenario and batch commands (batch, validate, list, show) -------------------------------
@@ -175,8 +166,8 @@ def batch(scenarios, n, seed, out, chunk_size, workers, resume, quiet, report_fo
       python run.py batch --resume out/baseline-20251121-101500
       python run.py batch scenarios/qiaoxi/plan_uncertain.yaml -n 2000 --report pdf,png
     """
-    from simulator.batch import run_batch
-    from simulator.progress import ProgressLine
+    from simulator.runs.batch import run_batch
+    from simulator.runs.progress import ProgressLine
 
     if report_formats:
         from reports import check_options
@@ -203,7 +194,7 @@ def show(run_dir):
     Example:
       python run.py show out/baseline-20251121-101500
     """
-    from simulator.runsummary import format_summary, summarize_run
+    from simulator.runs.show import format_summary, summarize_run
 
     click.echo(format_summary(summarize_run(run_dir)), nl=False)
 
@@ -219,7 +210,7 @@ def validate(scenarios):
     Example:
       python run.py validate scenarios/jizhou/baseline.yaml scenarios/jizhou/plan.yaml
     """
-    from simulator.scenarios import load_scenario
+    from simulator.scenarios.scenario import load_scenario
     from simulator.yamlmarks import display_path
 
     for path in scenarios:
@@ -268,7 +259,7 @@ def list_(root):
     Example:
       python run.py list
     """
-    from simulator.catalog import catalog
+    from simulator.runs.catalog import catalog
 
     found = catalog(root)
     for row in found.scenarios:

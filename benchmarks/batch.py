@@ -1,6 +1,8 @@
-"""Benchmark of the batch stage (scenario file → run folder): scenarios/s end to end and peak memory, against the engine alone and PySD.
+"""Benchmark of the batch stage (scenario file → run folder): scenarios/s end to end and peak memory.
 
-Each size runs ``simulator.batch.run_batch`` (sampling + chunked runs + goal evaluation + the
+Compared against the engine alone and PySD.
+
+Each size runs ``simulator.runs.batch.run_batch`` (sampling + chunked runs + goal evaluation + the
 NetCDF/CSV writing and merge) in a fresh child process, which reports its wall time and its peak
 resident memory (``resource.getrusage(...).ru_maxrss`` of itself and, with ``--workers``, of its
 worker processes). Two references are measured once on the same model:
@@ -40,7 +42,7 @@ DEFAULT_SCENARIO = ROOT / "scenarios" / "jizhou" / "baseline_uncertain.yaml"
 def child(args: argparse.Namespace) -> None:
     """Run one batch in this process and print a JSON line with its time and peak memory."""
     sys.path.insert(0, str(ROOT))
-    from simulator.batch import run_batch
+    from simulator.runs.batch import run_batch
 
     start = time.perf_counter()
     folder = run_batch([args.scenario], n=args.child, seed=args.seed, out=args.out,
@@ -69,7 +71,7 @@ def run_size(args: argparse.Namespace, n: int, out: Path) -> dict:
 def engine_rate(args: argparse.Namespace) -> float:
     """Scenarios/s of CompiledModel.run alone on one chunk of the scenario's inputs."""
     sys.path.insert(0, str(ROOT))
-    from simulator.scenarios import load_scenario
+    from simulator.scenarios.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
     n = min(args.chunk_size, 10_000)
@@ -87,7 +89,7 @@ def pysd_rate(args: argparse.Namespace) -> float | None:
         return None
     sys.path.insert(0, str(ROOT))
     import pysd
-    from simulator.scenarios import load_scenario
+    from simulator.scenarios.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
     model = pysd.read_vensim(str(scenario.model_path))

@@ -1,6 +1,6 @@
 """Benchmark of the calibration stage (baseline scenario + plan history → fitted constants): batched vs one-at-a-time Jacobian.
 
-A least-squares fit spends almost all its time in finite-difference Jacobians. simulator.calibration
+A least-squares fit spends almost all its time in finite-difference Jacobians. simulator.runs.calibration
 evaluates the point and its p perturbed copies as ONE ``model.run(n=p+1)`` call on the engine's
 scenario axis. This script times that batched Jacobian against the same p+1 runs made one at a
 time (what a scalar objective would do), then a whole fit started from the middle of each range, and prints the ratios.
@@ -23,8 +23,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from simulator.calibration import BatchObjective, fit, free_parameters, targets_from_plan  # noqa: E402
-from simulator.scenarios import load_scenario  # noqa: E402
+from simulator.runs.calibration import BatchObjective, fit, free_parameters, targets_from_plan  # noqa: E402
+from simulator.scenarios.scenario import load_scenario  # noqa: E402
 from timing import best_of  # noqa: E402
 
 QIAOXI_FREE = ("tfp_growth[secondary],tfp_growth[tertiary],initial_fiscal_revenue_ratio,"
@@ -62,7 +62,8 @@ def main(argv=None):
     print(f"Jacobian, {p + 1} runs one at a time : {single * 1000:8.1f} ms")
     print(f"Jacobian, one batched run (n={p + 1})  : {batched * 1000:8.1f} ms")
     print(f"ratio one-at-a-time / batched        : {single / batched:8.2f}x")
-    print(f"whole fit from the middle of the ranges: {whole:.2f} s, {result.nfev} evaluations, {result.engine_calls} engine calls "
+    print(f"whole fit from the middle of the ranges: {whole:.2f} s, {result.nfev} evaluations, "
+          f"{result.engine_calls} engine calls "
           f"(one-at-a-time would make {result.engine_calls * (p + 1)}); max MAPE {max(result.mape.values()):.2f} %")
 
 

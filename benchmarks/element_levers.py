@@ -1,4 +1,6 @@
-"""Benchmark of per-element levers (``params={"x[elem]": TimeSeries}``) at the engine's front door: run time against the same run with fixed values.
+"""Benchmark of per-element levers (``params={"x[elem]": TimeSeries}``) at the engine's front door.
+
+Run time against the same run with fixed values.
 
 Per-element levers are tabulated once per run into the variable's lever table
 ``(grid, n or 1, *dims)``; the generated step only indexes that table, as for a whole-variable
@@ -46,7 +48,7 @@ def best_of(model, kwargs, reps):
 
 def plan_workload(reps):
     """(element levers, same elements fixed) seconds on the Shijiazhuang plan scenario."""
-    from simulator.scenarios import load_scenario
+    from simulator.scenarios.scenario import load_scenario
 
     scenario = load_scenario(REPO / "scenarios" / "shijiazhuang" / "plan.yaml")
     model = simulator.load_model(scenario.model_path)

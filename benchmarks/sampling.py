@@ -1,6 +1,8 @@
-"""Benchmark of the sampling stage (uncertain inputs → input matrix): seconds per design, as a ratio to the raw scipy.stats.qmc design.
+"""Benchmark of the sampling stage (uncertain inputs → input matrix): seconds per design.
 
-``simulator.sampling.sample`` = unit-cube design + one inverse CDF per column + (optionally)
+Given as a ratio to the raw scipy.stats.qmc design.
+
+``simulator.scenarios.sampling.sample`` = unit-cube design + one inverse CDF per column + (optionally)
 Iman–Conover reordering. The reference is the bare design alone (``qmc.LatinHypercube(d).random(n)``
 etc.), so the printed ratios are the cost of the marginals, and of marginals + correlation, on
 top of it (10 inputs: uniform, triangular, normal, truncated normal, lognormal, choice; 3 pairs).
@@ -18,8 +20,8 @@ import argparse
 import numpy as np
 from scipy.stats import qmc
 
-from simulator.distributions import make_input
-from simulator.sampling import SampleSpace, correlation_matrix, sample
+from simulator.scenarios.distributions import make_input
+from simulator.scenarios.sampling import SampleSpace, correlation_matrix, sample
 from timing import best_of
 
 SPECS = {

@@ -8,6 +8,8 @@ median path of every goal variable, with the goals marked as in the fan charts.
 import numpy as np
 from matplotlib.figure import Figure
 
+from simulator.plans.kinds import KINDS, is_window
+
 from . import formatting as fmt
 from .attainment import LIGHT_COLOURS
 from .fan_charts import GOAL_COLOUR, GOAL_MARKERS, goals_by_variable, ok_series, variable_title
@@ -38,8 +40,9 @@ def table(ctx) -> Table:
                 continue
             numbers = summary.loc[goal.id]
             median = fmt.number(numbers["median"])
-            if goal.comparison in ("rising", "falling"):
-                median = f"{ctx.t('slope')} {median}"
+            measure = KINDS[goal.comparison].measure
+            if measure != "level":
+                median = f"{ctx.t(measure)} {median}"
             row.append(Cell(f"{fmt.percent(numbers['p_met'])}\n{median}",
                             dot=LIGHT_COLOURS[numbers["light"]]))
         rows.append(row)
@@ -56,9 +59,9 @@ def draw_medians(ax, ctx, variable: str, goals: list) -> None:
             ax.plot(times, np.median(values, axis=0), color=RUN_COLOURS[index % len(RUN_COLOURS)],
                     linestyle=RUN_STYLES[index % len(RUN_STYLES)], linewidth=1.5, label=run.name)
     for goal in goals:
-        if goal.comparison in ("rising", "falling"):
+        if is_window(goal.comparison):
             ax.axvspan(goal.year[0], goal.year[1], color=GOAL_COLOUR, alpha=0.08, linewidth=0)
-        elif goal.comparison == "between":
+        elif KINDS[goal.comparison].value_shape == "pair":
             ax.vlines(goal.year, *goal.value, color=GOAL_COLOUR, linewidth=2)
         else:
             ax.plot([goal.year], [goal.value], marker=GOAL_MARKERS.get(goal.comparison, "o"), color=GOAL_COLOUR,

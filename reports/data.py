@@ -1,8 +1,9 @@
 """Report stage, input: reads one finished batch run folder (docs/interfaces.md §4) and its region's plan.
 
 Everything downstream in ``reports/`` works from a :class:`RunData`; nothing else opens files
-of the run folder. Checks happen here, once: a missing, partial or malformed folder raises one
-:class:`~simulator.errors.RunDirError` line naming the folder, the file and the fix.
+of the run folder, and it reads them through :mod:`simulator.runs.runstore` (the one run-folder
+contract: file names, columns, which statuses count as ok). A missing, partial or malformed folder
+raises one :class:`~simulator.errors.RunDirError` line naming the folder, the file and the fix.
 """
 
 from dataclasses import dataclass, field
@@ -11,24 +12,9 @@ from pathlib import Path
 import pandas as pd
 import xarray as xr
 
-from simulator.errors import RunDirError
-from simulator.runstore import RunFolder
+from simulator.runs.runstore import RunFolder, read_goals, read_inputs, read_results
 
 from .indicators import load_indicators
-
-#: Files a complete run folder must hold.
-REQUIRED_FILES = ("results.nc", "goals.csv", "inputs.csv", "manifest.json")
-
-#: Columns goals.csv must have (docs/interfaces.md §4).
-GOALS_COLUMNS = (
-    "scenario", "goal_id", "variable", "year", "comparison", "target", "value", "met",
-    "first_year_met", "status",
-)
-
-#: Values of goals.csv's ``status`` column that mean the sample ran to the end with finite values.
-OK_STATUSES = {"ok", "", "0", "0.0"}
-
-_RERUN = "rerun `python run.py batch SCENARIO.yaml` or pass a complete run folder (out/<region>-<scenario>-<timestamp>)"
 
 
 @dataclass
@@ -48,9 +34,9 @@ class RunData:
     manifest : dict
         ``manifest.json``.
     plan : object or None
-        The region's plan from :func:`simulator.plans.load_plan`, or None if the run has no region.
+        The region's plan from :func:`simulator.plans.plan.load_plan`, or None if the run has no region.
     scenario : object or None
-        The scenario from :func:`simulator.scenarios.load_scenario` if its file is still there.
+        The scenario from :func:`simulator.scenarios.scenario.load_scenario` if its file is still there.
     indicators : dict
         Indicator names of the plan's model (:func:`reports.indicators.load_indicators`).
     """
@@ -95,30 +81,6 @@ class RunData:
         return int(self.goals.loc[~self.goals["ok"], "scenario"].nunique())
 
 
-def _read_csv(path: Path, required: tuple) -> pd.DataFrame:
-    try:
-        frame = pd.read_csv(path, keep_default_na=True)
-    except (OSError, ValueError, pd.errors.ParserError) as err:
-        raise RunDirError(f"{path}: cannot be read as CSV ({err}); {_RERUN}") from None
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise RunDirError(f"{path}: missing column(s) {', '.join(missing)}; {_RERUN}")
-    return frame
-
-
-def _check_folder(path: Path) -> dict:
-    """The run's manifest, after the batch runner's own completeness check and a look for every file."""
-    _, manifest = RunFolder.open_complete(path)
-    missing = [name for name in REQUIRED_FILES if not (path / name).is_file()]
-    if missing:
-        raise RunDirError(f"{path}: {', '.join(missing)} missing; not a complete plansim run folder; {_RERUN}")
-    return manifest
-
-
-def _status_ok(status: pd.Series) -> pd.Series:
-    return status.fillna("ok").astype(str).str.strip().str.lower().isin(OK_STATUSES)
-
-
 def _existing(value) -> Path:
     """``value`` as a Path if it names an existing file, else None."""
     return Path(value) if isinstance(value, str) and value and Path(value).is_file() else None
@@ -126,7 +88,7 @@ def _existing(value) -> Path:
 
 def _load_plan(manifest: dict, region: str):
     """The plan the batch used (manifest ``plan_path``), else the region's current plan.yaml."""
-    from simulator.plans import load_plan
+    from simulator.plans.plan import load_plan
 
     path = _existing(manifest.get("plan_path"))
     if path is not None:
@@ -143,8 +105,8 @@ def _load_scenario(manifest: dict):
     path = _existing(manifest.get("scenario_path"))
     if path is None:
         return None
-    from simulator.batch import sha256_of
-    from simulator.scenarios import load_scenario
+    from simulator.runs.manifest import sha256_of
+    from simulator.scenarios.scenario import load_scenario
 
     recorded = manifest.get("scenario_sha256")
     if recorded and sha256_of(path) != recorded:
@@ -170,17 +132,13 @@ def load_run(path) -> RunData:
     RunDirError
         The folder is missing, partial (``PARTIAL`` / ``complete: false``) or lacks a file/column.
     PlanError
-        The region's plan.yaml cannot be loaded (raised by ``simulator.plans``).
+        The region's plan.yaml cannot be loaded (raised by ``simulator.plans.plan``).
     """
     path = Path(path).resolve()
-    manifest = _check_folder(path)
-    try:
-        results = xr.load_dataset(path / "results.nc")
-    except (OSError, ValueError) as err:
-        raise RunDirError(f"{path / 'results.nc'}: cannot be opened as NetCDF ({err}); {_RERUN}") from None
-    goals = _read_csv(path / "goals.csv", GOALS_COLUMNS)
-    goals["ok"] = _status_ok(goals["status"])
-    inputs = _read_csv(path / "inputs.csv", ("scenario",)).set_index("scenario")
+    _, manifest = RunFolder.open_complete(path)
+    results = read_results(path)
+    goals = read_goals(path)
+    inputs = read_inputs(path)
     run = RunData(path=path, results=results, goals=goals, inputs=inputs, manifest=manifest)
     run.plan = _load_plan(manifest, run.region)
     run.scenario = _load_scenario(manifest)

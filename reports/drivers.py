@@ -8,6 +8,8 @@ which measures they are. PNG stems are ``drivers_<goal id>``.
 import numpy as np
 from matplotlib.figure import Figure
 
+from simulator.plans.kinds import KINDS, is_trend
+
 from . import formatting as fmt
 from .attainment import LIGHT_COLOURS
 from .layout import Paragraph, flow, text_em, wrap_to_page
@@ -120,7 +122,8 @@ def draw_scatter(ax, ctx, run, goal, table) -> None:
     for level in _levels(goal):
         ax.axhline(level, color="#333333", linestyle=(0, (4, 3)), linewidth=0.8)
     ax.set_xlabel(top, fontsize=8)
-    ax.set_ylabel(ctx.t("slope") if goal.comparison in ("rising", "falling") else ctx.t("goal_year_value"), fontsize=8)
+    measure = KINDS[goal.comparison].measure
+    ax.set_ylabel(ctx.t(measure) if measure != "level" else ctx.t("goal_year_value"), fontsize=8)
     thinned = f"  ({ctx.t('every_kth', k=stride)})" if stride > 1 else ""
     ax.set_title(f"{ctx.label(goal)}: {fmt.target(goal, ctx.lang)}{thinned}", fontsize=9, loc="left")
     ax.legend(fontsize=7, frameon=True, framealpha=0.85, edgecolor="none", markerscale=2, loc="best")
@@ -130,9 +133,9 @@ def draw_scatter(ax, ctx, run, goal, table) -> None:
 
 def _levels(goal) -> list:
     """Target level(s) to draw across the scatter (slope 0 for rising/falling goals)."""
-    if goal.comparison in ("rising", "falling"):
+    if is_trend(goal.comparison):
         return [0.0]
-    if goal.comparison == "between":
+    if KINDS[goal.comparison].value_shape == "pair":
         return list(goal.value)
     return [goal.value]
 

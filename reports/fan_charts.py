@@ -14,8 +14,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from simulator.goals import goal_series, goal_spec
+from simulator.plans.goals import goal_series, goal_spec
 from simulator.names import split_name, to_id
+from simulator.plans.kinds import KINDS, is_window
 
 from . import formatting as fmt
 from .attainment import LIGHT_COLOURS
@@ -83,13 +84,13 @@ def _draw_goal(ax, ctx, goal, p_met, times):
     colour = LIGHT_COLOURS.get(p_met[1], GOAL_COLOUR) if p_met else GOAL_COLOUR
     label = f"{ctx.label(goal)}  {fmt.percent(p_met[0])}" if p_met else ctx.label(goal)
     comparison, year = goal.comparison, goal.year
-    if comparison in ("rising", "falling"):
+    if is_window(comparison):
         ax.axvspan(year[0], year[1], color=colour, alpha=0.12, linewidth=0)
-        arrow = "↗" if comparison == "rising" else "↘"
+        arrow = "↘" if comparison == "falling" or (comparison == "growth<=" and goal.value < 0) else "↗"
         ax.annotate(f"{arrow} {label}", xy=(year[0], 0.97), xycoords=("data", "axes fraction"), fontsize=7,
                     xytext=(3, 0), textcoords="offset points", color=LABEL_COLOUR, va="top", bbox=LABEL_BOX)
         return
-    if comparison == "between":
+    if KINDS[comparison].value_shape == "pair":
         low, high = goal.value
         ax.errorbar([year], [(low + high) / 2], yerr=[[(high - low) / 2]], fmt="none", ecolor=colour,
                     elinewidth=2.2, capsize=5, zorder=5)

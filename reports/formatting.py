@@ -7,10 +7,9 @@ modules place these strings, they never format numbers themselves.
 import json
 import math
 
-from .labels import pick, text
+from simulator.plans.kinds import KINDS, is_window
 
-#: How a comparison operator is printed.
-OPERATORS = {">=": "≥", "<=": "≤", "==": "="}
+from .labels import pick, text
 
 
 def number(value, digits: int = 3) -> str:
@@ -39,6 +38,11 @@ def plain(value) -> str:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
     return f"{value:.4g}"
+
+
+def rate(value) -> str:
+    """A growth rate per year as a percent with one decimal (``0.06`` → ``"6.0%"``)."""
+    return f"{float(value) * 100:.1f}%"
 
 
 def percent(p) -> str:
@@ -83,15 +87,15 @@ def target(goal, lang: str) -> str:
     unit_text = unit(getattr(goal, "unit", ""), lang)
     unit_text = f" {unit_text}" if unit_text else ""
     years = _years(goal.year)
-    if comparison in ("rising", "falling"):
-        return text(f"cmp_{comparison}", lang, y0=year(years[0]), y1=year(years[1]))
-    if comparison == "between":
+    kind = KINDS[comparison]
+    if kind.trend:
+        return kind.words(lang, y0=year(years[0]), y1=year(years[1]))
+    if kind.window:
+        return kind.words(lang, value=rate(goal.value), y0=year(years[0]), y1=year(years[1]))
+    if kind.value_shape == "pair":
         low, high = goal.value
-        return text("cmp_between", lang, low=number(low), high=number(high), unit=unit_text, year=year(years))
-    if comparison == "reached_by":
-        return text("cmp_reached_by", lang, value=number(goal.value), unit=unit_text, year=year(years))
-    return text("cmp_simple", lang, op=OPERATORS.get(comparison, comparison), value=number(goal.value),
-                unit=unit_text, year=year(years))
+        return kind.words(lang, low=number(low), high=number(high), unit=unit_text, year=year(years))
+    return kind.words(lang, value=number(goal.value), unit=unit_text, year=year(years))
 
 
 def _field(obj, name, default=None):
@@ -112,7 +116,7 @@ def source(goal_or_item, lang: str) -> str:
 
 def first_met(value, lang: str, comparison: str = None) -> str:
     """The median first year met, "never" in the report's language, or "–" for trend goals (no such year)."""
-    if comparison in ("rising", "falling"):
+    if is_window(comparison):
         return "–"
     if value is None or (isinstance(value, float) and (math.isinf(value) or math.isnan(value))):
         return text("never", lang)
@@ -129,8 +133,9 @@ def value_range(median, q05, q95) -> str:
 def outcome(goal, numbers, lang: str) -> str:
     """Median and 5–95 % range of a goal's value; trend goals say it is a slope per year."""
     text_range = value_range(numbers["median"], numbers["q05"], numbers["q95"])
-    if goal.comparison in ("rising", "falling"):
-        return f"{text('slope', lang)} {text_range}"
+    measure = KINDS[goal.comparison].measure
+    if measure != "level":
+        return f"{text(measure, lang)} {text_range}"
     return text_range
 
 

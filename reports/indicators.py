@@ -30,7 +30,10 @@ def load_indicators(model_path) -> dict:
 
 
 def indicator_name(indicators: dict, variable: str, lang: str) -> str:
-    """Name of ``variable`` (``"id"`` or ``"id[elem,…]"``) in ``lang``, e.g. ``"产业规模（营业收入）·生物医药"``; "" if unknown."""
+    """Name of ``variable`` (``"id"`` or ``"id[elem,…]"``) in ``lang``; "" if unknown.
+
+    E.g. ``"产业规模（营业收入）·生物医药"``.
+    """
     base, elements = split_name(variable) or (variable, ())
     entry = indicators.get("variables", {}).get(base)
     if not entry:

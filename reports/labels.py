@@ -72,13 +72,7 @@ STRINGS = {
     "expected": {"zh": "预期性", "en": "expected"},
     "line": {"zh": "第{line}行", "en": "l. {line}"},
     "slope": {"zh": "斜率/年", "en": "slope/yr"},
-    # comparison of goals
-    "cmp_rising": {"zh": "{y0}–{y1} 年上升", "en": "rising {y0}–{y1}"},
-    "cmp_falling": {"zh": "{y0}–{y1} 年下降", "en": "falling {y0}–{y1}"},
-    # {unit} is "" or " <unit>" (with its leading space)
-    "cmp_reached_by": {"zh": "≥ {value}{unit}，不晚于 {year} 年", "en": "≥ {value}{unit} by {year}"},
-    "cmp_between": {"zh": "{low}–{high}{unit}（{year}）", "en": "{low}–{high}{unit} ({year})"},
-    "cmp_simple": {"zh": "{op} {value}{unit}（{year}）", "en": "{op} {value}{unit} ({year})"},
+    "growth": {"zh": "年均增长", "en": "growth/yr"},
     # fan charts
     "fan_charts": {"zh": "目标变量的不确定性扇形图", "en": "Goal variables: uncertainty fans"},
     "fan_median": {"zh": "中位数", "en": "median"},

@@ -4,6 +4,8 @@ Numbers come from :mod:`reports.attainment` (goals.csv only); wording from
 :mod:`reports.formatting`. The table continues onto more pages when the plan has many goals.
 """
 
+from simulator.plans.kinds import is_window
+
 from . import formatting as fmt
 from .attainment import LIGHT_COLOURS
 from .labels import pick
@@ -30,7 +32,7 @@ def goal_cell(ctx, goal) -> Cell:
     """Goal label with its binding mark and unit."""
     mark = BINDING_MARK.get(getattr(goal, "binding", None), "")
     unit = fmt.unit(getattr(goal, "unit", ""), ctx.lang)
-    suffix = f" ({unit})" if unit and goal.comparison not in ("rising", "falling") else ""
+    suffix = f" ({unit})" if unit and not is_window(goal.comparison) else ""
     return Cell(f"{mark} {ctx.label(goal)}{suffix}".strip())
 
 

@@ -34,8 +34,9 @@ def runs_table(ctx) -> Table:
     columns = [Column(ctx.t("col_scenario"), 0.2), Column(ctx.t("n_scenarios"), 0.1, "right"),
                Column(ctx.t("seed"), 0.1, "right"), Column(ctx.t("sampling"), 0.12), Column(ctx.t("method"), 0.12),
                Column(ctx.t("finished"), 0.36)]
-    rows = [[run.name, str(run.n), "–" if run.seed in (None, "") else str(run.seed), str(_attr(run, "sampling") or "–"), str(_attr(run, "method") or
-             run.results.attrs.get("method", "–")), str(run.manifest.get("finished") or "–")] for run in ctx.runs]
+    rows = [[run.name, str(run.n), "–" if run.seed in (None, "") else str(run.seed),
+             str(_attr(run, "sampling") or "–"), str(_attr(run, "method") or run.results.attrs.get("method", "–")),
+             str(run.manifest.get("finished") or "–")] for run in ctx.runs]
     return Table(columns, rows)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .errors import SimulatorError
+from simulator.errors import SimulatorError
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 

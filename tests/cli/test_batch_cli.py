@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from run import cli
-from simulator.batch import run_batch
+from simulator.runs.batch import run_batch
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -63,15 +63,33 @@ def test_show_prints_the_summary(run_dir):
         assert f"{100 * share:.1f}%" in rows[goal_id].split()
     assert "二十分钟降到百度以下" in rows["cool_by_20"]
     # the P(met) column is right-aligned: every "%" ends in the same display column
-    from simulator.runsummary import display_width
+    from simulator.runs.show import display_width
     ends = {display_width(line[: line.index("%") + 1]) for line in lines[7:]}
     assert len(ends) == 1
+
+
+def test_show_and_report_print_the_same_attainment(run_dir):
+    """``run.py show`` and the report take P(met) and first year met from one function (issue 8)."""
+    from reports.attainment import goal_summary
+    from reports.data import load_run
+    from simulator.runs.show import summarize_run
+
+    shown = summarize_run(run_dir).goals.set_index("goal_id")
+    report = goal_summary(load_run(run_dir).goals).set_index("goal_id")
+    assert list(shown.index) == list(report.index)
+    for column in ("p_met", "median", "q05", "q95", "first_met"):
+        assert np.allclose(shown[column].to_numpy(float), report[column].to_numpy(float), equal_nan=True), column
+    lines = {line.split()[0]: line.split() for line in invoke("show", run_dir).output.splitlines()[7:]}
+    for goal_id, row in report.iterrows():
+        assert f"{100 * row['p_met']:.1f}%" in lines[goal_id]
+        first = "never" if np.isinf(row["first_met"]) else f"{row['first_met']:.4g}"
+        assert lines[goal_id][-1] == first
 
 
 def test_show_median_matches_goals_csv(run_dir):
     goals = pd.read_csv(run_dir / "goals.csv")
     values = goals[goals.goal_id == "cool_by_20"]["value"].to_numpy()
-    line = next(l for l in invoke("show", run_dir).output.splitlines() if l.startswith("cool_by_20"))
+    line = next(row for row in invoke("show", run_dir).output.splitlines() if row.startswith("cool_by_20"))
     assert f"{np.median(values):.4g}" in line.split()
 
 
@@ -122,7 +140,7 @@ def test_resume_after_sigkill_equals_uninterrupted_run(tmp_path):
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "run.py"), "batch", str(COOLING), "-n", "3000", "--chunk-size", "100",
          "--out", str(folder), "--quiet"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,   # nothing to read: no pipe left open
     )
     first_chunk = folder / "_chunks" / "chunk-000000.nc"
     deadline = time.monotonic() + 120

@@ -121,7 +121,7 @@ def test_help_has_an_example(command):
 
 
 def test_check_lists_the_supported_functions():
-    from simulator.builtins import supported_functions
+    from simulator.engine.functions import supported_functions
     result = _invoke("check", "--functions")
     assert result.exit_code == 0
     assert result.output == "Supported functions: " + ", ".join(supported_functions()) + "\n"

@@ -8,7 +8,7 @@ import pytest
 import xarray as xr
 
 from reports import build_report
-from simulator.batch import run_batch
+from simulator.runs.batch import run_batch
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted(ROOT.glob("scenarios/*/*.yaml"))

@@ -14,19 +14,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import importlib
 
 import simulator
 
 
-def _api(name: str, old_module: str):
-    """A public name from ``simulator`` (after the restructure) or from its old module (before)."""
-    return getattr(simulator, name, None) or getattr(importlib.import_module(old_module), name)
-
-
-load_scenario = _api("load_scenario", "simulator.scenarios")
-load_plan = _api("load_plan", "simulator.plans")
-evaluate_goals = _api("evaluate_goals", "simulator.goals")
+load_scenario = simulator.load_scenario
+load_plan = simulator.load_plan
+evaluate_goals = simulator.evaluate_goals
 
 REPO = Path(__file__).resolve().parents[2]
 MODEL_PATH = REPO / "models" / "capital_region" / "capital_region.mdl"

@@ -8,7 +8,6 @@ in 2023, so the only figures after its start are the 2024 ones: one year out of 
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +16,7 @@ import yaml
 
 import simulator
 
-load_scenario = getattr(simulator, "load_scenario", None) or importlib.import_module("simulator.scenarios").load_scenario
+load_scenario = simulator.load_scenario
 
 REPO = Path(__file__).resolve().parents[2]
 PLAN_PATH = REPO / "models" / "capital_region" / "plan.yaml"

@@ -10,7 +10,6 @@ after the library's restructure, ``simulator.scenarios.load_scenario`` before it
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +17,7 @@ import pytest
 
 import simulator
 
-load_scenario = getattr(simulator, "load_scenario", None) or importlib.import_module("simulator.scenarios").load_scenario
+load_scenario = simulator.load_scenario
 
 REPO = Path(__file__).resolve().parents[2]
 MODEL_PATH = REPO / "models" / "capital_region" / "capital_region.mdl"

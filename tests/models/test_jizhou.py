@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 import yaml
 
-from simulator.calibration import extract, targets_from_plan
-from simulator.plans import load_plan
-from simulator.scenarios import load_scenario
+from simulator.runs.calibration import extract, targets_from_plan
+from simulator.plans.plan import load_plan
+from simulator.scenarios.scenario import load_scenario
 
 REPO = Path(__file__).resolve().parents[2]
 REGION = "jizhou"

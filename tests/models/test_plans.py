@@ -13,7 +13,7 @@ import pytest
 import simulator
 from simulator.names import split_name
 from simulator.errors import PlanError, UnknownVariableError
-from simulator.plans import list_plans, load_plan, seeds_dir
+from simulator.plans.plan import list_plans, load_plan, seeds_dir
 
 PLANS = list_plans()
 IDS = [path.parent.name for path in PLANS]

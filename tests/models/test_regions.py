@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from simulator.calibration import history_fit
+from simulator.runs.calibration import history_fit
 from simulator.names import split_name
-from simulator.scenarios import load_scenario
+from simulator.scenarios.scenario import load_scenario
 
 REPO = Path(__file__).resolve().parents[2]
 BASELINES = sorted((REPO / "scenarios").glob("*/baseline.yaml"))
@@ -46,14 +46,14 @@ def test_baseline_runs_to_2035_without_non_finite_values(baseline):
 
 
 def _fit_until(plan) -> int:
-    from simulator.validation import DEFAULT_FIT_UNTIL
+    from simulator.runs.validation import DEFAULT_FIT_UNTIL
 
     return plan.calibration.get("fit_until", DEFAULT_FIT_UNTIL)
 
 
 def test_baseline_fits_the_figures_of_its_fit_window(baseline):
     """In-sample only: figures after the fit window are out-of-sample checks (validate-history)."""
-    from simulator.calibration import run_start, targets_from_plan
+    from simulator.runs.calibration import run_start, targets_from_plan
 
     since = run_start(baseline.model, baseline.run_kwargs())
     if baseline.plan is None or not targets_from_plan(baseline.plan, _fit_until(baseline.plan), since):
@@ -78,7 +78,7 @@ UNCERTAIN = sorted((REPO / "scenarios").glob("*/*_uncertain.yaml"))
 
 @pytest.mark.parametrize("path", UNCERTAIN, ids=[f"{p.parent.name}/{p.stem}" for p in UNCERTAIN])
 def test_uncertain_scenarios_stay_near_the_fitted_history(path):
-    from simulator.calibration import extract, run_start, targets_from_plan
+    from simulator.runs.calibration import extract, run_start, targets_from_plan
 
     scenario = load_scenario(path)
     since = run_start(scenario.model, scenario.run_kwargs())

@@ -26,8 +26,8 @@ import numpy as np
 import pytest
 import yaml
 
-from simulator.plans import load_plan
-from simulator.scenarios import load_scenario
+from simulator.plans.plan import load_plan
+from simulator.scenarios.scenario import load_scenario
 
 REPO = Path(__file__).resolve().parents[2]
 REGIONS = ("shijiazhuang_metro", "shijiazhuang")

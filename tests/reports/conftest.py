@@ -1,4 +1,4 @@
-"""Shared fixtures of the report tests: a small REAL batch (simulator.batch.run_batch) and reports built from it.
+"""Shared fixtures of the report tests: a small REAL batch (simulator.runs.batch.run_batch) and reports built from it.
 
 The batch runs the fixture scenarios of tests/reports/fixtures (region ``reportland`` on the toy
 model tests/fixtures/models/tiny_region), 48 samples each; everything is session-scoped so the
@@ -15,7 +15,7 @@ from report_testdata import SCENARIOS
 @pytest.fixture(scope="session")
 def batch_runs(tmp_path_factory):
     """Run folders of the baseline and green fixture scenarios (real batch)."""
-    from simulator.batch import run_batch
+    from simulator.runs.batch import run_batch
 
     out = tmp_path_factory.mktemp("batch")
     return run_batch([SCENARIOS / "baseline.yaml", SCENARIOS / "green.yaml"], out=out)

@@ -9,7 +9,7 @@ import xarray as xr
 from reports.fan_charts import variable_title
 from reports.indicators import indicator_name, load_indicators
 from simulator.errors import ReportError
-from simulator.plans import load_plan
+from simulator.plans.plan import load_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 PLANS = sorted(ROOT.glob("models/*/plan.yaml"))

@@ -85,7 +85,7 @@ def test_xmile_equations_with_stocks_shown_as_integrals():
     suite = Path(os.environ.get("PLANSIM_TEST_MODELS", Path(__file__).resolve().parents[2].parent / "shared" / "test-models"))
     sir = suite / "samples" / "SIR" / "SIR.xmile"
     if not sir.is_file():
-        pytest.skip(f"{sir} (SDXorg test-models) not present")
+        pytest.skip(f"needs the SDXorg test-models suite ({sir} not found); set PLANSIM_TEST_MODELS")
     equations = read_equations(sir)
     assert equations["infectious"] == "infectious = INTEG(succumbing - recovering, 5)"
     assert equations["susceptible"] == "susceptible = INTEG(- succumbing, total_population)"

@@ -1,0 +1,1 @@
+"""Code generation: the IR → one numpy program (runtime helpers, expressions, program)."""

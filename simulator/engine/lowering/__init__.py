@@ -1,0 +1,1 @@
+"""Lowering: PySD's AbstractModel → the IR (convert, statefuls, macros, external data)."""

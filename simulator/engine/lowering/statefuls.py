@@ -1,0 +1,209 @@
+"""Part of lowering (lower.py): stateful functions → hidden IR variables with their own state slots.
+
+SMOOTH*, DELAY*, TREND, FORECAST and nested INTEG become hidden stocks, so an integrator only
+sees ``derivative(t, state)``; INITIAL becomes a value computed once at the initial time;
+SAMPLE IF TRUE and DELAY FIXED become discrete state updated once per TIME STEP (as Vensim does).
+Each converter takes (lowering, PySD node, context) and returns the IR expression that replaces
+the call (usually a reference to the hidden variable).
+"""
+
+from __future__ import annotations
+
+from simulator.engine import ir
+from simulator.engine.analysis import static_value, time_invariant
+
+
+def hidden_variable(lowering, ctx, hidden_id, role, expr, init=None, extra=None):
+    """Register a hidden variable over the component's free dimensions and return a reference to it."""
+    dims = tuple(ctx.free_dims)
+    var = ir.Variable(
+        id=hidden_id, name=hidden_id, kind="", role=role, dims=dims,
+        components=[ir.Component(dims, expr, init=init)], hidden=True,
+        doc=f"{role} of {ctx.var_name}", extra=dict(extra or {}))
+    lowering.hidden.append(var)
+    return ir.Ref(hidden_id, dims or None)
+
+
+def _ref(hidden_id, ctx):
+    return ir.Ref(hidden_id, tuple(ctx.free_dims) or None)
+
+
+def _div(a, b):
+    return ir.Binary("/", a, b)
+
+
+def _mul(a, b):
+    return ir.Binary("*", a, b)
+
+
+def _sub(a, b):
+    return ir.Binary("-", a, b)
+
+
+def _order_value(lowering, node, ctx):
+    """(IR expression of the order, its value if it is a constant number else None)."""
+    expr = lowering.convert(node, ctx)
+    value = static_value(expr, lowering.variables)
+    return expr, (None if value is None else max(int(value), 1))
+
+
+def _with_order(lowering, node, ctx, build, label):
+    """Build a DELAY N / SMOOTH N chain once every variable is lowered and the initial time is
+    known (the order is evaluated at the initial time, as Vensim and PySD do)."""
+    order_expr, _ = _order_value(lowering, node.order, ctx)
+    out_id = ctx.new_hidden("order_out")
+    out_ref = hidden_variable(lowering, ctx, out_id, ir.AUX, ir.Num(0.0))
+
+    def resolve(evaluate):
+        value = evaluate(order_expr, ctx.var_name, label)
+        if value is None:
+            return
+        output = build(max(int(value), 1))
+        for var in lowering.hidden:
+            if var.id == out_id:
+                var.components[0].expr = output
+    lowering.pending.append(resolve)
+    return out_ref
+
+
+def _stage_chain(lowering, ctx, prefix, inflow, rate_time, init, order, content_scaled, stage_times=None):
+    """Hidden stocks s_1..s_n of a material delay (content_scaled) or an information smooth.
+
+    ``stage_times`` optionally gives each stage its own delay time (DELAY N with a varying time).
+    """
+    ids = [ctx.new_hidden(f"{prefix}{k + 1}") for k in range(order)]
+    n = ir.Num(float(order))
+    stage_times = stage_times or [rate_time] * order
+    previous = inflow
+    for k, hidden_id in enumerate(ids):
+        me = _ref(hidden_id, ctx)
+        if content_scaled:       # DELAY: stage content c, outflow c / T * n
+            into = previous if k == 0 else _div(previous, stage_times[k - 1])
+            flow = _mul(_sub(into, _div(me, stage_times[k])), n)
+            stage_init = _mul(init, rate_time)
+        else:                    # SMOOTH: stage value s, change (target - s) * n / T
+            flow = _div(_mul(_sub(previous, me), n), rate_time)
+            stage_init = init
+        hidden_variable(lowering, ctx, hidden_id, ir.STOCK, flow, stage_init)
+        previous = me
+    return previous
+
+
+def _one_step_late(lowering, ctx, value, init):
+    """A hidden DELAY FIXED of one TIME STEP: ``value`` as it was at the previous step."""
+    hidden_id = ctx.new_hidden("lag")
+    return hidden_variable(lowering, ctx, hidden_id, ir.DELAY_FIXED, value, init,
+                           extra={"delay_time": ir.Call("time_step", ())})
+
+
+def _delay_n_varying(lowering, ctx, inflow, delay_time, init, order):
+    """DELAY N whose delay time changes: each stage keeps the delay time it saw when its content
+    entered (PySD's DelayN: the stage times shift by one stage per step); the output divides by
+    the delay time of the previous step."""
+    stage_times = [delay_time]
+    for _ in range(order - 1):
+        stage_times.append(_one_step_late(lowering, ctx, stage_times[-1], delay_time))
+    last = _stage_chain(lowering, ctx, "delay", inflow, delay_time, init, order, True, stage_times)
+    return _div(last, _one_step_late(lowering, ctx, delay_time, delay_time))
+
+
+def _smooth(lowering, node, ctx, order=None):
+    order = order or int(node.order)
+    inflow = lowering.convert(node.input, ctx)
+    smooth_time = lowering.convert(node.smooth_time, ctx)
+    init = lowering.convert(node.initial, ctx)
+    return _stage_chain(lowering, ctx, "smooth", inflow, smooth_time, init, order, False)
+
+
+def _smooth_n(lowering, node, ctx):
+    return _with_order(lowering, node, ctx, lambda n: _smooth(lowering, node, ctx, n), "SMOOTH N")
+
+
+def _delay(lowering, node, ctx, order=None):
+    order = order or int(node.order)
+    inflow = lowering.convert(node.input, ctx)
+    delay_time = lowering.convert(node.delay_time, ctx)
+    init = lowering.convert(node.initial, ctx)
+    last = _stage_chain(lowering, ctx, "delay", inflow, delay_time, init, order, True)
+    return _div(last, delay_time)
+
+
+def _delay_n(lowering, node, ctx):
+    def build(order):
+        delay_time = lowering.convert(node.delay_time, ctx)
+        if time_invariant(delay_time, lowering.variables):
+            return _delay(lowering, node, ctx, order)
+        inflow = lowering.convert(node.input, ctx)
+        init = lowering.convert(node.initial, ctx)
+        return _delay_n_varying(lowering, ctx, inflow, delay_time, init, order)
+    return _with_order(lowering, node, ctx, build, "DELAY N")
+
+
+def _trend(lowering, node, ctx):
+    inflow = lowering.convert(node.input, ctx)
+    average_time = lowering.convert(node.average_time, ctx)
+    initial_trend = lowering.convert(node.initial_trend, ctx)
+    hidden_id = ctx.new_hidden("trend")
+    me = _ref(hidden_id, ctx)
+    init = _div(inflow, ir.Binary("+", ir.Num(1.0), _mul(initial_trend, average_time)))
+    hidden_variable(lowering, ctx, hidden_id, ir.STOCK, _div(_sub(inflow, me), average_time), init)
+    return ir.Call("zidz", (_sub(inflow, me), _mul(average_time, ir.Call("abs", (me,)))))
+
+
+def _forecast(lowering, node, ctx):
+    inflow = lowering.convert(node.input, ctx)
+    average_time = lowering.convert(node.average_time, ctx)
+    horizon = lowering.convert(node.horizon, ctx)
+    initial_trend = lowering.convert(node.initial_trend, ctx)
+    hidden_id = ctx.new_hidden("forecast")
+    me = _ref(hidden_id, ctx)
+    init = _div(inflow, ir.Binary("+", ir.Num(1.0), initial_trend))
+    hidden_variable(lowering, ctx, hidden_id, ir.STOCK, _div(_sub(inflow, me), average_time), init)
+    trend = ir.Call("zidz", (_sub(inflow, me), _mul(average_time, me)))
+    return _mul(inflow, ir.Binary("+", ir.Num(1.0), _mul(trend, horizon)))
+
+
+def _integ(lowering, node, ctx):
+    hidden_id = ctx.new_hidden("integ")
+    flow = lowering.convert(node.flow, ctx)
+    init = lowering.convert(node.initial, ctx)
+    return hidden_variable(lowering, ctx, hidden_id, ir.STOCK, flow, init)
+
+
+def _initial(lowering, node, ctx):
+    hidden_id = ctx.new_hidden("initial")
+    return hidden_variable(lowering, ctx, hidden_id, ir.INITIAL, lowering.convert(node.initial, ctx))
+
+
+def _sample_if_true(lowering, node, ctx):
+    hidden_id = ctx.new_hidden("sample")
+    condition = lowering.convert(node.condition, ctx)
+    value = lowering.convert(node.input, ctx)
+    init = lowering.convert(node.initial, ctx)
+    # the value is IF cond THEN input ELSE state; the state (a self-reference) is updated per step
+    expr = ir.Call("if_then_else", (condition, value, _ref(hidden_id, ctx)))
+    return hidden_variable(lowering, ctx, hidden_id, ir.SAMPLE, expr, init)
+
+
+def _delay_fixed(lowering, node, ctx):
+    hidden_id = ctx.new_hidden("delay_fixed")
+    value = lowering.convert(node.input, ctx)
+    delay_time = lowering.convert(node.delay_time, ctx)
+    init = lowering.convert(node.initial, ctx)
+    return hidden_variable(lowering, ctx, hidden_id, ir.DELAY_FIXED, value, init,
+                           extra={"delay_time": delay_time})
+
+
+CONVERTERS = {
+    "SmoothStructure": _smooth,
+    "SmoothNStructure": _smooth_n,
+    "DelayStructure": _delay,
+    "DelayNStructure": _delay_n,
+    "TrendStructure": _trend,
+    "ForecastStructure": _forecast,
+    "IntegStructure": _integ,
+    "InitialStructure": _initial,
+    "SampleIfTrueStructure": _sample_if_true,
+    "DelayFixedStructure": _delay_fixed,
+}
+"""{PySD structure class name: converter} for every stateful function we support."""

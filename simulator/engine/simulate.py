@@ -1,0 +1,299 @@
+"""Engine entry point (ingest → lower → program → integrate → results): ``load_model`` and ``CompiledModel``.
+
+``load_model(path)`` parses and lowers the model once; ``CompiledModel.run(...)`` validates its
+arguments at the front door, builds (or reuses) the generated program for that configuration,
+integrates all scenarios at once on arrays shaped (n, ...), and returns an ``xarray.Dataset``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from simulator.engine import ir
+from simulator.errors import ParameterError, UnsupportedFeatureError
+from simulator.engine.ingest import read_abstract_model
+from simulator.engine.integrators import METHODS
+from simulator.engine.codegen.evaluate import value_at_start
+from simulator.engine.lowering.convert import lower
+from simulator.engine.ordering import topological_order
+from simulator.engine.params import NameIndex, resolve_params
+from simulator.engine.codegen.program import build_program, local_name, namespace
+from simulator.engine.results import dataset_template, fill_dataset, first_non_finite
+
+TIME_PRECISION = 1e-5   # relative to TIME STEP, as Vensim/PySD use for final and saving times
+OUTPUT_KINDS = ("stock", "flow", "auxiliary")
+
+
+@dataclass(frozen=True)
+class VariableInfo:
+    """What the engine tells about one variable (see docs/interfaces.md §1)."""
+
+    id: str
+    name: str
+    kind: str
+    dims: tuple
+    units: str
+    doc: str
+
+
+def load_model(path):
+    """Parse, lower and check a model file; returns a :class:`CompiledModel`.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        ``.mdl``, ``.xmile`` or ``.stmx`` file.
+
+    Examples
+    --------
+    >>> import simulator
+    >>> model = simulator.load_model("tests/fixtures/models/teacup/teacup.mdl")
+    >>> ds = model.run(params={"Room Temperature": [60, 70]})
+    >>> ds["teacup_temperature"].shape
+    (2, 241)
+    """
+    path = Path(path)
+    model_ir = lower(read_abstract_model(path), path, value_at_start)
+    return CompiledModel(path, model_ir)
+
+
+class CompiledModel:
+    """A lowered model, ready to run many scenarios at once."""
+
+    def __init__(self, path, model_ir):
+        self.path = Path(path)
+        self.ir = model_ir
+        order = topological_order(model_ir, "step")   # algebraic loops are load-time errors
+        topological_order(model_ir, "init")
+        visible = [vid for vid in order if not model_ir.variables[vid].hidden]
+        self.variables = {
+            vid: VariableInfo(vid, v.name, v.kind, tuple(v.dims), v.units, v.doc)
+            for vid in visible for v in [model_ir.variables[vid]]}
+        self.dimensions = {name: list(d.elements) for name, d in model_ir.dimensions.items()}
+        self.time = model_ir.time
+        self._names = NameIndex(model_ir, self.path)
+        self._programs = {}
+        self._time_plans = {}       # time settings → step/save plan (see _time_plan)
+        self._templates = {}        # (n, saved times, outputs) → result Dataset template
+        build_program(model_ir, save=[])        # generation errors surface at load time
+
+    def __repr__(self):
+        return f"CompiledModel({str(self.path)!r}, {len(self.variables)} variables)"
+
+    def __getstate__(self):
+        """Pickle without the generated programs (code objects); they are rebuilt on demand."""
+        state = dict(self.__dict__)
+        state["_programs"] = {}
+        state["_time_plans"] = {}
+        state["_templates"] = {}
+        return state
+
+    def find(self, name):
+        """VariableInfo for an id or Vensim name; raises UnknownVariableError with the nearest names."""
+        return self.variables[self._names.find(name)]
+
+    # --- running ----------------------------------------------------------------------------
+    def _settings(self, initial_time, final_time, time_step, saveper):
+        time = replace(self.time)
+        overrides = {"initial": initial_time, "final": final_time, "dt": time_step, "saveper": saveper}
+        for field_name, value in overrides.items():
+            if value is None:
+                continue
+            try:
+                value = float(value)
+            except (TypeError, ValueError):
+                raise ParameterError(f"{field_name} = {value!r} is not a number")
+            if not math.isfinite(value):
+                raise ParameterError(f"{field_name} = {value!r} must be finite")
+            setattr(time, field_name, value)
+        if time.dt <= 0:
+            raise ParameterError(f"time_step must be > 0 (got {time.dt:g})")
+        if saveper is None and time_step is not None and self.time.saveper == self.time.dt:
+            time.saveper = time.dt
+        if time.saveper <= 0:
+            raise ParameterError(f"saveper must be > 0 (got {time.saveper:g})")
+        if time.final < time.initial:
+            raise ParameterError(f"final_time {time.final:g} is before initial_time {time.initial:g}")
+        return time
+
+    def _columns(self, return_columns):
+        if return_columns is None:
+            return [vid for vid, info in self.variables.items() if info.kind in OUTPUT_KINDS]
+        if isinstance(return_columns, str):
+            return_columns = [return_columns]
+        ids = []
+        for name in return_columns:
+            vid, _elements = self._names.split(name)     # "var[elem]" keeps the whole variable
+            if self.ir.variables[vid].role == ir.LOOKUP:
+                raise ParameterError(f"return column '{name}' is a lookup table, not a value over time")
+            if vid not in ids:
+                ids.append(vid)
+        return ids
+
+    def _program(self, replaced, levers, save):
+        key = (frozenset(replaced), frozenset(levers), tuple(save))
+        program = self._programs.get(key)
+        if program is None:
+            program = build_program(self.ir, replaced, levers, save)
+            self._programs[key] = program
+        return program
+
+    def run(self, params=None, n=None, method="euler", return_columns=None,
+            initial_time=None, final_time=None, time_step=None, saveper=None):
+        """Simulate ``n`` scenarios at once; returns an ``xarray.Dataset`` (docs/interfaces.md §1).
+
+        Parameters
+        ----------
+        params : dict, optional
+            {name: number | length-n array | array (n, *dims) or (*dims) | TimeSeries}.
+        n : int, optional
+            Number of scenarios (inferred from ``params`` when None; default 1).
+        method : str
+            Key of ``simulator.engine.integrators.METHODS``.
+        return_columns : list of str, optional
+            Variables to keep (default: all stocks, flows and auxiliaries).
+        initial_time, final_time, time_step, saveper : float, optional
+            Override the model's time settings.
+        """
+        if method not in METHODS:
+            raise ParameterError(f"unknown method '{method}'; use one of {sorted(METHODS)}")
+        if n is not None and (not isinstance(n, (int, np.integer)) or n < 1):
+            raise ParameterError(f"n must be a positive integer (got {n!r})")
+        time = self._settings(initial_time, final_time, time_step, saveper)
+        resolved = resolve_params(self.ir, self._names, params, n)
+        n = resolved.n
+        save = self._columns(return_columns)
+        integrator = METHODS[method]()
+        program = self._program(set(resolved.values) | set(resolved.levers), set(resolved.levers), save)
+
+        n_steps, step_times, save_index, save_times, grid = self._time_plan(time, integrator.substeps)
+        n_save = len(save_times)
+
+        ns, outputs = self._namespace(program, time, resolved, grid, n_save)
+
+        with np.errstate(all="ignore"):
+            S, initial_values = ns["_init"](time.initial, n)
+            self._install_initial_state(ns, program, initial_values, n, time)
+            S = integrator.integrate(ns, S, step_times, save_index, time.dt, n_steps, program.clip_mask)
+            ns["_step"](step_times[n_steps], n_steps * integrator.substeps, S, save_index[n_steps], False)
+
+        ns.clear()      # the generated functions and their namespace form a cycle; free it now
+        for vid in program.saved_static:
+            value = np.asarray(initial_values[local_name(vid)], dtype=float)
+            shape = self.ir.dims_shape(self.ir.variables[vid].dims)
+            value = np.broadcast_to(value, (value.shape[0] if value.ndim else 1,) + shape)
+            outputs[vid] = np.broadcast_to(value[None], (n_save, n) + shape)
+        ordered = {vid: outputs[vid] for vid in save}
+        names = {vid: self.ir.variables[vid].name for vid in save}
+        problems = first_non_finite(ordered, save_times, names) if ordered else [None] * n
+        problems = self._final_state_problems(problems, S, program, step_times[n_steps])
+        attrs = {"model": str(self.path), "method": method, "initial_time": time.initial,
+                 "final_time": time.final, "time_step": time.dt, "saveper": time.saveper}
+        return fill_dataset(self._template(ordered, save_times, n), ordered, problems, attrs)
+
+    def _namespace(self, program, time, resolved, grid, n_save):
+        """The program executed into a fresh namespace with parameters, levers and output buffers."""
+        n = resolved.n
+        ns = namespace(program)
+        ns.update({"_t0": time.initial, "_tf": time.final, "_dt": time.dt, "_saveper": time.saveper})
+        for vid, value in resolved.values.items():
+            ns[f"_p_{vid}"] = value
+        for vid, series in resolved.levers.items():
+            # (n_grid, n or 1, *dims); ElementLevers fill single elements, once per run
+            ns[f"_lev_{vid}"] = series.table(grid, self.ir.dims_shape(self.ir.variables[vid].dims))
+        outputs = {}
+        for vid in program.saved_dynamic:
+            shape = self.ir.dims_shape(self.ir.variables[vid].dims)
+            # every row is written exactly once (each saved step, final time included)
+            outputs[vid] = ns[f"_out_{vid}"] = np.empty((n_save, n) + shape)
+        exec(program.code, ns)
+        return ns, outputs
+
+    def _time_plan(self, time, substeps):
+        """Step count, step times, save positions, saved times and lever grid; cached per settings.
+
+        Step times are a list of numpy float64 scalars (fast to index in the step loop; the same
+        values and type the generated code always received).
+        """
+        key = (time.initial, time.final, time.dt, time.saveper, substeps)
+        plan = self._time_plans.get(key)
+        if plan is None:
+            n_steps = max(int(math.ceil((time.final - time.initial) / time.dt - TIME_PRECISION)), 0)
+            step_times = list(time.initial + time.dt * np.arange(n_steps + 1))
+            save_index, save_times = _save_plan(n_steps, time)
+            grid = time.initial + (time.dt / substeps) * np.arange(n_steps * substeps + 1)
+            for array in (save_times, grid):
+                array.flags.writeable = False       # shared by every run with these settings
+            plan = (n_steps, step_times, save_index, save_times, grid)
+            _bounded_put(self._time_plans, key, plan)
+        return plan
+
+    def _template(self, outputs, save_times, n):
+        """The result Dataset's template (results.dataset_template), cached per n, times and outputs."""
+        key = (n, save_times.tobytes(), tuple(outputs))
+        template = self._templates.get(key)
+        if template is None:
+            template = dataset_template(self.ir, outputs, save_times, n)
+            _bounded_put(self._templates, key, template)
+        return template
+
+    def _final_state_problems(self, problems, S, program, final_time):
+        """Add scenarios whose final state is non-finite though no saved output showed it."""
+        finite = np.isfinite(S)
+        if finite.all():
+            return problems
+        problems = list(problems)
+        axis = program.layout.state_axis()
+        for vid, (start, stop, _shape) in program.layout.slots.items():
+            bad = ~np.take(finite, np.arange(start, stop), axis=axis).all(axis=axis)
+            for row in np.nonzero(bad)[0]:
+                if problems[row] is None:
+                    problems[row] = (float(final_time), self.ir.variables[vid].name)
+        return problems
+
+    def _install_initial_state(self, ns, program, values, n, time):
+        for vid in program.static_ids:
+            name = local_name(vid)
+            if name in values:
+                ns[name] = values[name]
+        for key, value in values.items():
+            if key.startswith("_st_"):
+                ns[key] = value
+        for vid in program.delay_fixed:
+            delay = np.asarray(values[f"_dft_{vid}"], dtype=float)
+            lengths = np.round(np.maximum(delay / time.dt, 1) + 1e-6).astype(int)
+            if lengths.size and np.any(lengths != lengths.flat[0]):
+                raise UnsupportedFeatureError(
+                    f"{self.path}: DELAY FIXED in '{self.ir.variables[vid].doc}' has a delay time that "
+                    f"differs between scenarios or elements; use one delay time")
+            length = int(lengths.flat[0]) if lengths.size else 1
+            initial = np.asarray(values[local_name(vid)], dtype=float)
+            shape = self.ir.dims_shape(self.ir.variables[vid].dims)
+            initial = np.broadcast_to(initial, (n,) + shape)
+            ns[f"_buf_{vid}"] = np.repeat(initial[None], length, axis=0).copy()
+            ns[f"_ptr_{vid}"] = 0
+
+
+def _bounded_put(cache, key, value, limit=16):
+    """Set ``cache[key]``, dropping the oldest entries beyond ``limit`` (insertion order)."""
+    cache[key] = value
+    while len(cache) > limit:
+        del cache[next(iter(cache))]
+
+
+def _save_plan(n_steps, time):
+    """Per step index: position in the saved arrays or -1; and the saved times."""
+    k = np.arange(n_steps + 1)
+    elapsed = k * time.dt
+    precision = time.dt * TIME_PRECISION
+    remainder = np.mod(elapsed, time.saveper)
+    saved = (remainder < precision) | (time.saveper - remainder < precision)
+    index = np.full(n_steps + 1, -1, dtype=int)
+    index[saved] = np.arange(int(saved.sum()))
+    times = time.initial + elapsed[saved]
+    decimals = max(int(-math.floor(math.log10(precision))), 0)
+    return index.tolist(), np.round(times, decimals)

@@ -1,0 +1,1 @@
+"""The plans wing: plan.yaml → Plan; results → goal values; attainment (the one P(met))."""

@@ -1,0 +1,1 @@
+"""The runs wing: Scenario → run folder (batch, runstore, calibration, show, progress, catalog)."""

@@ -1,0 +1,333 @@
+"""Scenario file → run folder: samples inputs, runs the compiled model chunk by chunk, evaluates goals.
+
+Chunks run in this process or in worker processes.
+
+``run_batch(paths, …)`` does, per scenario file:
+
+1. validate everything at the front door, before any folder exists: the scenario (B1's
+   ``load_scenario``), the options, the model (compiled once here), and a one-scenario trial run
+   that checks the outputs and every goal (variable present, year inside the simulated time);
+2. sample the **whole** input matrix once (``sc.sample_inputs``) — it is small — so that chunk
+   size and worker count cannot change any scenario's inputs;
+3. create the run folder (``simulator.runs.runstore.RunFolder``: ``PARTIAL``, manifest
+   ``complete: false``, ``_chunks/inputs.npy``);
+4. run chunk ``[a, b)`` = ``model.run(**sc.run_kwargs(inputs.iloc[a:b]))``, evaluate the goals on
+   it, and write the chunk's results and goal rows (``--workers W``: a process pool whose
+   workers each load the scenario and compile the model once, then write their own chunk
+   files; only chunk indices travel back);
+5. merge the chunks into ``results.nc`` / ``goals.csv``, write ``inputs.csv`` and the final
+   manifest, and drop ``PARTIAL``.
+
+``--resume RUN_DIR`` re-opens step 4: it checks that the model, scenario and plan files still
+hash as recorded, skips every chunk whose files exist, and finishes — giving the same files as
+an uninterrupted run (the inputs come from the saved matrix; the chunk bounds from the manifest).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from simulator.errors import BatchOptionError, RunDirError, SimulatorError
+from simulator.plans.goals import check_goals
+from simulator.runs.chunks import model_of, run_chunk_dataset, run_chunks
+from simulator.runs.manifest import new_manifest, now, results_attrs, sha256_of
+from simulator.runs.runstore import RunFolder
+from simulator.yamlmarks import display_path
+
+#: Scenarios per chunk when the caller does not say (bounded memory: chunk × saved times × outputs).
+DEFAULT_CHUNK_SIZE = 10_000
+
+#: ``progress(done, total, label)``: called once before the first chunk and after every chunk.
+Progress = Callable[[int, int, str], None]
+
+
+# --- what one scenario batch needs -----------------------------------------------------------
+
+
+@dataclass
+class Job:
+    """One scenario file's batch: its scenario, sampled inputs, goals, chunking and folder.
+
+    ``inputs`` is dropped (set to None) once the run folder holds it as ``_chunks/inputs.npy``;
+    chunks read that memory-mapped copy.
+    """
+
+    scenario: Any
+    inputs: pd.DataFrame | None
+    goals: list
+    outputs: list
+    seed: int | None
+    chunk_size: int
+    folder_path: Path
+    model: Any = field(default=None, repr=False)
+    n: int = 0
+    columns: list = field(default_factory=list)
+
+    def __post_init__(self):
+        if self.inputs is not None:
+            self.n = len(self.inputs)
+            self.columns = [str(c) for c in self.inputs.columns]
+
+    @property
+    def bounds(self) -> list[tuple[int, int]]:
+        return chunk_bounds(self.n, self.chunk_size)
+
+
+def chunk_bounds(n: int, chunk_size: int) -> list[tuple[int, int]]:
+    """``[(0, k), (k, 2k), …, (…, n)]``: the scenario ranges of the chunks."""
+    return [(a, min(a + chunk_size, n)) for a in range(0, n, chunk_size)]
+
+
+# --- front door ------------------------------------------------------------------------------
+
+
+def _check_options(n, seed, chunk_size, workers) -> None:
+    checks = [
+        (n is not None and (not isinstance(n, (int, np.integer)) or n < 1), f"-n must be a whole number >= 1, got {n}"),
+        (seed is not None and not isinstance(seed, (int, np.integer)), f"--seed must be a whole number, got {seed!r}"),
+        (chunk_size is not None and (not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1),
+         f"--chunk-size must be a whole number >= 1, got {chunk_size}"),
+        (not isinstance(workers, (int, np.integer)) or workers < 1, f"--workers must be a whole number >= 1, got {workers}"),
+    ]
+    for failed, message in checks:
+        if failed:
+            raise BatchOptionError(message)
+
+
+def prepare_job(path, n=None, seed=None, chunk_size=None, out=None) -> Job:
+    """Validate one scenario file and sample its inputs (no folder is created).
+
+    Parameters
+    ----------
+    path : str or Path
+        Scenario YAML.
+    n, seed : int, optional
+        Override the scenario's ``sampling: {n, seed}``.
+    chunk_size : int, optional
+        Scenarios per chunk (default :data:`DEFAULT_CHUNK_SIZE`).
+    out : Path, optional
+        The run folder to create (default ``out/<region>-<scenario>-<YYYYmmdd-HHMMSS>``).
+
+    Raises
+    ------
+    SimulatorError
+        Any problem with the scenario, its model, its goals, or the options.
+    """
+    from simulator.scenarios.scenario import load_scenario
+
+    scenario = load_scenario(path)
+    if n is not None and scenario.sampling.method == "grid":
+        raise BatchOptionError(f"{display_path(scenario.path)}: -n does not apply to grid sampling "
+                               f"(the grid's levels fix its size); leave -n out")
+    seed = scenario.sampling.seed if seed is None else seed
+    inputs = scenario.sample_inputs(n=n, seed=seed)
+    model = model_of(scenario)
+    goals = list(scenario.goals)
+    outputs = list(scenario.outputs or [])
+    trial = run_chunk_dataset(model, scenario, inputs.iloc[:1], outputs, 0)
+    try:
+        check_goals(trial, goals)
+    except SimulatorError as err:
+        raise type(err)(f"{display_path(scenario.path)}: {err}") from None
+    label = f"{scenario.region}-{scenario.name}" if scenario.region else scenario.name
+    folder_path = Path(out) if out is not None else default_folder(label)
+    if folder_path.exists() and (not folder_path.is_dir() or any(folder_path.iterdir())):
+        raise RunDirError(f"{folder_path}: output folder exists and is not empty; choose another --out or remove it")
+    return Job(scenario, inputs, goals, outputs, seed, chunk_size or DEFAULT_CHUNK_SIZE, folder_path, model)
+
+
+def default_folder(name: str, root: Path = Path("out")) -> Path:
+    """``out/<name>-<YYYYmmdd-HHMMSS>`` (UTC), with ``-2``, ``-3``… if that folder is taken."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    candidate = root / f"{name}-{stamp}"
+    suffix = 2
+    while candidate.exists():
+        candidate = root / f"{name}-{stamp}-{suffix}"
+        suffix += 1
+    return candidate
+
+
+def _status_counts(folder: RunFolder, n_chunks: int) -> dict:
+    failed = 0
+    total = 0
+    for index in range(n_chunks):
+        with xr.open_dataset(folder.chunk_nc(index), engine="netcdf4") as ds:
+            status = np.asarray(ds["status"].values) if "status" in ds else np.zeros(ds.sizes["scenario"])
+        failed += int(np.count_nonzero(status))
+        total += len(status)
+    return {"ok": total - failed, "failed": failed}
+
+
+def _execute(job: Job, folder: RunFolder, manifest: dict, workers: int, progress: Progress | None) -> Path:
+    """Run every chunk not yet on disk, then merge; a Ctrl-C becomes a one-line RunDirError."""
+    bounds = job.bounds
+    todo = [i for i in range(len(bounds)) if not folder.chunk_done(i)]
+    done = [i for i in range(len(bounds)) if i not in set(todo)]
+    finished = sum(bounds[i][1] - bounds[i][0] for i in done)
+    label = job.scenario.name
+    if progress:
+        progress(finished, job.n, label)
+
+    def record(index: int) -> None:
+        nonlocal finished
+        done.append(index)
+        finished += bounds[index][1] - bounds[index][0]
+        manifest["chunks_done"] = sorted(done)
+        folder.write_manifest(manifest)
+        if progress:
+            progress(finished, job.n, label)
+
+    started = time.perf_counter()
+    try:
+        run_chunks(job, folder, manifest, results_attrs(manifest), todo, workers, record)
+    except KeyboardInterrupt:
+        # chunks that workers finished while the pool shut down are on disk: count what is there
+        done = [i for i in range(len(bounds)) if folder.chunk_done(i)]
+        finished = sum(bounds[i][1] - bounds[i][0] for i in done)
+        manifest["chunks_done"] = done
+        folder.write_manifest(manifest)
+        raise RunDirError(
+            f"{folder.path}: batch interrupted after {finished:,} of {job.n:,} scenarios; "
+            f"finish it with: python run.py batch --resume {folder.path}"
+        ) from None
+    manifest["status_counts"] = _status_counts(folder, len(bounds))
+    manifest["seconds"]["chunks"] = round(manifest["seconds"].get("chunks", 0.0) + time.perf_counter() - started, 3)
+    manifest["finished"] = now()
+    folder.finalize(manifest, len(bounds), manifest["inputs"])
+    return folder.path
+
+
+# --- public entry points ------------------------------------------------------------------------
+
+
+def run_batch(scenario_paths: Sequence, n: int | None = None, seed: int | None = None, out=None,
+              chunk_size: int | None = None, workers: int = 1, resume=False, progress: Progress | None = None,
+              command: str | None = None) -> list[Path]:
+    """Run every scenario file as a batch; return the run folders (docs/interfaces.md §4).
+
+    Parameters
+    ----------
+    scenario_paths : sequence of str or Path
+        Scenario YAML files (may be empty when resuming).
+    n, seed : int, optional
+        Override each scenario's ``sampling: {n, seed}``.
+    out : str or Path, optional
+        With one scenario: the run folder itself. With several: a parent folder that gets one
+        ``<scenario name>`` folder each. Default: ``out/<scenario>-<YYYYmmdd-HHMMSS>``.
+    chunk_size : int, optional
+        Scenarios per chunk (memory is bounded by it); default :data:`DEFAULT_CHUNK_SIZE`.
+    workers : int
+        Worker processes (each compiles the model once). Results do not depend on it.
+    resume : bool or str or Path
+        A run folder to finish (``True``: the folder given as ``out``).
+    progress : callable, optional
+        ``progress(done, total, label)``, called after every chunk; an exception it raises
+        stops the batch and leaves a resumable folder.
+    command : str, optional
+        The command line to record in the manifest.
+
+    Returns
+    -------
+    list of Path
+
+    Raises
+    ------
+    SimulatorError
+        Bad options, scenario, model or goals (raised before any folder is created), or a run
+        folder that cannot be resumed.
+
+    Examples
+    --------
+    >>> run_batch(["scenarios/jizhou/baseline.yaml"], n=1000, seed=1, out="out/base")  # doctest: +SKIP
+    [PosixPath('out/base')]
+    """
+    _check_options(n, seed, chunk_size, workers)
+    command = command or f"run_batch({[str(p) for p in scenario_paths]!r}, n={n}, seed={seed})"
+    if resume:
+        if scenario_paths or n is not None or seed is not None:
+            raise BatchOptionError("--resume takes the run folder only; the scenario, -n and --seed come from its manifest")
+        run_dir = Path(out if resume is True else resume)
+        return [resume_batch(run_dir, chunk_size=chunk_size, workers=workers, progress=progress)]
+    if not scenario_paths:
+        raise BatchOptionError("give at least one scenario file, e.g. python run.py batch scenarios/jizhou/baseline.yaml")
+    jobs, prepare_seconds = _prepare_all(scenario_paths, _folders_for(scenario_paths, out), n, seed, chunk_size)
+    folders = []
+    for job, seconds in zip(jobs, prepare_seconds):
+        manifest = new_manifest(job, workers, command)
+        manifest["seconds"] = {"prepare": round(seconds, 3)}
+        folder = RunFolder.create(job.folder_path, manifest, job.inputs.to_numpy(dtype=float))
+        job.inputs = None                                  # the folder's memory-mapped copy is used from here
+        folders.append(_execute(job, folder, manifest, workers, progress))
+    return folders
+
+
+def _prepare_all(scenario_paths, targets, n, seed, chunk_size):
+    """Every job checked and sampled (no folder yet), with the seconds each took; folders distinct."""
+    jobs, prepare_seconds = [], []
+    for path, target in zip(scenario_paths, targets):
+        started = time.perf_counter()
+        jobs.append(prepare_job(path, n=n, seed=seed, chunk_size=chunk_size, out=target))
+        prepare_seconds.append(time.perf_counter() - started)
+    _check_distinct([job.folder_path for job in jobs])
+    return jobs, prepare_seconds
+
+
+def _folders_for(paths: Sequence, out) -> list[Path | None]:
+    if out is None:
+        return [None] * len(paths)
+    if len(paths) == 1:
+        return [Path(out)]
+    return [Path(out) / Path(p).stem for p in paths]
+
+
+def _check_distinct(folders: list[Path]) -> None:
+    seen = set()
+    for folder in folders:
+        key = folder.resolve()
+        if key in seen:
+            raise BatchOptionError(f"two scenarios would write to {folder}; give scenario files with distinct names")
+        seen.add(key)
+
+
+def resume_batch(run_dir, chunk_size: int | None = None, workers: int = 1, progress: Progress | None = None) -> Path:
+    """Finish an interrupted batch in ``run_dir``; results equal an uninterrupted run's.
+
+    Raises
+    ------
+    RunDirError
+        Not a resumable folder, or its model/scenario/plan files changed since it started.
+    BatchOptionError
+        ``chunk_size`` differs from the one the batch started with.
+    """
+    from simulator.scenarios.scenario import load_scenario
+
+    folder, manifest = RunFolder.open_partial(Path(run_dir))
+    if chunk_size is not None and chunk_size != manifest["chunk_size"]:
+        raise BatchOptionError(
+            f"--chunk-size {chunk_size} differs from the {manifest['chunk_size']} this batch started with; leave it out"
+        )
+    recorded = [(f["path"], f["sha256"]) for f in manifest["scenario_files"]]
+    recorded.append((manifest["model_path"], manifest["model_sha256"]))
+    if manifest.get("plan_path"):
+        recorded.append((manifest["plan_path"], manifest["plan_sha256"]))
+    for path, digest in recorded:
+        if not Path(path).exists():
+            raise RunDirError(f"{folder.path}: {path} (used by this batch) is gone; the batch cannot be resumed")
+        if sha256_of(Path(path)) != digest:
+            raise RunDirError(f"{folder.path}: {path} changed since the batch started; start a new batch instead of --resume")
+    scenario = load_scenario(manifest["scenario_path"])
+    goals = [g for g in scenario.goals if g.id in set(manifest["goal_ids"])]
+    job = Job(scenario, None, goals, list(manifest["outputs"]), manifest["seed"], manifest["chunk_size"], folder.path,
+              n=int(manifest["n"]), columns=list(manifest["inputs"]))
+    manifest["workers"] = workers
+    manifest.setdefault("resumed", []).append(now())
+    manifest.setdefault("seconds", {})
+    return _execute(job, folder, manifest, workers, progress)

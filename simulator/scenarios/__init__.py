@@ -1,0 +1,1 @@
+"""The scenarios wing: scenario YAML → Scenario; distributions; sampling."""

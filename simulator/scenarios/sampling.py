@@ -1,0 +1,233 @@
+"""Sampling: uncertain inputs (simulator.scenarios.distributions) → input matrix (n scenarios × d inputs) for a batch.
+
+One call shape for every design, as in SALib: ``sample(space, n, seed, method) -> ndarray (n, d)``.
+A design (:data:`DESIGNS`: Latin hypercube, scrambled Sobol, plain random; or the full-factorial
+``grid``) fills the unit cube; each column goes through its marginal's inverse CDF; a requested
+rank correlation is then imposed by Iman–Conover reordering, which keeps every marginal (and the
+per-column stratification of LHS/Sobol) exactly. Same seed, same sample.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+import numpy as np
+from scipy import stats
+from scipy.stats import qmc
+
+from simulator.scenarios.distributions import UncertainInput
+from simulator.errors import ScenarioError
+
+#: Smallest and largest probability fed to an inverse CDF (keeps unbounded marginals finite).
+_U_LOW, _U_HIGH = np.finfo(float).tiny, 1.0 - np.finfo(float).epsneg
+
+#: How often Iman-Conover redraws score permutations whose own correlation matrix is singular.
+_SCORE_ATTEMPTS = 50
+
+
+@dataclass(frozen=True)
+class SampleSpace:
+    """What to sample: the inputs (in column order), their rank-correlation matrix, grid levels.
+
+    Parameters
+    ----------
+    inputs : sequence of UncertainInput
+        One column each, in this order.
+    correlation : ndarray (d, d) or None
+        Target rank correlation; None for independent inputs. Build it with
+        :func:`correlation_matrix`, which checks it.
+    levels : int or sequence of int or None
+        Points per input for the ``grid`` design (a ``choice`` input always uses its values).
+    """
+
+    inputs: tuple
+    correlation: np.ndarray | None = field(default=None, compare=False)
+    levels: int | tuple | None = None
+
+    @property
+    def names(self) -> list[str]:
+        """Column names (the inputs' names)."""
+        return [spec.name for spec in self.inputs]
+
+
+def _lhs(n: int, d: int, rng: np.random.Generator) -> np.ndarray:
+    return qmc.LatinHypercube(d, rng=rng).random(n)
+
+
+def _sobol(n: int, d: int, rng: np.random.Generator) -> np.ndarray:
+    if n & (n - 1):
+        lower = 1 << (n.bit_length() - 1)
+        raise ScenarioError(f"sobol sampling needs n to be a power of 2 (got {n}); use {lower} or {lower * 2}")
+    return qmc.Sobol(d, scramble=True, rng=rng).random(n)
+
+
+def _random(n: int, d: int, rng: np.random.Generator) -> np.ndarray:
+    return rng.random((n, d))
+
+
+#: Unit-cube designs by name: ``design(n, d, rng) -> ndarray (n, d)`` in [0, 1).
+DESIGNS: dict[str, Callable[[int, int, np.random.Generator], np.ndarray]] = {
+    "lhs": _lhs,
+    "sobol": _sobol,
+    "random": _random,
+}
+
+#: Every method a scenario's ``sampling: {method: …}`` may name.
+METHODS = tuple(DESIGNS) + ("grid",)
+
+
+def grid_levels(space: SampleSpace) -> list[int]:
+    """Number of grid points per input (``choice`` inputs: their number of values)."""
+    levels = space.levels if space.levels is not None else 3
+    if isinstance(levels, int):
+        levels = [levels] * len(space.inputs)
+    return [len(spec.discrete_values) if spec.discrete_values is not None else int(k)
+            for spec, k in zip(space.inputs, levels)]
+
+
+def grid_size(space: SampleSpace) -> int:
+    """Number of scenarios in the full-factorial grid of ``space``."""
+    return math.prod(grid_levels(space))
+
+
+def _grid(space: SampleSpace) -> np.ndarray:
+    """Full factorial: each continuous input at the midpoints of ``k`` equal-probability strata."""
+    axes = []
+    for spec, k in zip(space.inputs, grid_levels(space)):
+        if spec.discrete_values is not None:
+            axes.append(np.asarray(spec.discrete_values))
+        else:
+            axes.append(spec.ppf((np.arange(k) + 0.5) / k))
+    if not axes:
+        return np.empty((1, 0))
+    return np.array(list(itertools.product(*axes)), dtype=float)
+
+
+def correlation_matrix(names: Sequence[str], pairs: Sequence[tuple[str, str, float]]) -> np.ndarray:
+    """Build and check the correlation matrix from ``[a, b, rho]`` pairs (identity elsewhere).
+
+    Raises
+    ------
+    ScenarioError
+        A name not in ``names``, a pair given twice, |rho| >= 1, or a matrix that is not
+        positive definite.
+    """
+    index = {name: i for i, name in enumerate(names)}
+    matrix = np.eye(len(names))
+    for a, b, rho in pairs:
+        for name in (a, b):
+            if name not in index:
+                raise ScenarioError(f"correlation names '{name}', which is not an uncertain input")
+        if a == b:
+            raise ScenarioError(f"correlation pairs '{a}' with itself; pair two different inputs")
+        if not -1 < rho < 1:
+            raise ScenarioError(f"correlation {rho} between '{a}' and '{b}' must lie strictly between -1 and 1")
+        i, j = index[a], index[b]
+        if matrix[i, j] != 0:
+            raise ScenarioError(f"correlation between '{a}' and '{b}' is given twice; keep one")
+        matrix[i, j] = matrix[j, i] = rho
+    smallest = float(np.linalg.eigvalsh(matrix).min()) if len(names) else 1.0
+    if smallest <= 1e-10:
+        raise ScenarioError(
+            f"the correlations do not form a valid correlation matrix (not positive definite, "
+            f"smallest eigenvalue {smallest:.3g}); weaken some of them")
+    return matrix
+
+
+def iman_conover(x: np.ndarray, target: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Reorder each column of ``x`` so the columns' Spearman rank correlation approaches ``target``.
+
+    Iman & Conover (1982): van der Waerden scores are correlated through Cholesky factors
+    (with the scores' own sample correlation removed first, and the Pearson correlation of the
+    scores set to ``2 sin(pi rho / 6)`` so that their rank correlation is ``rho``), and each
+    column of ``x`` takes the rank order of its score column. Each column keeps exactly its values.
+
+    Parameters
+    ----------
+    x : ndarray (n, d)
+        Independent sample.
+    target : ndarray (d, d)
+        Positive-definite correlation matrix.
+    rng : numpy.random.Generator
+        Permutes the scores.
+
+    Returns
+    -------
+    ndarray (n, d)
+    """
+    n, d = x.shape
+    if d < 2 or np.allclose(target, np.eye(d)):
+        return x
+    if n <= d:
+        raise ScenarioError(f"n = {n} is too small to impose correlations between {d} inputs; use n > {d}")
+    pearson = 2 * np.sin(np.pi * target / 6)  # Spearman rho of normal scores = (6/pi) asin(r/2)
+    try:
+        wanted = np.linalg.cholesky(pearson)
+    except np.linalg.LinAlgError:
+        raise ScenarioError("the rank correlations are too close to singular to impose; weaken some of them") from None
+    base = stats.norm.ppf(np.arange(1, n + 1) / (n + 1))
+    for _attempt in range(_SCORE_ATTEMPTS):  # tiny n: permutations may coincide (singular correlation)
+        scores = np.column_stack([rng.permutation(base) for _ in range(d)])
+        try:
+            own = np.linalg.cholesky(np.corrcoef(scores, rowvar=False))
+            break
+        except np.linalg.LinAlgError:
+            continue
+    else:
+        raise ScenarioError(f"n = {n} is too small to impose correlations between {d} inputs; use a larger n")
+    correlated = scores @ np.linalg.inv(own).T @ wanted.T
+    out = np.empty_like(x)
+    for j in range(d):  # the k-th smallest value of x goes where the k-th smallest score is
+        out[np.argsort(correlated[:, j], kind="stable"), j] = np.sort(x[:, j])
+    return out
+
+
+def sample(space: SampleSpace | Sequence[UncertainInput], n: int | None, seed: int, method: str = "lhs") -> np.ndarray:
+    """Draw ``n`` scenarios of the inputs in ``space``.
+
+    Parameters
+    ----------
+    space : SampleSpace or sequence of UncertainInput
+        The inputs (columns), optional correlation and grid levels.
+    n : int or None
+        Number of rows. For ``grid`` it is the grid size (None, or that exact number).
+    seed : int
+        Seed of every random choice; the same seed gives the same matrix.
+    method : str
+        ``"lhs"``, ``"sobol"`` (n a power of 2), ``"random"`` or ``"grid"``.
+
+    Returns
+    -------
+    ndarray (n, d)
+        Column j holds values of ``space.inputs[j]``.
+
+    Raises
+    ------
+    ScenarioError
+        Unknown method, bad n, or a correlation that cannot be imposed.
+    """
+    if not isinstance(space, SampleSpace):
+        space = SampleSpace(tuple(space))
+    if method not in METHODS:
+        raise ScenarioError(f"unknown sampling method '{method}' (allowed: {', '.join(METHODS)})")
+    if method == "grid":
+        if space.correlation is not None and not np.allclose(space.correlation, np.eye(len(space.inputs))):
+            raise ScenarioError("grid sampling is full-factorial and cannot carry correlations; use lhs, sobol or random")
+        values = _grid(space)
+        if n is not None and n != len(values):
+            raise ScenarioError(f"a grid of levels {grid_levels(space)} has {len(values)} points, not n = {n}; drop n")
+        return values
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ScenarioError(f"n must be a positive whole number, got {n!r}")
+    d = len(space.inputs)
+    if d == 0:
+        return np.empty((int(n), 0))
+    design_rng, order_rng = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
+    unit = np.clip(DESIGNS[method](int(n), d, design_rng), _U_LOW, _U_HIGH)
+    values = np.column_stack([spec.ppf(unit[:, j]) for j, spec in enumerate(space.inputs)])
+    if space.correlation is not None:
+        values = iman_conover(values, space.correlation, order_rng)
+    return values

@@ -97,3 +97,32 @@ def test_every_scenario_constant_is_an_assumption_or_a_plan_fact(region):
         for section in ("set", "levers", "uncertain"):
             unlisted += [f"{path.name}: {section}: {name}" for name in (data.get(section) or {}) if name not in known]
     assert not unlisted, "\n".join(unlisted)
+
+
+def test_every_goal_says_how_it_was_read_and_what_decides_it(plan):
+    missing = [g.id for g in plan.goals if not g.reading.strip() or g.decided_by is None]
+    assert not missing, f"goals without reading/decided_by: {missing}"
+
+
+def test_money_goals_are_checked_against_the_variable_of_their_price_basis(plan):
+    wrong = []
+    for goal in plan.goals:
+        if goal.basis is None:
+            continue
+        base = goal.variable.split("[")[0]
+        nominal = base.endswith("_nominal") or base == "fiscal_revenue"
+        if (goal.basis == "nominal") != nominal:
+            wrong.append(f"{goal.id}: basis {goal.basis} checked on {goal.variable}")
+    assert not wrong
+
+
+PUBLISHED_UNITS = {"万人", "1/Year", "‰", "%", "亿元/Year", "亿元", "m", "μg/m3", "亿立方米", "万立方米", "Dmnl",
+                   "day/Year", "万吨", "万吨标准煤"}
+
+
+def test_published_figures_carry_their_source_and_a_plausible_unit(plan):
+    for figure in plan.published:
+        assert all(str(figure.source.get(key, "")).strip() for key in
+                   ("title", "publisher", "year_published", "url", "quote")), figure.id
+        assert figure.unit in PUBLISHED_UNITS, (figure.id, figure.unit)
+        assert 1949 < figure.year <= 2026 and int(figure.source["year_published"]) >= figure.year, figure.id

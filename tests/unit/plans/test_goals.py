@@ -221,3 +221,21 @@ def test_trend_slope_equals_numpy_polyfit_on_grid_windows(values):
     expected = [np.polyfit(YEARS, row, 1)[0] for row in values]
     np.testing.assert_allclose(table["value"].to_numpy(), expected, rtol=1e-9, atol=1e-6)
     assert table["met"].tolist() == [int(s > 0) for s in table["value"]]
+
+
+def test_growth_goals_use_the_average_annual_rate_over_the_window():
+    # 100 → 121 over 2020-2022 is exactly 10 %/yr; 100 → 81 is exactly -10 %/yr
+    up = [100, 110, 121, 130, 140, 150]
+    down = [100, 90, 81, 70, 60, 50]
+    table = one(dataset([up, down]), year=[2020, 2022], comparison="growth>=", value=0.06)
+    assert table.value.tolist() == pytest.approx([0.10, -0.10])
+    assert table.met.tolist() == [1, 0]
+    assert table.target.tolist() == [0.06, 0.06]
+    assert table.first_year_met.isna().all()
+    table = one(dataset([up, down]), year=[2020, 2022], comparison="growth<=", value=-0.05)
+    assert table.met.tolist() == [0, 1]
+
+
+def test_growth_goal_needs_a_window():
+    with pytest.raises(PlanError, match=r"needs year: \[from_year, to_year\]"):
+        one(dataset([RISING]), year=2022, comparison="growth>=", value=0.06)

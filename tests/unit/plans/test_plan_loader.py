@@ -161,3 +161,41 @@ def test_duplicate_key_is_refused_with_its_line(workdir):
     line = next(i for i, row in enumerate(text.splitlines(), 1) if row.startswith("region:")) + 1
     with pytest.raises(PlanError, match=rf"plan.yaml:{line}: duplicate key 'region' \(first given at line {line - 1}\)"):
         load_plan(write(workdir, text))
+
+
+def _money_goal_plan(tmp_path, extra: str) -> Path:
+    model = Path(__file__).resolve().parents[3] / "models" / "regional" / "regional.mdl"
+    text = f"""region: r
+name: {{zh: 区, en: R}}
+plan: {{doc: d.txt, title: t, period: "2021-2025"}}
+model: {model}
+history: []
+goals:
+  - id: gdp_2025
+    label: {{zh: 地区生产总值, en: GDP}}
+    variable: gdp_nominal
+    year: 2025
+    comparison: ">="
+    value: 100
+    unit: 亿元
+    binding: false
+    source: {{doc: d.txt, line: 1, quote: q}}
+{extra}assumptions: []
+"""
+    path = tmp_path / "plan.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_money_goal_without_a_price_basis_is_refused_with_its_line(tmp_path):
+    path = _money_goal_plan(tmp_path, "")
+    with pytest.raises(PlanError, match=r"plan.yaml:13: key .unit.: .*a money goal needs basis: real or nominal"):
+        load_plan(path)
+
+
+def test_a_real_money_goal_needs_its_price_year(tmp_path):
+    path = _money_goal_plan(tmp_path, "    basis: real\n")
+    with pytest.raises(PlanError, match="needs price_year"):
+        load_plan(path)
+    goal = load_plan(_money_goal_plan(tmp_path, "    basis: nominal\n")).goals[0]
+    assert goal.basis == "nominal"

@@ -109,7 +109,9 @@ def check(model, functions):
 @click.option("--max-evals", type=int, default=100, show_default=True, help="Iteration budget of the least-squares fit.")
 @click.option("--fit-until", type=int, default=None,
               help="Fit only on figures up to this year (later ones are kept for out-of-sample validation).")
-def calibrate(scenario, free, max_evals, fit_until):
+@click.option("--ranges", is_flag=True,
+              help="Also refit once without each figure: each constant's range as the record supports it.")
+def calibrate(scenario, free, max_evals, fit_until, ranges):
     """Fit constants of a baseline scenario to its plan's history; print fitted values and MAPE per series.
 
     \b
@@ -119,7 +121,15 @@ def calibrate(scenario, free, max_evals, fit_until):
     from simulator.runs.calibration import calibrate_scenario, format_result
 
     names = [name.strip() for name in free.split(",") if name.strip()]
-    click.echo(format_result(calibrate_scenario(scenario, names, max_nfev=max_evals, fit_until=fit_until)))
+    result = calibrate_scenario(scenario, names, max_nfev=max_evals, fit_until=fit_until)
+    click.echo(format_result(result))
+    if ranges:
+        from simulator.runs.calibration import calibration_problem
+        from simulator.runs.fit_ranges import format_ranges, jackknife_ranges
+
+        model, run_kwargs, free_params, targets, keys = calibration_problem(scenario, names, fit_until)
+        found = jackknife_ranges(model, run_kwargs, free_params, targets, keys=keys, max_nfev=max_evals)
+        click.echo(format_ranges(found, len(targets), len(free_params)))
 
 
 @cli.command("validate-history")

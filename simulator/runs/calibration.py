@@ -165,6 +165,17 @@ def extract(ds, targets: list[Target]) -> np.ndarray:
     return np.stack(columns, axis=1)
 
 
+def _per_scenario(model, key: str, values: np.ndarray) -> np.ndarray:
+    """One value per scenario for ``key``, shaped ``(n, *dims)`` when ``key`` names a whole subscripted
+    constant, so a batch of n rows is never mistaken for one value per element when n equals a dimension's size."""
+    base, elements = split_name(key)
+    dims = () if elements else model.find(base).dims
+    if not dims:
+        return values.copy()
+    sizes = tuple(len(model.dimensions[d]) for d in dims)
+    return np.ascontiguousarray(np.broadcast_to(values.reshape((-1,) + (1,) * len(sizes)), (len(values),) + sizes))
+
+
 class BatchObjective:
     """Relative residuals of the targets for many parameter vectors at once (one engine call each batch).
 
@@ -196,7 +207,8 @@ class BatchObjective:
         matrix = np.atleast_2d(np.asarray(matrix, dtype=float))
         params = dict(self.base.get("params") or {})
         for j, parameter in enumerate(self.free):
-            params[self.keys.get(parameter.name, parameter.name)] = matrix[:, j].copy()
+            key = self.keys.get(parameter.name, parameter.name)
+            params[key] = _per_scenario(self.model, key, matrix[:, j])
         kwargs = {**self.base, "params": params, "n": matrix.shape[0]}
         ds = self.model.run(**kwargs)
         self.calls += 1
@@ -303,17 +315,8 @@ def history_fit(model, run_kwargs: dict, plan, fit_until: float | None = None) -
     return {name: float(np.mean(v)) for name, v in series.items()}
 
 
-def calibrate_scenario(path: Path | str, free_names: list[str], *, max_nfev: int = 100,
-                       fit_until: float | None = None) -> CalibrationResult:
-    """Fit the named constants of a scenario to its region's plan history.
-
-    Parameters
-    ----------
-    path : Path or str
-        A scenario YAML with ``region:`` (its plan gives targets and ranges).
-    free_names : list of str
-        Constants to fit, as written in the scenario's ``set:`` (e.g. ``tfp_growth[secondary]``).
-    """
+def calibration_problem(path: Path | str, free_names: list[str], fit_until: float | None = None):
+    """``(model, run_kwargs, free, targets, keys)`` of a scenario's fit (shared by fit and ranges)."""
     from simulator.scenarios.scenario import load_scenario
 
     scenario = load_scenario(path)
@@ -326,8 +329,22 @@ def calibrate_scenario(path: Path | str, free_names: list[str], *, max_nfev: int
     targets = targets_from_plan(scenario.plan, fit_until, run_start(scenario.model, scenario.run_kwargs()))
     if not targets:
         raise PlanError(f"{scenario.plan.path}: no history or published figure up to {fit_until}; nothing to fit")
-    return fit(scenario.model, scenario.run_kwargs(), free, targets, keys=keys,
-               max_nfev=max_nfev)
+    return scenario.model, scenario.run_kwargs(), free, targets, keys
+
+
+def calibrate_scenario(path: Path | str, free_names: list[str], *, max_nfev: int = 100,
+                       fit_until: float | None = None) -> CalibrationResult:
+    """Fit the named constants of a scenario to its region's plan history.
+
+    Parameters
+    ----------
+    path : Path or str
+        A scenario YAML with ``region:`` (its plan gives targets and ranges).
+    free_names : list of str
+        Constants to fit, as written in the scenario's ``set:`` (e.g. ``tfp_growth[secondary]``).
+    """
+    model, run_kwargs, free, targets, keys = calibration_problem(path, free_names, fit_until)
+    return fit(model, run_kwargs, free, targets, keys=keys, max_nfev=max_nfev)
 
 
 def format_result(result: CalibrationResult) -> str:

@@ -21,9 +21,11 @@ IDS = [path.parent.name for path in BASELINES]
 #: in-sample MAPE per series; 10 %: two published growth rates (Jizhou 2017/2018) that one
 #: constant TFP cannot both meet are the worst case
 MAPE_LIMIT = 10.0
-#: worst in-window miss of any sample of an uncertain scenario (it samples start sizes that the
-#: history does not pin down, so a sample may drift from the fit; the median run may not)
-SAMPLE_LIMIT = 30.0
+#: worst in-window miss of any sample of an uncertain scenario: it samples start sizes the history
+#: does not pin down and fitted constants over their range from the record (calibrate --ranges),
+#: so a sample at the edge of Jizhou's TFP band misses one published growth rate by ~31 %; the
+#: median run may not drift (MAPE_LIMIT)
+SAMPLE_LIMIT = 40.0
 
 
 @pytest.fixture(params=BASELINES, ids=IDS, scope="module")

@@ -44,11 +44,13 @@ def _parse_set(assignments):
 @cli.command()
 @click.argument("model", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="CSV file to write (default: stdout).")
-@click.option("--columns", help="Comma-separated variable names or ids to keep (default: all).")
+@click.option("--columns", help="Comma-separated variable names to keep, Vensim names with spaces or underscores, "
+              "any case, NAME[elem] for one element, FINAL TIME etc. for the control variables (default: all).")
 @click.option("--set", "assignments", multiple=True, metavar="NAME=VALUE", help="Set a constant (repeatable).")
 @click.option("--method", type=click.Choice(["euler", "rk4"]), default="euler", show_default=True)
 def simulate(model, output, columns, assignments, method):
-    """Run MODEL once and write a Vensim-style table (Time + one column per variable).
+    """Run MODEL once and write a Vensim-style table (Time + one column per variable, constants and
+    the control variables INITIAL TIME, FINAL TIME, TIME STEP, SAVEPER included).
 
     Example: python run.py simulate tests/fixtures/models/teacup/teacup.mdl --set "Room Temperature=65" -o out.csv
     """
@@ -56,11 +58,11 @@ def simulate(model, output, columns, assignments, method):
     import tempfile
 
     import simulator
-    from simulator.engine.results import to_table
+    from simulator.engine.table import simulate_table
 
     compiled = simulator.load_model(model)
     names = [c.strip() for c in columns.split(",") if c.strip()] if columns else None
-    table = to_table(compiled.run(params=_parse_set(assignments), method=method, return_columns=names))
+    table = simulate_table(compiled, params=_parse_set(assignments), method=method, columns=names)
     if output is None:
         click.echo(table.to_csv(index=False), nl=False)
         return
@@ -79,10 +81,12 @@ def simulate(model, output, columns, assignments, method):
 @cli.command()
 @click.argument("model", type=click.Path(dir_okay=False), required=False)
 @click.option("--functions", is_flag=True, help="List the Vensim functions the engine supports.")
-def check(model, functions):
+@click.option("--units", "units", is_flag=True,
+              help="Check the dimensional consistency of every equation from the model's unit strings (exit 1 if not).")
+def check(model, functions, units):
     """List what MODEL contains and whether the engine supports all of it (exit 1 if not).
 
-    Example: python run.py check models/regional/regional.mdl
+    Example: python run.py check models/regional/regional.mdl --units
     """
     import simulator
     from simulator.engine.functions import supported_functions
@@ -95,8 +99,19 @@ def check(model, functions):
         if not functions:
             raise ModelFileError("check: give a MODEL file (or --functions)")
         return
-    for line in summary_lines(simulator.load_model(model)):
+    compiled = simulator.load_model(model)
+    for line in summary_lines(compiled):
         click.echo(line)
+    if units:
+        from simulator.engine.units import check_units
+        from simulator.errors import ModelParseError
+
+        checked, problems = check_units(compiled.ir)
+        click.echo(f"units: {checked} equations compared, {len(problems)} inconsistent")
+        if problems:
+            raise ModelParseError(f"{model}: units: " + "; ".join(problems[:10])
+                                  + (f"; … {len(problems) - 10} more" if len(problems) > 10 else "")
+                                  + "; fix the unit strings or the equations")
 
 
 # --- calibration commands (calibrate) -------------------------------------------------------

@@ -15,6 +15,7 @@ Usage::
     python benchmarks/engine.py                 # N = 1, 100, 10,000, 100,000
     python benchmarks/engine.py --quick         # without 100,000
     python benchmarks/engine.py --sizes 1,10 --models teacup --out /tmp/engine.csv
+    python benchmarks/engine.py --models world3 --sizes 1,10000 --pysd-repeats 1   # the corpus' largest
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ import numpy as np
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SUITE_ROOT = Path(os.environ.get("PLANSIM_TEST_MODELS", REPO_ROOT.parent / "shared" / "test-models"))
+MODEL_CORPUS = Path(os.environ.get("PLANSIM_MODEL_CORPUS", REPO_ROOT.parent / "shared" / "model-corpus"))
 FULL_SIZES = (1, 100, 10_000, 100_000)
 
 
@@ -54,7 +56,14 @@ MODELS = {
     "population": BenchModel(
         "population", "samples/Population/Subscripted Population Model.mdl", "Lifespan", 60.0, 80.0
     ),
+    # the largest corpus model ($PLANSIM_MODEL_CORPUS, default ../shared/model-corpus; 311 variables); PySD needs ~80 s per run
+    "world3": BenchModel(
+        "world3", str(MODEL_CORPUS / "world3_03" / "wrld3-03.mdl"), "initial nonrenewable resources", 5e11, 2e12
+    ),
 }
+
+DEFAULT_MODELS = ("teacup", "sir", "population")
+"""Benchmarked unless ``--models`` names others (world3 is opt-in: PySD takes ~80 s per run)."""
 
 COLUMNS = [
     "model", "n", "pysd_single_s", "ours_total_s", "ours_per_scenario_s", "pysd_over_ours",
@@ -112,7 +121,7 @@ def bench_model(spec: BenchModel, sizes, pysd_repeats: int, max_gb: float, chunk
     """
     import simulator
 
-    model_file = SUITE_ROOT / spec.path
+    model_file = (REPO_ROOT if spec.path.startswith("tests/") else SUITE_ROOT) / spec.path
     pysd_single = time_pysd(model_file, pysd_repeats)
     model = simulator.load_model(model_file)
     one = model.run(params={spec.constant: np.array([spec.low])}, n=1)
@@ -172,7 +181,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip N = 100,000")
     parser.add_argument("--sizes", help="comma-separated scenario counts (default 1,100,10000,100000)")
-    parser.add_argument("--models", default=",".join(MODELS), help=f"subset of {','.join(MODELS)}")
+    parser.add_argument("--models", default=",".join(DEFAULT_MODELS),
+                        help=f"subset of {','.join(MODELS)} (world3 only when named: PySD takes ~80 s per run)")
     parser.add_argument("--pysd-repeats", type=int, default=3, help="PySD runs to take the best of")
     parser.add_argument("--max-gb", type=float, default=4.0,
                         help="skip a size whose result would exceed this many GB (default 4)")

@@ -16,6 +16,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 TEST_MODELS = Path(os.environ.get("PLANSIM_TEST_MODELS", ROOT.parent / "shared" / "test-models"))
 SEEDS = Path(os.environ.get("PLANSIM_SEEDS", ROOT.parent / "shared" / "seeds"))
+MODEL_CORPUS = Path(os.environ.get("PLANSIM_MODEL_CORPUS", ROOT.parent / "shared" / "model-corpus"))
+
+#: Tests that run the corpus of published models (public models of other repositories: not in plansim).
+NEEDS_MODEL_CORPUS = ("tests/integration/test_corpus.py::",)
 
 #: Tests that read the SDXorg test-models suite (its parametrized cases are simply empty without it).
 NEEDS_TEST_MODELS = (
@@ -44,6 +48,9 @@ def pytest_collection_modifyitems(config, items):
     if not SEEDS.is_dir():
         missing.append((NEEDS_SEEDS, pytest.mark.skip(
             reason=f"needs the plan documents, not found at {SEEDS}; set PLANSIM_SEEDS")))
+    if not MODEL_CORPUS.is_dir():
+        missing.append((NEEDS_MODEL_CORPUS, pytest.mark.skip(
+            reason=f"needs the corpus of published models, not found at {MODEL_CORPUS}; set PLANSIM_MODEL_CORPUS")))
     for item in items:
         for prefixes, mark in missing:
             if item.nodeid.startswith(prefixes):

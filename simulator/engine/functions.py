@@ -78,6 +78,13 @@ BUILTINS = {
     "vector_rank": _b("VECTOR RANK", "(np.argsort(_vector_sort_order({0}, {1}), axis=-1) + 1.0)", 2,
                       elementwise=False),
     "vector_reorder": _b("VECTOR REORDER", "_vector_reorder({0}, {1})", 2, elementwise=False),
+    "vector_select": _b("VECTOR SELECT", "_vector_select", 5, elementwise=False),
+    "random_0_1": _b("RANDOM 0 1", "_random_0_1", 0, uses_time=True, elementwise=False),
+    "random_uniform": _b("RANDOM UNIFORM", "_random_uniform", 3, uses_time=True, elementwise=False),
+    "random_normal": _b("RANDOM NORMAL", "_random_normal", 5, uses_time=True, elementwise=False),
+    "random_exponential": _b("RANDOM EXPONENTIAL", "_random_exponential", 5, uses_time=True,
+                             elementwise=False),
+    "random_poisson": _b("RANDOM POISSON", "_random_poisson", 6, uses_time=True, elementwise=False),
     "vmin_xmile": _b("MIN (XMILE, one array)", "np.min({0}, axis={axes})", 1, aggregate=True,
                      elementwise=False),
     "vmax_xmile": _b("MAX (XMILE, one array)", "np.max({0}, axis={axes})", 1, aggregate=True,
@@ -110,8 +117,11 @@ EXTERNAL_FUNCTIONS = tuple(f"GET {source} {what}" for source in ("XLS", "DIRECT"
 
 OTHER_FUNCTIONS = ("ACTIVE INITIAL", "WITH LOOKUP", "LOOKUP EXTRAPOLATE", "LOOKUP FORWARD",
                    "LOOKUP BACKWARD", "TIME", "INITIAL TIME", "FINAL TIME", "TIME STEP", "SAVEPER",
-                   "ELMCOUNT", "GAME", "GET TIME VALUE (0, offset, 0)")
+                   "ELMCOUNT", "GAME", "GET TIME VALUE (0 or 1, offset, 0)", "RANDOM PINK NOISE")
 """Functions handled by lowering itself rather than by a table entry."""
+
+RANDOM_FUNCTIONS = ("random_0_1", "random_uniform", "random_normal", "random_exponential", "random_poisson")
+"""Draws from the scenario's own stream: lowering appends the call site's number as a last argument."""
 
 
 def supported_functions():

@@ -16,17 +16,40 @@ VENSIM_SUFFIXES = (".mdl",)
 XMILE_SUFFIXES = (".xmile", ".xml", ".stmx")
 
 
-def _parse_vensim(path):
+_MACRO_BLOCK = re.compile(r":MACRO:.*?:END OF MACRO:", re.S)
+
+
+def _macros_first(text):
+    """The model text with every macro definition moved to the front (after the encoding).
+
+    PySD's file grammar reads the main part greedily up to the last ``:MACRO:``, so a macro
+    defined after some equations (as Vensim allows) would be read as an equation.
+    """
+    macros = _MACRO_BLOCK.findall(text)
+    if not macros:
+        return text
+    rest = _MACRO_BLOCK.sub(" ", text)
+    encoding = re.match(r"\s*\{[^}]*\}", rest)
+    head, tail = (rest[:encoding.end()], rest[encoding.end():]) if encoding else ("", rest)
+    return head + " " + " ".join(macros) + " " + tail
+
+
+def _vensim_file(path):
     from pysd.translators.vensim.vensim_file import VensimFile
     vensim_file = VensimFile(path)
+    vensim_file.model_text = _macros_first(vensim_file.model_text)
+    return vensim_file
+
+
+def _parse_vensim(path):
+    vensim_file = _vensim_file(path)
     vensim_file.parse()
     return vensim_file.get_abstract_model()
 
 
 def _locate_vensim_error(path):
     """Parse element by element to name the first malformed equation; ``None`` if none fails."""
-    from pysd.translators.vensim.vensim_file import VensimFile
-    vensim_file = VensimFile(path)
+    vensim_file = _vensim_file(path)
     vensim_file.parse(parse_all=False)
     for section in vensim_file.sections:
         section.parse(parse_all=False)

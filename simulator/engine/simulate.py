@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from simulator.engine import ir
-from simulator.errors import ParameterError, UnsupportedFeatureError
+from simulator.errors import ParameterError
 from simulator.engine.ingest import read_abstract_model
 from simulator.engine.integrators import METHODS
 from simulator.engine.codegen.evaluate import value_at_start
@@ -22,6 +22,7 @@ from simulator.engine.lowering.convert import lower
 from simulator.engine.ordering import topological_order
 from simulator.engine.params import NameIndex, resolve_params
 from simulator.engine.codegen.program import build_program, local_name, namespace
+from simulator.engine.codegen.noise import scenario_keys
 from simulator.engine.results import dataset_template, fill_dataset, first_non_finite
 
 TIME_PRECISION = 1e-5   # relative to TIME STEP, as Vensim/PySD use for final and saving times
@@ -143,7 +144,7 @@ class CompiledModel:
         return program
 
     def run(self, params=None, n=None, method="euler", return_columns=None,
-            initial_time=None, final_time=None, time_step=None, saveper=None):
+            initial_time=None, final_time=None, time_step=None, saveper=None, seed=0, scenarios=None):
         """Simulate ``n`` scenarios at once; returns an ``xarray.Dataset`` (docs/interfaces.md §1).
 
         Parameters
@@ -158,6 +159,11 @@ class CompiledModel:
             Variables to keep (default: all stocks, flows and auxiliaries).
         initial_time, final_time, time_step, saveper : float, optional
             Override the model's time settings.
+        seed : int
+            Seed of the RANDOM functions' streams (with ``scenarios``; recorded in ``attrs``).
+        scenarios : sequence of int, optional
+            Global index of each scenario (default 0..n-1): scenario ``i`` of any run with the same
+            seed draws the same noise, so a batch may be split into chunks freely.
         """
         if method not in METHODS:
             raise ParameterError(f"unknown method '{method}'; use one of {sorted(METHODS)}")
@@ -174,6 +180,7 @@ class CompiledModel:
         n_save = len(save_times)
 
         ns, outputs = self._namespace(program, time, resolved, grid, n_save)
+        ns["_rng_key"] = _noise_keys(seed, scenarios, n)
 
         with np.errstate(all="ignore"):
             S, initial_values = ns["_init"](time.initial, n)
@@ -192,7 +199,7 @@ class CompiledModel:
         problems = first_non_finite(ordered, save_times, names) if ordered else [None] * n
         problems = self._final_state_problems(problems, S, program, step_times[n_steps])
         attrs = {"model": str(self.path), "method": method, "initial_time": time.initial,
-                 "final_time": time.final, "time_step": time.dt, "saveper": time.saveper}
+                 "final_time": time.final, "time_step": time.dt, "saveper": time.saveper, "seed": int(seed)}
         return fill_dataset(self._template(ordered, save_times, n), ordered, problems, attrs)
 
     def _namespace(self, program, time, resolved, grid, n_save):
@@ -266,16 +273,27 @@ class CompiledModel:
         for vid in program.delay_fixed:
             delay = np.asarray(values[f"_dft_{vid}"], dtype=float)
             lengths = np.round(np.maximum(delay / time.dt, 1) + 1e-6).astype(int)
-            if lengths.size and np.any(lengths != lengths.flat[0]):
-                raise UnsupportedFeatureError(
-                    f"{self.path}: DELAY FIXED in '{self.ir.variables[vid].doc}' has a delay time that "
-                    f"differs between scenarios or elements; use one delay time")
-            length = int(lengths.flat[0]) if lengths.size else 1
-            initial = np.asarray(values[local_name(vid)], dtype=float)
             shape = self.ir.dims_shape(self.ir.variables[vid].dims)
+            if 0 < lengths.ndim < 1 + len(shape):         # one length per scenario of a subscripted delay
+                lengths = lengths.reshape(lengths.shape + (1,) * (1 + len(shape) - lengths.ndim))
+            initial = np.asarray(values[local_name(vid)], dtype=float)
             initial = np.broadcast_to(initial, (n,) + shape)
+            uniform = lengths.size == 0 or bool(np.all(lengths == lengths.flat[0]))
+            length = int(lengths.max()) if lengths.size else 1
+            # lengths differing between scenarios or elements: each reads its own slot (_delay_read)
+            ns[f"_len_{vid}"] = None if uniform else np.broadcast_to(lengths, (n,) + shape).copy()
             ns[f"_buf_{vid}"] = np.repeat(initial[None], length, axis=0).copy()
             ns[f"_ptr_{vid}"] = 0
+
+
+def _noise_keys(seed, scenarios, n):
+    """The RANDOM streams' keys of a run: one per scenario, from the seed and its global index."""
+    indices = np.arange(n) if scenarios is None else np.asarray(scenarios)
+    if indices.shape != (n,) or not np.issubdtype(indices.dtype, np.integer):
+        raise ParameterError(f"scenarios must be {n} integer indices (got shape {indices.shape})")
+    if not isinstance(seed, (int, np.integer)):
+        raise ParameterError(f"seed must be an integer (got {seed!r})")
+    return scenario_keys(int(seed), indices)
 
 
 def _bounded_put(cache, key, value, limit=16):

@@ -29,7 +29,16 @@ def test_simulate_writes_a_vensim_style_table_to_stdout(tmp_path):
     path = _mdl(tmp_path, "rate = 2 ~ ~ |\nlevel = INTEG(rate, 1) ~ ~ |\ndouble = level * 2 ~ ~ |")
     result = _invoke("simulate", path, "--set", "rate=3")
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == ["Time,level,double", "0.0,1.0,2.0", "1.0,4.0,8.0", "2.0,7.0,14.0"]
+    assert result.output.splitlines() == [
+        "Time,rate,level,double,INITIAL TIME,FINAL TIME,TIME STEP,SAVEPER",
+        "0.0,3.0,1.0,2.0,0.0,2.0,1.0,1.0", "1.0,3.0,4.0,8.0,0.0,2.0,1.0,1.0", "2.0,3.0,7.0,14.0,0.0,2.0,1.0,1.0"]
+
+
+def test_simulate_columns_take_vensim_names_in_any_spelling_and_control_variables(tmp_path):
+    path = _mdl(tmp_path, "Growth Rate = 2 ~ ~ |\nlevel = INTEG(Growth Rate, 1) ~ ~ |")
+    result = _invoke("simulate", path, "--columns", "growth_rate,FINAL TIME,time_step,Level")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[:2] == ["Time,Growth Rate,FINAL TIME,TIME STEP,level", "0.0,2.0,2.0,1.0,1.0"]
 
 
 def test_simulate_writes_a_file_with_selected_subscripted_columns(tmp_path):
@@ -43,10 +52,10 @@ def test_simulate_writes_a_file_with_selected_subscripted_columns(tmp_path):
 
 
 def test_unsupported_function_is_one_line_naming_file_and_element(tmp_path):
-    path = _mdl(tmp_path, "noise = RANDOM UNIFORM(0, 1, 0) ~ ~ |\nlevel = INTEG(noise, 0) ~ ~ |")
+    path = _mdl(tmp_path, "noise = RANDOM TRIANGULAR(0, 1, 0, 0.5, 1, 0) ~ ~ |\nlevel = INTEG(noise, 0) ~ ~ |")
     result = _invoke("check", path)
     assert result.exit_code == 1
-    assert result.output == (f"Error: {path}: unsupported: 'noise': function RANDOM_UNIFORM; "
+    assert result.output == (f"Error: {path}: unsupported: 'noise': function RANDOM_TRIANGULAR; "
                              f"remove or replace these\n")
 
 

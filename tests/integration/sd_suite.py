@@ -34,15 +34,6 @@ SUITE_FOLDERS = ("tests", "samples")
 RTOL = 1e-3
 ATOL = 1e-3
 
-# Control variables Vensim writes into every output; if the engine does not expose them as
-# variables, the settings the run actually used (the Dataset's attrs) stand in for them.
-CONTROL_ATTRS = {
-    "initial time": "initial_time",
-    "final time": "final_time",
-    "time step": "time_step",
-    "saveper": "saveper",
-}
-
 _SUBSCRIPTED_COLUMN = re.compile(r"^(?P<name>.*?)\[(?P<elements>[^\[\]]*)\]$")
 
 
@@ -275,74 +266,51 @@ def _find(model, name: str):
     return None
 
 
-def _select_elements(data_array, elements: tuple[str, ...]):
-    """Pick one element per subscript dimension of ``data_array`` (dims after scenario/time)."""
-    subscript_dims = [d for d in data_array.dims if d not in ("scenario", "time")]
-    if len(subscript_dims) != len(elements):
-        raise KeyError(f"has dims {subscript_dims}, column names {len(elements)} element(s)")
-    selection = {}
-    for dim, element in zip(subscript_dims, elements):
-        coords = [str(c) for c in data_array[dim].values]
-        by_lower = {c.lower(): c for c in coords}
-        if element in coords:
-            selection[dim] = element
-        elif element.lower() in by_lower:
-            selection[dim] = by_lower[element.lower()]
-        else:
-            raise KeyError(f"element {element!r} not in dimension {dim!r} {coords}")
-    return data_array.sel(selection)
+def _table_key(name: str, elements: tuple[str, ...] = ()) -> str:
+    """A column of ``simulate``'s table or of a canonical file, as a case/space-insensitive key."""
+    key = _name_key(name.strip('"'))
+    if elements:
+        key += "[" + ",".join(_name_key(e.strip('"')) for e in elements) + "]"
+    return key
 
 
 def engine_frame(case: SuiteCase, canonical: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-    """Run ``case`` through ``simulator.load_model(...).run()`` and shape it like ``canonical``.
+    """Run ``case`` as ``run.py simulate`` does (``simulate_table``: every variable and control
+    variable, no column selection) and pick the canonical columns out of that table.
 
     Parameters
     ----------
     case : SuiteCase
     canonical : pandas.DataFrame
-        Its columns say which variables (and elements) to return.
+        Its columns say which variables (and elements) to compare.
 
     Returns
     -------
     frame : pandas.DataFrame
-        Index: the run's times; one column per canonical column the engine could produce.
+        Index: the run's times; one column per canonical column the table holds.
     problems : list of str
-        Columns that could not be mapped to the run's output. The run's status and message for
-        scenario 0 are in ``frame.attrs["status"]`` (context for a failure, not a failure).
+        Canonical columns the table does not hold (the model's names resolved through
+        ``model.find``, so a quoted or differently spelled canonical name still maps).
     """
     import simulator
+    from simulator.engine.table import simulate_table
 
     model = simulator.load_model(case.model)
-    resolved, problems, control_columns = {}, [], {}
+    table = simulate_table(model)
+    by_key = {}
+    for column in table.columns[1:]:
+        name, elements = split_column(column)
+        by_key.setdefault(_table_key(name, elements), column)
+    problems, columns = [], {}
     for column in canonical.columns:
         name, elements = split_column(column)
         info = _find(model, name)
-        if info is not None:
-            resolved[column] = (info, elements)
-        elif _name_key(name) in CONTROL_ATTRS and not elements:
-            control_columns[column] = CONTROL_ATTRS[_name_key(name)]
-        else:
-            problems.append(f"column {column!r}: model.find({name!r}) knows no such variable")
-    ids = list(dict.fromkeys(info.id for info, _ in resolved.values()))
-    dataset = model.run(return_columns=ids) if ids else model.run(return_columns=[])
-    # Not a failure by itself: a model may mean to produce NaN (Vensim's :NA:, a blank canonical cell).
-    status_note = f"status {int(dataset['status'].values[0])}: {dataset['message'].values[0]}"
-    times = np.asarray(dataset["time"].values, dtype=float)
-    columns = {}
-    for column, (info, elements) in resolved.items():
-        data_array = dataset[info.id].isel(scenario=0)
-        try:
-            selected = _select_elements(data_array, elements)
-        except KeyError as err:
-            problems.append(f"column {column!r}: variable {info.id!r} {err.args[0]}")
+        key = _table_key(info.name if info is not None else name, elements)
+        if key not in by_key:
+            problems.append(f"column {column!r}: not in the simulate table (variable {name!r})")
             continue
-        values = selected.values if "time" in selected.dims else np.full(times.shape, float(selected))
-        columns[column] = np.asarray(values, dtype=float)
-    for column, attr in control_columns.items():
-        columns[column] = np.full(times.shape, float(dataset.attrs[attr]))
-    frame = pd.DataFrame(columns, index=pd.Index(times, name="time"))
-    frame.attrs["status"] = status_note
-    return frame, problems
+        columns[column] = table[by_key[key]].to_numpy(dtype=float)
+    return pd.DataFrame(columns, index=pd.Index(table["Time"].to_numpy(dtype=float), name="time")), problems
 
 
 def dataset_to_vensim_frame(dataset, scenario: int = 0) -> pd.DataFrame:

@@ -27,7 +27,9 @@ _NOT_THIS_MODEL = "output written for the .mdl: its columns Input, Smoothed Inpu
 # case id -> reason it is expected to fail (strict xfail). Keep this the only such list.
 KNOWN_GAPS = {
     # --- deliberately out of scope ----------------------------------------------------------------
-    "samples/Query_file/Query_file.mdl": "RANDOM UNIFORM: canonical values come from one Vensim random stream",
+    "samples/Query_file/Query_file.mdl":
+        "RANDOM UNIFORM: canonical values come from Vensim's own random stream; plansim draws from its "
+        "per-scenario streams (same distribution, other numbers)",
     "samples/bpowers-hares_and_lynxes_modules/model.stmx":
         _MODULES,
     "samples/bpowers-hares_and_lynxes_modules/model.xmile":

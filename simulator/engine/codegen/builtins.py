@@ -240,7 +240,39 @@ def _vector_reorder(vector, order):
     return np.take_along_axis(np.broadcast_to(vector, shape), index, axis=-1)
 
 
-RUNTIME = {"np": np, "_quantum": _quantum, "_xidz": _xidz, "_ramp": _ramp, "_pulse": _pulse,
+_SELECT_WEIGHTED = {0: ("sum", 0.0), 1: ("prod", 1.0), 2: ("min", np.inf), 3: ("max", -np.inf), 4: ("mean", 0.0),
+                    6: ("sum", 0.0), 7: ("prod", 1.0), 8: ("min", np.inf), 9: ("max", -np.inf), 10: ("mean", 0.0)}
+
+
+def _vector_select(selection, values, axes, missing, action):
+    """VECTOR SELECT over ``axes``: the elements where ``selection`` is non-zero, combined by
+    ``action`` (0-4 on selection * values, 5 the product of values ** selection, 6-10 on values
+    alone: sum, product, min, max, mean); ``missing`` where nothing is selected."""
+    selection, values = np.broadcast_arrays(selection, values)
+    chosen = selection != 0
+    count = np.sum(chosen, axis=axes)
+    if action == 5:
+        operand, reduce, fill = values ** selection, "prod", 1.0
+    else:
+        operand = selection * values if action <= 4 else values
+        reduce, fill = _SELECT_WEIGHTED[action]
+    masked = np.where(chosen, operand, fill if reduce != "mean" else 0.0)
+    if reduce == "mean":
+        result = np.sum(masked, axis=axes) / np.maximum(count, 1)
+    else:
+        result = getattr(np, reduce)(masked, axis=axes)
+    return np.where(count > 0, result, missing)
+
+
+def _delay_read(buffer, pointer, lengths):
+    """DELAY FIXED whose length (in steps) differs between scenarios or elements: each reads the
+    slot written ``lengths`` steps ago (the buffer holds the longest)."""
+    index = np.mod(pointer - lengths, buffer.shape[0])
+    return np.take_along_axis(buffer, index[None], axis=0)[0]
+
+
+RUNTIME = {"np": np, "_vector_select": _vector_select, "_delay_read": _delay_read,
+           "_quantum": _quantum, "_xidz": _xidz, "_ramp": _ramp, "_pulse": _pulse,
            "_xpulse": _xpulse, "_allocate_by_priority": _allocate_by_priority,
            "_allocate_available": _allocate_available,
            "_pulse_train": _pulse_train, "_lookup": lookup, "_lookup_stack": lookup_stack,

@@ -15,7 +15,7 @@ from simulator.engine import ir
 from simulator.engine.analysis import component_positions
 from simulator.engine.codegen.align import align, align_all, relate, related_dims, union_dims, Val, paren, relation_index, take
 from simulator.engine.codegen.builtins import stack_tables
-from simulator.engine.functions import BUILTINS, TIME_NAMES
+from simulator.engine.functions import BUILTINS, RANDOM_FUNCTIONS, TIME_NAMES
 from simulator.errors import ModelParseError
 
 
@@ -184,10 +184,42 @@ def _emit_vector_reorder(node, ctx):
     return Val(code, vector.dims)
 
 
+def _emit_random(node, ctx):
+    """A RANDOM call: draws over (scenario, *left-hand-side subscripts); the last IR argument is the
+    call site's number (lowering), the call's own arguments are aligned to those subscripts."""
+    dims = tuple(ctx.lhs_dims)
+    shape = ctx.ir.dims_shape(dims)
+    site = int(node.args[-1].value)
+    codes = [align(ctx, emit(a, ctx), dims) for a in node.args[:-1]]
+    head = f"_rng_key, {site}, t, _t0, _dt, {tuple(shape)!r}"
+    return Val(f"{BUILTINS[node.func].template}({', '.join([head] + codes)})", dims)
+
+
+def _emit_vector_select(node, ctx):
+    """VECTOR SELECT(selection[dim!], expression[dim!], missing, numerical action, error action):
+    reduces the ``dim!`` subscripts; the actions are numbers fixed in the model."""
+    selection, values = emit(node.args[0], ctx), emit(node.args[1], ctx)
+    missing = emit(node.args[2], ctx)
+    action, error = node.args[3], node.args[4]
+    if not (isinstance(action, ir.Num) and action.value in range(11)):
+        ctx.fail("VECTOR SELECT's numerical action must be a number 0-10")
+    if not (isinstance(error, ir.Num) and error.value == 0):
+        ctx.fail("VECTOR SELECT with an error action other than 0 (stop on no or several selected); use 0")
+    dims = union_dims(selection, values)
+    axes = [i + 1 for i, d in enumerate(dims) if d.endswith("!")]
+    if not axes:
+        ctx.fail("VECTOR SELECT needs subscripts marked with ! (the range to select from)")
+    rest = tuple(d for d in dims if not d.endswith("!"))
+    code = (f"_vector_select({align(ctx, selection, dims)}, {align(ctx, values, dims)}, {tuple(axes)!r}, "
+            f"{align(ctx, missing, rest)}, {int(action.value)})")
+    return Val(code, rest)
+
+
 SPECIAL_CALLS = {"allocate_by_priority": _emit_allocate_by_priority,
                  "allocate_available": _emit_allocate_available,
                  "vector_sort_order": _emit_vector_order, "vector_rank": _emit_vector_order,
-                 "vector_reorder": _emit_vector_reorder}
+                 "vector_reorder": _emit_vector_reorder, "vector_select": _emit_vector_select}
+SPECIAL_CALLS.update(dict.fromkeys(RANDOM_FUNCTIONS, _emit_random))
 """Calls whose argument shapes are not elementwise: {function: emitter}."""
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from simulator.engine import ir
 from simulator.engine.analysis import references, uses_time
 from simulator.engine.codegen.builtins import RUNTIME
+from simulator.engine.codegen.noise import RUNTIME as NOISE_RUNTIME, scenario_keys
 from simulator.engine.codegen.align import EmitContext
 from simulator.engine.codegen.expressions import emit
 from simulator.engine.codegen.layout import Layout, clip_mask, state_layout
@@ -250,7 +251,7 @@ def _write_step_values(b, step_order, needed):
         elif var.role == ir.SAMPLE:
             assign_value(b.sampled(vid), b.model_ir, var, "expr", name, b.w)
         elif var.role == ir.DELAY_FIXED:
-            b.w(f"{name} = _buf_{vid}[_ptr_{vid}]")
+            b.w(f"{name} = _buf_{vid}[_ptr_{vid}] if _len_{vid} is None else _delay_read(_buf_{vid}, _ptr_{vid}, _len_{vid})")
         else:
             assign_value(b.ctx, b.model_ir, var, "expr", name, b.w)
 
@@ -272,19 +273,27 @@ def _write_derivatives(b, row_views):
 
 
 def _write_commits(b, discrete):
-    """Discrete states (SAMPLE IF TRUE, DELAY FIXED) commit once per step."""
+    """Discrete states (SAMPLE IF TRUE, DELAY FIXED) commit once per step.
+
+    Every DELAY FIXED input is copied before any buffer advances: a value read from a buffer is a
+    view of its slot, so a DELAY FIXED fed by another one would otherwise read the slot already
+    overwritten in the same step (chained lags would collapse into one).
+    """
     b.w("if commit:")
+    delays = []
     for vid in discrete:
         var = b.model_ir.variables[vid]
         if var.role == ir.SAMPLE:    # a copy: the value may view S, whose buffer the integrator reuses
             b.w(f"_st_{vid} = np.array({b.names[vid]})", 2)
             continue
-        comp = var.components[0]
-        ctx = b.ctx(var, comp)
-        val = emit(comp.expr, ctx)
+        ctx = b.ctx(var, var.components[0])
+        val = emit(var.components[0].expr, ctx)
         shape = b.model_ir.dims_shape(var.dims)
-        b.w(f"_buf_{vid}[_ptr_{vid}] = np.broadcast_to({as_full(ctx, val, var.dims, shape)}, "
-            f"_buf_{vid}.shape[1:])", 2)
+        b.w(f"_in_{vid} = np.array(np.broadcast_to({as_full(ctx, val, var.dims, shape)}, "
+            f"_buf_{vid}.shape[1:]))", 2)
+        delays.append(vid)
+    for vid in delays:
+        b.w(f"_buf_{vid}[_ptr_{vid}] = _in_{vid}", 2)
         b.w(f"_ptr_{vid} = (_ptr_{vid} + 1) % _buf_{vid}.shape[0]", 2)
 
 
@@ -301,6 +310,8 @@ def _fused_body(w, step):
 def namespace(program):
     """A fresh namespace with numpy, the runtime helpers and the program's constants, code executed."""
     ns = dict(RUNTIME)
+    ns.update(NOISE_RUNTIME)
+    ns["_rng_key"] = scenario_keys(0, [0])     # a run sets its own (run seed, scenario indices)
     ns["_full"] = full
     ns["_as_shape"] = as_shape
     ns.update(program.consts)

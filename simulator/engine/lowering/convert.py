@@ -146,9 +146,8 @@ class _Lowering(Dimensions):
         external = lower_external.lower_component(self, comp, ctx, subs, excepts)
         if external is not None:
             return external
-        if kind == "AbstractData" or type(ast).__name__ == "DataStructure":
-            ctx.unsupported("DATA variable without equation (its values come from a Vensim data file at run time)"
-                            if type(ast).__name__ == "DataStructure" else "DATA variable defined by an expression")
+        if type(ast).__name__ == "DataStructure":
+            ctx.unsupported("DATA variable without equation (its values come from a Vensim data file at run time)")
             return ir.AUX, ir.Component(subs, ir.Num(0.0), excepts=excepts)
         if kind == "AbstractLookup" or is_table(ast):
             return ir.LOOKUP, ir.Component(subs, self.table(ast), excepts=excepts)
@@ -324,14 +323,15 @@ def _folded_at_start(model, expr):
 
 def _order_evaluator(lowering, settings, path, value_at_start):
     """A function evaluating a DELAY N / SMOOTH N order at the initial time, or noting it unsupported."""
-    def evaluate(expr, var_name, label):
+    def evaluate(expr, var_name, label, quiet=False):
         variables = dict(lowering.variables)
         variables.update({h.id: h for h in lowering.hidden})
         model = ir.ModelIR(Path(path), variables, lowering.dimensions, settings)
         try:
             return float(value_at_start(model, expr))
         except (LookupError, IndexError, ValueError, TypeError):
-            lowering.unsupported.append((var_name, f"{label} whose order is not a scalar constant"))
+            if not quiet:
+                lowering.unsupported.append((var_name, f"{label} whose order is not a scalar constant"))
             return None
     return evaluate
 

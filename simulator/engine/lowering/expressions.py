@@ -8,8 +8,9 @@ the table, or a function not in ``engine/functions.py``, is noted as unsupported
 from __future__ import annotations
 
 from simulator.engine import ir
-from simulator.engine.functions import BUILTINS, LOOKUP_FUNCTIONS, TIME_NAMES
-from simulator.engine.lowering import macros, statefuls
+from simulator.engine.analysis import static_value
+from simulator.engine.functions import BUILTINS, LOOKUP_FUNCTIONS, RANDOM_FUNCTIONS, TIME_NAMES
+from simulator.engine.lowering import external, macros, statefuls
 from simulator.engine.lowering.keys import reference_key
 
 
@@ -61,6 +62,8 @@ def _power(base, exponent):
 def _convert_reference(lowering, node, ctx):
     key = reference_key(node.reference)
     subs = tuple(node.subscripts.subscripts) if node.subscripts is not None else None
+    if key.endswith("$") and (key[:-1] in TIME_NAMES or key == "time$"):   # TIME STEP$, TIME$ in macros
+        key = key[:-1]
     if key == "time":
         return ir.Time()
     if key in TIME_NAMES:
@@ -100,14 +103,11 @@ def _convert_call(lowering, node, ctx):
         ctx.unsupported("ELMCOUNT of something that is not a subscript range")
         return ir.Num(0.0)
     if name == "get_time_value":
-        args = [lowering.convert(a, ctx) for a in node.arguments]
-        if not (isinstance(args[0], ir.Num) and args[0].value == 0
-                and isinstance(args[2], ir.Num) and args[2].value == 0):
-            ctx.unsupported("GET TIME VALUE other than (0, offset, 0) (clock/calendar time)")
-            return ir.Num(0.0)
-        return ir.Binary("+", ir.Time(), args[1])
+        return _get_time_value(lowering, node, ctx)
     if macros.is_macro(lowering, name):
         return macros.expand_call(lowering, node, ctx)
+    if name == "random_pink_noise":
+        return statefuls.pink_noise(lowering, node, ctx)
     if name not in BUILTINS:
         ctx.unsupported(f"function {name.upper()}")
         return ir.Num(0.0)
@@ -118,7 +118,26 @@ def _convert_call(lowering, node, ctx):
         expected = " or ".join(str(a) for a in builtin.arity)
         ctx.unsupported(f"{builtin.vensim} with {len(args)} arguments (it takes {expected})")
         return ir.Num(0.0)
+    if name in RANDOM_FUNCTIONS:
+        return statefuls.random_call(lowering, name, args)
     return ir.Call(name, args)
+
+
+def _get_time_value(lowering, node, ctx):
+    """GET TIME VALUE(relative to, offset, measure): 0 = TIME, 1 = INITIAL TIME, plus offset, in the
+    model's time units (measure 0). The computer clock (2) and calendar measures are refused."""
+    args = [lowering.convert(a, ctx) for a in node.arguments]
+    relative = static_value(args[0], lowering.variables)
+    measure = static_value(args[2], lowering.variables)
+    if relative not in (0, 1):
+        ctx.unsupported("GET TIME VALUE relative to the computer clock (2) or an unknown reference: "
+                        "runs must be reproducible; use 0 (TIME) or 1 (INITIAL TIME)")
+        return ir.Num(0.0)
+    if measure != 0:
+        ctx.unsupported("GET TIME VALUE with a calendar measure (1-10): model time has no calendar; use 0")
+        return ir.Num(0.0)
+    origin = ir.Time() if relative == 0 else ir.Call("initial_time", ())
+    return ir.Binary("+", origin, args[1])
 
 
 def _convert_allocate_available(lowering, node, ctx):
@@ -164,7 +183,7 @@ CONVERTERS = {
     "AllocateByPriorityStructure": lambda lw, n, c: ir.Call("allocate_by_priority", tuple(
         lw.convert(a, c) for a in (n.request, n.priority, n.width, n.supply))),
     "GetLookupsStructure": _unsupported_structure("function GET XLS/DIRECT LOOKUPS"),
-    "GetDataStructure": _unsupported_structure("function GET XLS/DIRECT DATA"),
+    "GetDataStructure": lambda lw, n, c: external.nested_data(lw, n, c),
     "GetConstantsStructure": _unsupported_structure("function GET XLS/DIRECT CONSTANTS"),
     "DataStructure": _unsupported_structure("data variable"),
     "LookupsStructure": _unsupported_structure("lookup table inside an expression"),

@@ -94,6 +94,14 @@ def _data(lowering, comp, ctx, subs, excepts):
     return ir.AUX, ir.Component(subs, ir.LookupCall(hidden_id, dims, ir.Time()), excepts=excepts)
 
 
+def nested_data(lowering, node, ctx):
+    """GET XLS/DIRECT DATA inside an expression (a DATA variable defined by an expression over it):
+    the same table over TIME as a whole-equation call, over the component's free subscripts."""
+    from types import SimpleNamespace
+    _role, component = _data(lowering, SimpleNamespace(ast=node, keyword=None), ctx, tuple(ctx.free_dims), ())
+    return (component[0] if isinstance(component, list) else component).expr
+
+
 LOWERERS = {"GetConstantsStructure": _constants, "GetLookupsStructure": _lookups, "GetDataStructure": _data}
 """{PySD structure of a component's whole equation: lowerer(lowering, comp, ctx, subs, excepts)}."""
 

@@ -9,6 +9,8 @@ the call (usually a reference to the hidden variable).
 
 from __future__ import annotations
 
+import math
+
 from simulator.engine import ir
 from simulator.engine.analysis import static_value, time_invariant
 
@@ -58,7 +60,7 @@ def _with_order(lowering, node, ctx, build, label):
         value = evaluate(order_expr, ctx.var_name, label)
         if value is None:
             return
-        output = build(max(int(value), 1))
+        output = build(max(int(value), 1), evaluate)
         for var in lowering.hidden:
             if var.id == out_id:
                 var.components[0].expr = output
@@ -116,7 +118,7 @@ def _smooth(lowering, node, ctx, order=None):
 
 
 def _smooth_n(lowering, node, ctx):
-    return _with_order(lowering, node, ctx, lambda n: _smooth(lowering, node, ctx, n), "SMOOTH N")
+    return _with_order(lowering, node, ctx, lambda n, _evaluate: _smooth(lowering, node, ctx, n), "SMOOTH N")
 
 
 def _delay(lowering, node, ctx, order=None):
@@ -128,9 +130,19 @@ def _delay(lowering, node, ctx, order=None):
     return _div(last, delay_time)
 
 
+def _reduced_order(order, delay_time, ctx, evaluate):
+    """Vensim: DELAY N needs delay time > order * TIME STEP, else it reduces the order until this
+    holds (at least 1); the delay time is taken at the initial time (kept as is if not known then)."""
+    steps = evaluate(_div(delay_time, ir.Call("time_step", ())), ctx.var_name, "DELAY N", quiet=True)
+    if steps is None or not math.isfinite(steps):
+        return order
+    return max(min(order, math.ceil(steps - 1e-9) - 1), 1)
+
+
 def _delay_n(lowering, node, ctx):
-    def build(order):
+    def build(order, evaluate):
         delay_time = lowering.convert(node.delay_time, ctx)
+        order = _reduced_order(order, delay_time, ctx, evaluate)
         if time_invariant(delay_time, lowering.variables):
             return _delay(lowering, node, ctx, order)
         inflow = lowering.convert(node.input, ctx)
@@ -192,6 +204,33 @@ def _delay_fixed(lowering, node, ctx):
     init = lowering.convert(node.initial, ctx)
     return hidden_variable(lowering, ctx, hidden_id, ir.DELAY_FIXED, value, init,
                            extra={"delay_time": delay_time})
+
+
+def random_call(lowering, name, args):
+    """A RANDOM call with its call-site number appended (each site draws its own numbers)."""
+    lowering.random_sites = getattr(lowering, "random_sites", 0) + 1
+    return ir.Call(name, tuple(args) + (ir.Num(float(lowering.random_sites)),))
+
+
+def pink_noise(lowering, node, ctx):
+    """RANDOM PINK NOISE(mean, std deviation, correlation time, seed) as Vensim documents it
+    (Ed Anderson's structure): a first-order smooth of normal white noise whose spread is scaled
+    by sqrt((2 - TIME STEP / T) * T / TIME STEP), so that the Euler output keeps the given standard
+    deviation at any TIME STEP; the stock starts at a normal draw around the mean."""
+    if len(node.arguments) != 4:
+        ctx.unsupported(f"RANDOM PINK NOISE with {len(node.arguments)} arguments (it takes 4)")
+        return ir.Num(0.0)
+    mean, deviation, time, seed = (lowering.convert(a, ctx) for a in node.arguments)
+    dt = ir.Call("time_step", ())
+
+    def normal():
+        return random_call(lowering, "random_normal",
+                           (ir.Num(-6.0), ir.Num(6.0), ir.Num(0.0), ir.Num(1.0), seed))
+    spread = ir.Call("sqrt", (_mul(_sub(ir.Num(2.0), _div(dt, time)), _div(time, dt)),))
+    scaled = ir.Binary("+", mean, _mul(_mul(normal(), deviation), spread))
+    hidden_id = ctx.new_hidden("pink_noise")
+    init = ir.Binary("+", mean, _mul(deviation, normal()))
+    return hidden_variable(lowering, ctx, hidden_id, ir.STOCK, _div(_sub(scaled, _ref(hidden_id, ctx)), time), init)
 
 
 CONVERTERS = {

@@ -232,3 +232,24 @@ def test_data_variable_without_equation_is_reported_as_unsupported(tmp_path):
     """
     with pytest.raises(UnsupportedFeatureError, match=r"'measured': DATA variable without equation"):
         simulator.load_model(write_mdl(tmp_path, body, final=1))
+
+
+def test_data_variable_defined_by_an_expression(tmp_path):
+    # Vensim's "name := expression": a data equation; here an expression over GET XLS DATA
+    _workbook(tmp_path / "inputs.xlsx", {"B1": 0, "C1": 2, "D1": 4, "B2": 10.0, "C2": 30.0, "D2": 40.0,
+                                         "B3": 1.0, "C3": 1.0, "D3": 5.0})
+    body = """
+    offset = 1 ~ ~ |
+    scaled := GET XLS DATA('inputs.xlsx', 'Sheet1', '1', 'B2') * 2 + offset ~ ~ |
+    plain := offset * 3 + Time ~ ~ |
+    two: X, Y ~ ~ |
+    per element[two] := GET XLS DATA('inputs.xlsx', 'Sheet1', '1', 'B2') / 10 ~ ~ |
+    """
+    model, ds = _run(tmp_path, body, final=4)
+    times = [0, 1, 2, 3, 4]
+    linear = np.interp(times, [0, 2, 4], [10.0, 30.0, 40.0])
+    ds = model.run(return_columns=["scaled", "plain", "per element"])
+    np.testing.assert_allclose(ds["scaled"].sel(scenario=0).values, linear * 2 + 1)
+    np.testing.assert_allclose(ds["plain"].sel(scenario=0).values, [3 + t for t in times])
+    second = np.interp(times, [0, 2, 4], [1.0, 1.0, 5.0])
+    np.testing.assert_allclose(ds["per_element"].sel(scenario=0).values, np.stack([linear, second], axis=1) / 10)

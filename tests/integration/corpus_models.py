@@ -1,0 +1,79 @@
+"""Test data beside the data flow: the corpus of published Vensim models and their PySD references.
+
+The models are public models from other repositories, so they are not part of plansim: they live
+in ``$PLANSIM_MODEL_CORPUS`` (default ``../shared/model-corpus``), one folder per model with its
+licence, and the corpus tests skip with that reason when the folder is absent. docs/model-corpus.md
+lists each model, its source and licence.
+
+Each entry: folder, model file, whether its equations draw random numbers, and whether PySD 3.14
+runs it (then ``pysd_reference.csv.gz`` beside the model holds PySD's run, written by running this
+file: ``python tests/integration/corpus_models.py``). Licences and sources are beside each model
+(``PROVENANCE.md``, ``LICENSE-*``) and listed in ``corpus/README.md``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+CORPUS = Path(os.environ.get("PLANSIM_MODEL_CORPUS", Path(__file__).resolve().parents[2].parent / "shared" / "model-corpus"))
+REFERENCE = "pysd_reference.csv.gz"
+
+
+@dataclass(frozen=True)
+class CorpusModel:
+    folder: str
+    file: str
+    stochastic: bool = False
+    pysd_runs: bool = True
+    noise_by_default: bool = True
+
+    @property
+    def path(self) -> Path:
+        return CORPUS / self.folder / self.file
+
+    @property
+    def reference(self) -> Path:
+        return CORPUS / self.folder / REFERENCE
+
+
+MODELS = [
+    CorpusModel("world3_03", "wrld3-03.mdl"),
+    CorpusModel("free6_conversion", "conversion.mdl"),
+    CorpusModel("free6_conversion2", "conversion2.mdl"),
+    CorpusModel("simlin_econ", "mark2.mdl"),
+    CorpusModel("simlin_pop", "pop.mdl"),
+    CorpusModel("simlin_water", "water.mdl"),
+    CorpusModel("rabbits_foxes", "rabfox_birgit.mdl"),
+    # PySD 3.14 stops on TIME STEP$ (the model's TIME STEP inside a macro): no PySD reference
+    CorpusModel("pink_noise", "PinkNoise2010.mdl", stochastic=True, pysd_runs=False),
+    CorpusModel("critical_slowing", "critical-slowing.mdl", stochastic=True, pysd_runs=False),
+    # its measurement-error standard deviations are 0 in the file: no noise unless they are set
+    CorpusModel("bathtub_statistics", "integration3.mdl", stochastic=True, pysd_runs=False, noise_by_default=False),
+]
+
+
+def write_reference(model: CorpusModel) -> None:
+    """Run PySD on a copy of the model and store its output beside the model."""
+    import pysd
+
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / model.file
+        shutil.copy(model.path, copy)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            frame = pysd.read_vensim(str(copy)).run()
+    frame.to_csv(model.reference, float_format="%.12g", compression="gzip")
+
+
+if __name__ == "__main__":
+    wanted = set(sys.argv[1:])
+    for entry in MODELS:
+        if entry.pysd_runs and (not wanted or entry.folder in wanted):
+            write_reference(entry)
+            print("wrote", entry.reference)

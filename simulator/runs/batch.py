@@ -25,6 +25,7 @@ an uninterrupted run (the inputs come from the saved matrix; the chunk bounds fr
 
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -38,6 +39,7 @@ import xarray as xr
 from simulator.errors import BatchOptionError, RunDirError, SimulatorError
 from simulator.plans.goals import check_goals
 from simulator.runs.chunks import model_of, run_chunk_dataset, run_chunks
+from simulator.runs.cluster import cap_to_cpus, parse_scheduler, run_chunks_on_cluster
 from simulator.runs.manifest import new_manifest, now, results_attrs, sha256_of
 from simulator.runs.runstore import RunFolder
 from simulator.yamlmarks import display_path
@@ -89,7 +91,8 @@ def chunk_bounds(n: int, chunk_size: int) -> list[tuple[int, int]]:
 # --- front door ------------------------------------------------------------------------------
 
 
-def _check_options(n, seed, chunk_size, workers) -> None:
+def _check_options(n, seed, chunk_size, workers, scheduler=None) -> int:
+    """Check the options (before any folder exists); return ``workers`` capped at the CPU count."""
     checks = [
         (n is not None and (not isinstance(n, (int, np.integer)) or n < 1), f"-n must be a whole number >= 1, got {n}"),
         (seed is not None and not isinstance(seed, (int, np.integer)), f"--seed must be a whole number, got {seed!r}"),
@@ -100,6 +103,22 @@ def _check_options(n, seed, chunk_size, workers) -> None:
     for failed, message in checks:
         if failed:
             raise BatchOptionError(message)
+    return _cluster_options(workers, scheduler)
+
+
+def _cluster_options(workers: int, scheduler: str | None) -> int:
+    """Check ``--scheduler`` (before any folder exists) and cap ``--workers`` at the CPU count."""
+    if scheduler is not None:
+        parse_scheduler(scheduler)
+        if workers != 1:
+            raise BatchOptionError("--workers applies to the local process pool; with --scheduler the cluster's "
+                                   "workers run the chunks (use --scheduler local:N for N local workers)")
+    return cap_to_cpus(workers, f"--workers {workers}", _note)
+
+
+def _note(line: str) -> None:
+    """One line for the user on stderr (not an error)."""
+    print(line, file=sys.stderr, flush=True)
 
 
 def prepare_job(path, n=None, seed=None, chunk_size=None, out=None) -> Job:
@@ -166,7 +185,8 @@ def _status_counts(folder: RunFolder, n_chunks: int) -> dict:
     return {"ok": total - failed, "failed": failed}
 
 
-def _execute(job: Job, folder: RunFolder, manifest: dict, workers: int, progress: Progress | None) -> Path:
+def _execute(job: Job, folder: RunFolder, manifest: dict, workers: int, progress: Progress | None,
+             scheduler: str | None = None) -> Path:
     """Run every chunk not yet on disk, then merge; a Ctrl-C becomes a one-line RunDirError."""
     bounds = job.bounds
     todo = [i for i in range(len(bounds)) if not folder.chunk_done(i)]
@@ -187,7 +207,10 @@ def _execute(job: Job, folder: RunFolder, manifest: dict, workers: int, progress
 
     started = time.perf_counter()
     try:
-        run_chunks(job, folder, manifest, results_attrs(manifest), todo, workers, record)
+        if scheduler:
+            run_chunks_on_cluster(job, folder, manifest["inputs"], results_attrs(manifest), todo, scheduler, record, _note)
+        else:
+            run_chunks(job, folder, manifest, results_attrs(manifest), todo, workers, record)
     except KeyboardInterrupt:
         # chunks that workers finished while the pool shut down are on disk: count what is there
         done = [i for i in range(len(bounds)) if folder.chunk_done(i)]
@@ -210,7 +233,7 @@ def _execute(job: Job, folder: RunFolder, manifest: dict, workers: int, progress
 
 def run_batch(scenario_paths: Sequence, n: int | None = None, seed: int | None = None, out=None,
               chunk_size: int | None = None, workers: int = 1, resume=False, progress: Progress | None = None,
-              command: str | None = None) -> list[Path]:
+              command: str | None = None, scheduler: str | None = None) -> list[Path]:
     """Run every scenario file as a batch; return the run folders (docs/interfaces.md §4).
 
     Parameters
@@ -225,7 +248,7 @@ def run_batch(scenario_paths: Sequence, n: int | None = None, seed: int | None =
     chunk_size : int, optional
         Scenarios per chunk (memory is bounded by it); default :data:`DEFAULT_CHUNK_SIZE`.
     workers : int
-        Worker processes (each compiles the model once). Results do not depend on it.
+        Local worker processes (each compiles the model once), capped at the CPU count.
     resume : bool or str or Path
         A run folder to finish (``True``: the folder given as ``out``).
     progress : callable, optional
@@ -233,6 +256,8 @@ def run_batch(scenario_paths: Sequence, n: int | None = None, seed: int | None =
         stops the batch and leaves a resumable folder.
     command : str, optional
         The command line to record in the manifest.
+    scheduler : str, optional
+        Run the chunks on a Dask cluster: ``tcp://HOST:PORT`` or ``local:N`` (simulator.runs.cluster).
 
     Returns
     -------
@@ -249,23 +274,22 @@ def run_batch(scenario_paths: Sequence, n: int | None = None, seed: int | None =
     >>> run_batch(["scenarios/jizhou/baseline.yaml"], n=1000, seed=1, out="out/base")  # doctest: +SKIP
     [PosixPath('out/base')]
     """
-    _check_options(n, seed, chunk_size, workers)
+    workers = _check_options(n, seed, chunk_size, workers, scheduler)
     command = command or f"run_batch({[str(p) for p in scenario_paths]!r}, n={n}, seed={seed})"
     if resume:
         if scenario_paths or n is not None or seed is not None:
             raise BatchOptionError("--resume takes the run folder only; the scenario, -n and --seed come from its manifest")
         run_dir = Path(out if resume is True else resume)
-        return [resume_batch(run_dir, chunk_size=chunk_size, workers=workers, progress=progress)]
+        return [resume_batch(run_dir, chunk_size=chunk_size, workers=workers, progress=progress, scheduler=scheduler)]
     if not scenario_paths:
         raise BatchOptionError("give at least one scenario file, e.g. python run.py batch scenarios/jizhou/baseline.yaml")
     jobs, prepare_seconds = _prepare_all(scenario_paths, _folders_for(scenario_paths, out), n, seed, chunk_size)
     folders = []
     for job, seconds in zip(jobs, prepare_seconds):
-        manifest = new_manifest(job, workers, command)
-        manifest["seconds"] = {"prepare": round(seconds, 3)}
+        manifest = dict(new_manifest(job, workers, command), seconds={"prepare": round(seconds, 3)}, scheduler=scheduler)
         folder = RunFolder.create(job.folder_path, manifest, job.inputs.to_numpy(dtype=float))
         job.inputs = None                                  # the folder's memory-mapped copy is used from here
-        folders.append(_execute(job, folder, manifest, workers, progress))
+        folders.append(_execute(job, folder, manifest, workers, progress, scheduler))
     return folders
 
 
@@ -297,7 +321,8 @@ def _check_distinct(folders: list[Path]) -> None:
         seen.add(key)
 
 
-def resume_batch(run_dir, chunk_size: int | None = None, workers: int = 1, progress: Progress | None = None) -> Path:
+def resume_batch(run_dir, chunk_size: int | None = None, workers: int = 1, progress: Progress | None = None,
+                 scheduler: str | None = None) -> Path:
     """Finish an interrupted batch in ``run_dir``; results equal an uninterrupted run's.
 
     Raises
@@ -328,6 +353,7 @@ def resume_batch(run_dir, chunk_size: int | None = None, workers: int = 1, progr
     job = Job(scenario, None, goals, list(manifest["outputs"]), manifest["seed"], manifest["chunk_size"], folder.path,
               n=int(manifest["n"]), columns=list(manifest["inputs"]))
     manifest["workers"] = workers
+    manifest["scheduler"] = scheduler
     manifest.setdefault("resumed", []).append(now())
     manifest.setdefault("seconds", {})
-    return _execute(job, folder, manifest, workers, progress)
+    return _execute(job, folder, manifest, workers, progress, scheduler)

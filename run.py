@@ -143,7 +143,8 @@ def calibrate(scenario, free, max_evals):
 def batch(scenarios, n, seed, out, chunk_size, workers, scheduler, resume, quiet, report_formats, lang):
     """Run scenario files as batches: sample, simulate chunk by chunk, check the plan's goals.
 
-    Writes results.nc, inputs.csv, goals.csv and manifest.json into a run folder.
+    Writes results.zarr, inputs.csv, goals.csv and manifest.json into a run folder
+    (python run.py export RUN_DIR --netcdf makes a results.nc from it).
 
     \b
     Example:
@@ -262,6 +263,25 @@ def list_(root):
         body = _aligned_table(rows, columns) if rows else ["(none)"]
         blocks.append("\n".join([f"{title}:"] + [f"  {line}" for line in body]))
     click.echo("\n\n".join(blocks))
+
+
+# --- run-folder export (export; issue 13) -----------------------------------------------------
+
+
+@cli.command()
+@click.argument("run_dir", type=click.Path(file_okay=False))
+@click.option("--netcdf", "netcdf", is_flag=True, required=True, help="Write the results as one NetCDF-4 file.")
+@click.option("--out", type=click.Path(dir_okay=False), default=None, help="The file (default RUN_DIR/results.nc).")
+def export(run_dir, netcdf, out):
+    """Export a finished batch's results (results.zarr) as a single results.nc.
+
+    \b
+    Example:
+      python run.py export out/jizhou-baseline_uncertain-20261130-020000 --netcdf
+    """
+    from simulator.runs.runstore import export_netcdf
+
+    click.echo(f"wrote {export_netcdf(run_dir, out)}")
 
 
 # --- report commands (report) ------------------------------------------------------------------

@@ -12,11 +12,11 @@ Chunks run in this process or in worker processes.
 3. create the run folder (``simulator.runs.runstore.RunFolder``: ``PARTIAL``, manifest
    ``complete: false``, ``_chunks/inputs.npy``);
 4. run chunk ``[a, b)`` = ``model.run(**sc.run_kwargs(inputs.iloc[a:b]))``, evaluate the goals on
-   it, and write the chunk's results and goal rows (``--workers W``: a process pool whose
-   workers each load the scenario and compile the model once, then write their own chunk
-   files; only chunk indices travel back);
-5. merge the chunks into ``results.nc`` / ``goals.csv``, write ``inputs.csv`` and the final
-   manifest, and drop ``PARTIAL``.
+   it, and write the chunk's region of ``results.zarr`` and its goal rows (``--workers W``: a
+   process pool; ``--scheduler``: tasks on a Dask cluster, simulator.runs.cluster — either way
+   the workers each load the scenario and compile the model once, then write their own chunks;
+   only chunk indices travel back);
+5. concatenate ``goals.csv``, write ``inputs.csv`` and the final manifest, and drop ``PARTIAL``.
 
 ``--resume RUN_DIR`` re-opens step 4: it checks that the model, scenario and plan files still
 hash as recorded, skips every chunk whose files exist, and finishes — giving the same files as
@@ -34,7 +34,6 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 import pandas as pd
-import xarray as xr
 
 from simulator.errors import BatchOptionError, RunDirError, SimulatorError
 from simulator.plans.goals import check_goals
@@ -72,6 +71,7 @@ class Job:
     model: Any = field(default=None, repr=False)
     n: int = 0
     columns: list = field(default_factory=list)
+    template: Any = field(default=None, repr=False)     # the trial run's dataset: shapes the results store
 
     def __post_init__(self):
         if self.inputs is not None:
@@ -160,7 +160,8 @@ def prepare_job(path, n=None, seed=None, chunk_size=None, out=None) -> Job:
     folder_path = Path(out) if out is not None else default_folder(label)
     if folder_path.exists() and (not folder_path.is_dir() or any(folder_path.iterdir())):
         raise RunDirError(f"{folder_path}: output folder exists and is not empty; choose another --out or remove it")
-    return Job(scenario, inputs, goals, outputs, seed, chunk_size or DEFAULT_CHUNK_SIZE, folder_path, model)
+    return Job(scenario, inputs, goals, outputs, seed, chunk_size or DEFAULT_CHUNK_SIZE, folder_path, model,
+               template=trial)
 
 
 def default_folder(name: str, root: Path = Path("out")) -> Path:
@@ -172,17 +173,6 @@ def default_folder(name: str, root: Path = Path("out")) -> Path:
         candidate = root / f"{name}-{stamp}-{suffix}"
         suffix += 1
     return candidate
-
-
-def _status_counts(folder: RunFolder, n_chunks: int) -> dict:
-    failed = 0
-    total = 0
-    for index in range(n_chunks):
-        with xr.open_dataset(folder.chunk_nc(index), engine="netcdf4") as ds:
-            status = np.asarray(ds["status"].values) if "status" in ds else np.zeros(ds.sizes["scenario"])
-        failed += int(np.count_nonzero(status))
-        total += len(status)
-    return {"ok": total - failed, "failed": failed}
 
 
 def _execute(job: Job, folder: RunFolder, manifest: dict, workers: int, progress: Progress | None,
@@ -221,7 +211,7 @@ def _execute(job: Job, folder: RunFolder, manifest: dict, workers: int, progress
             f"{folder.path}: batch interrupted after {finished:,} of {job.n:,} scenarios; "
             f"finish it with: python run.py batch --resume {folder.path}"
         ) from None
-    manifest["status_counts"] = _status_counts(folder, len(bounds))
+    manifest["status_counts"] = folder.status_counts()
     manifest["seconds"]["chunks"] = round(manifest["seconds"].get("chunks", 0.0) + time.perf_counter() - started, 3)
     manifest["finished"] = now()
     folder.finalize(manifest, len(bounds), manifest["inputs"])
@@ -287,10 +277,17 @@ def run_batch(scenario_paths: Sequence, n: int | None = None, seed: int | None =
     folders = []
     for job, seconds in zip(jobs, prepare_seconds):
         manifest = dict(new_manifest(job, workers, command), seconds={"prepare": round(seconds, 3)}, scheduler=scheduler)
-        folder = RunFolder.create(job.folder_path, manifest, job.inputs.to_numpy(dtype=float))
-        job.inputs = None                                  # the folder's memory-mapped copy is used from here
+        folder = _create_folder(job, manifest)
         folders.append(_execute(job, folder, manifest, workers, progress, scheduler))
     return folders
+
+
+def _create_folder(job: Job, manifest: dict) -> RunFolder:
+    """The run folder with its inputs and an empty results store shaped like the trial run."""
+    template = job.template.assign_attrs(results_attrs(manifest))
+    folder = RunFolder.create(job.folder_path, manifest, job.inputs.to_numpy(dtype=float), template, job.chunk_size)
+    job.inputs = None                                  # the folder's memory-mapped copy is used from here
+    return folder
 
 
 def _prepare_all(scenario_paths, targets, n, seed, chunk_size):

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import xarray as xr
 
+from simulator.runs.runstore import read_results
 from simulator.errors import BatchOptionError
 from simulator.runs.batch import run_batch
 from simulator.runs.cluster import cap_to_cpus, parse_scheduler
@@ -44,7 +45,7 @@ def reference(tmp_path_factory):
 def assert_same_run(folder: Path, reference: Path) -> None:
     assert (folder / "goals.csv").read_bytes() == (reference / "goals.csv").read_bytes()
     assert (folder / "inputs.csv").read_bytes() == (reference / "inputs.csv").read_bytes()
-    with xr.open_dataset(reference / "results.nc") as a, xr.open_dataset(folder / "results.nc") as b:
+    with read_results(reference) as a, read_results(folder) as b:
         xr.testing.assert_identical(a, b)
 
 

@@ -7,10 +7,11 @@ Chunks run in this process or in worker processes.
 1. validate everything at the front door, before any folder exists: the scenario (B1's
    ``load_scenario``), the options, the model (compiled once here), and a one-scenario trial run
    that checks the outputs and every goal (variable present, year inside the simulated time);
-2. sample the **whole** input matrix once (``sc.sample_inputs``) — it is small — so that chunk
-   size and worker count cannot change any scenario's inputs;
-3. create the run folder (``simulator.runs.runstore.RunFolder``: ``PARTIAL``, manifest
-   ``complete: false``, ``_chunks/inputs.npy``);
+2. create the run folder (``simulator.runs.runstore.RunFolder``: ``PARTIAL``, manifest
+   ``complete: false``, the empty results store) and sample the inputs into ``_chunks/inputs.npy``
+   block by block (simulator.runs.inputs: rows ``[a, b)`` are drawn alone and equal the rows of
+   the whole sample, so neither memory nor any value depends on ``n``, the chunk size or the
+   worker count);
 4. run chunk ``[a, b)`` = ``model.run(**sc.run_kwargs(inputs.iloc[a:b]))``, evaluate the goals on
    it, and write the chunk's region of ``results.zarr`` and its goal rows (``--workers W``: a
    process pool; ``--scheduler``: tasks on a Dask cluster, simulator.runs.cluster — either way
@@ -38,6 +39,7 @@ import pandas as pd
 from simulator.errors import BatchOptionError, RunDirError, SimulatorError
 from simulator.plans.goals import check_goals
 from simulator.runs.chunks import model_of, run_chunk_dataset, run_chunks
+from simulator.runs.inputs import scenario_rows
 from simulator.runs.cluster import cap_to_cpus, parse_scheduler, run_chunks_on_cluster
 from simulator.runs.manifest import new_manifest, now, results_attrs, sha256_of
 from simulator.runs.runstore import RunFolder
@@ -57,12 +59,12 @@ Progress = Callable[[int, int, str], None]
 class Job:
     """One scenario file's batch: its scenario, sampled inputs, goals, chunking and folder.
 
-    ``inputs`` is dropped (set to None) once the run folder holds it as ``_chunks/inputs.npy``;
-    chunks read that memory-mapped copy.
+    ``inputs`` draws any rows of the sample (simulator.runs.inputs.InputRows); the run folder
+    keeps them as ``_chunks/inputs.npy``, from which chunks read their rows.
     """
 
     scenario: Any
-    inputs: pd.DataFrame | None
+    inputs: Any
     goals: list
     outputs: list
     seed: int | None
@@ -75,7 +77,7 @@ class Job:
 
     def __post_init__(self):
         if self.inputs is not None:
-            self.n = len(self.inputs)
+            self.n = self.inputs.n
             self.columns = [str(c) for c in self.inputs.columns]
 
     @property
@@ -147,11 +149,11 @@ def prepare_job(path, n=None, seed=None, chunk_size=None, out=None) -> Job:
         raise BatchOptionError(f"{display_path(scenario.path)}: -n does not apply to grid sampling "
                                f"(the grid's levels fix its size); leave -n out")
     seed = scenario.sampling.seed if seed is None else seed
-    inputs = scenario.sample_inputs(n=n, seed=seed)
+    inputs = scenario_rows(scenario, n, seed)
     model = model_of(scenario)
     goals = list(scenario.goals)
     outputs = list(scenario.outputs or [])
-    trial = run_chunk_dataset(model, scenario, inputs.iloc[:1], outputs, 0)
+    trial = run_chunk_dataset(model, scenario, pd.DataFrame(inputs.rows(0, 1), columns=inputs.columns), outputs, 0)
     try:
         check_goals(trial, goals)
     except SimulatorError as err:
@@ -285,9 +287,7 @@ def run_batch(scenario_paths: Sequence, n: int | None = None, seed: int | None =
 def _create_folder(job: Job, manifest: dict) -> RunFolder:
     """The run folder with its inputs and an empty results store shaped like the trial run."""
     template = job.template.assign_attrs(results_attrs(manifest))
-    folder = RunFolder.create(job.folder_path, manifest, job.inputs.to_numpy(dtype=float), template, job.chunk_size)
-    job.inputs = None                                  # the folder's memory-mapped copy is used from here
-    return folder
+    return RunFolder.create(job.folder_path, manifest, job.inputs, template, job.chunk_size)
 
 
 def _prepare_all(scenario_paths, targets, n, seed, chunk_size):

@@ -51,8 +51,7 @@ class ChunkRunner:
 
     model: Any
     scenario: Any
-    folder: RunFolder
-    inputs: np.ndarray          # the whole sampled matrix (memory-mapped)
+    folder: RunFolder           # the chunk's input rows are read from it
     columns: list
     outputs: list
     goals: list
@@ -61,7 +60,7 @@ class ChunkRunner:
 
     def __call__(self, index: int) -> int:
         start, stop = self.bounds[index]
-        frame = pd.DataFrame(np.array(self.inputs[start:stop], dtype=float), columns=self.columns)
+        frame = pd.DataFrame(self.folder.input_rows(start, stop), columns=self.columns)
         ds = run_chunk_dataset(self.model, self.scenario, frame, self.outputs, start)
         ds.attrs.update(self.attrs)
         self.folder.write_chunk(index, ds, evaluate_goals(ds, self.goals))
@@ -92,8 +91,7 @@ def build_runner(scenario_path: str, folder: str, columns: list, outputs: list, 
     scenario = load_scenario(scenario_path)
     run_folder = RunFolder(Path(folder))
     goals = [g for g in scenario.goals if g.id in set(goal_ids)]
-    return ChunkRunner(model_of(scenario), scenario, run_folder, run_folder.load_inputs(),
-                       columns, outputs, goals, attrs, bounds)
+    return ChunkRunner(model_of(scenario), scenario, run_folder, columns, outputs, goals, attrs, bounds)
 
 
 def die_with_parent(interval: float = 0.5) -> None:
@@ -122,7 +120,7 @@ def run_chunks(job, folder: RunFolder, manifest: dict, results_attrs: dict, todo
     columns = manifest["inputs"]
     attrs = results_attrs
     if workers == 1 or len(todo) <= 1:
-        runner = ChunkRunner(job.model or model_of(job.scenario), job.scenario, folder, folder.load_inputs(),
+        runner = ChunkRunner(job.model or model_of(job.scenario), job.scenario, folder,
                              columns, job.outputs, job.goals, attrs, job.bounds)
         for index in todo:
             record(runner(index))

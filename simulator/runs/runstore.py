@@ -34,6 +34,7 @@ import xarray as xr
 from simulator.errors import RunDirError
 from simulator.plans.goals import GOAL_COLUMNS
 from simulator.runs import zarrstore
+from simulator.runs.inputs import InputRows, npy_rows, read_rows, write_npy
 
 PARTIAL = "PARTIAL"
 MANIFEST = "manifest.json"
@@ -144,12 +145,12 @@ class RunFolder:
     # --- life cycle --------------------------------------------------------------------
 
     @classmethod
-    def create(cls, path: Path, manifest: dict, inputs: np.ndarray, template: xr.Dataset,
-               chunk_size: int) -> "RunFolder":
+    def create(cls, path: Path, manifest: dict, inputs, template: xr.Dataset, chunk_size: int) -> "RunFolder":
         """Make the folder (must not exist, or be empty), with PARTIAL, the manifest, inputs and store.
 
-        ``template`` (a dataset of one or more scenarios, with the results' attributes) shapes the
-        store; ``chunk_size`` is the batch's scenarios per chunk.
+        ``inputs`` is an ndarray or an ``InputRows`` (simulator.runs.inputs: written block by
+        block, never whole); ``template`` (a dataset of one or more scenarios, with the results'
+        attributes) shapes the store; ``chunk_size`` is the batch's scenarios per chunk.
 
         Raises
         ------
@@ -163,8 +164,10 @@ class RunFolder:
         folder.work.mkdir(parents=True, exist_ok=True)
         (path / PARTIAL).write_text("batch in progress or interrupted; finish it with: "
                                     f"python run.py batch --resume {path}\n", encoding="utf-8")
-        _write_atomic(folder.work / "inputs.npy", lambda tmp: _save_npy(tmp, inputs))
-        zarrstore.create_store(folder.store, template, len(inputs), chunk_size, {})
+        if not isinstance(inputs, InputRows):
+            inputs = InputRows.of_array(inputs, [f"x{j}" for j in range(np.shape(inputs)[1])])
+        _write_atomic(folder.work / "inputs.npy", lambda tmp: write_npy(tmp, inputs))
+        zarrstore.create_store(folder.store, template, inputs.n, chunk_size, {})
         folder.write_manifest(manifest)
         return folder
 
@@ -220,9 +223,9 @@ class RunFolder:
     def write_manifest(self, manifest: dict) -> None:
         write_text_atomic(self.path / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
 
-    def load_inputs(self) -> np.ndarray:
-        """The sampled input matrix, memory-mapped read-only (workers share the pages)."""
-        return np.load(self.work / "inputs.npy", mmap_mode="r")
+    def input_rows(self, start: int, stop: int) -> np.ndarray:
+        """Rows ``[start, stop)`` of the sampled input matrix (read with a seek, not kept)."""
+        return read_rows(self.work / "inputs.npy", start, stop)
 
     # --- chunks ------------------------------------------------------------------------
 
@@ -243,6 +246,17 @@ class RunFolder:
 
     # --- the end -----------------------------------------------------------------------
 
+    def _write_inputs_csv(self, path: Path, columns: list[str], rows_per_block: int = 20_000) -> None:
+        """inputs.csv (``scenario`` + one column per input), block by block from inputs.npy."""
+        n = npy_rows(self.work / "inputs.npy")
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            fh.write(csv_header(["scenario", *columns]))
+            for start in range(0, n, rows_per_block):
+                block = self.input_rows(start, start + rows_per_block)
+                frame = pd.DataFrame(block, columns=columns)
+                frame.insert(0, "scenario", np.arange(start, start + len(block)))
+                fh.write(csv_text(frame, list(frame.columns), header=False))
+
     def finalize(self, manifest: dict, n_chunks: int, input_columns: list[str]) -> None:
         """Move the store into place, concatenate goals.csv, write inputs.csv, mark complete."""
         missing = [i for i in range(n_chunks) if not self.chunk_done(i)]
@@ -251,33 +265,12 @@ class RunFolder:
         started = time.perf_counter()
         os.replace(self.store, self.path / STORE)
         _write_atomic(self.path / GOALS, lambda tmp: _concat_goals([self.chunk_goals(i) for i in range(n_chunks)], tmp))
-        inputs = self.load_inputs()
-        frame = _inputs_frame(inputs, input_columns)
-        _write_atomic(self.path / INPUTS, lambda tmp: _write_csv(tmp, frame))
+        _write_atomic(self.path / INPUTS, lambda tmp: self._write_inputs_csv(tmp, input_columns))
         seconds = dict(manifest.get("seconds") or {}, merge=round(time.perf_counter() - started, 3))
         manifest = dict(manifest, complete=True, seconds=seconds)
         self.write_manifest(manifest)
         (self.path / PARTIAL).unlink(missing_ok=True)
         shutil.rmtree(self.work, ignore_errors=True)
-
-
-def _save_npy(path: Path, array: np.ndarray) -> None:
-    with open(path, "wb") as fh:
-        np.save(fh, np.ascontiguousarray(array, dtype=float))
-
-
-def _write_csv(path: Path, frame: pd.DataFrame, rows_per_block: int = 20_000) -> None:
-    """Write ``frame`` as CSV block by block (bounded memory for the text of a big input matrix)."""
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        fh.write(csv_header(frame.columns))
-        for start in range(0, len(frame), rows_per_block):
-            fh.write(csv_text(frame.iloc[start:start + rows_per_block], list(frame.columns), header=False))
-
-
-def _inputs_frame(inputs: np.ndarray, columns: list[str]) -> pd.DataFrame:
-    frame = pd.DataFrame(np.asarray(inputs), columns=columns)
-    frame.insert(0, "scenario", np.arange(len(frame)))
-    return frame
 
 
 def _concat_goals(parts: list[Path], out: Path) -> None:

@@ -96,6 +96,8 @@ def test_show_median_matches_goals_csv(run_dir):
 @pytest.mark.parametrize("args, message", [
     (["--chunk-size", "0"], "Error: --chunk-size must be a whole number >= 1, got 0\n"),
     (["--workers", "0"], "Error: --workers must be a whole number >= 1, got 0\n"),
+    (["--scheduler", "8786"], "Error: --scheduler '8786': give tcp://HOST:PORT (a running `dask scheduler`) "
+                              "or local:N (N >= 1 local worker processes)\n"),
 ])
 def test_bad_options_give_one_line(tmp_path, args, message):
     result = invoke("batch", COOLING, "--out", tmp_path / "run", *args)

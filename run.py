@@ -129,7 +129,7 @@ def calibrate(scenario, free, max_evals):
 @click.option("--seed", type=int, default=None, help="Sampling seed (default: the file's sampling.seed).")
 @click.option("--out", type=click.Path(file_okay=False), default=None,
               help="Run folder (one scenario) or parent folder (several). Default: out/<region>-<scenario>-<timestamp>.")
-@click.option("--chunk-size", type=int, default=None, help="Scenarios per chunk; memory grows with it (default 10000).")
+@click.option("--chunk-size", type=int, default=None, help="Scenarios per chunk; memory grows with it (default 5000).")
 @click.option("--workers", type=int, default=1, show_default=True,
               help="Local worker processes (at most the CPU count); results do not depend on it.")
 @click.option("--scheduler", default=None, metavar="ADDRESS",

@@ -46,7 +46,7 @@ from simulator.runs.runstore import RunFolder
 from simulator.yamlmarks import display_path
 
 #: Scenarios per chunk when the caller does not say (bounded memory: chunk × saved times × outputs).
-DEFAULT_CHUNK_SIZE = 10_000
+DEFAULT_CHUNK_SIZE = 5_000
 
 #: ``progress(done, total, label)``: called once before the first chunk and after every chunk.
 Progress = Callable[[int, int, str], None]

@@ -172,22 +172,27 @@ def validate_history(scenario, fit_until):
 @click.option("--seed", type=int, default=None, help="Sampling seed (default: the file's sampling.seed).")
 @click.option("--out", type=click.Path(file_okay=False), default=None,
               help="Run folder (one scenario) or parent folder (several). Default: out/<region>-<scenario>-<timestamp>.")
-@click.option("--chunk-size", type=int, default=None, help="Scenarios per chunk; memory grows with it (default 10000).")
-@click.option("--workers", type=int, default=1, show_default=True, help="Worker processes; results do not depend on it.")
+@click.option("--chunk-size", type=int, default=None, help="Scenarios per chunk; memory grows with it (default 5000).")
+@click.option("--workers", type=int, default=1, show_default=True,
+              help="Local worker processes (at most the CPU count); results do not depend on it.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Run chunks on a Dask cluster: tcp://HOST:PORT, or local:N for N local worker processes.")
 @click.option("--resume", "resume", type=click.Path(file_okay=False), default=None,
               help="Finish an interrupted batch in this run folder (give no scenario files).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--report", "report_formats", default=None, metavar="FORMATS",
               help="Then write the goal-attainment report (pdf, png or pdf,png) into the run folder(s).")
 @click.option("--lang", default="zh", show_default=True, help="Language of the --report: zh or en.")
-def batch(scenarios, n, seed, out, chunk_size, workers, resume, quiet, report_formats, lang):
+def batch(scenarios, n, seed, out, chunk_size, workers, scheduler, resume, quiet, report_formats, lang):
     """Run scenario files as batches: sample, simulate chunk by chunk, check the plan's goals.
 
-    Writes results.nc, inputs.csv, goals.csv and manifest.json into a run folder.
+    Writes results.zarr, inputs.csv, goals.csv and manifest.json into a run folder
+    (python run.py export RUN_DIR --netcdf makes a results.nc from it).
 
     \b
     Example:
       python run.py batch scenarios/jizhou/baseline.yaml -n 10000 --seed 1 --workers 2
+      python run.py batch scenarios/jizhou/baseline.yaml -n 100000 --scheduler tcp://10.0.0.5:8786
       python run.py batch --resume out/baseline-20251121-101500
       python run.py batch scenarios/qiaoxi/plan_uncertain.yaml -n 2000 --report pdf,png
     """
@@ -199,7 +204,7 @@ def batch(scenarios, n, seed, out, chunk_size, workers, resume, quiet, report_fo
 
         check_options(lang, report_formats)  # a typo fails now, not after the batch
     folders = run_batch(
-        list(scenarios), n=n, seed=seed, out=out, chunk_size=chunk_size, workers=workers,
+        list(scenarios), n=n, seed=seed, out=out, chunk_size=chunk_size, workers=workers, scheduler=scheduler,
         resume=resume or False, progress=None if quiet else ProgressLine(), command=" ".join(["python run.py", *sys.argv[1:]]),
     )
     for folder in folders:
@@ -301,6 +306,25 @@ def list_(root):
         body = _aligned_table(rows, columns) if rows else ["(none)"]
         blocks.append("\n".join([f"{title}:"] + [f"  {line}" for line in body]))
     click.echo("\n\n".join(blocks))
+
+
+# --- run-folder export (export; issue 13) -----------------------------------------------------
+
+
+@cli.command()
+@click.argument("run_dir", type=click.Path(file_okay=False))
+@click.option("--netcdf", "netcdf", is_flag=True, required=True, help="Write the results as one NetCDF-4 file.")
+@click.option("--out", type=click.Path(dir_okay=False), default=None, help="The file (default RUN_DIR/results.nc).")
+def export(run_dir, netcdf, out):
+    """Export a finished batch's results (results.zarr) as a single results.nc.
+
+    \b
+    Example:
+      python run.py export out/jizhou-baseline_uncertain-20261130-020000 --netcdf
+    """
+    from simulator.runs.runstore import export_netcdf
+
+    click.echo(f"wrote {export_netcdf(run_dir, out)}")
 
 
 # --- report commands (report) ------------------------------------------------------------------

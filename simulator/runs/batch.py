@@ -7,16 +7,17 @@ Chunks run in this process or in worker processes.
 1. validate everything at the front door, before any folder exists: the scenario (B1's
    ``load_scenario``), the options, the model (compiled once here), and a one-scenario trial run
    that checks the outputs and every goal (variable present, year inside the simulated time);
-2. sample the **whole** input matrix once (``sc.sample_inputs``) — it is small — so that chunk
-   size and worker count cannot change any scenario's inputs;
-3. create the run folder (``simulator.runs.runstore.RunFolder``: ``PARTIAL``, manifest
-   ``complete: false``, ``_chunks/inputs.npy``);
+2. create the run folder (``simulator.runs.runstore.RunFolder``: ``PARTIAL``, manifest
+   ``complete: false``, the empty results store) and sample the inputs into ``_chunks/inputs.npy``
+   block by block (simulator.runs.inputs: rows ``[a, b)`` are drawn alone and equal the rows of
+   the whole sample, so neither memory nor any value depends on ``n``, the chunk size or the
+   worker count);
 4. run chunk ``[a, b)`` = ``model.run(**sc.run_kwargs(inputs.iloc[a:b]))``, evaluate the goals on
-   it, and write the chunk's results and goal rows (``--workers W``: a process pool whose
-   workers each load the scenario and compile the model once, then write their own chunk
-   files; only chunk indices travel back);
-5. merge the chunks into ``results.nc`` / ``goals.csv``, write ``inputs.csv`` and the final
-   manifest, and drop ``PARTIAL``.
+   it, and write the chunk's region of ``results.zarr`` and its goal rows (``--workers W``: a
+   process pool; ``--scheduler``: tasks on a Dask cluster, simulator.runs.cluster — either way
+   the workers each load the scenario and compile the model once, then write their own chunks;
+   only chunk indices travel back);
+5. concatenate ``goals.csv``, write ``inputs.csv`` and the final manifest, and drop ``PARTIAL``.
 
 ``--resume RUN_DIR`` re-opens step 4: it checks that the model, scenario and plan files still
 hash as recorded, skips every chunk whose files exist, and finishes — giving the same files as
@@ -25,6 +26,7 @@ an uninterrupted run (the inputs come from the saved matrix; the chunk bounds fr
 
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -33,17 +35,18 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 import pandas as pd
-import xarray as xr
 
 from simulator.errors import BatchOptionError, RunDirError, SimulatorError
 from simulator.plans.goals import check_goals
 from simulator.runs.chunks import model_of, run_chunk_dataset, run_chunks
+from simulator.runs.inputs import scenario_rows
+from simulator.runs.cluster import cap_to_cpus, parse_scheduler, run_chunks_on_cluster
 from simulator.runs.manifest import new_manifest, now, results_attrs, sha256_of
 from simulator.runs.runstore import RunFolder
 from simulator.yamlmarks import display_path
 
 #: Scenarios per chunk when the caller does not say (bounded memory: chunk × saved times × outputs).
-DEFAULT_CHUNK_SIZE = 10_000
+DEFAULT_CHUNK_SIZE = 5_000
 
 #: ``progress(done, total, label)``: called once before the first chunk and after every chunk.
 Progress = Callable[[int, int, str], None]
@@ -56,12 +59,12 @@ Progress = Callable[[int, int, str], None]
 class Job:
     """One scenario file's batch: its scenario, sampled inputs, goals, chunking and folder.
 
-    ``inputs`` is dropped (set to None) once the run folder holds it as ``_chunks/inputs.npy``;
-    chunks read that memory-mapped copy.
+    ``inputs`` draws any rows of the sample (simulator.runs.inputs.InputRows); the run folder
+    keeps them as ``_chunks/inputs.npy``, from which chunks read their rows.
     """
 
     scenario: Any
-    inputs: pd.DataFrame | None
+    inputs: Any
     goals: list
     outputs: list
     seed: int | None
@@ -70,10 +73,11 @@ class Job:
     model: Any = field(default=None, repr=False)
     n: int = 0
     columns: list = field(default_factory=list)
+    template: Any = field(default=None, repr=False)     # the trial run's dataset: shapes the results store
 
     def __post_init__(self):
         if self.inputs is not None:
-            self.n = len(self.inputs)
+            self.n = self.inputs.n
             self.columns = [str(c) for c in self.inputs.columns]
 
     @property
@@ -89,7 +93,8 @@ def chunk_bounds(n: int, chunk_size: int) -> list[tuple[int, int]]:
 # --- front door ------------------------------------------------------------------------------
 
 
-def _check_options(n, seed, chunk_size, workers) -> None:
+def _check_options(n, seed, chunk_size, workers, scheduler=None) -> int:
+    """Check the options (before any folder exists); return ``workers`` capped at the CPU count."""
     checks = [
         (n is not None and (not isinstance(n, (int, np.integer)) or n < 1), f"-n must be a whole number >= 1, got {n}"),
         (seed is not None and not isinstance(seed, (int, np.integer)), f"--seed must be a whole number, got {seed!r}"),
@@ -100,6 +105,22 @@ def _check_options(n, seed, chunk_size, workers) -> None:
     for failed, message in checks:
         if failed:
             raise BatchOptionError(message)
+    return _cluster_options(workers, scheduler)
+
+
+def _cluster_options(workers: int, scheduler: str | None) -> int:
+    """Check ``--scheduler`` (before any folder exists) and cap ``--workers`` at the CPU count."""
+    if scheduler is not None:
+        parse_scheduler(scheduler)
+        if workers != 1:
+            raise BatchOptionError("--workers applies to the local process pool; with --scheduler the cluster's "
+                                   "workers run the chunks (use --scheduler local:N for N local workers)")
+    return cap_to_cpus(workers, f"--workers {workers}", _note)
+
+
+def _note(line: str) -> None:
+    """One line for the user on stderr (not an error)."""
+    print(line, file=sys.stderr, flush=True)
 
 
 def prepare_job(path, n=None, seed=None, chunk_size=None, out=None) -> Job:
@@ -128,11 +149,11 @@ def prepare_job(path, n=None, seed=None, chunk_size=None, out=None) -> Job:
         raise BatchOptionError(f"{display_path(scenario.path)}: -n does not apply to grid sampling "
                                f"(the grid's levels fix its size); leave -n out")
     seed = scenario.sampling.seed if seed is None else seed
-    inputs = scenario.sample_inputs(n=n, seed=seed)
+    inputs = scenario_rows(scenario, n, seed)
     model = model_of(scenario)
     goals = list(scenario.goals)
     outputs = list(scenario.outputs or [])
-    trial = run_chunk_dataset(model, scenario, inputs.iloc[:1], outputs, 0)
+    trial = run_chunk_dataset(model, scenario, pd.DataFrame(inputs.rows(0, 1), columns=inputs.columns), outputs, 0)
     try:
         check_goals(trial, goals)
     except SimulatorError as err:
@@ -141,7 +162,8 @@ def prepare_job(path, n=None, seed=None, chunk_size=None, out=None) -> Job:
     folder_path = Path(out) if out is not None else default_folder(label)
     if folder_path.exists() and (not folder_path.is_dir() or any(folder_path.iterdir())):
         raise RunDirError(f"{folder_path}: output folder exists and is not empty; choose another --out or remove it")
-    return Job(scenario, inputs, goals, outputs, seed, chunk_size or DEFAULT_CHUNK_SIZE, folder_path, model)
+    return Job(scenario, inputs, goals, outputs, seed, chunk_size or DEFAULT_CHUNK_SIZE, folder_path, model,
+               template=trial)
 
 
 def default_folder(name: str, root: Path = Path("out")) -> Path:
@@ -155,18 +177,8 @@ def default_folder(name: str, root: Path = Path("out")) -> Path:
     return candidate
 
 
-def _status_counts(folder: RunFolder, n_chunks: int) -> dict:
-    failed = 0
-    total = 0
-    for index in range(n_chunks):
-        with xr.open_dataset(folder.chunk_nc(index), engine="netcdf4") as ds:
-            status = np.asarray(ds["status"].values) if "status" in ds else np.zeros(ds.sizes["scenario"])
-        failed += int(np.count_nonzero(status))
-        total += len(status)
-    return {"ok": total - failed, "failed": failed}
-
-
-def _execute(job: Job, folder: RunFolder, manifest: dict, workers: int, progress: Progress | None) -> Path:
+def _execute(job: Job, folder: RunFolder, manifest: dict, workers: int, progress: Progress | None,
+             scheduler: str | None = None) -> Path:
     """Run every chunk not yet on disk, then merge; a Ctrl-C becomes a one-line RunDirError."""
     bounds = job.bounds
     todo = [i for i in range(len(bounds)) if not folder.chunk_done(i)]
@@ -187,7 +199,10 @@ def _execute(job: Job, folder: RunFolder, manifest: dict, workers: int, progress
 
     started = time.perf_counter()
     try:
-        run_chunks(job, folder, manifest, results_attrs(manifest), todo, workers, record)
+        if scheduler:
+            run_chunks_on_cluster(job, folder, manifest["inputs"], results_attrs(manifest), todo, scheduler, record, _note)
+        else:
+            run_chunks(job, folder, manifest, results_attrs(manifest), todo, workers, record)
     except KeyboardInterrupt:
         # chunks that workers finished while the pool shut down are on disk: count what is there
         done = [i for i in range(len(bounds)) if folder.chunk_done(i)]
@@ -198,7 +213,7 @@ def _execute(job: Job, folder: RunFolder, manifest: dict, workers: int, progress
             f"{folder.path}: batch interrupted after {finished:,} of {job.n:,} scenarios; "
             f"finish it with: python run.py batch --resume {folder.path}"
         ) from None
-    manifest["status_counts"] = _status_counts(folder, len(bounds))
+    manifest["status_counts"] = folder.status_counts()
     manifest["seconds"]["chunks"] = round(manifest["seconds"].get("chunks", 0.0) + time.perf_counter() - started, 3)
     manifest["finished"] = now()
     folder.finalize(manifest, len(bounds), manifest["inputs"])
@@ -210,7 +225,7 @@ def _execute(job: Job, folder: RunFolder, manifest: dict, workers: int, progress
 
 def run_batch(scenario_paths: Sequence, n: int | None = None, seed: int | None = None, out=None,
               chunk_size: int | None = None, workers: int = 1, resume=False, progress: Progress | None = None,
-              command: str | None = None) -> list[Path]:
+              command: str | None = None, scheduler: str | None = None) -> list[Path]:
     """Run every scenario file as a batch; return the run folders (docs/interfaces.md §4).
 
     Parameters
@@ -225,7 +240,7 @@ def run_batch(scenario_paths: Sequence, n: int | None = None, seed: int | None =
     chunk_size : int, optional
         Scenarios per chunk (memory is bounded by it); default :data:`DEFAULT_CHUNK_SIZE`.
     workers : int
-        Worker processes (each compiles the model once). Results do not depend on it.
+        Local worker processes (each compiles the model once), capped at the CPU count.
     resume : bool or str or Path
         A run folder to finish (``True``: the folder given as ``out``).
     progress : callable, optional
@@ -233,6 +248,8 @@ def run_batch(scenario_paths: Sequence, n: int | None = None, seed: int | None =
         stops the batch and leaves a resumable folder.
     command : str, optional
         The command line to record in the manifest.
+    scheduler : str, optional
+        Run the chunks on a Dask cluster: ``tcp://HOST:PORT`` or ``local:N`` (simulator.runs.cluster).
 
     Returns
     -------
@@ -249,24 +266,28 @@ def run_batch(scenario_paths: Sequence, n: int | None = None, seed: int | None =
     >>> run_batch(["scenarios/jizhou/baseline.yaml"], n=1000, seed=1, out="out/base")  # doctest: +SKIP
     [PosixPath('out/base')]
     """
-    _check_options(n, seed, chunk_size, workers)
+    workers = _check_options(n, seed, chunk_size, workers, scheduler)
     command = command or f"run_batch({[str(p) for p in scenario_paths]!r}, n={n}, seed={seed})"
     if resume:
         if scenario_paths or n is not None or seed is not None:
             raise BatchOptionError("--resume takes the run folder only; the scenario, -n and --seed come from its manifest")
         run_dir = Path(out if resume is True else resume)
-        return [resume_batch(run_dir, chunk_size=chunk_size, workers=workers, progress=progress)]
+        return [resume_batch(run_dir, chunk_size=chunk_size, workers=workers, progress=progress, scheduler=scheduler)]
     if not scenario_paths:
         raise BatchOptionError("give at least one scenario file, e.g. python run.py batch scenarios/jizhou/baseline.yaml")
     jobs, prepare_seconds = _prepare_all(scenario_paths, _folders_for(scenario_paths, out), n, seed, chunk_size)
     folders = []
     for job, seconds in zip(jobs, prepare_seconds):
-        manifest = new_manifest(job, workers, command)
-        manifest["seconds"] = {"prepare": round(seconds, 3)}
-        folder = RunFolder.create(job.folder_path, manifest, job.inputs.to_numpy(dtype=float))
-        job.inputs = None                                  # the folder's memory-mapped copy is used from here
-        folders.append(_execute(job, folder, manifest, workers, progress))
+        manifest = dict(new_manifest(job, workers, command), seconds={"prepare": round(seconds, 3)}, scheduler=scheduler)
+        folder = _create_folder(job, manifest)
+        folders.append(_execute(job, folder, manifest, workers, progress, scheduler))
     return folders
+
+
+def _create_folder(job: Job, manifest: dict) -> RunFolder:
+    """The run folder with its inputs and an empty results store shaped like the trial run."""
+    template = job.template.assign_attrs(results_attrs(manifest))
+    return RunFolder.create(job.folder_path, manifest, job.inputs, template, job.chunk_size)
 
 
 def _prepare_all(scenario_paths, targets, n, seed, chunk_size):
@@ -297,7 +318,8 @@ def _check_distinct(folders: list[Path]) -> None:
         seen.add(key)
 
 
-def resume_batch(run_dir, chunk_size: int | None = None, workers: int = 1, progress: Progress | None = None) -> Path:
+def resume_batch(run_dir, chunk_size: int | None = None, workers: int = 1, progress: Progress | None = None,
+                 scheduler: str | None = None) -> Path:
     """Finish an interrupted batch in ``run_dir``; results equal an uninterrupted run's.
 
     Raises
@@ -328,6 +350,7 @@ def resume_batch(run_dir, chunk_size: int | None = None, workers: int = 1, progr
     job = Job(scenario, None, goals, list(manifest["outputs"]), manifest["seed"], manifest["chunk_size"], folder.path,
               n=int(manifest["n"]), columns=list(manifest["inputs"]))
     manifest["workers"] = workers
+    manifest["scheduler"] = scheduler
     manifest.setdefault("resumed", []).append(now())
     manifest.setdefault("seconds", {})
-    return _execute(job, folder, manifest, workers, progress)
+    return _execute(job, folder, manifest, workers, progress, scheduler)

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
+import os
 import signal
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,8 +51,7 @@ class ChunkRunner:
 
     model: Any
     scenario: Any
-    folder: RunFolder
-    inputs: np.ndarray          # the whole sampled matrix (memory-mapped)
+    folder: RunFolder           # the chunk's input rows are read from it
     columns: list
     outputs: list
     goals: list
@@ -58,7 +60,7 @@ class ChunkRunner:
 
     def __call__(self, index: int) -> int:
         start, stop = self.bounds[index]
-        frame = pd.DataFrame(np.array(self.inputs[start:stop], dtype=float), columns=self.columns)
+        frame = pd.DataFrame(self.folder.input_rows(start, stop), columns=self.columns)
         ds = run_chunk_dataset(self.model, self.scenario, frame, self.outputs, start)
         ds.attrs.update(self.attrs)
         self.folder.write_chunk(index, ds, evaluate_goals(ds, self.goals))
@@ -76,15 +78,36 @@ def _init_worker(scenario_path: str, folder: str, columns: list, outputs: list, 
     Workers ignore Ctrl-C: the parent alone turns it into a resumable stop (the chunks in
     flight still finish and are written).
     """
-    from simulator.scenarios.scenario import load_scenario
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent()
+    _WORKER["runner"] = build_runner(scenario_path, folder, columns, outputs, goal_ids, attrs, bounds)
+
+
+def build_runner(scenario_path: str, folder: str, columns: list, outputs: list, goal_ids: list, attrs: dict,
+                 bounds: list) -> ChunkRunner:
+    """Load the scenario, compile its model and open the run folder: a worker's :class:`ChunkRunner`."""
+    from simulator.scenarios.scenario import load_scenario
 
     scenario = load_scenario(scenario_path)
     run_folder = RunFolder(Path(folder))
     goals = [g for g in scenario.goals if g.id in set(goal_ids)]
-    _WORKER["runner"] = ChunkRunner(model_of(scenario), scenario, run_folder, run_folder.load_inputs(),
-                                    columns, outputs, goals, attrs, bounds)
+    return ChunkRunner(model_of(scenario), scenario, run_folder, columns, outputs, goals, attrs, bounds)
+
+
+def die_with_parent(interval: float = 0.5) -> None:
+    """Exit this worker process as soon as its parent is gone (even after a SIGKILL of the parent).
+
+    A daemon thread polls ``os.getppid()``: an orphan is re-parented, so a change means the batch
+    process died and nobody will collect this worker's chunks.
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="plansim-parent-watch", daemon=True).start()
 
 
 def _chunk_in_worker(index: int) -> int:
@@ -97,7 +120,7 @@ def run_chunks(job, folder: RunFolder, manifest: dict, results_attrs: dict, todo
     columns = manifest["inputs"]
     attrs = results_attrs
     if workers == 1 or len(todo) <= 1:
-        runner = ChunkRunner(job.model or model_of(job.scenario), job.scenario, folder, folder.load_inputs(),
+        runner = ChunkRunner(job.model or model_of(job.scenario), job.scenario, folder,
                              columns, job.outputs, job.goals, attrs, job.bounds)
         for index in todo:
             record(runner(index))
@@ -115,3 +138,4 @@ def run_chunks(job, folder: RunFolder, manifest: dict, results_attrs: dict, todo
             for future in futures:
                 future.cancel()
             raise
+

@@ -3,22 +3,20 @@
 Written atomically, chunk by chunk; read back (``show``, reports) through ``read_goals`` and friends.
 
 While a batch runs the folder holds ``PARTIAL``, ``manifest.json`` with ``complete: false``, and
-a work folder ``_chunks/`` with the sampled input matrix (``inputs.npy``) and one pair of files
-per finished chunk (``chunk-000012.nc`` with that chunk's results, ``goals-000012.csv`` with its
-goal rows, no header). Every file is written under a temporary name and renamed into place, so a
-chunk file that exists is complete; a chunk whose ``.nc`` exists is done (the ``.csv`` is renamed
-first).
+a work folder ``_chunks/`` with the sampled input matrix (``inputs.npy``), the results store being
+filled (``results.zarr``, laid out for all ``n`` scenarios; simulator/runs/zarrstore.py), and per
+finished chunk its goal rows (``goals-000012.csv``, no header) and a marker ``done-000012``
+written last. Goal files are written under a temporary name and renamed into place; a chunk is done
+when its marker exists, so a chunk killed half-way is simply run (and its region written) again.
 
-Why per-chunk files merged at the end rather than appending to one ``results.nc``: NetCDF-4 is
-HDF5, and HDF5 has no journal — a batch killed in the middle of an append can leave the whole
-file unreadable, losing every finished chunk. Per-chunk files make a kill cost at most the chunk
-in flight, let worker processes write their own results (only a few integers travel back to the
-parent), and make ``--resume`` a matter of listing files. The price is writing the results twice
-(the merge streams one chunk at a time into ``results.nc`` along an unlimited ``scenario``
-dimension with netCDF4, so memory stays bounded by the chunk size).
+Each chunk is one Zarr chunk of every array, so worker processes — on this machine or on a Dask
+cluster — write their chunks into the one store at the same time, without locks, and nothing
+is merged or written twice at the end (the old layout wrote a NetCDF file per chunk and merged
+them into ``results.nc``). ``results.nc`` is still available on request: ``export_netcdf``.
 
-``finalize`` writes ``results.nc``, ``goals.csv`` and ``inputs.csv`` (each via a temporary name),
-then the manifest with ``complete: true``, then removes ``PARTIAL`` and ``_chunks/``.
+``finalize`` moves ``results.zarr`` into the folder, writes ``goals.csv`` and ``inputs.csv`` (each via
+a temporary name), then the manifest with ``complete: true``, then removes ``PARTIAL`` and
+``_chunks/``. Folders written before the Zarr store (``results.nc``) are still read.
 """
 
 from __future__ import annotations
@@ -29,37 +27,32 @@ import shutil
 import time
 from pathlib import Path
 
-import netCDF4
 import numpy as np
 import pandas as pd
 import xarray as xr
 
 from simulator.errors import RunDirError
 from simulator.plans.goals import GOAL_COLUMNS
+from simulator.runs import zarrstore
+from simulator.runs.inputs import InputRows, npy_rows, read_rows, write_npy
 
 PARTIAL = "PARTIAL"
 MANIFEST = "manifest.json"
 WORK = "_chunks"
-RESULTS = "results.nc"
+RESULTS = "results.nc"          # folders from before the Zarr store, and the --netcdf export
+STORE = "results.zarr"
 GOALS = "goals.csv"
 INPUTS = "inputs.csv"
 
-#: Files a complete run folder holds (besides the manifest).
-COMPLETE_FILES = (RESULTS, GOALS, INPUTS)
+#: Files a complete run folder holds (besides the manifest), and its results (either name).
+COMPLETE_FILES = (GOALS, INPUTS)
+RESULT_NAMES = (STORE, RESULTS)
 
 #: Values of goals.csv's ``status`` column that mean the scenario ran to the end with finite values
 #: (the batch writes ``ok`` or ``failed: <message>``; blank and 0 are accepted from older folders).
 OK_STATUSES = {"ok", "", "0", "0.0"}
 
 _RERUN = "rerun `python run.py batch SCENARIO.yaml` or pass a complete run folder (out/<region>-<scenario>-<timestamp>)"
-
-#: Scenarios per HDF5 chunk along the ``scenario`` axis of results.nc (I/O granularity, not memory).
-NC_SCENARIO_CHUNK = 1024
-
-#: HDF5 chunk cache per variable while merging (netCDF-C's default of 16-64 MiB per variable made
-#: the merge's memory grow with the number of output variables; 4 MiB holds several chunks).
-NC_CHUNK_CACHE_BYTES = 4 * 2**20
-
 
 def _write_atomic(path: Path, write) -> None:
     """Call ``write(tmp_path)`` and rename the temporary file onto ``path``."""
@@ -138,8 +131,13 @@ class RunFolder:
     def work(self) -> Path:
         return self.path / WORK
 
-    def chunk_nc(self, index: int) -> Path:
-        return self.work / f"chunk-{index:06d}.nc"
+    @property
+    def store(self) -> Path:
+        """The results store while the batch runs (moved to ``results.zarr`` by ``finalize``)."""
+        return self.work / STORE
+
+    def chunk_marker(self, index: int) -> Path:
+        return self.work / f"done-{index:06d}"
 
     def chunk_goals(self, index: int) -> Path:
         return self.work / f"goals-{index:06d}.csv"
@@ -147,8 +145,12 @@ class RunFolder:
     # --- life cycle --------------------------------------------------------------------
 
     @classmethod
-    def create(cls, path: Path, manifest: dict, inputs: np.ndarray) -> "RunFolder":
-        """Make the folder (must not exist, or be empty), with PARTIAL, the manifest and inputs.
+    def create(cls, path: Path, manifest: dict, inputs, template: xr.Dataset, chunk_size: int) -> "RunFolder":
+        """Make the folder (must not exist, or be empty), with PARTIAL, the manifest, inputs and store.
+
+        ``inputs`` is an ndarray or an ``InputRows`` (simulator.runs.inputs: written block by
+        block, never whole); ``template`` (a dataset of one or more scenarios, with the results'
+        attributes) shapes the store; ``chunk_size`` is the batch's scenarios per chunk.
 
         Raises
         ------
@@ -162,7 +164,10 @@ class RunFolder:
         folder.work.mkdir(parents=True, exist_ok=True)
         (path / PARTIAL).write_text("batch in progress or interrupted; finish it with: "
                                     f"python run.py batch --resume {path}\n", encoding="utf-8")
-        _write_atomic(folder.work / "inputs.npy", lambda tmp: _save_npy(tmp, inputs))
+        if not isinstance(inputs, InputRows):
+            inputs = InputRows.of_array(inputs, [f"x{j}" for j in range(np.shape(inputs)[1])])
+        _write_atomic(folder.work / "inputs.npy", lambda tmp: write_npy(tmp, inputs))
+        zarrstore.create_store(folder.store, template, inputs.n, chunk_size, {})
         folder.write_manifest(manifest)
         return folder
 
@@ -201,6 +206,8 @@ class RunFolder:
         for name in COMPLETE_FILES:
             if not (folder.path / name).is_file():
                 raise RunDirError(f"{folder.path}: {name} is missing; run the batch again")
+        if not any((folder.path / name).exists() for name in RESULT_NAMES):
+            raise RunDirError(f"{folder.path}: {STORE} is missing; run the batch again")
         return folder, manifest
 
     def read_manifest(self) -> dict:
@@ -216,57 +223,54 @@ class RunFolder:
     def write_manifest(self, manifest: dict) -> None:
         write_text_atomic(self.path / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
 
-    def load_inputs(self) -> np.ndarray:
-        """The sampled input matrix, memory-mapped read-only (workers share the pages)."""
-        return np.load(self.work / "inputs.npy", mmap_mode="r")
+    def input_rows(self, start: int, stop: int) -> np.ndarray:
+        """Rows ``[start, stop)`` of the sampled input matrix (read with a seek, not kept)."""
+        return read_rows(self.work / "inputs.npy", start, stop)
 
     # --- chunks ------------------------------------------------------------------------
 
     def chunk_done(self, index: int) -> bool:
-        return self.chunk_nc(index).exists() and self.chunk_goals(index).exists()
+        return self.chunk_marker(index).exists() and self.chunk_goals(index).exists()
 
     def write_chunk(self, index: int, ds: xr.Dataset, goals: pd.DataFrame) -> None:
-        """Write one chunk's results and goal rows (goals first: the .nc's rename commits the chunk)."""
+        """Write one chunk's goal rows and results region, then its marker (which commits the chunk)."""
         _write_atomic(self.chunk_goals(index), lambda tmp: tmp.write_text(goals_csv_text(goals, header=False), encoding="utf-8"))
-        _write_atomic(self.chunk_nc(index), lambda tmp: ds.to_netcdf(tmp, engine="netcdf4"))
+        zarrstore.write_region(self.store, ds)
+        _write_atomic(self.chunk_marker(index), lambda tmp: tmp.write_bytes(b""))
+
+    def status_counts(self) -> dict:
+        """``{"ok": k, "failed": m}`` over every scenario of the store (status 0 is ok)."""
+        status = zarrstore.read_array(self.store, "status")
+        failed = int(np.count_nonzero(status))
+        return {"ok": len(status) - failed, "failed": failed}
 
     # --- the end -----------------------------------------------------------------------
 
+    def _write_inputs_csv(self, path: Path, columns: list[str], rows_per_block: int = 20_000) -> None:
+        """inputs.csv (``scenario`` + one column per input), block by block from inputs.npy."""
+        n = npy_rows(self.work / "inputs.npy")
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            fh.write(csv_header(["scenario", *columns]))
+            for start in range(0, n, rows_per_block):
+                block = self.input_rows(start, start + rows_per_block)
+                frame = pd.DataFrame(block, columns=columns)
+                frame.insert(0, "scenario", np.arange(start, start + len(block)))
+                fh.write(csv_text(frame, list(frame.columns), header=False))
+
     def finalize(self, manifest: dict, n_chunks: int, input_columns: list[str]) -> None:
-        """Merge the chunk files into results.nc / goals.csv, write inputs.csv, mark complete."""
+        """Move the store into place, concatenate goals.csv, write inputs.csv, mark complete."""
         missing = [i for i in range(n_chunks) if not self.chunk_done(i)]
         if missing:
             raise RunDirError(f"{self.path}: chunks {missing[:5]} are not finished; resume the batch")
         started = time.perf_counter()
-        _write_atomic(self.path / RESULTS, lambda tmp: _merge_netcdf([self.chunk_nc(i) for i in range(n_chunks)], tmp))
+        os.replace(self.store, self.path / STORE)
         _write_atomic(self.path / GOALS, lambda tmp: _concat_goals([self.chunk_goals(i) for i in range(n_chunks)], tmp))
-        inputs = self.load_inputs()
-        frame = _inputs_frame(inputs, input_columns)
-        _write_atomic(self.path / INPUTS, lambda tmp: _write_csv(tmp, frame))
+        _write_atomic(self.path / INPUTS, lambda tmp: self._write_inputs_csv(tmp, input_columns))
         seconds = dict(manifest.get("seconds") or {}, merge=round(time.perf_counter() - started, 3))
         manifest = dict(manifest, complete=True, seconds=seconds)
         self.write_manifest(manifest)
         (self.path / PARTIAL).unlink(missing_ok=True)
         shutil.rmtree(self.work, ignore_errors=True)
-
-
-def _save_npy(path: Path, array: np.ndarray) -> None:
-    with open(path, "wb") as fh:
-        np.save(fh, np.ascontiguousarray(array, dtype=float))
-
-
-def _write_csv(path: Path, frame: pd.DataFrame, rows_per_block: int = 20_000) -> None:
-    """Write ``frame`` as CSV block by block (bounded memory for the text of a big input matrix)."""
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        fh.write(csv_header(frame.columns))
-        for start in range(0, len(frame), rows_per_block):
-            fh.write(csv_text(frame.iloc[start:start + rows_per_block], list(frame.columns), header=False))
-
-
-def _inputs_frame(inputs: np.ndarray, columns: list[str]) -> pd.DataFrame:
-    frame = pd.DataFrame(np.asarray(inputs), columns=columns)
-    frame.insert(0, "scenario", np.arange(len(frame)))
-    return frame
 
 
 def _concat_goals(parts: list[Path], out: Path) -> None:
@@ -275,45 +279,6 @@ def _concat_goals(parts: list[Path], out: Path) -> None:
         for part in parts:
             with open(part, encoding="utf-8", newline="") as src:
                 shutil.copyfileobj(src, dst, 1 << 20)
-
-
-def _merge_netcdf(parts: list[Path], out: Path) -> None:
-    """Stream per-chunk NetCDF files into one file along an unlimited ``scenario`` dimension.
-
-    Values are copied as stored (no masking/scaling), so the merged file decodes exactly like
-    the chunks; attributes, dimensions and coordinates come from the first chunk.
-    """
-    with netCDF4.Dataset(parts[0]) as first, netCDF4.Dataset(out, "w", format="NETCDF4") as dst:
-        first.set_auto_maskandscale(False)
-        dst.setncatts({k: first.getncattr(k) for k in first.ncattrs()})
-        for name, dim in first.dimensions.items():
-            dst.createDimension(name, None if name == "scenario" else len(dim))
-        for name, var in first.variables.items():
-            attrs = {k: var.getncattr(k) for k in var.ncattrs()}
-            fill = attrs.pop("_FillValue", None)
-            chunks = None
-            if "scenario" in var.dimensions:
-                chunks = [NC_SCENARIO_CHUNK if d == "scenario" else max(len(first.dimensions[d]), 1)
-                          for d in var.dimensions]
-            out_var = dst.createVariable(name, var.datatype, var.dimensions, fill_value=fill,
-                                         chunksizes=chunks)
-            out_var.set_auto_maskandscale(False)
-            out_var.set_var_chunk_cache(size=NC_CHUNK_CACHE_BYTES)
-            out_var.setncatts(attrs)
-            if "scenario" not in var.dimensions:
-                out_var[...] = var[...]
-        start = 0
-        for part in parts:
-            with netCDF4.Dataset(part) as src:
-                src.set_auto_maskandscale(False)
-                rows = len(src.dimensions["scenario"])
-                for name, var in src.variables.items():
-                    if "scenario" in var.dimensions:
-                        axis = var.dimensions.index("scenario")
-                        index = [slice(None)] * len(var.dimensions)
-                        index[axis] = slice(start, start + rows)
-                        dst.variables[name][tuple(index)] = var[...]
-                start += rows
 
 
 # --- reading a complete folder (``show``, reports) -----------------------------------------------
@@ -335,13 +300,29 @@ def _read_csv(file: Path, required) -> pd.DataFrame:
     return frame
 
 
-def read_results(path: Path) -> xr.Dataset:
-    """A complete run folder's results.nc, loaded into memory."""
-    file = Path(path) / RESULTS
+def read_results(path: Path, load: bool = True) -> xr.Dataset:
+    """A complete run folder's results (``results.zarr``, or ``results.nc`` of older folders).
+
+    Loaded into memory unless ``load=False`` (then read lazily: select before ``.values``).
+    """
+    store = Path(path) / STORE
+    file = store if store.exists() else Path(path) / RESULTS
     try:
-        return xr.load_dataset(file)
-    except (OSError, ValueError) as err:
-        raise RunDirError(f"{file}: cannot be opened as NetCDF ({err}); {_RERUN}") from None
+        ds = zarrstore.open_store(store) if store.exists() else xr.open_dataset(file)
+        return ds.load() if load else ds
+    except (OSError, ValueError, KeyError) as err:
+        raise RunDirError(f"{file}: cannot be opened ({err}); {_RERUN}") from None
+
+
+def export_netcdf(path: Path, out: Path | None = None) -> Path:
+    """Write a complete run folder's results as one NetCDF-4 file (default ``RUN_DIR/results.nc``)."""
+    RunFolder.open_complete(Path(path))
+    store = Path(path) / STORE
+    out = Path(out) if out is not None else Path(path) / RESULTS
+    if not store.exists():
+        raise RunDirError(f"{path}: holds {RESULTS} already (a folder from before the Zarr store); nothing to export")
+    _write_atomic(out, lambda tmp: zarrstore.export_netcdf(store, tmp))
+    return out
 
 
 def read_inputs(path: Path) -> pd.DataFrame:

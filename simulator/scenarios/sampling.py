@@ -1,8 +1,9 @@
 """Sampling: uncertain inputs (simulator.scenarios.distributions) → input matrix (n scenarios × d inputs) for a batch.
 
 One call shape for every design, as in SALib: ``sample(space, n, seed, method) -> ndarray (n, d)``.
-A design (:data:`DESIGNS`: Latin hypercube, scrambled Sobol, plain random; or the full-factorial
-``grid``) fills the unit cube; each column goes through its marginal's inverse CDF; a requested
+A design (Latin hypercube, scrambled Sobol, plain random — drawn chunk by chunk, see
+simulator.scenarios.blocks — or the full-factorial ``grid``) fills the unit cube; each column
+goes through its marginal's inverse CDF; a requested
 rank correlation is then imposed by Iman–Conover reordering, which keeps every marginal (and the
 per-column stratification of LHS/Sobol) exactly. Same seed, same sample.
 """
@@ -12,12 +13,12 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from typing import Sequence
 
 import numpy as np
 from scipy import stats
-from scipy.stats import qmc
 
+from simulator.scenarios.blocks import unit_rows
 from simulator.scenarios.distributions import UncertainInput
 from simulator.errors import ScenarioError
 
@@ -53,27 +54,14 @@ class SampleSpace:
         return [spec.name for spec in self.inputs]
 
 
-def _lhs(n: int, d: int, rng: np.random.Generator) -> np.ndarray:
-    return qmc.LatinHypercube(d, rng=rng).random(n)
-
-
-def _sobol(n: int, d: int, rng: np.random.Generator) -> np.ndarray:
+def _sobol_n(n: int) -> None:
     if n & (n - 1):
         lower = 1 << (n.bit_length() - 1)
         raise ScenarioError(f"sobol sampling needs n to be a power of 2 (got {n}); use {lower} or {lower * 2}")
-    return qmc.Sobol(d, scramble=True, rng=rng).random(n)
 
 
-def _random(n: int, d: int, rng: np.random.Generator) -> np.ndarray:
-    return rng.random((n, d))
-
-
-#: Unit-cube designs by name: ``design(n, d, rng) -> ndarray (n, d)`` in [0, 1).
-DESIGNS: dict[str, Callable[[int, int, np.random.Generator], np.ndarray]] = {
-    "lhs": _lhs,
-    "sobol": _sobol,
-    "random": _random,
-}
+#: Unit-cube designs by name (rows drawn by ``simulator.scenarios.blocks.unit_rows``).
+DESIGNS = ("lhs", "sobol", "random")
 
 #: Every method a scenario's ``sampling: {method: …}`` may name.
 METHODS = tuple(DESIGNS) + ("grid",)
@@ -225,9 +213,37 @@ def sample(space: SampleSpace | Sequence[UncertainInput], n: int | None, seed: i
     d = len(space.inputs)
     if d == 0:
         return np.empty((int(n), 0))
-    design_rng, order_rng = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
-    unit = np.clip(DESIGNS[method](int(n), d, design_rng), _U_LOW, _U_HIGH)
-    values = np.column_stack([spec.ppf(unit[:, j]) for j, spec in enumerate(space.inputs)])
-    if space.correlation is not None:
-        values = iman_conover(values, space.correlation, order_rng)
+    if method == "sobol":
+        _sobol_n(int(n))
+    values = _transformed(space, unit_rows(method, int(n), d, seed, 0, int(n)))
+    if correlated(space):
+        values = iman_conover(values, space.correlation, np.random.default_rng(np.random.SeedSequence(seed).spawn(2)[1]))
     return values
+
+
+def correlated(space: SampleSpace) -> bool:
+    """Whether ``space`` asks for correlations (then rows can only be drawn with all the others)."""
+    c = space.correlation
+    return c is not None and len(space.inputs) > 1 and not np.allclose(c, np.eye(len(space.inputs)))
+
+
+def _transformed(space: SampleSpace, unit: np.ndarray) -> np.ndarray:
+    unit = np.clip(unit, _U_LOW, _U_HIGH)
+    return np.column_stack([spec.ppf(unit[:, j]) for j, spec in enumerate(space.inputs)]).reshape(len(unit), -1)
+
+
+def sample_rows(space: SampleSpace, n: int | None, seed: int, method: str, start: int, stop: int) -> np.ndarray:
+    """Rows ``[start, stop)`` of ``sample(space, n, seed, method)``, equal to them bit for bit.
+
+    Drawn alone (memory bounded by ``stop - start``; simulator.scenarios.blocks) unless the
+    space is correlated or a grid, which are drawn whole and sliced.
+    """
+    if method == "grid" or correlated(space) or not space.inputs:
+        return sample(space, n, seed, method)[start:stop]
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ScenarioError(f"n must be a positive whole number, got {n!r}")
+    if method not in DESIGNS:
+        raise ScenarioError(f"unknown sampling method '{method}' (allowed: {', '.join(METHODS)})")
+    if method == "sobol":
+        _sobol_n(int(n))
+    return _transformed(space, unit_rows(method, int(n), len(space.inputs), seed, start, stop))

@@ -96,6 +96,8 @@ def test_show_median_matches_goals_csv(run_dir):
 @pytest.mark.parametrize("args, message", [
     (["--chunk-size", "0"], "Error: --chunk-size must be a whole number >= 1, got 0\n"),
     (["--workers", "0"], "Error: --workers must be a whole number >= 1, got 0\n"),
+    (["--scheduler", "8786"], "Error: --scheduler '8786': give tcp://HOST:PORT (a running `dask scheduler`) "
+                              "or local:N (N >= 1 local worker processes)\n"),
 ])
 def test_bad_options_give_one_line(tmp_path, args, message):
     result = invoke("batch", COOLING, "--out", tmp_path / "run", *args)
@@ -142,7 +144,7 @@ def test_resume_after_sigkill_equals_uninterrupted_run(tmp_path):
          "--out", str(folder), "--quiet"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,   # nothing to read: no pipe left open
     )
-    first_chunk = folder / "_chunks" / "chunk-000000.nc"
+    first_chunk = folder / "_chunks" / "done-000000"
     deadline = time.monotonic() + 120
     while not first_chunk.exists() and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)
@@ -150,7 +152,7 @@ def test_resume_after_sigkill_equals_uninterrupted_run(tmp_path):
     process.wait()
     assert process.returncode == -signal.SIGKILL, "the batch finished before it could be killed"
     assert (folder / "PARTIAL").exists()
-    assert not (folder / "goals.csv").exists() and not (folder / "results.nc").exists()
+    assert not (folder / "goals.csv").exists() and not (folder / "results.zarr").exists()
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["complete"] is False
     assert manifest["command"] == (f"python run.py batch {COOLING} -n 3000 --chunk-size 100 --out {folder} --quiet")
@@ -176,7 +178,7 @@ def test_ctrl_c_with_workers_is_one_line_and_resumable(tmp_path):
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
     deadline = time.monotonic() + 120
-    while not (folder / "_chunks" / "chunk-000001.nc").exists() and process.poll() is None \
+    while not (folder / "_chunks" / "done-000001").exists() and process.poll() is None \
             and time.monotonic() < deadline:
         time.sleep(0.005)
     process.send_signal(signal.SIGINT)

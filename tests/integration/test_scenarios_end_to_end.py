@@ -5,9 +5,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-import xarray as xr
 
 from reports import build_report
+from simulator.runs.runstore import read_results
 from simulator.runs.batch import run_batch
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,7 +20,7 @@ def test_scenario_runs_and_reports(scenario, tmp_path):
     goals = pd.read_csv(folder / "goals.csv")
     assert (goals["status"] == "ok").all()
     inputs = pd.read_csv(folder / "inputs.csv").set_index("scenario")
-    with xr.open_dataset(folder / "results.nc") as results:
+    with read_results(folder) as results:
         # every sampled column of inputs.csv reads back as the value stored in results.nc
         for name in inputs.columns:
             np.testing.assert_array_equal(inputs[name].to_numpy(), results[f"input__{name}"].values)

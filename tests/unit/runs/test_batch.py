@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 import xarray as xr
 
+from simulator.runs.runstore import read_results
 from simulator.runs.batch import run_batch
 from simulator.errors import BatchOptionError, RunDirError, ScenarioError
 from simulator.plans.goals import GOAL_COLUMNS
@@ -36,7 +37,7 @@ def read(path: Path) -> bytes:
 
 
 def test_run_folder_has_exactly_the_four_files(reference):
-    assert sorted(p.name for p in reference.iterdir()) == ["goals.csv", "inputs.csv", "manifest.json", "results.nc"]
+    assert sorted(p.name for p in reference.iterdir()) == ["goals.csv", "inputs.csv", "manifest.json", "results.zarr"]
 
 
 def test_manifest_records_the_run(reference):
@@ -56,7 +57,7 @@ def test_manifest_records_the_run(reference):
 
 
 def test_results_hold_outputs_inputs_and_attrs(reference):
-    with xr.open_dataset(reference / "results.nc") as ds:
+    with read_results(reference) as ds:
         assert ds.sizes["scenario"] == 50 and ds["time"].values.tolist() == list(range(31))
         assert {"teacup_temperature", "heat_loss_to_room", "status", "message",
                 "input__characteristic_time", "input__room_temperature"} <= set(ds.data_vars)
@@ -82,7 +83,7 @@ def test_inputs_follow_the_declared_distributions(reference):
 def test_goals_csv_rows_and_a_goal_recomputed_independently(reference):
     goals = pd.read_csv(reference / "goals.csv")
     assert list(goals.columns) == GOAL_COLUMNS and len(goals) == 50 * N_GOALS
-    with xr.open_dataset(reference / "results.nc") as ds:
+    with read_results(reference) as ds:
         at20 = ds["teacup_temperature"].sel(time=20).values
     cool = goals[goals.goal_id == "cool_by_20"]
     np.testing.assert_array_equal(cool["value"].values, at20)
@@ -99,7 +100,7 @@ def test_same_results_whatever_the_chunk_size(reference, tmp_path):
 def test_same_results_with_two_workers(reference, tmp_path):
     other = run_batch([COOLING], out=tmp_path / "w2", chunk_size=13, workers=2)[0]
     assert read(other / "goals.csv") == read(reference / "goals.csv")
-    with xr.open_dataset(reference / "results.nc") as a, xr.open_dataset(other / "results.nc") as b:
+    with read_results(reference) as a, read_results(other) as b:
         xr.testing.assert_identical(a.drop_attrs(), b.drop_attrs())
 
 
@@ -128,10 +129,10 @@ def test_interrupted_batch_is_partial_and_resume_matches(reference, tmp_path):
     calls = []
     run_batch([], resume=folder, progress=lambda done, total, label: calls.append(done))
     assert calls == [21, 28, 35, 42, 49, 50]          # started from the 3 finished chunks
-    assert sorted(p.name for p in folder.iterdir()) == ["goals.csv", "inputs.csv", "manifest.json", "results.nc"]
+    assert sorted(p.name for p in folder.iterdir()) == ["goals.csv", "inputs.csv", "manifest.json", "results.zarr"]
     assert read(folder / "goals.csv") == read(reference / "goals.csv")
     assert read(folder / "inputs.csv") == read(reference / "inputs.csv")
-    with xr.open_dataset(reference / "results.nc") as a, xr.open_dataset(folder / "results.nc") as b:
+    with read_results(reference) as a, read_results(folder) as b:
         xr.testing.assert_identical(a, b)
     assert json.loads((folder / "manifest.json").read_text())["complete"] is True
 
@@ -217,7 +218,7 @@ def test_failed_scenarios_are_recorded_and_never_met(tmp_path):
     assert (failed_rows["met"] == 0).all() and (failed_rows["value"] == "").all()
     ok_rows = goals[goals["scenario"].isin(inputs.loc[~broken, "scenario"])]
     assert (ok_rows["status"] == "ok").all()
-    with xr.open_dataset(folder / "results.nc") as ds:
+    with read_results(folder) as ds:
         np.testing.assert_array_equal(ds["status"].values, broken.to_numpy().astype(np.int8))
 
 
@@ -237,6 +238,6 @@ def test_failure_messages_survive_chunking(tmp_path):
     one = run_batch([SCENARIOS / "broken_cup.yaml"], out=tmp_path / "one")[0]
     many = run_batch([SCENARIOS / "broken_cup.yaml"], out=tmp_path / "many", chunk_size=3)[0]
     assert read(one / "goals.csv") == read(many / "goals.csv")
-    with xr.open_dataset(one / "results.nc") as a, xr.open_dataset(many / "results.nc") as b:
+    with read_results(one) as a, read_results(many) as b:
         assert a["message"].values.tolist() == b["message"].values.tolist()
         assert sum(bool(m) for m in b["message"].values) == int(b["status"].sum()) > 0

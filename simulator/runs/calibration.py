@@ -169,7 +169,8 @@ def _per_scenario(model, key: str, values: np.ndarray) -> np.ndarray:
     """One value per scenario for ``key``, shaped ``(n, *dims)`` when ``key`` names a whole subscripted
     constant, so a batch of n rows is never mistaken for one value per element when n equals a dimension's size."""
     base, elements = split_name(key)
-    dims = () if elements else model.find(base).dims
+    find = getattr(model, "find", None)
+    dims = () if elements or find is None else find(base).dims
     if not dims:
         return values.copy()
     sizes = tuple(len(model.dimensions[d]) for d in dims)

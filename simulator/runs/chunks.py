@@ -24,9 +24,15 @@ from simulator.plans.goals import evaluate_goals
 from simulator.runs.runstore import RunFolder
 
 
-def run_chunk_dataset(model, scenario, inputs: pd.DataFrame, outputs: list, start: int) -> xr.Dataset:
-    """Run the model for the scenarios ``inputs`` (rows ``start…``) and attach their inputs."""
+def run_chunk_dataset(model, scenario, inputs: pd.DataFrame, outputs: list, start: int, seed=None) -> xr.Dataset:
+    """Run the model for the scenarios ``inputs`` (rows ``start…``) and attach their inputs.
+
+    RANDOM functions draw from streams keyed by the batch ``seed`` and each scenario's global index,
+    so a scenario's noise is the same whatever chunk it falls in.
+    """
     kwargs = scenario.run_kwargs(inputs)
+    kwargs["scenarios"] = np.arange(start, start + len(inputs), dtype=np.int64)
+    kwargs["seed"] = int(seed or 0)
     if outputs:
         kwargs["return_columns"] = list(outputs)
     ds = model.run(**kwargs)
@@ -61,7 +67,7 @@ class ChunkRunner:
     def __call__(self, index: int) -> int:
         start, stop = self.bounds[index]
         frame = pd.DataFrame(self.folder.input_rows(start, stop), columns=self.columns)
-        ds = run_chunk_dataset(self.model, self.scenario, frame, self.outputs, start)
+        ds = run_chunk_dataset(self.model, self.scenario, frame, self.outputs, start, self.attrs.get("seed"))
         ds.attrs.update(self.attrs)
         self.folder.write_chunk(index, ds, evaluate_goals(ds, self.goals))
         return index

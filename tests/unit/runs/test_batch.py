@@ -241,3 +241,48 @@ def test_failure_messages_survive_chunking(tmp_path):
     with read_results(one) as a, read_results(many) as b:
         assert a["message"].values.tolist() == b["message"].values.tolist()
         assert sum(bool(m) for m in b["message"].values) == int(b["status"].sum()) > 0
+
+
+NOISY_MODEL = """{UTF-8}
+Level= INTEG (Inflow, 0)
+\t~\tunits
+\t~\tA stock fed by noise.
+\t|
+Inflow= RANDOM NORMAL(-10, 10, Mean Inflow, 1, 0)
+\t~\tunits/Year
+\t~\tNoisy inflow (Vensim: min, max, mean, standard deviation, seed).
+\t|
+Mean Inflow= 1
+\t~\tunits/Year
+\t~\tMean of the inflow.
+\t|
+FINAL TIME  = 10
+\t~\tYear
+\t~\tFinal time.
+\t|
+INITIAL TIME  = 0
+\t~\tYear
+\t~\tInitial time.
+\t|
+SAVEPER  = 1
+\t~\tYear
+\t~\tSave period.
+\t|
+TIME STEP  = 0.5
+\t~\tYear
+\t~\tTime step.
+\t|
+"""
+
+
+def test_random_functions_draw_the_same_noise_whatever_the_chunk_size(tmp_path):
+    (tmp_path / "noisy.mdl").write_text(NOISY_MODEL, encoding="utf-8")
+    scenario = tmp_path / "noisy.yaml"
+    scenario.write_text("name: noisy\nmodel: noisy.mdl\nuncertain:\n  mean_inflow: {dist: uniform, low: 0, high: 2}\n"
+                        "sampling: {method: lhs, n: 12, seed: 3}\noutputs: [level]\n", encoding="utf-8")
+    runs = [read_results(run_batch([scenario], out=tmp_path / f"c{chunk}", chunk_size=chunk)[0])
+            for chunk in (12, 5, 1)]
+    levels = [np.asarray(ds["level"].values) for ds in runs]
+    np.testing.assert_array_equal(levels[0], levels[1])
+    np.testing.assert_array_equal(levels[0], levels[2])
+    assert np.std(levels[0][:, -1]) > 0 and len({round(float(v), 9) for v in levels[0][:, 1]}) == 12

@@ -39,7 +39,7 @@ from simulator.errors import BatchOptionError, RunDirError, SimulatorError
 from simulator.plans.goals import check_goals
 from simulator.runs.chunks import model_of, run_chunk_dataset, run_chunks
 from simulator.runs.manifest import new_manifest, now, results_attrs, sha256_of
-from simulator.runs.runstore import RunFolder
+from simulator.runs.runstore import RunFolder, check_empty
 from simulator.yamlmarks import display_path
 
 #: Scenarios per chunk when the caller does not say (bounded memory: chunk × saved times × outputs).
@@ -139,8 +139,7 @@ def prepare_job(path, n=None, seed=None, chunk_size=None, out=None) -> Job:
         raise type(err)(f"{display_path(scenario.path)}: {err}") from None
     label = f"{scenario.region}-{scenario.name}" if scenario.region else scenario.name
     folder_path = Path(out) if out is not None else default_folder(label)
-    if folder_path.exists() and (not folder_path.is_dir() or any(folder_path.iterdir())):
-        raise RunDirError(f"{folder_path}: output folder exists and is not empty; choose another --out or remove it")
+    check_empty(folder_path)
     return Job(scenario, inputs, goals, outputs, seed, chunk_size or DEFAULT_CHUNK_SIZE, folder_path, model)
 
 
@@ -265,7 +264,10 @@ def run_batch(scenario_paths: Sequence, n: int | None = None, seed: int | None =
         manifest["seconds"] = {"prepare": round(seconds, 3)}
         folder = RunFolder.create(job.folder_path, manifest, job.inputs.to_numpy(dtype=float))
         job.inputs = None                                  # the folder's memory-mapped copy is used from here
-        folders.append(_execute(job, folder, manifest, workers, progress))
+        try:
+            folders.append(_execute(job, folder, manifest, workers, progress))
+        finally:
+            folder.release()
     return folders
 
 
@@ -307,9 +309,17 @@ def resume_batch(run_dir, chunk_size: int | None = None, workers: int = 1, progr
     BatchOptionError
         ``chunk_size`` differs from the one the batch started with.
     """
+    folder, manifest = RunFolder.open_partial(Path(run_dir))   # holds the folder's lock from here
+    try:
+        return _resume_locked(folder, manifest, chunk_size, workers, progress)
+    finally:
+        folder.release()
+
+
+def _resume_locked(folder: RunFolder, manifest: dict, chunk_size, workers, progress) -> Path:
+    """``resume_batch`` once the folder is locked: check the recorded files, verify chunks, finish."""
     from simulator.scenarios.scenario import load_scenario
 
-    folder, manifest = RunFolder.open_partial(Path(run_dir))
     if chunk_size is not None and chunk_size != manifest["chunk_size"]:
         raise BatchOptionError(
             f"--chunk-size {chunk_size} differs from the {manifest['chunk_size']} this batch started with; leave it out"
@@ -327,6 +337,9 @@ def resume_batch(run_dir, chunk_size: int | None = None, workers: int = 1, progr
     goals = [g for g in scenario.goals if g.id in set(manifest["goal_ids"])]
     job = Job(scenario, None, goals, list(manifest["outputs"]), manifest["seed"], manifest["chunk_size"], folder.path,
               n=int(manifest["n"]), columns=list(manifest["inputs"]))
+    bad = folder.drop_bad_chunks(int(manifest["n_chunks"]))
+    if bad:
+        manifest.setdefault("recomputed", []).extend(f"chunk {i}: {why}" for i, why in bad)
     manifest["workers"] = workers
     manifest.setdefault("resumed", []).append(now())
     manifest.setdefault("seconds", {})

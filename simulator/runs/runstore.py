@@ -36,6 +36,8 @@ import xarray as xr
 
 from simulator.errors import RunDirError
 from simulator.plans.goals import GOAL_COLUMNS
+from simulator.runs import integrity
+from simulator.runs.lock import RunLock, busy_message, holder
 
 PARTIAL = "PARTIAL"
 MANIFEST = "manifest.json"
@@ -62,10 +64,13 @@ NC_CHUNK_CACHE_BYTES = 4 * 2**20
 
 
 def _write_atomic(path: Path, write) -> None:
-    """Call ``write(tmp_path)`` and rename the temporary file onto ``path``."""
+    """Call ``write(tmp_path)`` and rename the temporary file onto ``path`` (no temporary left on failure)."""
     tmp = path.with_name(f".{path.name}.tmp")
-    write(tmp)
-    os.replace(tmp, path)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def write_text_atomic(path: Path, text: str) -> None:
@@ -131,6 +136,18 @@ class RunFolder:
 
     def __init__(self, path: Path):
         self.path = Path(path)
+        self.lock: RunLock | None = None
+
+    def acquire(self) -> None:
+        """Take the folder's lock for this process (issue 14); a RunDirError names the holder."""
+        if self.lock is None:
+            self.lock = RunLock.acquire(self.work, self.path)
+
+    def release(self) -> None:
+        """Drop the folder's lock (idempotent)."""
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
 
     # --- paths -------------------------------------------------------------------------
 
@@ -156,10 +173,15 @@ class RunFolder:
             The folder exists and is not empty.
         """
         path = Path(path)
-        if path.exists() and (not path.is_dir() or any(path.iterdir())):
-            raise RunDirError(f"{path}: output folder exists and is not empty; choose another --out or remove it")
+        check_empty(path)
         folder = cls(path)
-        folder.work.mkdir(parents=True, exist_ok=True)
+        path.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.work.mkdir()
+        except FileExistsError:
+            check_empty(path)   # another batch got here first: name it
+            raise
+        folder.acquire()
         (path / PARTIAL).write_text("batch in progress or interrupted; finish it with: "
                                     f"python run.py batch --resume {path}\n", encoding="utf-8")
         _write_atomic(folder.work / "inputs.npy", lambda tmp: _save_npy(tmp, inputs))
@@ -177,10 +199,17 @@ class RunFolder:
         """
         folder = cls(path)
         manifest = folder.read_manifest()
-        if manifest.get("complete") and not (folder.path / PARTIAL).exists():
-            raise RunDirError(f"{folder.path}: this batch is already complete; nothing to resume")
-        if not (folder.work / "inputs.npy").exists():
-            raise RunDirError(f"{folder.path}: {WORK}/inputs.npy is missing, so the batch cannot be resumed; run it again")
+        if folder.work.is_dir():
+            folder.acquire()
+            manifest = folder.read_manifest()   # as the previous holder left it
+        try:
+            if manifest.get("complete") and not (folder.path / PARTIAL).exists():
+                raise RunDirError(f"{folder.path}: this batch is already complete; nothing to resume")
+            if not (folder.work / "inputs.npy").exists():
+                raise RunDirError(f"{folder.path}: {WORK}/inputs.npy is missing, so the batch cannot be resumed; run it again")
+        except RunDirError:
+            folder.release()
+            raise
         return folder, manifest
 
     @classmethod
@@ -222,13 +251,30 @@ class RunFolder:
 
     # --- chunks ------------------------------------------------------------------------
 
+    def chunk_files(self, index: int) -> list[Path]:
+        return [self.chunk_goals(index), self.chunk_nc(index)]
+
     def chunk_done(self, index: int) -> bool:
-        return self.chunk_nc(index).exists() and self.chunk_goals(index).exists()
+        """Whether chunk ``index`` is committed: its files and their checksum record exist."""
+        return all(f.exists() for f in self.chunk_files(index)) and integrity.recorded(self.work, index)
 
     def write_chunk(self, index: int, ds: xr.Dataset, goals: pd.DataFrame) -> None:
-        """Write one chunk's results and goal rows (goals first: the .nc's rename commits the chunk)."""
+        """Write one chunk's results and goal rows, then their checksums (the record commits the chunk)."""
         _write_atomic(self.chunk_goals(index), lambda tmp: tmp.write_text(goals_csv_text(goals, header=False), encoding="utf-8"))
         _write_atomic(self.chunk_nc(index), lambda tmp: ds.to_netcdf(tmp, engine="netcdf4"))
+        integrity.record(self.work, index, self.chunk_files(index))
+
+    def drop_bad_chunks(self, n_chunks: int) -> list[tuple[int, str]]:
+        """Verify every committed chunk; remove the bad ones (to be recomputed). Returns [(index, why)]."""
+        bad = []
+        for index in range(n_chunks):
+            if not any(f.exists() for f in self.chunk_files(index)) and not integrity.recorded(self.work, index):
+                continue
+            why = integrity.problem(self.work, index)
+            if why is not None:
+                integrity.discard(self.work, index, self.chunk_files(index))
+                bad.append((index, why))
+        return bad
 
     # --- the end -----------------------------------------------------------------------
 
@@ -248,6 +294,15 @@ class RunFolder:
         self.write_manifest(manifest)
         (self.path / PARTIAL).unlink(missing_ok=True)
         shutil.rmtree(self.work, ignore_errors=True)
+
+
+def check_empty(path: Path) -> None:
+    """Refuse an output folder that exists and is not empty (naming the batch that holds it, if any)."""
+    if path.exists() and (not path.is_dir() or any(path.iterdir())):
+        busy = holder(path / WORK) if path.is_dir() else None
+        if busy:
+            raise RunDirError(busy_message(path, busy))
+        raise RunDirError(f"{path}: output folder exists and is not empty; choose another --out or remove it")
 
 
 def _save_npy(path: Path, array: np.ndarray) -> None:

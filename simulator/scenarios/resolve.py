@@ -15,7 +15,7 @@ import numpy as np
 from simulator.scenarios.distributions import nearest
 from simulator.errors import UnknownVariableError
 from simulator.names import normalise, split_name
-from simulator.scenarios.files import MergedScenario
+from simulator.scenarios.files import MergedScenario, check_inside_project, project_of
 from simulator.scenarios.schema import (LeverSpec)
 from simulator.yamlmarks import display_path
 
@@ -68,7 +68,9 @@ def model_path_of(merged: MergedScenario, plan) -> Path:
     if model is not None:
         if not isinstance(model, str):
             merged.fail(("model",), f"model: must be a path to a .mdl or .xmile file, got {model!r}")
-        path = (merged.layer_of(("model",)).path.parent / model).resolve()
+        layer = merged.layer_of(("model",))
+        path = (layer.path.parent / model).resolve()
+        check_inside_project(layer, "model", path, model, project_of(merged.child.path))
         if not path.is_file():
             merged.fail(("model",), f"model: file '{model}' not found (looked for {display_path(path)}); "
                                     f"give a path relative to this file")

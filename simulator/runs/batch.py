@@ -37,9 +37,11 @@ import xarray as xr
 
 from simulator.errors import BatchOptionError, RunDirError, SimulatorError
 from simulator.plans.goals import check_goals
+from simulator.runs import integrity, limits
 from simulator.runs.chunks import model_of, run_chunk_dataset, run_chunks
 from simulator.runs.manifest import new_manifest, now, results_attrs, sha256_of
-from simulator.runs.runstore import RunFolder, check_empty
+from simulator.runs.lock import check_empty
+from simulator.runs.runstore import RunFolder
 from simulator.yamlmarks import display_path
 
 #: Scenarios per chunk when the caller does not say (bounded memory: chunk × saved times × outputs).
@@ -100,6 +102,7 @@ def _check_options(n, seed, chunk_size, workers) -> None:
     for failed, message in checks:
         if failed:
             raise BatchOptionError(message)
+    limits.check_seed(seed)
 
 
 def prepare_job(path, n=None, seed=None, chunk_size=None, out=None) -> Job:
@@ -127,19 +130,22 @@ def prepare_job(path, n=None, seed=None, chunk_size=None, out=None) -> Job:
     if n is not None and scenario.sampling.method == "grid":
         raise BatchOptionError(f"{display_path(scenario.path)}: -n does not apply to grid sampling "
                                f"(the grid's levels fix its size); leave -n out")
+    limits.check_batch(scenario, n, seed)                     # before anything is allocated
     seed = scenario.sampling.seed if seed is None else seed
-    inputs = scenario.sample_inputs(n=n, seed=seed)
     model = model_of(scenario)
     goals = list(scenario.goals)
     outputs = list(scenario.outputs or [])
-    trial = run_chunk_dataset(model, scenario, inputs.iloc[:1], outputs, 0)
+    grid = scenario.sampling.method == "grid"
+    trial = run_chunk_dataset(model, scenario, scenario.sample_inputs(n=None if grid else 1, seed=seed).iloc[:1], outputs, 0)
     try:
         check_goals(trial, goals)
     except SimulatorError as err:
         raise type(err)(f"{display_path(scenario.path)}: {err}") from None
     label = f"{scenario.region}-{scenario.name}" if scenario.region else scenario.name
     folder_path = Path(out) if out is not None else default_folder(label)
+    limits.check_results_disk(scenario, scenario.sampling.n if n is None else n, trial, folder_path)
     check_empty(folder_path)
+    inputs = scenario.sample_inputs(n=n, seed=seed)
     return Job(scenario, inputs, goals, outputs, seed, chunk_size or DEFAULT_CHUNK_SIZE, folder_path, model)
 
 
@@ -187,6 +193,10 @@ def _execute(job: Job, folder: RunFolder, manifest: dict, workers: int, progress
     started = time.perf_counter()
     try:
         run_chunks(job, folder, manifest, results_attrs(manifest), todo, workers, record)
+        manifest["status_counts"] = _status_counts(folder, len(bounds))
+        manifest["seconds"]["chunks"] = round(manifest["seconds"].get("chunks", 0.0) + time.perf_counter() - started, 3)
+        manifest["finished"] = now()
+        folder.finalize(manifest, len(bounds), manifest["inputs"])
     except KeyboardInterrupt:
         # chunks that workers finished while the pool shut down are on disk: count what is there
         done = [i for i in range(len(bounds)) if folder.chunk_done(i)]
@@ -197,10 +207,9 @@ def _execute(job: Job, folder: RunFolder, manifest: dict, workers: int, progress
             f"{folder.path}: batch interrupted after {finished:,} of {job.n:,} scenarios; "
             f"finish it with: python run.py batch --resume {folder.path}"
         ) from None
-    manifest["status_counts"] = _status_counts(folder, len(bounds))
-    manifest["seconds"]["chunks"] = round(manifest["seconds"].get("chunks", 0.0) + time.perf_counter() - started, 3)
-    manifest["finished"] = now()
-    folder.finalize(manifest, len(bounds), manifest["inputs"])
+    except OSError as err:                                  # disk full, quota, permissions: one line, resumable
+        finished = sum(bounds[i][1] - bounds[i][0] for i in range(len(bounds)) if folder.chunk_done(i))
+        raise RunDirError(limits.os_error_line(err, folder.path, finished, job.n)) from None
     return folder.path
 
 
@@ -264,11 +273,15 @@ def run_batch(scenario_paths: Sequence, n: int | None = None, seed: int | None =
         manifest["seconds"] = {"prepare": round(seconds, 3)}
         folder = RunFolder.create(job.folder_path, manifest, job.inputs.to_numpy(dtype=float))
         job.inputs = None                                  # the folder's memory-mapped copy is used from here
-        try:
-            folders.append(_execute(job, folder, manifest, workers, progress))
-        finally:
-            folder.release()
+        folders.append(_execute_and_release(job, folder, manifest, workers, progress))
     return folders
+
+
+def _execute_and_release(job: Job, folder: RunFolder, manifest: dict, workers: int, progress) -> Path:
+    try:
+        return _execute(job, folder, manifest, workers, progress)
+    finally:
+        folder.release()
 
 
 def _prepare_all(scenario_paths, targets, n, seed, chunk_size):
@@ -337,7 +350,7 @@ def _resume_locked(folder: RunFolder, manifest: dict, chunk_size, workers, progr
     goals = [g for g in scenario.goals if g.id in set(manifest["goal_ids"])]
     job = Job(scenario, None, goals, list(manifest["outputs"]), manifest["seed"], manifest["chunk_size"], folder.path,
               n=int(manifest["n"]), columns=list(manifest["inputs"]))
-    bad = folder.drop_bad_chunks(int(manifest["n_chunks"]))
+    bad = integrity.drop_bad(folder.work, int(manifest["n_chunks"]), folder.chunk_files)
     if bad:
         manifest.setdefault("recomputed", []).extend(f"chunk {i}: {why}" for i, why in bad)
     manifest["workers"] = workers

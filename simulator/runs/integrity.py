@@ -79,3 +79,17 @@ def discard(work: Path, index: int, files: list[Path]) -> None:
     record_path(work, index).unlink(missing_ok=True)
     for file in files:
         Path(file).unlink(missing_ok=True)
+
+
+def drop_bad(work: Path, n_chunks: int, files_of) -> list[tuple[int, str]]:
+    """Verify chunks ``0…n_chunks-1`` (``files_of(index)``: their files); discard bad ones; [(index, why)]."""
+    bad = []
+    for index in range(n_chunks):
+        files = files_of(index)
+        if not any(Path(f).exists() for f in files) and not recorded(work, index):
+            continue
+        why = problem(work, index)
+        if why is not None:
+            discard(work, index, files)
+            bad.append((index, why))
+    return bad

@@ -88,3 +88,25 @@ def holder(work: Path) -> str | None:
     finally:
         os.close(fd)
     return None
+
+
+def check_empty(path: Path) -> None:
+    """Refuse an output folder that exists and is not empty, naming the batch that holds it, if any."""
+    path = Path(path)
+    if path.exists() and (not path.is_dir() or any(path.iterdir())):
+        busy = holder(path / "_chunks") if path.is_dir() else None
+        if busy:
+            raise RunDirError(busy_message(path, busy))
+        raise RunDirError(f"{path}: output folder exists and is not empty; choose another --out or remove it")
+
+
+def create_locked(path: Path, work: Path) -> RunLock:
+    """Make the (empty or new) run folder ``path`` and its work folder ``work``, and lock it."""
+    check_empty(path)
+    path.mkdir(parents=True, exist_ok=True)
+    try:
+        work.mkdir()
+    except FileExistsError:
+        check_empty(path)   # another batch got here first: name it
+        raise
+    return RunLock.acquire(work, path)

@@ -37,7 +37,7 @@ import xarray as xr
 from simulator.errors import RunDirError
 from simulator.plans.goals import GOAL_COLUMNS
 from simulator.runs import integrity
-from simulator.runs.lock import RunLock, busy_message, holder
+from simulator.runs.lock import RunLock, create_locked
 
 PARTIAL = "PARTIAL"
 MANIFEST = "manifest.json"
@@ -140,14 +140,18 @@ class RunFolder:
 
     def acquire(self) -> None:
         """Take the folder's lock for this process (issue 14); a RunDirError names the holder."""
-        if self.lock is None:
-            self.lock = RunLock.acquire(self.work, self.path)
+        self.lock = self.lock or RunLock.acquire(self.work, self.path)
 
     def release(self) -> None:
         """Drop the folder's lock (idempotent)."""
-        if self.lock is not None:
-            self.lock.release()
-            self.lock = None
+        self.lock = self.lock and self.lock.release()
+
+    def _undo_create(self, err: OSError):
+        self.release()
+        (self.path / MANIFEST).unlink(missing_ok=True), (self.path / PARTIAL).unlink(missing_ok=True)
+        shutil.rmtree(self.work, ignore_errors=True)
+        raise RunDirError(f"{self.path}: cannot create the run folder: writing {err.filename or self.path} failed "
+                          f"({err.strerror}); free space or choose another --out") from None
 
     # --- paths -------------------------------------------------------------------------
 
@@ -173,19 +177,15 @@ class RunFolder:
             The folder exists and is not empty.
         """
         path = Path(path)
-        check_empty(path)
         folder = cls(path)
-        path.mkdir(parents=True, exist_ok=True)
+        folder.lock = create_locked(path, folder.work)
         try:
-            folder.work.mkdir()
-        except FileExistsError:
-            check_empty(path)   # another batch got here first: name it
-            raise
-        folder.acquire()
-        (path / PARTIAL).write_text("batch in progress or interrupted; finish it with: "
-                                    f"python run.py batch --resume {path}\n", encoding="utf-8")
-        _write_atomic(folder.work / "inputs.npy", lambda tmp: _save_npy(tmp, inputs))
-        folder.write_manifest(manifest)
+            (path / PARTIAL).write_text("batch in progress or interrupted; finish it with: "
+                                        f"python run.py batch --resume {path}\n", encoding="utf-8")
+            _write_atomic(folder.work / "inputs.npy", lambda tmp: _save_npy(tmp, inputs))
+            folder.write_manifest(manifest)
+        except OSError as err:                  # e.g. disk full: leave nothing half-made behind
+            folder._undo_create(err)
         return folder
 
     @classmethod
@@ -264,18 +264,6 @@ class RunFolder:
         _write_atomic(self.chunk_nc(index), lambda tmp: ds.to_netcdf(tmp, engine="netcdf4"))
         integrity.record(self.work, index, self.chunk_files(index))
 
-    def drop_bad_chunks(self, n_chunks: int) -> list[tuple[int, str]]:
-        """Verify every committed chunk; remove the bad ones (to be recomputed). Returns [(index, why)]."""
-        bad = []
-        for index in range(n_chunks):
-            if not any(f.exists() for f in self.chunk_files(index)) and not integrity.recorded(self.work, index):
-                continue
-            why = integrity.problem(self.work, index)
-            if why is not None:
-                integrity.discard(self.work, index, self.chunk_files(index))
-                bad.append((index, why))
-        return bad
-
     # --- the end -----------------------------------------------------------------------
 
     def finalize(self, manifest: dict, n_chunks: int, input_columns: list[str]) -> None:
@@ -294,15 +282,6 @@ class RunFolder:
         self.write_manifest(manifest)
         (self.path / PARTIAL).unlink(missing_ok=True)
         shutil.rmtree(self.work, ignore_errors=True)
-
-
-def check_empty(path: Path) -> None:
-    """Refuse an output folder that exists and is not empty (naming the batch that holds it, if any)."""
-    if path.exists() and (not path.is_dir() or any(path.iterdir())):
-        busy = holder(path / WORK) if path.is_dir() else None
-        if busy:
-            raise RunDirError(busy_message(path, busy))
-        raise RunDirError(f"{path}: output folder exists and is not empty; choose another --out or remove it")
 
 
 def _save_npy(path: Path, array: np.ndarray) -> None:

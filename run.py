@@ -8,7 +8,24 @@ from simulator.errors import SimulatorError
 
 
 class _Group(click.Group):
-    """A click group that turns any SimulatorError into one ``Error: …`` line and exit code 1."""
+    """A click group that turns any SimulatorError, OSError or usage error into one ``Error: …`` line, exit 1 (2 for usage)."""
+
+    def main(self, *args, **kwargs):
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+            sys.exit(code if isinstance(code, int) else 0)
+        except click.exceptions.Exit as done:
+            sys.exit(done.exit_code)
+        except click.exceptions.Abort:
+            click.echo("Error: interrupted", err=True)
+            sys.exit(1)
+        except click.UsageError as err:
+            click.echo(f"Error: {_usage_line(err)}", err=True)
+            sys.exit(2)
+        except click.ClickException as err:
+            click.echo(f"Error: {err.format_message()}", err=True)
+            sys.exit(err.exit_code)
 
     def invoke(self, ctx):
         try:
@@ -16,12 +33,31 @@ class _Group(click.Group):
         except SimulatorError as err:
             click.echo(f"Error: {err}", err=True)
             ctx.exit(1)
+        except OSError as err:
+            where = f"{err.filename}: " if err.filename else ""
+            click.echo(f"Error: {where}{err.strerror or err}; check the path, its permissions and free space", err=True)
+            ctx.exit(1)
+
+
+def _usage_line(err: click.UsageError) -> str:
+    """A click usage error as one line with the fix (the command's --help)."""
+    message = " ".join(err.format_message().split()).rstrip(".")
+    command = err.ctx.command_path.replace("run.py", "python run.py", 1) if err.ctx else "python run.py"
+    return f"{message}; see: {command} --help"
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="plansim")
-def cli():
+@click.option("--allow-outside-project", is_flag=True,
+              help="Let a scenario's extends: and model: name files outside its project folder.")
+def cli(allow_outside_project):
     """plansim: simulate system-dynamics models of regional plans, in batches, against the plans' goals."""
+    if allow_outside_project:
+        import os
+
+        from simulator.scenarios.files import ALLOW_OUTSIDE_ENV
+
+        os.environ[ALLOW_OUTSIDE_ENV] = "1"
 
 
 # --- engine commands (simulate, check) -------------------------------------------------------

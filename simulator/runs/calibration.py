@@ -108,7 +108,7 @@ def free_parameters(plan, names: list[str], current: dict) -> list[FreeParameter
     for name in names:
         assumption = by_variable.get(_normal(name))
         if assumption is None:
-            hint = nearest(name, [a.variable for a in plan.assumptions])
+            hint = nearest(name, [a.variable for a in plan.assumptions], cutoff=0.75)
             suggestion = f"did you mean '{hint[0]}'? or " if hint else ""
             raise PlanError(
                 f"{plan.path}: no assumption for '{name}', so the fit has no range for it; "

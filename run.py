@@ -83,7 +83,8 @@ def _parse_set(assignments):
 @click.option("--columns", help="Comma-separated variable names or ids to keep (default: all).")
 @click.option("--set", "assignments", multiple=True, metavar="NAME=VALUE", help="Set a constant (repeatable).")
 @click.option("--method", type=click.Choice(["euler", "rk4"]), default="euler", show_default=True)
-def simulate(model, output, columns, assignments, method):
+@click.option("--allow-nonfinite", is_flag=True, help="Write the table even when a value goes inf or NaN.")
+def simulate(model, output, columns, assignments, method, allow_nonfinite):
     """Run MODEL once and write a Vensim-style table (Time + one column per variable).
 
     Example: python run.py simulate tests/fixtures/models/teacup/teacup.mdl --set "Room Temperature=65" -o out.csv
@@ -96,7 +97,14 @@ def simulate(model, output, columns, assignments, method):
 
     compiled = simulator.load_model(model)
     names = [c.strip() for c in columns.split(",") if c.strip()] if columns else None
-    table = to_table(compiled.run(params=_parse_set(assignments), method=method, return_columns=names))
+    ds = compiled.run(params=_parse_set(assignments), method=method, return_columns=names)
+    if not allow_nonfinite and int(ds["status"].values[0]) != 0:
+        from simulator.errors import NonFiniteError
+        from simulator.yamlmarks import display_path
+
+        raise NonFiniteError(f"{display_path(model)}: {ds['message'].values[0]} (division by zero, overflow or "
+                             f"LN of a negative?); fix the model or --set, or pass --allow-nonfinite to write it anyway")
+    table = to_table(ds)
     if output is None:
         click.echo(table.to_csv(index=False), nl=False)
         return
@@ -195,12 +203,29 @@ def batch(scenarios, n, seed, out, chunk_size, workers, resume, quiet, report_fo
         list(scenarios), n=n, seed=seed, out=out, chunk_size=chunk_size, workers=workers,
         resume=resume or False, progress=None if quiet else ProgressLine(), command=" ".join(["python run.py", *sys.argv[1:]]),
     )
-    for folder in folders:
-        click.echo(f"wrote {folder}")
+    _echo_written(folders)
     if report_formats:
         from reports import build_report
 
         _echo_report_files(build_report(folders, lang=lang, formats=report_formats))
+
+
+def _echo_written(folders):
+    """``wrote DIR`` per run, with how many scenarios failed and why; exit 1 if every scenario of a run failed."""
+    from simulator.errors import NonFiniteError
+    from simulator.runs.show import failure_note
+
+    every_one_failed = []
+    for folder in folders:
+        click.echo(f"wrote {folder}")
+        note, all_failed = failure_note(folder)
+        if note:
+            click.echo(note, err=True)
+        if all_failed:
+            every_one_failed.append(str(folder))
+    if every_one_failed:
+        raise NonFiniteError(f"every scenario failed in {', '.join(every_one_failed)}; "
+                             f"check the model and the inputs' ranges (python run.py show DIR)")
 
 
 @cli.command()

@@ -135,15 +135,16 @@ def prepare_job(path, n=None, seed=None, chunk_size=None, out=None) -> Job:
     model = model_of(scenario)
     goals = list(scenario.goals)
     outputs = list(scenario.outputs or [])
-    grid = scenario.sampling.method == "grid"
-    trial = run_chunk_dataset(model, scenario, scenario.sample_inputs(n=None if grid else 1, seed=seed).iloc[:1], outputs, 0)
+    count = scenario.sampling.n if n is None else n
+    probe = None if scenario.sampling.method == "grid" else min(count, len(scenario.uncertain) + 2)  # small: no allocation
+    trial = run_chunk_dataset(model, scenario, scenario.sample_inputs(n=probe, seed=seed).iloc[:1], outputs, 0)
     try:
         check_goals(trial, goals)
     except SimulatorError as err:
         raise type(err)(f"{display_path(scenario.path)}: {err}") from None
     label = f"{scenario.region}-{scenario.name}" if scenario.region else scenario.name
     folder_path = Path(out) if out is not None else default_folder(label)
-    limits.check_results_disk(scenario, scenario.sampling.n if n is None else n, trial, folder_path)
+    limits.check_results_disk(scenario, count, trial, folder_path)
     check_empty(folder_path)
     inputs = scenario.sample_inputs(n=n, seed=seed)
     return Job(scenario, inputs, goals, outputs, seed, chunk_size or DEFAULT_CHUNK_SIZE, folder_path, model)

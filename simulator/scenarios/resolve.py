@@ -216,3 +216,17 @@ def lever_series(spec: LeverSpec):
     from simulator.engine.timeseries import TimeSeries
 
     return TimeSeries(np.asarray(spec.times, dtype=float), np.asarray(spec.values, dtype=float), kind=spec.kind)
+
+
+def check_lever_times(merged: MergedScenario, scenario) -> None:
+    """Refuse a lever whose points all lie before the run's start or after its end (it would do nothing
+    the run can see, e.g. years typed as 20/25 for 2020/2025)."""
+    time = scenario.effective_time()
+    start, end = time.get("start"), time.get("end")
+    if start is None or end is None:
+        return
+    for name, spec in scenario.lever_specs.items():
+        times = [float(t) for t in spec.times]
+        if times and (max(times) < start or min(times) > end):
+            merged.fail(("levers", name), f"levers.{name}: every point ({min(times):g} to {max(times):g}) lies outside "
+                                          f"the run ({start:g} to {end:g}); give times inside the run, e.g. full years like 2025")

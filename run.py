@@ -321,6 +321,31 @@ def list_(root):
     click.echo("\n\n".join(blocks))
 
 
+# --- scenario schema (issue 14) --------------------------------------------------------------
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="File to write (default: stdout), e.g. docs/scenario.schema.json.")
+def schema(output):
+    """Print or write the JSON Schema of scenario files (editors use it for completion and inline errors).
+
+    \b
+    Example:
+      python run.py schema -o docs/scenario.schema.json
+    """
+    from simulator.runs.runstore import write_text_atomic
+    from simulator.scenarios.schema_json import schema_text
+
+    if output is None:
+        click.echo(schema_text(), nl=False)
+        return
+    from pathlib import Path
+
+    write_text_atomic(Path(output), schema_text())
+    click.echo(f"wrote {output}")
+
+
 # --- report commands (report) ------------------------------------------------------------------
 
 

@@ -25,6 +25,8 @@ TIME_KEYS = ("start", "end", "dt", "saveper")
 SAMPLING_KEYS = ("method", "n", "seed", "levels")
 LEVER_FORMS = ("points", "ramp", "step")
 INTERPOLATIONS = ("linear", "step")
+RAMP_KEYS = ("start", "end", "from", "to")
+STEP_KEYS = ("year", "from", "to")
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,7 @@ def _lever_points(merged, path, spec):
 def _lever_ramp(merged, path, spec):
     _unknown_keys(merged, path, spec, ("ramp",))
     ramp = spec["ramp"]
-    wanted = ("start", "end", "from", "to")
+    wanted = RAMP_KEYS
     if not isinstance(ramp, dict):
         merged.fail(path + ("ramp",), f"{_label(path)}.ramp must be a mapping {{start, end, from, to}}")
     _unknown_keys(merged, path + ("ramp",), ramp, wanted)
@@ -164,7 +166,7 @@ def _lever_ramp(merged, path, spec):
 def _lever_step(merged, path, spec):
     _unknown_keys(merged, path, spec, ("step",))
     step = spec["step"]
-    wanted = ("year", "from", "to")
+    wanted = STEP_KEYS
     if not isinstance(step, dict):
         merged.fail(path + ("step",), f"{_label(path)}.step must be a mapping {{year, from, to}}")
     _unknown_keys(merged, path + ("step",), step, wanted)

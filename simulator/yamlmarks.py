@@ -83,7 +83,12 @@ def load_yaml_with_lines(path: Path | str, error: type[SimulatorError]) -> tuple
     path = Path(path)
     shown = display_path(path)
     text = _read_bounded(path, shown, error)
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as err:     # a control character such as NUL
+        line = text.count("\n", 0, err.position) + 1
+        raise error(f"{shown}:{line}: character #x{err.character:04x} is not allowed in YAML; "
+                    f"remove it (is this a text file?)") from None
     try:
         try:
             node = loader.get_single_node()

@@ -13,9 +13,8 @@ import shutil
 from pathlib import Path
 
 from simulator.errors import BatchOptionError
+from simulator.scenarios.schema import MAX_SEED
 
-#: Largest seed: numpy's int64 (seeds are stored as 64-bit integers in results.nc's attributes).
-MAX_SEED = 2**63 - 1
 
 #: Bytes the sampler holds per input value at its peak (the matrix, its ranks and permutations).
 SAMPLE_BYTES_PER_VALUE = 8 * 8

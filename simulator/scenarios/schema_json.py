@@ -65,7 +65,7 @@ def _sampling() -> dict:
     props = {
         "method": {"enum": list(SAMPLING_METHODS)},
         "n": {"type": "integer", "minimum": 1},
-        "seed": {"type": "integer", "minimum": 0},
+        "seed": {"type": "integer", "minimum": 0, "maximum": schema.MAX_SEED},
         "levels": {"anyOf": [{"type": "integer", "minimum": 1},
                              {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1}}]},
     }

@@ -42,7 +42,7 @@ class _Group(click.Group):
 def _usage_line(err: click.UsageError) -> str:
     """A click usage error as one line with the fix (the command's --help)."""
     message = " ".join(err.format_message().split()).rstrip(".")
-    command = err.ctx.command_path.replace("run.py", "python run.py", 1) if err.ctx else "python run.py"
+    command = " ".join(["python run.py", *(err.ctx.command_path.split()[1:] if err.ctx else [])])
     return f"{message}; see: {command} --help"
 
 

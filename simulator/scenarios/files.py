@@ -128,7 +128,7 @@ def check_inside_project(layer: ScenarioLayer, key: str, target: Path, written: 
     """Refuse a path of ``layer`` (at ``key``) that resolves outside ``project`` unless allowed."""
     if os.environ.get(ALLOW_OUTSIDE_ENV) or target.resolve().is_relative_to(project):
         return
-    layer.fail((key,), f"{key}: '{written}' lies outside the scenario's project ({display_path(project)}); "
+    layer.fail((key,), f"{key}: '{written}' lies outside the scenario's project {project}; "
                        f"copy the file into the project or run python run.py --allow-outside-project …")
 
 

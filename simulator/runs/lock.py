@@ -14,6 +14,7 @@ from __future__ import annotations
 import fcntl
 import os
 import sys
+import time
 from pathlib import Path
 
 from simulator.errors import RunDirError
@@ -23,11 +24,16 @@ LOCK_NAME = ".lock"
 
 
 def _holder_text(lock_file: Path) -> str:
-    try:
-        text = lock_file.read_text(encoding="utf-8", errors="replace").strip()
-    except OSError:
-        text = ""
-    return text.splitlines()[0][:200] if text else "another process"
+    """The holder's ``pid N: command`` line (waiting briefly while a new holder is still writing it)."""
+    for _ in range(50):
+        try:
+            text = lock_file.read_text(encoding="utf-8", errors="replace").strip()
+        except OSError:
+            text = ""
+        if text:
+            return text.splitlines()[0][:200]
+        time.sleep(0.01)
+    return "another process"
 
 
 class RunLock:
@@ -54,8 +60,9 @@ class RunLock:
             os.close(fd)
             raise RunDirError(busy_message(run_dir, _holder_text(lock_file))) from None
         command = " ".join(os.path.basename(a) if i == 0 else a for i, a in enumerate(sys.argv))
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()}: {command}\n".encode("utf-8", "replace"), 0)
+        line = f"pid {os.getpid()}: {command}\n".encode("utf-8", "replace")
+        os.pwrite(fd, line, 0)              # write, then cut: the file is never empty while a holder exists
+        os.ftruncate(fd, len(line))
         return cls(work, fd)
 
     def release(self) -> None:

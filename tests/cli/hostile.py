@@ -1,4 +1,4 @@
-"""Helpers of tests/cli/test_hostile_*.py: run a command, and check that a hostile input failed cleanly.
+"""Helpers of tests/cli/test_hostile_*.py: a throw-away project, running a command, checking a clean failure.
 
 A hostile input is handled cleanly when the command exits non-zero, prints exactly one line,
 ``Error: …`` (naming the file, line or element, and the fix), and leaves nothing in the output
@@ -7,9 +7,29 @@ folder that claims to be complete (no ``results.nc`` or ``goals.csv``, no manife
 """
 
 import json
+import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
+
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """``tmp/proj``: scenarios/teacup_town/cooling.yaml (+ hot_room), models/teacup_town/plan.yaml,
+    models/teacup/teacup.mdl; the working directory is the project."""
+    proj = tmp_path / "proj"
+    shutil.copytree(FIXTURES / "batch" / "scenarios", proj / "scenarios")
+    shutil.copytree(FIXTURES / "batch" / "models", proj / "models")
+    shutil.copytree(FIXTURES / "models" / "teacup", proj / "models" / "teacup")
+    plan = proj / "models" / "teacup_town" / "plan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("../../../models/teacup/", "../teacup/"), encoding="utf-8")
+    monkeypatch.chdir(proj)
+    return proj
 
 
 def invoke(*args):

@@ -4,7 +4,7 @@ Each refusal is one exact ``Error:`` line and leaves nothing that claims to be c
 recovery (--resume after a truncated chunk, after a full disk) gives the same files as an
 uninterrupted run.
 """
-# ruff: noqa: E501  (exact one-line messages)
+# ruff: noqa: E501, F811  (exact one-line messages; the project fixture is imported from hostile.py)
 
 import json
 import os
@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from hostile import project  # noqa: F401  (the fixture)
 from hostile import assert_clean, claims_complete, invoke
 from simulator.errors import RunDirError
 from simulator.runs.batch import run_batch

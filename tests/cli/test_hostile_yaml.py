@@ -1,8 +1,9 @@
 """Hostile scenario YAML (issue 14): every case is one exact ``Error:`` line from validate and batch, and no complete-looking run folder."""
-# ruff: noqa: E501  (a table of exact one-line messages)
+# ruff: noqa: E501, F811  (a table of exact one-line messages; the project fixture is imported from hostile.py)
 
 import pytest
 
+from hostile import project  # noqa: F401  (the fixture)
 from hostile import assert_clean, invoke
 
 F = "scenarios/teacup_town/bad.yaml"

@@ -8,7 +8,24 @@ from simulator.errors import SimulatorError
 
 
 class _Group(click.Group):
-    """A click group that turns any SimulatorError into one ``Error: …`` line and exit code 1."""
+    """A click group that turns any SimulatorError, OSError or usage error into one ``Error: …`` line, exit 1 (2 for usage)."""
+
+    def main(self, *args, **kwargs):
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+            sys.exit(code if isinstance(code, int) else 0)
+        except click.exceptions.Exit as done:
+            sys.exit(done.exit_code)
+        except click.exceptions.Abort:
+            click.echo("Error: interrupted", err=True)
+            sys.exit(1)
+        except click.UsageError as err:
+            click.echo(f"Error: {_usage_line(err)}", err=True)
+            sys.exit(2)
+        except click.ClickException as err:
+            click.echo(f"Error: {err.format_message()}", err=True)
+            sys.exit(err.exit_code)
 
     def invoke(self, ctx):
         try:
@@ -16,12 +33,31 @@ class _Group(click.Group):
         except SimulatorError as err:
             click.echo(f"Error: {err}", err=True)
             ctx.exit(1)
+        except OSError as err:
+            where = f"{err.filename}: " if err.filename else ""
+            click.echo(f"Error: {where}{err.strerror or err}; check the path, its permissions and free space", err=True)
+            ctx.exit(1)
+
+
+def _usage_line(err: click.UsageError) -> str:
+    """A click usage error as one line with the fix (the command's --help)."""
+    message = " ".join(err.format_message().split()).rstrip(".")
+    command = " ".join(["python run.py", *(err.ctx.command_path.split()[1:] if err.ctx else [])])
+    return f"{message}; see: {command} --help"
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="plansim")
-def cli():
+@click.option("--allow-outside-project", is_flag=True,
+              help="Let a scenario's extends: and model: name files outside its project folder.")
+def cli(allow_outside_project):
     """plansim: simulate system-dynamics models of regional plans, in batches, against the plans' goals."""
+    if allow_outside_project:
+        import os
+
+        from simulator.scenarios.files import ALLOW_OUTSIDE_ENV
+
+        os.environ[ALLOW_OUTSIDE_ENV] = "1"
 
 
 # --- engine commands (simulate, check) -------------------------------------------------------
@@ -48,7 +84,8 @@ def _parse_set(assignments):
               "any case, NAME[elem] for one element, FINAL TIME etc. for the control variables (default: all).")
 @click.option("--set", "assignments", multiple=True, metavar="NAME=VALUE", help="Set a constant (repeatable).")
 @click.option("--method", type=click.Choice(["euler", "rk4"]), default="euler", show_default=True)
-def simulate(model, output, columns, assignments, method):
+@click.option("--allow-nonfinite", is_flag=True, help="Write the table even when a value goes inf or NaN.")
+def simulate(model, output, columns, assignments, method, allow_nonfinite):
     """Run MODEL once and write a Vensim-style table (Time + one column per variable, constants and
     the control variables INITIAL TIME, FINAL TIME, TIME STEP, SAVEPER included).
 
@@ -62,7 +99,8 @@ def simulate(model, output, columns, assignments, method):
 
     compiled = simulator.load_model(model)
     names = [c.strip() for c in columns.split(",") if c.strip()] if columns else None
-    table = simulate_table(compiled, params=_parse_set(assignments), method=method, columns=names)
+    table = simulate_table(compiled, params=_parse_set(assignments), method=method, columns=names,
+                           allow_nonfinite=allow_nonfinite)
     if output is None:
         click.echo(table.to_csv(index=False), nl=False)
         return
@@ -207,12 +245,29 @@ def batch(scenarios, n, seed, out, chunk_size, workers, scheduler, resume, quiet
         list(scenarios), n=n, seed=seed, out=out, chunk_size=chunk_size, workers=workers, scheduler=scheduler,
         resume=resume or False, progress=None if quiet else ProgressLine(), command=" ".join(["python run.py", *sys.argv[1:]]),
     )
-    for folder in folders:
-        click.echo(f"wrote {folder}")
+    _echo_written(folders)
     if report_formats:
         from reports import build_report
 
         _echo_report_files(build_report(folders, lang=lang, formats=report_formats))
+
+
+def _echo_written(folders):
+    """``wrote DIR`` per run, with how many scenarios failed and why; exit 1 if every scenario of a run failed."""
+    from simulator.errors import NonFiniteError
+    from simulator.runs.show import failure_note
+
+    every_one_failed = []
+    for folder in folders:
+        click.echo(f"wrote {folder}")
+        note, all_failed = failure_note(folder)
+        if note:
+            click.echo(note, err=True)
+        if all_failed:
+            every_one_failed.append(str(folder))
+    if every_one_failed:
+        raise NonFiniteError(f"every scenario failed in {', '.join(every_one_failed)}; "
+                             f"check the model and the inputs' ranges (python run.py show DIR)")
 
 
 @cli.command()
@@ -325,6 +380,31 @@ def export(run_dir, netcdf, out):
     from simulator.runs.runstore import export_netcdf
 
     click.echo(f"wrote {export_netcdf(run_dir, out)}")
+
+
+# --- scenario schema (issue 14) --------------------------------------------------------------
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="File to write (default: stdout), e.g. docs/scenario.schema.json.")
+def schema(output):
+    """Print or write the JSON Schema of scenario files (editors use it for completion and inline errors).
+
+    \b
+    Example:
+      python run.py schema -o docs/scenario.schema.json
+    """
+    from simulator.runs.runstore import write_text_atomic
+    from simulator.scenarios.schema_json import schema_text
+
+    if output is None:
+        click.echo(schema_text(), nl=False)
+        return
+    from pathlib import Path
+
+    write_text_atomic(Path(output), schema_text())
+    click.echo(f"wrote {output}")
 
 
 # --- report commands (report) ------------------------------------------------------------------

@@ -32,6 +32,7 @@ STRINGS = {
     "scenario_hash": {"zh": "情景文件", "en": "Scenario file"},
     "plan_hash": {"zh": "规划数据 plan.yaml", "en": "Plan data plan.yaml"},
     "version": {"zh": "plansim 版本", "en": "plansim version"},
+    "n_failed": {"zh": "{n} 个失败", "en": "{n} failed"},
     "failed_runs": {
         "zh": "{failed} 个样本出现非有限值：计为未达成，不计入中位数与区间",
         "en": "{failed} samples produced non-finite values: counted as not met, left out of medians and ranges",

@@ -44,9 +44,15 @@ def row(ctx, goal, numbers) -> list:
         fmt.target(goal, ctx.lang),
         Cell(fmt.source(goal, ctx.lang), colour=MUTED),
         fmt.outcome(goal, numbers, ctx.lang),
-        Cell(fmt.percent(numbers["p_met"]), dot=LIGHT_COLOURS[light]),
+        Cell(_p_met_text(ctx, numbers), dot=LIGHT_COLOURS[light]),
         fmt.first_met(numbers["first_met"], ctx.lang, goal.comparison),
     ]
+
+
+def _p_met_text(ctx, numbers) -> str:
+    """P(met), with "n failed" beneath it when some scenarios went non-finite."""
+    failed = int(numbers["n"]) - int(numbers["n_ok"])
+    return fmt.percent(numbers["p_met"]) + (f"\n{ctx.t('n_failed', n=failed)}" if failed > 0 else "")
 
 
 def run_blocks(ctx, run, heading: bool = True) -> list:

@@ -51,3 +51,7 @@ class ReportError(SimulatorError):
 
 class BatchOptionError(SimulatorError):
     """A batch option is out of range or inconsistent (-n, --seed, --chunk-size, --workers, --resume)."""
+
+
+class NonFiniteError(SimulatorError):
+    """A run produced inf or NaN (the first variable and time are in the message)."""

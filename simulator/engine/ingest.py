@@ -155,6 +155,9 @@ PARSERS.update({suffix: _parse_xmile for suffix in XMILE_SUFFIXES})
 def _describe_parse_error(err):
     """Shorten PySD/parsimonious errors to one line naming the element and position when known."""
     text = " ".join(str(err).split()).rstrip(".")
+    if text in ("", "None"):
+        text = f"not a well-formed model file ({type(err).__name__})"
+    text = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)   # binary junk stays on one line
     match = re.search(r"(?:element|variable)[^'\"]*['\"]([^'\"]+)['\"]", text, re.IGNORECASE)
     detail = text[:300]
     if match and match.group(1) not in detail:
@@ -182,6 +185,9 @@ def read_abstract_model(path):
         PySD could not parse the file.
     """
     path = Path(path)
+    if path.exists() and not path.is_file():
+        what = "a folder" if path.is_dir() else "not a regular file (a device or pipe)"
+        raise ModelFileError(f"{path}: {what}; give a model file (.mdl, .xmile)")
     if not path.is_file():
         raise ModelFileError(f"{path}: model file not found; check the path")
     parser = PARSERS.get(path.suffix.lower())
@@ -195,7 +201,9 @@ def read_abstract_model(path):
     except Exception as err:  # PySD raises many types; all mean "could not parse"
         locator = {_parse_vensim: _locate_vensim_error, _parse_xmile: _locate_xmile_error}[parser]
         try:
-            located = locator(path)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                located = locator(path)
         except Exception:  # noqa: BLE001 - diagnosis is best effort
             located = None
         if located:

@@ -8,7 +8,9 @@ Vensim name (spaces or underscores, any case), id, or ``Name[elem, …]`` for on
 
 from __future__ import annotations
 
+from simulator.errors import NonFiniteError
 from simulator.names import normalise, split_name
+from simulator.yamlmarks import display_path
 from simulator.engine.results import to_table
 
 CONTROL_COLUMNS = {
@@ -61,7 +63,7 @@ def _keep(table, labels):
     return table[list(dict.fromkeys(keep))]
 
 
-def simulate_table(model, params=None, method="euler", columns=None):
+def simulate_table(model, params=None, method="euler", columns=None, allow_nonfinite=True):
     """Run ``model`` once and return its Vensim-style table (``Time`` + one column per value).
 
     Parameters
@@ -73,6 +75,8 @@ def simulate_table(model, params=None, method="euler", columns=None):
     columns : list of str, optional
         Variable names or ids (``Name[elem]`` for one element), or control variable names;
         default: every variable and the four control variables.
+    allow_nonfinite : bool
+        False: raise :class:`NonFiniteError` naming the first variable and time that went inf/NaN.
 
     Returns
     -------
@@ -80,6 +84,9 @@ def simulate_table(model, params=None, method="euler", columns=None):
     """
     ids, controls, labels = _resolve(model, columns)
     dataset = model.run(params=params, method=method, return_columns=ids)
+    if not allow_nonfinite and int(dataset["status"].values[0]) != 0:
+        raise NonFiniteError(f"{display_path(model.path)}: {dataset['message'].values[0]} (division by zero, overflow or "
+                             f"LN of a negative?); fix the model or --set, or pass --allow-nonfinite to write it anyway")
     table = to_table(dataset)
     for key in controls:
         label, attr = CONTROL_COLUMNS[key]

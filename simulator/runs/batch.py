@@ -38,10 +38,12 @@ import pandas as pd
 
 from simulator.errors import BatchOptionError, RunDirError, SimulatorError
 from simulator.plans.goals import check_goals
+from simulator.runs import integrity, limits
 from simulator.runs.chunks import model_of, run_chunk_dataset, run_chunks
 from simulator.runs.inputs import scenario_rows
 from simulator.runs.cluster import cap_to_cpus, parse_scheduler, run_chunks_on_cluster
 from simulator.runs.manifest import new_manifest, now, results_attrs, sha256_of
+from simulator.runs.lock import check_empty
 from simulator.runs.runstore import RunFolder
 from simulator.yamlmarks import display_path
 
@@ -105,6 +107,7 @@ def _check_options(n, seed, chunk_size, workers, scheduler=None) -> int:
     for failed, message in checks:
         if failed:
             raise BatchOptionError(message)
+    limits.check_seed(seed)
     return _cluster_options(workers, scheduler)
 
 
@@ -148,11 +151,13 @@ def prepare_job(path, n=None, seed=None, chunk_size=None, out=None) -> Job:
     if n is not None and scenario.sampling.method == "grid":
         raise BatchOptionError(f"{display_path(scenario.path)}: -n does not apply to grid sampling "
                                f"(the grid's levels fix its size); leave -n out")
+    limits.check_batch(scenario, n, seed)                     # before anything is allocated
     seed = scenario.sampling.seed if seed is None else seed
     inputs = scenario_rows(scenario, n, seed)
     model = model_of(scenario)
     goals = list(scenario.goals)
     outputs = list(scenario.outputs or [])
+    count = scenario.sampling.n if n is None else n
     trial = run_chunk_dataset(model, scenario, pd.DataFrame(inputs.rows(0, 1), columns=inputs.columns), outputs, 0)
     try:
         check_goals(trial, goals)
@@ -160,8 +165,8 @@ def prepare_job(path, n=None, seed=None, chunk_size=None, out=None) -> Job:
         raise type(err)(f"{display_path(scenario.path)}: {err}") from None
     label = f"{scenario.region}-{scenario.name}" if scenario.region else scenario.name
     folder_path = Path(out) if out is not None else default_folder(label)
-    if folder_path.exists() and (not folder_path.is_dir() or any(folder_path.iterdir())):
-        raise RunDirError(f"{folder_path}: output folder exists and is not empty; choose another --out or remove it")
+    limits.check_results_disk(scenario, count, trial, folder_path)
+    check_empty(folder_path)
     return Job(scenario, inputs, goals, outputs, seed, chunk_size or DEFAULT_CHUNK_SIZE, folder_path, model,
                template=trial)
 
@@ -203,6 +208,10 @@ def _execute(job: Job, folder: RunFolder, manifest: dict, workers: int, progress
             run_chunks_on_cluster(job, folder, manifest["inputs"], results_attrs(manifest), todo, scheduler, record, _note)
         else:
             run_chunks(job, folder, manifest, results_attrs(manifest), todo, workers, record)
+        manifest["status_counts"] = folder.status_counts()
+        manifest["seconds"]["chunks"] = round(manifest["seconds"].get("chunks", 0.0) + time.perf_counter() - started, 3)
+        manifest["finished"] = now()
+        folder.finalize(manifest, len(bounds), manifest["inputs"])
     except KeyboardInterrupt:
         # chunks that workers finished while the pool shut down are on disk: count what is there
         done = [i for i in range(len(bounds)) if folder.chunk_done(i)]
@@ -213,10 +222,9 @@ def _execute(job: Job, folder: RunFolder, manifest: dict, workers: int, progress
             f"{folder.path}: batch interrupted after {finished:,} of {job.n:,} scenarios; "
             f"finish it with: python run.py batch --resume {folder.path}"
         ) from None
-    manifest["status_counts"] = folder.status_counts()
-    manifest["seconds"]["chunks"] = round(manifest["seconds"].get("chunks", 0.0) + time.perf_counter() - started, 3)
-    manifest["finished"] = now()
-    folder.finalize(manifest, len(bounds), manifest["inputs"])
+    except OSError as err:                                  # disk full, quota, permissions: one line, resumable
+        finished = sum(bounds[i][1] - bounds[i][0] for i in range(len(bounds)) if folder.chunk_done(i))
+        raise RunDirError(limits.os_error_line(err, folder.path, finished, job.n)) from None
     return folder.path
 
 
@@ -280,7 +288,7 @@ def run_batch(scenario_paths: Sequence, n: int | None = None, seed: int | None =
     for job, seconds in zip(jobs, prepare_seconds):
         manifest = dict(new_manifest(job, workers, command), seconds={"prepare": round(seconds, 3)}, scheduler=scheduler)
         folder = _create_folder(job, manifest)
-        folders.append(_execute(job, folder, manifest, workers, progress, scheduler))
+        folders.append(_execute_and_release(job, folder, manifest, workers, progress, scheduler))
     return folders
 
 
@@ -288,6 +296,13 @@ def _create_folder(job: Job, manifest: dict) -> RunFolder:
     """The run folder with its inputs and an empty results store shaped like the trial run."""
     template = job.template.assign_attrs(results_attrs(manifest))
     return RunFolder.create(job.folder_path, manifest, job.inputs, template, job.chunk_size)
+
+
+def _execute_and_release(job: Job, folder: RunFolder, manifest: dict, workers: int, progress, scheduler) -> Path:
+    try:
+        return _execute(job, folder, manifest, workers, progress, scheduler)
+    finally:
+        folder.release()
 
 
 def _prepare_all(scenario_paths, targets, n, seed, chunk_size):
@@ -329,9 +344,17 @@ def resume_batch(run_dir, chunk_size: int | None = None, workers: int = 1, progr
     BatchOptionError
         ``chunk_size`` differs from the one the batch started with.
     """
+    folder, manifest = RunFolder.open_partial(Path(run_dir))   # holds the folder's lock from here
+    try:
+        return _resume_locked(folder, manifest, chunk_size, workers, progress)
+    finally:
+        folder.release()
+
+
+def _resume_locked(folder: RunFolder, manifest: dict, chunk_size, workers, progress) -> Path:
+    """``resume_batch`` once the folder is locked: check the recorded files, verify chunks, finish."""
     from simulator.scenarios.scenario import load_scenario
 
-    folder, manifest = RunFolder.open_partial(Path(run_dir))
     if chunk_size is not None and chunk_size != manifest["chunk_size"]:
         raise BatchOptionError(
             f"--chunk-size {chunk_size} differs from the {manifest['chunk_size']} this batch started with; leave it out"
@@ -349,6 +372,9 @@ def resume_batch(run_dir, chunk_size: int | None = None, workers: int = 1, progr
     goals = [g for g in scenario.goals if g.id in set(manifest["goal_ids"])]
     job = Job(scenario, None, goals, list(manifest["outputs"]), manifest["seed"], manifest["chunk_size"], folder.path,
               n=int(manifest["n"]), columns=list(manifest["inputs"]))
+    bad = integrity.drop_bad(folder.work, int(manifest["n_chunks"]), folder.chunk_files)
+    if bad:
+        manifest.setdefault("recomputed", []).extend(f"chunk {i}: {why}" for i, why in bad)
     manifest["workers"] = workers
     manifest["scheduler"] = scheduler
     manifest.setdefault("resumed", []).append(now())

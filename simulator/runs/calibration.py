@@ -20,6 +20,7 @@ from scipy.optimize import least_squares
 from simulator.errors import ParameterError, PlanError
 from simulator.plans.series import value_at
 from simulator.names import split_name
+from simulator.scenarios.distributions import nearest
 
 #: relative finite-difference step, in units of a parameter's range
 FD_STEP = 1e-4
@@ -117,9 +118,11 @@ def free_parameters(plan, names: list[str], current: dict) -> list[FreeParameter
     for name in names:
         assumption = by_variable.get(_normal(name))
         if assumption is None:
+            hint = nearest(name, [a.variable for a in plan.assumptions], cutoff=0.75)
+            suggestion = f"did you mean '{hint[0]}'? or " if hint else ""
             raise PlanError(
                 f"{plan.path}: no assumption for '{name}', so the fit has no range for it; "
-                f"add it under assumptions: with value, range, unit and reason"
+                f"{suggestion}add it under assumptions: with value, range, unit and reason"
             )
         low, high = assumption.range
         if low == high:

@@ -33,8 +33,9 @@ import xarray as xr
 
 from simulator.errors import RunDirError
 from simulator.plans.goals import GOAL_COLUMNS
-from simulator.runs import zarrstore
+from simulator.runs import integrity, zarrstore
 from simulator.runs.inputs import InputRows, npy_rows, read_rows, write_npy
+from simulator.runs.lock import RunLock, create_locked
 
 PARTIAL = "PARTIAL"
 MANIFEST = "manifest.json"
@@ -55,10 +56,13 @@ OK_STATUSES = {"ok", "", "0", "0.0"}
 _RERUN = "rerun `python run.py batch SCENARIO.yaml` or pass a complete run folder (out/<region>-<scenario>-<timestamp>)"
 
 def _write_atomic(path: Path, write) -> None:
-    """Call ``write(tmp_path)`` and rename the temporary file onto ``path``."""
+    """Call ``write(tmp_path)`` and rename the temporary file onto ``path`` (no temporary left on failure)."""
     tmp = path.with_name(f".{path.name}.tmp")
-    write(tmp)
-    os.replace(tmp, path)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def write_text_atomic(path: Path, text: str) -> None:
@@ -124,6 +128,22 @@ class RunFolder:
 
     def __init__(self, path: Path):
         self.path = Path(path)
+        self.lock: RunLock | None = None
+
+    def acquire(self) -> None:
+        """Take the folder's lock for this process (issue 14); a RunDirError names the holder."""
+        self.lock = self.lock or RunLock.acquire(self.work, self.path)
+
+    def release(self) -> None:
+        """Drop the folder's lock (idempotent)."""
+        self.lock = self.lock and self.lock.release()
+
+    def _undo_create(self, err: OSError):
+        self.release()
+        (self.path / MANIFEST).unlink(missing_ok=True), (self.path / PARTIAL).unlink(missing_ok=True)
+        shutil.rmtree(self.work, ignore_errors=True)        # holds the results store too
+        raise RunDirError(f"{self.path}: cannot create the run folder: writing {err.filename or self.path} failed "
+                          f"({err.strerror}); free space or choose another --out") from None
 
     # --- paths -------------------------------------------------------------------------
 
@@ -158,17 +178,19 @@ class RunFolder:
             The folder exists and is not empty.
         """
         path = Path(path)
-        if path.exists() and (not path.is_dir() or any(path.iterdir())):
-            raise RunDirError(f"{path}: output folder exists and is not empty; choose another --out or remove it")
         folder = cls(path)
-        folder.work.mkdir(parents=True, exist_ok=True)
-        (path / PARTIAL).write_text("batch in progress or interrupted; finish it with: "
-                                    f"python run.py batch --resume {path}\n", encoding="utf-8")
-        if not isinstance(inputs, InputRows):
-            inputs = InputRows.of_array(inputs, [f"x{j}" for j in range(np.shape(inputs)[1])])
-        _write_atomic(folder.work / "inputs.npy", lambda tmp: write_npy(tmp, inputs))
-        zarrstore.create_store(folder.store, template, inputs.n, chunk_size, {})
-        folder.write_manifest(manifest)
+        folder.lock = create_locked(path, folder.work)
+        try:
+            (path / PARTIAL).write_text("batch in progress or interrupted; finish it with: "
+                                        f"python run.py batch --resume {path}
+", encoding="utf-8")
+            if not isinstance(inputs, InputRows):
+                inputs = InputRows.of_array(inputs, [f"x{j}" for j in range(np.shape(inputs)[1])])
+            _write_atomic(folder.work / "inputs.npy", lambda tmp: write_npy(tmp, inputs))
+            zarrstore.create_store(folder.store, template, inputs.n, chunk_size, {})
+            folder.write_manifest(manifest)
+        except OSError as err:                  # e.g. disk full: leave nothing half-made behind
+            folder._undo_create(err)
         return folder
 
     @classmethod
@@ -182,10 +204,17 @@ class RunFolder:
         """
         folder = cls(path)
         manifest = folder.read_manifest()
-        if manifest.get("complete") and not (folder.path / PARTIAL).exists():
-            raise RunDirError(f"{folder.path}: this batch is already complete; nothing to resume")
-        if not (folder.work / "inputs.npy").exists():
-            raise RunDirError(f"{folder.path}: {WORK}/inputs.npy is missing, so the batch cannot be resumed; run it again")
+        if folder.work.is_dir():
+            folder.acquire()
+            manifest = folder.read_manifest()   # as the previous holder left it
+        try:
+            if manifest.get("complete") and not (folder.path / PARTIAL).exists():
+                raise RunDirError(f"{folder.path}: this batch is already complete; nothing to resume")
+            if not (folder.work / "inputs.npy").exists():
+                raise RunDirError(f"{folder.path}: {WORK}/inputs.npy is missing, so the batch cannot be resumed; run it again")
+        except RunDirError:
+            folder.release()
+            raise
         return folder, manifest
 
     @classmethod
@@ -229,14 +258,21 @@ class RunFolder:
 
     # --- chunks ------------------------------------------------------------------------
 
+    def chunk_files(self, index: int) -> list[Path]:
+        """Every file chunk ``index`` wrote: its goal rows, its marker and its region of the results store."""
+        return [self.chunk_goals(index), self.chunk_marker(index), *zarrstore.region_files(self.store, index)]
+
     def chunk_done(self, index: int) -> bool:
-        return self.chunk_marker(index).exists() and self.chunk_goals(index).exists()
+        """Whether chunk ``index`` is committed: its goal rows, marker and checksum record exist."""
+        return (self.chunk_marker(index).exists() and self.chunk_goals(index).exists()
+                and integrity.recorded(self.work, index))
 
     def write_chunk(self, index: int, ds: xr.Dataset, goals: pd.DataFrame) -> None:
-        """Write one chunk's goal rows and results region, then its marker (which commits the chunk)."""
+        """Write one chunk's goal rows, results region and marker, then their checksums (the record commits it)."""
         _write_atomic(self.chunk_goals(index), lambda tmp: tmp.write_text(goals_csv_text(goals, header=False), encoding="utf-8"))
         zarrstore.write_region(self.store, ds)
         _write_atomic(self.chunk_marker(index), lambda tmp: tmp.write_bytes(b""))
+        integrity.record(self.work, index, self.chunk_files(index))
 
     def status_counts(self) -> dict:
         """``{"ok": k, "failed": m}`` over every scenario of the store (status 0 is ok)."""

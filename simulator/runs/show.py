@@ -118,6 +118,12 @@ def align(rows: list[list[str]], right: set[int]) -> list[str]:
     return ["  ".join(_pad(cell, widths[i], i in right) for i, cell in enumerate(row)).rstrip() for row in rows]
 
 
+def _p_met_cell(goal) -> str:
+    """P(met) with, when some scenarios failed (inf/NaN), how many: ``"40.0% (3 failed)"``."""
+    failed = int(goal["n"]) - int(goal["n_ok"])
+    return f"{100 * goal['p_met']:.1f}%" + (f" ({failed:,} failed)" if failed else "")
+
+
 def format_summary(summary: RunSummary) -> str:
     """The text ``python run.py show RUN_DIR`` prints."""
     m = summary.manifest
@@ -138,8 +144,25 @@ def format_summary(summary: RunSummary) -> str:
     for _, g in summary.goals.iterrows():
         rows.append([
             str(g["goal_id"]), str(g["label"] or ""), str(g["year"]), str(g["comparison"]),
-            _target(g["target"]), f"{100 * g['p_met']:.1f}%",
+            _target(g["target"]), _p_met_cell(g),
             _number(g["median"]), _number(g["q05"]), _number(g["q95"]), _number(g["first_met"]),
         ])
     lines += align(rows, right={5, 6, 7, 8, 9})
     return "\n".join(lines) + "\n"
+
+
+def failure_note(path) -> tuple[str | None, bool]:
+    """``(line, all_failed)`` for a finished run: how many scenarios went non-finite and the commonest
+    reason (None when none did); ``all_failed`` when no scenario finished with finite values."""
+    folder, manifest = RunFolder.open_complete(Path(path))
+    counts = manifest.get("status_counts") or {}
+    failed, total = int(counts.get("failed", 0)), int(counts.get("ok", 0)) + int(counts.get("failed", 0))
+    if not failed:
+        return None, False
+    import xarray as xr
+
+    with xr.open_dataset(folder.path / "results.nc") as ds:
+        messages = pd.Series(ds["message"].values).astype(str) if "message" in ds else pd.Series([], dtype=str)
+    reasons = messages[messages.str.len() > 0].value_counts()
+    why = f"; commonest: {reasons.index[0]} ({reasons.iloc[0]:,})" if len(reasons) else ""
+    return f"{folder.path}: {failed:,} of {total:,} scenarios failed (non-finite values){why}", failed == total

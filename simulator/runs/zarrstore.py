@@ -87,6 +87,19 @@ def write_region(path: Path, ds: xr.Dataset) -> None:
         group[name][index] = values.astype(str) if values.dtype.kind in "UOT" else values
 
 
+def region_files(path: Path, index: int) -> list[Path]:
+    """The files of batch chunk ``index`` in the store (one Zarr chunk per batch chunk along ``scenario``;
+    chunks equal to the fill value are not written, so a region may have fewer files than variables)."""
+    files = []
+    for array in sorted(p for p in Path(path).iterdir() if p.is_dir()):
+        target = array / "c" / str(index)
+        if target.is_file():
+            files.append(target)
+        elif target.is_dir():
+            files.extend(sorted(f for f in target.rglob("*") if f.is_file()))
+    return files
+
+
 def read_array(path: Path, name: str) -> np.ndarray:
     """One whole array of the store (e.g. ``status``)."""
     import zarr

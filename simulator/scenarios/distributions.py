@@ -158,9 +158,9 @@ def _number(value: Any, key: str) -> float:
     return float(value)
 
 
-def nearest(word: str, choices, n: int = 1) -> list[str]:
+def nearest(word: str, choices, n: int = 1, cutoff: float = 0.5) -> list[str]:
     """The ``n`` entries of ``choices`` closest to ``word`` (difflib), possibly none."""
-    return difflib.get_close_matches(str(word), [str(c) for c in choices], n=n, cutoff=0.5)
+    return difflib.get_close_matches(str(word), [str(c) for c in choices], n=n, cutoff=cutoff)
 
 
 @dataclass(frozen=True)

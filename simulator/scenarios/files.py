@@ -9,6 +9,7 @@ it raises goes through :meth:`MergedScenario.fail`, which puts ``<file>:<line>:`
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
@@ -34,6 +35,13 @@ TOP_KEYS = {
     "outputs": "variables to keep [name, …]",
     "goals": "all, or a list of goal ids of the plan",
 }
+
+#: Environment variable that lets ``extends:`` and ``model:`` leave the scenario's project
+#: (set by ``python run.py --allow-outside-project …``; inherited by worker processes).
+ALLOW_OUTSIDE_ENV = "PLANSIM_ALLOW_OUTSIDE_PROJECT"
+
+#: File name endings of scenario files (anything else is never read as one, so never echoed).
+SCENARIO_SUFFIXES = (".yaml", ".yml")
 
 #: Sections that a child merges into its parent's key by key (other keys replace the parent's).
 MERGED_BY_KEY = ("set", "levers", "uncertain", "time", "sampling")
@@ -83,7 +91,8 @@ def read_layer(path: Path) -> ScenarioLayer:
         if key not in TOP_KEYS:
             hint = nearest(key, TOP_KEYS)
             suggestion = f"did you mean '{hint[0]}'? " if hint else ""
-            layer.fail((key,), f"unknown key '{key}'; {suggestion}(allowed: {', '.join(TOP_KEYS)})")
+            shown = str(key) if len(str(key)) <= 40 else str(key)[:37] + "..."
+            layer.fail((key,), f"unknown key '{shown}'; {suggestion}(allowed: {', '.join(TOP_KEYS)})")
     for key in MERGED_BY_KEY:
         value = layer.data.get(key)
         if value is None:
@@ -105,21 +114,52 @@ def _refuse_names_in_two_sections(layer: ScenarioLayer) -> None:
             first[name] = section
 
 
+def project_of(path: Path) -> Path:
+    """The project a scenario file belongs to: the nearest folder above it holding ``scenarios/`` or
+    ``models/`` (the file's own folder when there is none)."""
+    start = Path(path).resolve().parent
+    for folder in [start, *start.parents]:
+        if (folder / "scenarios").is_dir() or (folder / "models").is_dir():
+            return folder
+    return start
+
+
+def check_inside_project(layer: ScenarioLayer, key: str, target: Path, written: str, project: Path) -> None:
+    """Refuse a path of ``layer`` (at ``key``) that resolves outside ``project`` unless allowed."""
+    if os.environ.get(ALLOW_OUTSIDE_ENV) or target.resolve().is_relative_to(project):
+        return
+    layer.fail((key,), f"{key}: '{written}' lies outside the scenario's project {project}; "
+                       f"copy the file into the project or run python run.py --allow-outside-project …")
+
+
+def _check_scenario_name(path: Path) -> None:
+    if Path(path).suffix.lower() not in SCENARIO_SUFFIXES:
+        raise ScenarioError(f"{display_path(path)}: not a scenario file (a scenario is a .yaml or .yml file); "
+                            f"give a scenario such as scenarios/jizhou/baseline.yaml")
+
+
 def read_chain(path: Path | str) -> list[ScenarioLayer]:
     """Read ``path`` and every file it extends, child first.
 
     Raises
     ------
     ScenarioError
-        A missing file, a missing ``extends`` target, or a cycle (naming the chain).
+        A file that is not a .yaml/.yml, a missing file, a missing ``extends`` target, a target
+        outside the scenario's project (see :func:`project_of`), or a cycle (naming the chain).
     """
+    _check_scenario_name(Path(path))
     layer = read_layer(Path(path))
+    project = project_of(layer.path)
     chain = [layer]
     while layer.data.get("extends") is not None:
         target = layer.data["extends"]
         if not isinstance(target, str) or not target.strip():
             layer.fail(("extends",), "extends: must be a file name relative to this file, e.g. extends: baseline.yaml")
         parent = (layer.path.parent / target).resolve()
+        if parent.suffix.lower() not in SCENARIO_SUFFIXES:
+            layer.fail(("extends",), f"extends: '{target}' is not a scenario file (.yaml or .yml); "
+                                     f"extend another scenario, e.g. extends: baseline.yaml")
+        check_inside_project(layer, "extends", parent, target, project)
         if parent in [seen.path for seen in chain]:
             cycle = " -> ".join(display_path(seen.path) for seen in chain) + f" -> {display_path(parent)}"
             layer.fail(("extends",), f"extends: the chain makes a cycle: {cycle}; remove one of these extends")

@@ -15,7 +15,7 @@ import numpy as np
 from simulator.scenarios.distributions import nearest
 from simulator.errors import UnknownVariableError
 from simulator.names import normalise, split_name
-from simulator.scenarios.files import MergedScenario
+from simulator.scenarios.files import MergedScenario, check_inside_project, project_of
 from simulator.scenarios.schema import (LeverSpec)
 from simulator.yamlmarks import display_path
 
@@ -68,7 +68,9 @@ def model_path_of(merged: MergedScenario, plan) -> Path:
     if model is not None:
         if not isinstance(model, str):
             merged.fail(("model",), f"model: must be a path to a .mdl or .xmile file, got {model!r}")
-        path = (merged.layer_of(("model",)).path.parent / model).resolve()
+        layer = merged.layer_of(("model",))
+        path = (layer.path.parent / model).resolve()
+        check_inside_project(layer, "model", path, model, project_of(merged.child.path))
         if not path.is_file():
             merged.fail(("model",), f"model: file '{model}' not found (looked for {display_path(path)}); "
                                     f"give a path relative to this file")
@@ -214,3 +216,17 @@ def lever_series(spec: LeverSpec):
     from simulator.engine.timeseries import TimeSeries
 
     return TimeSeries(np.asarray(spec.times, dtype=float), np.asarray(spec.values, dtype=float), kind=spec.kind)
+
+
+def check_lever_times(merged: MergedScenario, scenario) -> None:
+    """Refuse a lever whose points all lie before the run's start or after its end (it would do nothing
+    the run can see, e.g. years typed as 20/25 for 2020/2025)."""
+    time = scenario.effective_time()
+    start, end = time.get("start"), time.get("end")
+    if start is None or end is None:
+        return
+    for name, spec in scenario.lever_specs.items():
+        times = [float(t) for t in spec.times]
+        if times and (max(times) < start or min(times) > end):
+            merged.fail(("levers", name), f"levers.{name}: every point ({min(times):g} to {max(times):g}) lies outside "
+                                          f"the run ({start:g} to {end:g}); give times inside the run, e.g. full years like 2025")

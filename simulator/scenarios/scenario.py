@@ -27,7 +27,7 @@ from simulator.scenarios.schema import (DEFAULT_SAMPLING, TIME_KEYS, Sampling, p
                               parse_levers, parse_method, parse_outputs, parse_sampling, parse_set, parse_time,
                               parse_uncertain)
 from simulator.yamlmarks import display_path
-from simulator.scenarios.resolve import (check_against_model, find_plan_file, lever_series, load_region_plan,
+from simulator.scenarios.resolve import (check_against_model, check_lever_times, find_plan_file, lever_series, load_region_plan,
                                         model_path_of, parse_goals)
 
 __all__ = ["Scenario", "Sampling", "UncertainInput", "load_scenario", "find_plan_file", "DEFAULT_SAMPLING"]
@@ -275,6 +275,7 @@ def load_scenario(path: Path | str, *, check_model: bool = True) -> Scenario:
     scenario.model_path = model_path_of(merged, plan)
     if check_model:
         check_against_model(merged, scenario, outputs)
+        check_lever_times(merged, scenario)
     else:
         scenario.outputs = list(outputs or [])
     scenario.levers = {name: lever_series(spec) for name, spec in scenario.lever_specs.items()}

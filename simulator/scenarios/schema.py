@@ -25,6 +25,10 @@ TIME_KEYS = ("start", "end", "dt", "saveper")
 SAMPLING_KEYS = ("method", "n", "seed", "levels")
 LEVER_FORMS = ("points", "ramp", "step")
 INTERPOLATIONS = ("linear", "step")
+#: Largest seed: numpy's int64 (seeds are stored as 64-bit integers in results.nc's attributes).
+MAX_SEED = 2**63 - 1
+RAMP_KEYS = ("start", "end", "from", "to")
+STEP_KEYS = ("year", "from", "to")
 
 
 @dataclass(frozen=True)
@@ -148,7 +152,7 @@ def _lever_points(merged, path, spec):
 def _lever_ramp(merged, path, spec):
     _unknown_keys(merged, path, spec, ("ramp",))
     ramp = spec["ramp"]
-    wanted = ("start", "end", "from", "to")
+    wanted = RAMP_KEYS
     if not isinstance(ramp, dict):
         merged.fail(path + ("ramp",), f"{_label(path)}.ramp must be a mapping {{start, end, from, to}}")
     _unknown_keys(merged, path + ("ramp",), ramp, wanted)
@@ -164,7 +168,7 @@ def _lever_ramp(merged, path, spec):
 def _lever_step(merged, path, spec):
     _unknown_keys(merged, path, spec, ("step",))
     step = spec["step"]
-    wanted = ("year", "from", "to")
+    wanted = STEP_KEYS
     if not isinstance(step, dict):
         merged.fail(path + ("step",), f"{_label(path)}.step must be a mapping {{year, from, to}}")
     _unknown_keys(merged, path + ("step",), step, wanted)
@@ -261,8 +265,8 @@ def parse_sampling(merged: MergedScenario, inputs: list, pairs: list) -> Samplin
         merged.fail(("sampling", "method"),
                     f"sampling.method: unknown {method!r}; {suggestion}(allowed: {', '.join(SAMPLING_METHODS)})")
     seed = spec.get("seed", DEFAULT_SAMPLING.seed)
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        merged.fail(("sampling", "seed"), f"sampling.seed must be a whole number >= 0, got {seed!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        merged.fail(("sampling", "seed"), f"sampling.seed must be a whole number from 0 to 2**63 - 1, got {seed!r}")
     levels = spec.get("levels")
     if method != "grid":
         if levels is not None:

@@ -346,12 +346,12 @@ def resume_batch(run_dir, chunk_size: int | None = None, workers: int = 1, progr
     """
     folder, manifest = RunFolder.open_partial(Path(run_dir))   # holds the folder's lock from here
     try:
-        return _resume_locked(folder, manifest, chunk_size, workers, progress)
+        return _resume_locked(folder, manifest, chunk_size, workers, progress, scheduler)
     finally:
         folder.release()
 
 
-def _resume_locked(folder: RunFolder, manifest: dict, chunk_size, workers, progress) -> Path:
+def _resume_locked(folder: RunFolder, manifest: dict, chunk_size, workers, progress, scheduler=None) -> Path:
     """``resume_batch`` once the folder is locked: check the recorded files, verify chunks, finish."""
     from simulator.scenarios.scenario import load_scenario
 

@@ -182,8 +182,7 @@ class RunFolder:
         folder.lock = create_locked(path, folder.work)
         try:
             (path / PARTIAL).write_text("batch in progress or interrupted; finish it with: "
-                                        f"python run.py batch --resume {path}
-", encoding="utf-8")
+                                        f"python run.py batch --resume {path}\n", encoding="utf-8")
             if not isinstance(inputs, InputRows):
                 inputs = InputRows.of_array(inputs, [f"x{j}" for j in range(np.shape(inputs)[1])])
             _write_atomic(folder.work / "inputs.npy", lambda tmp: write_npy(tmp, inputs))

@@ -9,15 +9,18 @@ from pathlib import Path
 
 from simulator.errors import ReportError
 
-from . import assumptions, comparison, drivers, fan_charts, scorecard, structure, title
+from . import (analyses, assumptions, colophon, comparison, drivers, fan_charts, findings, scorecard, structure,
+               validation_page)
 from .context import ReportContext
 from .data import load_run
 from .labels import check_language
 from .pdf import write_pdf
 from .png import write_pngs
 
-#: Page modules in PDF order; each has ``pages(ctx) -> list[Page]``.
-SECTIONS = (title, scorecard, comparison, fan_charts, drivers, assumptions, structure)
+#: Page modules in PDF order; each has ``pages(ctx) -> list[Page]``. Findings first; the colophon and the model
+#: structure (proper ids: file names, hashes, equations) close the report.
+SECTIONS = (findings, scorecard, comparison, validation_page, analyses, fan_charts, drivers, assumptions, colophon,
+            structure)
 
 #: Modules whose stand-alone ``figures(ctx)`` replace their pages in the PNG output.
 PNG_FIGURES = (fan_charts, drivers, comparison)

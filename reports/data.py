@@ -55,6 +55,12 @@ class RunData:
         """Scenario name of the run (results attr ``scenario``, else the folder name)."""
         return str(self.results.attrs.get("scenario") or self.manifest.get("scenario") or self.path.name)
 
+    def title(self, lang: str) -> str:
+        """The scenario name for a reader (:func:`reports.labels.scenario_name`): 规划情景（含不确定性）, plan (uncertain)."""
+        from .labels import scenario_name
+
+        return scenario_name(self.name, lang)
+
     @property
     def region(self) -> str:
         return str(self.results.attrs.get("region") or self.manifest.get("region") or "")

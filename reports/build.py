@@ -25,11 +25,21 @@ SECTIONS = (findings, scorecard, comparison, validation_page, analyses, fan_char
 #: Modules whose stand-alone ``figures(ctx)`` replace their pages in the PNG output.
 PNG_FIGURES = (fan_charts, drivers, comparison)
 
-#: format name -> writer(ctx, {section: pages}, out_dir) -> list[Path]
+#: format name -> writer(ctx, {section: pages}, out_dir) -> list[Path]; the PDF writer builds every page (it
+#: numbers them), the PNG writer builds one figure at a time (reusing pages already built) and drops each.
 WRITERS = {
-    "pdf": lambda ctx, pages, out: [write_pdf(ctx, [p for section in pages.values() for p in section], out)],
-    "png": lambda ctx, pages, out: write_pngs(ctx, pages, PNG_FIGURES, out),
+    "pdf": lambda ctx, pages, out: [write_pdf(ctx, [p for section in _all_pages(ctx, pages).values() for p in section],
+                                              out)],
+    "png": lambda ctx, pages, out: write_pngs(ctx, pages, SECTIONS, PNG_FIGURES, out),
 }
+
+
+def _all_pages(ctx, pages: dict) -> dict:
+    """Every section's pages, built into ``pages`` (section -> list of Page) where missing."""
+    for section in SECTIONS:
+        if section not in pages:
+            pages[section] = section.pages(ctx)
+    return pages
 
 
 def parse_formats(formats) -> list:
@@ -88,7 +98,7 @@ def build_report(run_dirs, lang: str = "zh", formats="pdf,png", out=None) -> lis
     ctx = ReportContext([load_run(path) for path in run_dirs], lang)
     out_dir = Path(out) if out is not None else ctx.main.path
     out_dir.mkdir(parents=True, exist_ok=True)
-    pages = {section: section.pages(ctx) for section in SECTIONS}
+    pages = {}
     written = []
     for name in names:
         written += WRITERS[name](ctx, pages, out_dir)

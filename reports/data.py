@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import xarray as xr
 
-from simulator.runs.runstore import RunFolder, read_goals, read_inputs, read_results
+from simulator.runs.runstore import RunFolder, open_results, read_goals, read_inputs
 
 from .indicators import load_indicators
 
@@ -26,7 +26,7 @@ class RunData:
     path : Path
         The run folder.
     results : xarray.Dataset
-        ``results.nc`` (dims scenario, time, subscripts; ``input__*`` variables; attrs).
+        ``results.nc`` opened lazily (dims scenario, time, subscripts; ``input__*`` variables; attrs).
     goals : pandas.DataFrame
         ``goals.csv``, one row per (scenario, goal); ``ok`` column added (bool).
     inputs : pandas.DataFrame
@@ -142,7 +142,7 @@ def load_run(path) -> RunData:
     """
     path = Path(path).resolve()
     _, manifest = RunFolder.open_complete(path)
-    results = read_results(path)
+    results = open_results(path)     # lazy: figures read one goal variable at a time
     goals = read_goals(path)
     inputs = read_inputs(path)
     run = RunData(path=path, results=results, goals=goals, inputs=inputs, manifest=manifest)

@@ -5,6 +5,8 @@ run sampled at least one input. Numbers come from :mod:`reports.sensitivity`; th
 which measures they are. PNG stems are ``drivers_<goal id>``.
 """
 
+from collections.abc import Iterator
+
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -173,9 +175,8 @@ def pages(ctx) -> list:
     return result
 
 
-def figures(ctx) -> list:
+def figures(ctx) -> Iterator:
     """Stand-alone bar-chart figures (``drivers_<goal id>``) of the main run, for PNG output."""
-    result = []
     run = ctx.main
     for goal in goals_to_explain(ctx, run):
         table = ranking(run, goal)
@@ -186,5 +187,4 @@ def figures(ctx) -> list:
                      ha="left", y=0.98)
         names = [_short(input_label(run, name, ctx.lang)) for name in table.head(TOP_INPUTS)["input"]]
         draw_bars(fig, *bar_rects(fig, names, 0.01, 0.97, 0.1, 0.72), ctx, table, run)
-        result.append(Page(f"drivers_{goal.id}", fig))
-    return result
+        yield Page(f"drivers_{goal.id}", fig)

@@ -8,6 +8,7 @@ puts two panels on a page, the PNGs get one each (``fan_<variable>.png``).
 """
 
 import re
+from collections.abc import Iterator
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -181,12 +182,10 @@ def pages(ctx) -> list:
     return result
 
 
-def figures(ctx) -> list:
+def figures(ctx) -> Iterator:
     """One stand-alone figure per goal variable (``fan_<variable>``), for PNG output."""
-    result = []
     for variable, goals in goals_by_variable(ctx).items():
         fig = Figure(figsize=PNG_SIZE)
         ax = fig.add_axes([0.09, 0.16, 0.88, 0.74])
         draw_fan(ax, ctx, ctx.main, variable, goals)
-        result.append(Page(f"fan_{variable_slug(variable)}", fig))
-    return result
+        yield Page(f"fan_{variable_slug(variable)}", fig)

@@ -15,7 +15,8 @@ from . import evidence
 from . import formatting as fmt
 from .indicators import input_label
 from .labels import pick
-from .layout import Heading, Paragraph, Spacer, Table, Column, flow
+from .attainment import LIGHT_COLOURS
+from .layout import Cell, Column, Heading, Paragraph, Spacer, Table, flow
 from .page import MUTED, SMALL_SIZE, Page, new_page
 from .sensitivity import rank_inputs
 
@@ -174,12 +175,32 @@ def assumption_sentence(ctx) -> str:
     return ctx.t("f_assumption_goals", k=len(goals), goals=names)
 
 
+def glance_table(ctx) -> Table:
+    """Goal × run: P(met) with its light and word, so the sentences can be checked against the numbers."""
+    share = 0.55 / len(ctx.runs)
+    columns = [Column(ctx.t("col_goal"), 0.45)] + [Column(run.title(ctx.lang), share) for run in ctx.runs]
+    rows = []
+    for goal in ctx.goals():
+        row = [ctx.label(goal)]
+        for run in ctx.runs:
+            summary = ctx.summary(run)
+            if goal.id not in summary.index:
+                row.append("–")
+                continue
+            light = summary.loc[goal.id, "light"]
+            row.append(Cell(f"{fmt.percent(summary.loc[goal.id, 'p_met'])} {fmt.verdict_word(light, ctx.lang)}",
+                            dot=LIGHT_COLOURS[light]))
+        rows.append(row)
+    return Table(columns, rows, size=SMALL_SIZE + 0.5)
+
+
 def plan_lines(ctx) -> list:
     plan = ctx.plan
     if plan is None:
         return []
     rows = [[ctx.t("region"), pick(plan.name, ctx.lang)], [ctx.t("plan"), pick(plan.plan.get("title"), ctx.lang)],
             [ctx.t("period"), fmt.localized(plan.plan.get("period"), ctx.lang)]]
+    rows = [row for row in rows if row[1]]
     return [Table([Column("", 0.18), Column("", 0.82)], rows, stripes=False, show_header=False), Spacer()]
 
 
@@ -197,6 +218,7 @@ def blocks(ctx) -> list:
             result += [Spacer(0.006), Paragraph(sentence)]
     result += [Spacer(), Heading(ctx.t("what_seek"), size=10), Paragraph(seek_sentence(ctx, run))]
     result += [Spacer(), Heading(ctx.t("what_validation"), size=10)] + [Paragraph(s) for s in validation_sentences(ctx)]
+    result += [Spacer(), Heading(ctx.t("f_glance"), size=10), glance_table(ctx)]
     result += [Spacer(), Paragraph(ctx.t("f_note"), size=SMALL_SIZE, colour=MUTED)]
     return result
 

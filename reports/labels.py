@@ -159,6 +159,7 @@ STRINGS = {
     },
     # findings (page 1)
     "findings": {"zh": "主要发现", "en": "Findings"},
+    "f_glance": {"zh": "各目标达成概率一览", "en": "Every goal at a glance"},
     "verdict_green": {"zh": "可能达成", "en": "likely"},
     "verdict_amber": {"zh": "不确定", "en": "uncertain"},
     "verdict_red": {"zh": "不太可能", "en": "unlikely"},

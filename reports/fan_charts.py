@@ -85,7 +85,8 @@ def variable_title(run, goal, lang) -> str:
 
 def _draw_goal(ax, ctx, goal, p_met, times):
     colour = LIGHT_COLOURS.get(p_met[1], GOAL_COLOUR) if p_met else GOAL_COLOUR
-    label = f"{ctx.label(goal)}  {fmt.percent(p_met[0])}" if p_met else ctx.label(goal)
+    label = (f"{ctx.label(goal)}  {fmt.percent(p_met[0])} {fmt.verdict_word(p_met[1], ctx.lang)}" if p_met
+             else ctx.label(goal))
     comparison, year = goal.comparison, goal.year
     if is_window(comparison):
         ax.axvspan(year[0], year[1], color=colour, alpha=0.12, linewidth=0)

@@ -26,12 +26,19 @@ def _panel(ax, ctx, series, fit_until) -> None:
     ax.axvspan(min(years.min(), fit_until) - 0.5, fit_until + 0.5, color=WINDOW, linewidth=0, zorder=0)
     ax.plot(years, series.simulated, color=SIMULATED, linewidth=1.4, marker="s", markersize=2.5,
             label=ctx.t("simulated"))
-    ax.plot(years, series.observed, "o", color=OBSERVED, markersize=3.5, markerfacecolor="white",
-            markeredgewidth=1.0, label=ctx.t("observed"))
+    ax.plot(years, series.observed, "o", color=OBSERVED, markersize=4.5, markerfacecolor="none",
+            markeredgewidth=1.0, label=ctx.t("observed"), zorder=5)
+    if years.min() == years.max():
+        ax.set_xlim(years.min() - 1.5, years.max() + 1.5)
     ax.set_title(input_label(ctx.main, series.variable, ctx.lang), fontsize=7.5, loc="left")
     ax.tick_params(labelsize=6)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
     ax.grid(True, color="#e5e5e5", linewidth=0.4)
+
+
+def panel_area(count: int) -> float:
+    """Height (figure fraction) the panels of ``count`` series take on a page."""
+    return PANEL_AREA / GRID[1] * -(-min(count, GRID[0] * GRID[1]) // GRID[0])
 
 
 def _grid(fig, ctx, report, chunk, top) -> None:
@@ -86,7 +93,7 @@ def pages(ctx) -> list:
         fig = new_page(title + (ctx.t("continued") if index else ""), f"`{command}`")
         _grid(fig, ctx, report, chunk, TOP - 0.01)
         result.append(fig)
-    below = TOP - 0.01 - PANEL_AREA if report.series else TOP
+    below = TOP - 0.01 - panel_area(len(chunks[-1]))
 
     def make(i):
         return result[-1] if i == 0 else new_page(title + ctx.t("continued"), f"`{command}`")

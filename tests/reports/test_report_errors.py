@@ -160,6 +160,7 @@ def test_scorecard_says_how_many_samples_failed(copy_of_run):
     from reports.layout import Paragraph
 
     run = load_run(copy_of_run)
+    run.results = run.results.load()       # opened lazily: load before editing in memory
     run.results["status"].values[[0, 3]] = 1
     notes = [b.text for b in scorecard.run_blocks(ReportContext([run], "en"), run) if isinstance(b, Paragraph)]
     assert notes == ["2 samples produced non-finite values: counted as not met, left out of medians and ranges"]

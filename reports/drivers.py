@@ -1,7 +1,7 @@
 """Report stage, driver pages: for each goal not safely met, which uncertain inputs decide it (bar charts).
 
-A goal gets a page when its probability of being met is below 90 % (amber or red light) and the
-run sampled at least one input. Numbers come from :mod:`reports.sensitivity`; the page says
+A goal of the main run gets a page when its probability of being met is below 90 % (amber or red
+light) and the run sampled at least one input. Numbers come from :mod:`reports.sensitivity`; the page says
 which measures they are. PNG stems are ``drivers_<goal id>``.
 """
 
@@ -166,13 +166,9 @@ def _page(ctx, run, goal, table) -> Figure:
 
 
 def pages(ctx) -> list:
-    """One page per amber/red goal of each run that sampled inputs."""
-    result = []
-    for run in ctx.runs:
-        for goal in goals_to_explain(ctx, run):
-            suffix = "" if run is ctx.main else f"_{run.name}"
-            result.append(Page(f"drivers_{goal.id}{suffix}", _page(ctx, run, goal, ranking(run, goal))))
-    return result
+    """One page per amber/red goal of the main run (a compared run's drivers are in its own report)."""
+    run = ctx.main
+    return [Page(f"drivers_{goal.id}", _page(ctx, run, goal, ranking(run, goal))) for goal in goals_to_explain(ctx, run)]
 
 
 def figures(ctx) -> Iterator:

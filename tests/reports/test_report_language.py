@@ -24,7 +24,16 @@ ZH_ALLOWED = {"PM", "CO", "GDP", "µg", "m³"}
 
 COLOPHON = {"zh": "版本信息", "en": "Colophon"}
 
-QUOTED = re.compile(r"“[^”]*”|‘[^’]*’|'[^']*'|\"[^\"]*\"", re.S)
+QUOTED = re.compile(r"“[^“”]*”|‘[^‘’]*’|'[^']*'|\"[^\"]*\"", re.S)
+
+
+def unquoted(text: str) -> str:
+    """``text`` without quoted passages, innermost first (the plan quotes “十四五” inside its own quotes)."""
+    while True:
+        stripped = QUOTED.sub("", text)
+        if stripped == text:
+            return text
+        text = stripped
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -57,6 +66,10 @@ def latin_words(text: str) -> list:
     return bad
 
 
+def test_quote_stripping_handles_nested_plan_quotes():
+    assert unquoted("Source ““十四五”期间,增长6%以上” and 地区") == "Source  and 地区"
+
+
 def test_latin_word_detector_is_not_blind():
     assert latin_words("差距 6,931 亿元 plan_uncertain 运行 `python run.py seek out/x` 生成") == []
     assert latin_words("Cluster Revenue（亿元/Year）") == ["Cluster", "Revenue", "Year"]
@@ -71,7 +84,7 @@ def test_zh_report_has_no_latin_words_outside_the_allow_list(main_reports):
 
 def test_en_report_has_no_cjk_outside_quoted_plan_text(main_reports):
     pages = body_pages(main_reports["en"], "en")
-    found = {i + 1: sorted(set(CJK.findall(QUOTED.sub("", text)))) for i, text in enumerate(pages)}
+    found = {i + 1: sorted(set(CJK.findall(unquoted(text)))) for i, text in enumerate(pages)}
     assert {page: chars for page, chars in found.items() if chars} == {}
 
 

@@ -34,7 +34,7 @@ def test_pdf_written_first_and_named_by_language(zh_report, en_report):
 
 def test_zh_page_count_by_section(zh_report, batch_runs):
     texts = page_texts(zh_report)
-    amber_or_red = sum(int((p_met(run) < 0.9).sum()) for run in batch_runs)
+    amber_or_red = int((p_met(batch_runs[0]) < 0.9).sum())     # driver pages of the main run only
     variables = {g["variable"] for g in GOALS}
     count = {
         "findings": sum(t.startswith("主要发现") for t in texts),

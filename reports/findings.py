@@ -45,7 +45,7 @@ def versus_sentences(ctx) -> list:
     deltas = {g.id: float(main.loc[g.id, "p_met"] - base.loc[g.id, "p_met"]) for g in shared}
     up = sum(d > CHANGE for d in deltas.values())
     down = sum(d < -CHANGE for d in deltas.values())
-    result = [ctx.t("f_versus", base=ctx.runs[1].title(ctx.lang), up=up, down=down)]
+    result = [ctx.t("f_versus", base=ctx.runs[1].title(ctx.lang), main=ctx.main.title(ctx.lang), up=up, down=down)]
     if deltas:
         goal = max(shared, key=lambda g: abs(deltas[g.id]))
         if abs(deltas[goal.id]) > 0:

@@ -174,9 +174,9 @@ STRINGS = {
         ),
     },
     "f_versus": {
-        "zh": "与“{base}”相比，规划情景使 {up} 项目标的达成概率提高 10 个百分点以上，{down} 项降低 10 个百分点以上。",
+        "zh": "与“{base}”相比，“{main}”使 {up} 项目标的达成概率提高 10 个百分点以上，{down} 项降低 10 个百分点以上。",
         "en": (
-            "Against “{base}”, the plan scenario raises the probability of {up} goals by more than 10 points and "
+            "Against “{base}”, “{main}” raises the probability of {up} goals by more than 10 points and "
             "lowers it for {down}."
         ),
     },

@@ -8,7 +8,7 @@ italic, so the difference is carried by colour and by the section headings).
 """
 
 from . import formatting as fmt
-from .labels import pick
+from .indicators import display_name
 from .layout import Cell, Column, Heading, Paragraph, Spacer, Table, flow
 from .page import MUTED, SMALL_SIZE, Page, new_page
 
@@ -31,10 +31,24 @@ def _range(values) -> str:
     return f"{fmt.plain(float(values[0]))} – {fmt.plain(float(values[1]))}"
 
 
-def _distribution(spec) -> str:
-    """``"uniform(low=0.01, high=0.03)"`` from an UncertainInput."""
-    params = ", ".join(f"{k}={_param(v)}" for k, v in spec.params.items())
-    return f"{spec.dist}({params})"
+#: Distribution, parameter and interpolation words in the report's language (ids kept where no word is known).
+WORDS = {
+    "zh": {"uniform": "均匀分布", "triangular": "三角分布", "normal": "正态分布", "lognormal": "对数正态分布",
+           "choice": "离散取值", "low": "下限", "high": "上限", "mode": "众数", "mean": "均值", "sd": "标准差",
+           "median": "中位数", "sigma": "对数标准差", "values": "取值", "weights": "权重", "linear": "线性插值",
+           "step": "阶梯", "correlation": "相关"},
+    "en": {},
+}
+
+
+def word(value: str, lang: str) -> str:
+    return WORDS[lang].get(value, value)
+
+
+def _distribution(spec, lang: str = "en") -> str:
+    """``"uniform(low=0.01, high=0.03)"`` (``"均匀分布(下限=0.01, 上限=0.03)"``) from an UncertainInput."""
+    params = ", ".join(f"{word(k, lang)}={_param(v)}" for k, v in spec.params.items())
+    return f"{word(spec.dist, lang)}({params})"
 
 
 def _param(value) -> str:
@@ -44,12 +58,18 @@ def _param(value) -> str:
 
 
 def plan_assumptions_table(ctx) -> Table:
-    columns = [Column(ctx.t("col_id"), 0.17), Column(ctx.t("col_variable"), 0.17), Column(ctx.t("col_value"), 0.09,
-               "right"), Column(ctx.t("col_range"), 0.14), Column(ctx.t("col_unit"), 0.09),
-               Column(ctx.t("col_reason"), 0.34)]
-    rows = [[_assumed(a.id), _assumed(a.variable), _assumed(fmt.plain(a.value)), _assumed(_range(a.range)),
-             _assumed(pick(a.unit, ctx.lang)), _assumed(a.reason)] for a in ctx.plan.assumptions]
+    columns = [Column(ctx.t("col_variable"), 0.26), Column(ctx.t("col_value"), 0.09, "right"),
+               Column(ctx.t("col_range"), 0.14), Column(ctx.t("col_unit"), 0.1), Column(ctx.t("col_reason"), 0.41)]
+    rows = [[_assumed(display_name(ctx.main, a.variable, ctx.lang)), _assumed(fmt.plain(a.value)),
+             _assumed(_range(a.range)), _assumed(fmt.unit(a.unit, ctx.lang)), _assumed(_reason(ctx, a.reason))]
+            for a in ctx.plan.assumptions]
     return Table(columns, rows, stripes=False)
+
+
+def _reason(ctx, reason) -> str:
+    """The assumption's reason in the report's language, else a pointer to the other-language report."""
+    shown = fmt.localized(reason, ctx.lang)
+    return shown if shown or not reason else ctx.t("reason_in_en")
 
 
 def sampled_range(run, name: str) -> str:
@@ -62,22 +82,24 @@ def uncertain_table(ctx, run) -> list:
     columns = [Column(ctx.t("col_variable"), 0.3), Column(ctx.t("col_dist"), 0.45), Column(ctx.t("col_sampled"), 0.25)]
     blocks = []
     if run.scenario is not None:
-        rows = [[_assumed(u.name), _assumed(_distribution(u)),
+        rows = [[_assumed(display_name(run, u.name, ctx.lang)), _assumed(_distribution(u, ctx.lang)),
                  _assumed(sampled_range(run, u.name) if u.name in run.inputs else "")] for u in run.scenario.uncertain]
         if run.scenario.correlation:
-            pairs = "; ".join(f"{a} ~ {b}: ρ = {fmt.number(rho)}" for a, b, rho in run.scenario.correlation)
-            rows.append([_assumed("correlation"), _assumed(pairs), _assumed("")])
+            pairs = "; ".join(f"{display_name(run, a, ctx.lang)} ~ {display_name(run, b, ctx.lang)}: ρ = "
+                              f"{fmt.number(rho)}" for a, b, rho in run.scenario.correlation)
+            rows.append([_assumed(word("correlation", ctx.lang)), _assumed(pairs), _assumed("")])
     else:
         blocks.append(Paragraph(ctx.t("no_scenario_file"), size=SMALL_SIZE, colour=MUTED))
-        rows = [[_assumed(name), _assumed("?"), _assumed(sampled_range(run, name))] for name in run.input_names]
+        rows = [[_assumed(display_name(run, name, ctx.lang)), _assumed("?"), _assumed(sampled_range(run, name))]
+                for name in run.input_names]
     if rows:
         blocks.insert(0, Table(columns, rows, stripes=False))
     return blocks
 
 
-def _lever_text(spec) -> str:
+def _lever_text(spec, lang: str = "en") -> str:
     points = ", ".join(f"{fmt.year(t)}: {fmt.plain(v)}" for t, v in zip(spec.times, spec.values))
-    return f"{spec.kind} {{{points}}}"
+    return f"{word(spec.kind, lang)} {{{points}}}"
 
 
 def fixed_table(ctx, run) -> list:
@@ -85,17 +107,19 @@ def fixed_table(ctx, run) -> list:
     if scenario is None or not (scenario.fixed or scenario.lever_specs):
         return []
     columns = [Column(ctx.t("col_variable"), 0.35), Column(ctx.t("col_value"), 0.65)]
-    rows = [[_assumed(name), _assumed(_param(value))] for name, value in scenario.fixed.items()]
-    rows += [[_assumed(name), _assumed(_lever_text(spec))] for name, spec in scenario.lever_specs.items()]
-    return [Heading(f"{ctx.t('scenario_fixed')} · {run.name}", size=10), Table(columns, rows, stripes=False), Spacer()]
+    rows = [[_assumed(display_name(run, name, ctx.lang)), _assumed(_param(value))] for name, value in scenario.fixed.items()]
+    rows += [[_assumed(display_name(run, name, ctx.lang)), _assumed(_lever_text(spec, ctx.lang))]
+             for name, spec in scenario.lever_specs.items()]
+    return [Heading(f"{ctx.t('scenario_fixed')} · {run.title(ctx.lang)}", size=10), Table(columns, rows, stripes=False), Spacer()]
 
 
 def history_table(ctx) -> Table:
-    columns = [Column(ctx.t("col_id"), 0.2), Column(ctx.t("col_variable"), 0.2), Column(ctx.t("col_year"), 0.1),
+    columns = [Column(ctx.t("col_variable"), 0.4), Column(ctx.t("col_year"), 0.1),
                Column(ctx.t("col_value"), 0.12, "right"), Column(ctx.t("col_unit"), 0.12),
                Column(ctx.t("col_source"), 0.26)]
-    rows = [[_sourced(h.id), _sourced(h.variable), _sourced(fmt.year(h.year)), _sourced(fmt.plain(h.value)),
-             _sourced(pick(h.unit, ctx.lang)), _sourced(fmt.source(h, ctx.lang))] for h in ctx.plan.history]
+    rows = [[_sourced(display_name(ctx.main, h.variable, ctx.lang)), _sourced(fmt.year(h.year)),
+             _sourced(fmt.plain(h.value)), _sourced(fmt.unit(h.unit, ctx.lang)), _sourced(fmt.source(h, ctx.lang))]
+            for h in ctx.plan.history]
     return Table(columns, rows, stripes=False)
 
 
@@ -111,7 +135,7 @@ def blocks(ctx) -> list:
             continue
         seen.add(key)
         if run.input_names or run.scenario is not None:
-            result += [Heading(f"{ctx.t('scenario_uncertain')} · {run.name}", size=10)] + uncertain_table(ctx, run)
+            result += [Heading(f"{ctx.t('scenario_uncertain')} · {run.title(ctx.lang)}", size=10)] + uncertain_table(ctx, run)
             result.append(Spacer())
         result += fixed_table(ctx, run)
     if ctx.plan is not None and ctx.plan.history:

@@ -13,8 +13,20 @@ from simulator.plans import attainment
 #: (lower bound of p_met, light name), checked from the top.
 LIGHTS = ((0.9, "green"), (0.5, "amber"), (0.0, "red"))
 
-#: Colours of the traffic lights (colour-blind safe enough with the text label next to them).
-LIGHT_COLOURS = {"green": "#2e9e44", "amber": "#f0a500", "red": "#d0312d"}
+#: Colours of the traffic lights: Okabe-Ito bluish green, orange and vermillion (told apart under the
+#: common colour-vision deficiencies), always printed with a word (:func:`verdict`) so the light reads
+#: without colour; in greyscale the three differ in lightness (orange lightest, green darkest).
+LIGHT_COLOURS = {"green": "#007a5a", "amber": "#e69f00", "red": "#d55e00"}
+
+#: Marker shape of each light in charts (filled circle, diamond, cross), so a grey print tells them apart.
+LIGHT_MARKERS = {"green": "o", "amber": "D", "red": "X"}
+
+
+def verdict(light: str, lang: str) -> str:
+    """The light as a word: likely / uncertain / unlikely (可能达成 / 不确定 / 不太可能)."""
+    from .labels import text
+
+    return text(f"verdict_{light}", lang)
 
 SUMMARY_COLUMNS = [*attainment.SUMMARY_COLUMNS, "light"]
 

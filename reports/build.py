@@ -9,24 +9,37 @@ from pathlib import Path
 
 from simulator.errors import ReportError
 
-from . import assumptions, comparison, drivers, fan_charts, scorecard, structure, title
+from . import (analyses, assumptions, colophon, comparison, drivers, fan_charts, findings, scorecard, structure,
+               validation_page)
 from .context import ReportContext
 from .data import load_run
 from .labels import check_language
 from .pdf import write_pdf
 from .png import write_pngs
 
-#: Page modules in PDF order; each has ``pages(ctx) -> list[Page]``.
-SECTIONS = (title, scorecard, comparison, fan_charts, drivers, assumptions, structure)
+#: Page modules in PDF order; each has ``pages(ctx) -> list[Page]``. Findings first; the colophon and the model
+#: structure (proper ids: file names, hashes, equations) close the report.
+SECTIONS = (findings, scorecard, comparison, validation_page, analyses, fan_charts, drivers, assumptions, colophon,
+            structure)
 
 #: Modules whose stand-alone ``figures(ctx)`` replace their pages in the PNG output.
 PNG_FIGURES = (fan_charts, drivers, comparison)
 
-#: format name -> writer(ctx, {section: pages}, out_dir) -> list[Path]
+#: format name -> writer(ctx, {section: pages}, out_dir) -> list[Path]; the PDF writer builds every page (it
+#: numbers them), the PNG writer builds one figure at a time (reusing pages already built) and drops each.
 WRITERS = {
-    "pdf": lambda ctx, pages, out: [write_pdf(ctx, [p for section in pages.values() for p in section], out)],
-    "png": lambda ctx, pages, out: write_pngs(ctx, pages, PNG_FIGURES, out),
+    "pdf": lambda ctx, pages, out: [write_pdf(ctx, [p for section in _all_pages(ctx, pages).values() for p in section],
+                                              out)],
+    "png": lambda ctx, pages, out: write_pngs(ctx, pages, SECTIONS, PNG_FIGURES, out),
 }
+
+
+def _all_pages(ctx, pages: dict) -> dict:
+    """Every section's pages, built into ``pages`` (section -> list of Page) where missing."""
+    for section in SECTIONS:
+        if section not in pages:
+            pages[section] = section.pages(ctx)
+    return pages
 
 
 def parse_formats(formats) -> list:
@@ -85,7 +98,7 @@ def build_report(run_dirs, lang: str = "zh", formats="pdf,png", out=None) -> lis
     ctx = ReportContext([load_run(path) for path in run_dirs], lang)
     out_dir = Path(out) if out is not None else ctx.main.path
     out_dir.mkdir(parents=True, exist_ok=True)
-    pages = {section: section.pages(ctx) for section in SECTIONS}
+    pages = {}
     written = []
     for name in names:
         written += WRITERS[name](ctx, pages, out_dir)

@@ -11,13 +11,13 @@ from matplotlib.figure import Figure
 from simulator.plans.kinds import KINDS, is_window
 
 from . import formatting as fmt
-from .attainment import LIGHT_COLOURS
+from .attainment import LIGHT_COLOURS, verdict
 from .fan_charts import GOAL_COLOUR, GOAL_MARKERS, goals_by_variable, ok_series, variable_title
 from .layout import Cell, Column, Paragraph, Table, flow
 from .page import BOTTOM, LEFT, MUTED, RIGHT, SMALL_SIZE, TOP, Page, new_page
 
 #: Line colours of the runs (first = main run).
-RUN_COLOURS = ("#2b6cb0", "#c05621", "#2f855a", "#6b46c1", "#b83280", "#4a5568")
+RUN_COLOURS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#56b4e9", "#4a5568")  # Okabe-Ito
 
 #: Line styles of the runs, so identical paths stay visible and prints in grey stay readable.
 RUN_STYLES = ("-", (0, (5, 2)), (0, (1, 1.5)), "-.")
@@ -29,7 +29,7 @@ GRID_COLUMNS = 2
 def table(ctx) -> Table:
     """Goal × run table: probability with light, and median, per run."""
     share = (1.0 - 0.34) / len(ctx.runs)
-    columns = [Column(ctx.t("col_goal"), 0.34)] + [Column(run.name, share) for run in ctx.runs]
+    columns = [Column(ctx.t("col_goal"), 0.34)] + [Column(run.title(ctx.lang), share) for run in ctx.runs]
     rows = []
     for goal in ctx.goals():
         row = [Cell(f"{ctx.label(goal)}\n{fmt.target(goal, ctx.lang)}")]
@@ -43,7 +43,7 @@ def table(ctx) -> Table:
             measure = KINDS[goal.comparison].measure
             if measure != "level":
                 median = f"{ctx.t(measure)} {median}"
-            row.append(Cell(f"{fmt.percent(numbers['p_met'])}\n{median}",
+            row.append(Cell(f"{fmt.percent(numbers['p_met'])} {verdict(numbers['light'], ctx.lang)}\n{median}",
                             dot=LIGHT_COLOURS[numbers["light"]]))
         rows.append(row)
     return Table(columns, rows)
@@ -57,7 +57,7 @@ def draw_medians(ax, ctx, variable: str, goals: list) -> None:
         times, values = ok_series(run, goals[0])
         if values.shape[0]:
             ax.plot(times, np.median(values, axis=0), color=RUN_COLOURS[index % len(RUN_COLOURS)],
-                    linestyle=RUN_STYLES[index % len(RUN_STYLES)], linewidth=1.5, label=run.name)
+                    linestyle=RUN_STYLES[index % len(RUN_STYLES)], linewidth=1.5, label=run.title(ctx.lang))
     for goal in goals:
         if is_window(goal.comparison):
             ax.axvspan(goal.year[0], goal.year[1], color=GOAL_COLOUR, alpha=0.08, linewidth=0)
@@ -90,9 +90,9 @@ def pages(ctx) -> list:
         return []
     title = ctx.t("comparison")
     figures = flow([table(ctx), Paragraph(ctx.t("how_to_read_body", n=ctx.main.n), size=SMALL_SIZE, colour=MUTED)],
-                   lambda i: new_page(title + (ctx.t("continued") if i else ""), " · ".join(r.name for r in ctx.runs)))
+                   lambda i: new_page(title + (ctx.t("continued") if i else ""), " · ".join(r.title(ctx.lang) for r in ctx.runs)))
     result = [Page("comparison" if i == 0 else f"comparison_{i + 1}", f) for i, f in enumerate(figures)]
-    fig = new_page(ctx.t("comparison_medians"), " · ".join(r.name for r in ctx.runs))
+    fig = new_page(ctx.t("comparison_medians"), " · ".join(r.title(ctx.lang) for r in ctx.runs))
     _grid(fig, ctx, (LEFT, BOTTOM + 0.02, RIGHT, TOP - 0.01))
     result.append(Page("comparison_medians", fig))
     return result

@@ -40,6 +40,8 @@ class ReportContext:
     lang: str
     _summaries: dict = field(default_factory=dict)
     _goals: list = None
+    #: per-report results shared by page modules (e.g. the validation run of reports.evidence)
+    cache: dict = field(default_factory=dict)
 
     @property
     def main(self):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import xarray as xr
 
-from simulator.runs.runstore import RunFolder, read_goals, read_inputs, read_results
+from simulator.runs.runstore import RunFolder, open_results, read_goals, read_inputs
 
 from .indicators import load_indicators
 
@@ -26,7 +26,7 @@ class RunData:
     path : Path
         The run folder.
     results : xarray.Dataset
-        ``results.nc`` (dims scenario, time, subscripts; ``input__*`` variables; attrs).
+        ``results.nc`` opened lazily (dims scenario, time, subscripts; ``input__*`` variables; attrs).
     goals : pandas.DataFrame
         ``goals.csv``, one row per (scenario, goal); ``ok`` column added (bool).
     inputs : pandas.DataFrame
@@ -54,6 +54,12 @@ class RunData:
     def name(self) -> str:
         """Scenario name of the run (results attr ``scenario``, else the folder name)."""
         return str(self.results.attrs.get("scenario") or self.manifest.get("scenario") or self.path.name)
+
+    def title(self, lang: str) -> str:
+        """The scenario name for a reader (:func:`reports.labels.scenario_name`): 规划情景（含不确定性）, plan (uncertain)."""
+        from .labels import scenario_name
+
+        return scenario_name(self.name, lang)
 
     @property
     def region(self) -> str:
@@ -136,7 +142,7 @@ def load_run(path) -> RunData:
     """
     path = Path(path).resolve()
     _, manifest = RunFolder.open_complete(path)
-    results = read_results(path)
+    results = open_results(path)     # lazy: figures read one goal variable at a time
     goals = read_goals(path)
     inputs = read_inputs(path)
     run = RunData(path=path, results=results, goals=goals, inputs=inputs, manifest=manifest)

@@ -1,9 +1,11 @@
 """Report stage, driver pages: for each goal not safely met, which uncertain inputs decide it (bar charts).
 
-A goal gets a page when its probability of being met is below 90 % (amber or red light) and the
-run sampled at least one input. Numbers come from :mod:`reports.sensitivity`; the page says
+A goal of the main run gets a page when its probability of being met is below 90 % (amber or red
+light) and the run sampled at least one input. Numbers come from :mod:`reports.sensitivity`; the page says
 which measures they are. PNG stems are ``drivers_<goal id>``.
 """
+
+from collections.abc import Iterator
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -14,6 +16,7 @@ from . import formatting as fmt
 from .attainment import LIGHT_COLOURS
 from .layout import Paragraph, flow, text_em, wrap_to_page
 from .page import LEFT, MUTED, RIGHT, Page, new_page
+from .indicators import input_label
 from .sensitivity import rank_inputs
 
 #: Inputs shown per chart (the most influential).
@@ -31,7 +34,7 @@ MAX_NAME, MAX_LABEL, BAR_GAP = 44, 0.36, 0.04
 #: Most points a scatter shows; larger runs are thinned to every k-th sample (keeps the PDF light).
 MAX_SCATTER = 2000
 
-POSITIVE, NEGATIVE, SHARE = "#2b6cb0", "#c05621", "#4a5568"
+POSITIVE, NEGATIVE, SHARE = "#0072b2", "#e69f00", "#4a5568"  # Okabe-Ito blue/orange: apart in grey too
 
 #: Size of a stand-alone PNG figure (inches).
 PNG_SIZE = (8.0, 4.8)
@@ -65,10 +68,10 @@ def bar_rects(fig, names, left: float, right: float, bottom: float, height: floa
     return [start, bottom, width, height], [start + width + BAR_GAP, bottom, width, height]
 
 
-def draw_bars(fig, rect_left, rect_right, ctx, table) -> None:
+def draw_bars(fig, rect_left, rect_right, ctx, table, run=None) -> None:
     """Two horizontal bar charts side by side: Spearman (signed) and first-order share."""
     shown = table.head(TOP_INPUTS).iloc[::-1]
-    names = [_short(name) for name in shown["input"]]
+    names = [_short(input_label(run or ctx.main, name, ctx.lang)) for name in shown["input"]]
     slots = len(names)
     y = np.arange(len(names))
     ax1 = fig.add_axes(rect_left)
@@ -115,13 +118,13 @@ def draw_scatter(ax, ctx, run, goal, table) -> None:
     rows = rows.iloc[::stride]
     x = run.inputs.loc[rows.index, top].astype(float)
     met = rows["met"].astype(int) == 1
-    ax.scatter(x[met], rows.loc[met, "value"], s=7, color=LIGHT_COLOURS["green"], alpha=0.7, linewidths=0,
-               label=ctx.t("met"))
-    ax.scatter(x[~met], rows.loc[~met, "value"], s=7, color=LIGHT_COLOURS["red"], alpha=0.7, linewidths=0,
-               label=ctx.t("not_met"))
+    ax.scatter(x[met], rows.loc[met, "value"], s=8, color=LIGHT_COLOURS["green"], alpha=0.7, linewidths=0,
+               marker="o", label=ctx.t("met"))
+    ax.scatter(x[~met], rows.loc[~met, "value"], s=10, color=LIGHT_COLOURS["red"], alpha=0.7, linewidths=0.8,
+               marker="x", label=ctx.t("not_met"))
     for level in _levels(goal):
         ax.axhline(level, color="#333333", linestyle=(0, (4, 3)), linewidth=0.8)
-    ax.set_xlabel(top, fontsize=8)
+    ax.set_xlabel(input_label(run, top, ctx.lang), fontsize=8)
     measure = KINDS[goal.comparison].measure
     ax.set_ylabel(ctx.t(measure) if measure != "level" else ctx.t("goal_year_value"), fontsize=8)
     thinned = f"  ({ctx.t('every_kth', k=stride)})" if stride > 1 else ""
@@ -143,7 +146,7 @@ def _levels(goal) -> list:
 def _heading(ctx, run, goal) -> str:
     numbers = ctx.summary(run).loc[goal.id]
     return (f"{fmt.target(goal, ctx.lang)} · {ctx.t('p_met_short', p=fmt.percent(numbers['p_met']))} · "
-            f"{ctx.t('scenario')}: {run.name}")
+            f"{ctx.t('scenario')}: {run.title(ctx.lang)}")
 
 
 def _page(ctx, run, goal, table) -> Figure:
@@ -152,8 +155,8 @@ def _page(ctx, run, goal, table) -> Figure:
         return flow([Paragraph(ctx.t("drivers_const"))], lambda i: fig)[0]
     height = SLOT_HEIGHT * min(len(table), TOP_INPUTS) + FRAME_HEIGHT
     bottom = 0.87 - height
-    names = [_short(name) for name in table.head(TOP_INPUTS)["input"]]
-    draw_bars(fig, *bar_rects(fig, names, LEFT, RIGHT - 0.02, bottom, height), ctx, table)
+    names = [_short(input_label(run, name, ctx.lang)) for name in table.head(TOP_INPUTS)["input"]]
+    draw_bars(fig, *bar_rects(fig, names, LEFT, RIGHT - 0.02, bottom, height), ctx, table, run)
     scatter_height = min(0.32, bottom - 0.26)
     ax = fig.add_axes([LEFT + 0.08, bottom - 0.08 - scatter_height, RIGHT - LEFT - 0.12, scatter_height])
     draw_scatter(ax, ctx, run, goal, table)
@@ -163,18 +166,13 @@ def _page(ctx, run, goal, table) -> Figure:
 
 
 def pages(ctx) -> list:
-    """One page per amber/red goal of each run that sampled inputs."""
-    result = []
-    for run in ctx.runs:
-        for goal in goals_to_explain(ctx, run):
-            suffix = "" if run is ctx.main else f"_{run.name}"
-            result.append(Page(f"drivers_{goal.id}{suffix}", _page(ctx, run, goal, ranking(run, goal))))
-    return result
+    """One page per amber/red goal of the main run (a compared run's drivers are in its own report)."""
+    run = ctx.main
+    return [Page(f"drivers_{goal.id}", _page(ctx, run, goal, ranking(run, goal))) for goal in goals_to_explain(ctx, run)]
 
 
-def figures(ctx) -> list:
+def figures(ctx) -> Iterator:
     """Stand-alone bar-chart figures (``drivers_<goal id>``) of the main run, for PNG output."""
-    result = []
     run = ctx.main
     for goal in goals_to_explain(ctx, run):
         table = ranking(run, goal)
@@ -183,7 +181,6 @@ def figures(ctx) -> list:
         fig = Figure(figsize=PNG_SIZE)
         fig.suptitle(f"{ctx.t('drivers', goal=ctx.label(goal))}\n{_heading(ctx, run, goal)}", fontsize=9.5, x=0.02,
                      ha="left", y=0.98)
-        names = [_short(name) for name in table.head(TOP_INPUTS)["input"]]
-        draw_bars(fig, *bar_rects(fig, names, 0.01, 0.97, 0.1, 0.72), ctx, table)
-        result.append(Page(f"drivers_{goal.id}", fig))
-    return result
+        names = [_short(input_label(run, name, ctx.lang)) for name in table.head(TOP_INPUTS)["input"]]
+        draw_bars(fig, *bar_rects(fig, names, 0.01, 0.97, 0.1, 0.72), ctx, table, run)
+        yield Page(f"drivers_{goal.id}", fig)

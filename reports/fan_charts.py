@@ -8,6 +8,7 @@ puts two panels on a page, the PNGs get one each (``fan_<variable>.png``).
 """
 
 import re
+from collections.abc import Iterator
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -21,7 +22,6 @@ from simulator.plans.kinds import KINDS, is_window
 from . import formatting as fmt
 from .attainment import LIGHT_COLOURS
 from .indicators import indicator_name
-from .labels import pick
 from .page import BOTTOM, LEFT, RIGHT, TOP, Page, new_page
 
 #: Central coverage of the bands, widest first, with their fill alpha.
@@ -67,22 +67,26 @@ def ok_series(run, goal):
 
 
 def variable_title(run, goal, lang) -> str:
-    """Indicator name (if the model has labels), Vensim name and units, e.g. ``"地区生产总值  GDP (亿元)"``."""
+    """Indicator name in the report's language and unit (``"产业规模·生物医药（亿元/年）"``); the Vensim name only
+    when the model has no label for the variable."""
     base = (split_name(goal.variable) or (goal.variable,))[0]
     key = base if base in run.results else to_id(base)
     attrs = run.results[key].attrs if key in run.results else {}
-    name = attrs.get("name") or goal.variable
-    if "[" in goal.variable:
-        name += "[" + goal.variable.split("[", 1)[1]
-    unit = attrs.get("units") or pick(getattr(goal, "unit", ""), lang)
-    title = f"{name} ({unit})" if unit else name
+    unit = fmt.unit(attrs.get("units") or getattr(goal, "unit", ""), lang)
     indicator = indicator_name(run.indicators, goal.variable, lang)
-    return f"{indicator}  {title}" if indicator else title
+    if not indicator:
+        indicator = attrs.get("name") or goal.variable
+        if "[" in goal.variable:
+            indicator += "[" + goal.variable.split("[", 1)[1]
+    if not unit:
+        return indicator
+    return f"{indicator}（{unit}）" if lang == "zh" else f"{indicator} ({unit})"
 
 
 def _draw_goal(ax, ctx, goal, p_met, times):
     colour = LIGHT_COLOURS.get(p_met[1], GOAL_COLOUR) if p_met else GOAL_COLOUR
-    label = f"{ctx.label(goal)}  {fmt.percent(p_met[0])}" if p_met else ctx.label(goal)
+    label = (f"{ctx.label(goal)}  {fmt.percent(p_met[0])} {fmt.verdict_word(p_met[1], ctx.lang)}" if p_met
+             else ctx.label(goal))
     comparison, year = goal.comparison, goal.year
     if is_window(comparison):
         ax.axvspan(year[0], year[1], color=colour, alpha=0.12, linewidth=0)
@@ -168,7 +172,7 @@ def pages(ctx) -> list:
     items = list(goals_by_variable(ctx).items())
     result = []
     for start in range(0, len(items), PANELS_PER_PAGE):
-        fig = new_page(ctx.t("fan_charts"), f"{ctx.t('scenario')}: {ctx.main.name}  (n = {ctx.main.n})")
+        fig = new_page(ctx.t("fan_charts"), f"{ctx.t('scenario')}: {ctx.main.title(ctx.lang)}  (n = {ctx.main.n})")
         chunk = items[start:start + PANELS_PER_PAGE]
         height = (TOP - BOTTOM - 0.04) / PANELS_PER_PAGE
         for i, (variable, goals) in enumerate(chunk):
@@ -179,12 +183,10 @@ def pages(ctx) -> list:
     return result
 
 
-def figures(ctx) -> list:
+def figures(ctx) -> Iterator:
     """One stand-alone figure per goal variable (``fan_<variable>``), for PNG output."""
-    result = []
     for variable, goals in goals_by_variable(ctx).items():
         fig = Figure(figsize=PNG_SIZE)
         ax = fig.add_axes([0.09, 0.16, 0.88, 0.74])
         draw_fan(ax, ctx, ctx.main, variable, goals)
-        result.append(Page(f"fan_{variable_slug(variable)}", fig))
-    return result
+        yield Page(f"fan_{variable_slug(variable)}", fig)

@@ -75,10 +75,50 @@ def _years(goal_year):
 DIMENSIONLESS = {"", "1", "dmnl", "dimensionless", "无量纲"}
 
 
+#: Unit words in each language (longest first); model and plan units mix Vensim English and Chinese.
+UNIT_WORDS = {
+    "zh": (("μg/m3", "µg/m³"), ("ug/m3", "µg/m³"), ("tCO2", "吨二氧化碳"), ("tce", "吨标准煤"), ("m3", "立方米"),
+           ("km2", "平方公里"), ("Years", "年"), ("Year", "年"), ("year", "年"), ("persons", "人"), ("person", "人"),
+           ("days", "天"), ("Day", "天"), ("day", "天"), ("share", ""), ("Dmnl", ""), ("tonnes", "吨"), ("yuan", "元")),
+    "en": (("μg/m3", "µg/m³"), ("ug/m3", "µg/m³"), ("万m3", "10,000 m³"), ("亿m3", "100 million m³"), ("m3", "m³"),
+           ("tCO2", "t CO₂"), ("亿元", "100 million yuan"), ("万元", "10,000 yuan"), ("万人", "10,000 persons"),
+           ("万立方米", "10,000 m³"), ("亿立方米", "100 million m³"), ("万吨标准煤", "10,000 tce"),
+           ("吨标准煤", "tce"), ("万吨", "10,000 t"), ("平方公里", "km²"), ("天", "days"), ("年", "yr"),
+           ("元", "yuan"), ("人", "persons"), ("Year", "yr"), ("Dmnl", "")),
+}
+
+
 def unit(value, lang: str) -> str:
-    """A unit (plain or ``{zh, en}``) for display; empty for dimensionless units."""
+    """A unit (plain or ``{zh, en}``) in the report's language (亿元/年 · 100 million yuan/yr); empty if dimensionless."""
     text_unit = pick(value or "", lang).strip()
-    return "" if text_unit.lower() in DIMENSIONLESS else text_unit
+    if text_unit.lower() in DIMENSIONLESS:
+        return ""
+    for word, replacement in UNIT_WORDS[lang]:
+        text_unit = text_unit.replace(word, replacement)
+    text_unit = text_unit.strip()
+    return "" if text_unit.lower() in DIMENSIONLESS or text_unit == "/" else text_unit
+
+
+def has_latin(value: str) -> bool:
+    """True if ``value`` holds a Latin word of two or more letters (a string not written for a Chinese reader)."""
+    import re
+
+    return re.search(r"[A-Za-z]{2,}", value or "") is not None
+
+
+def has_cjk(value: str) -> bool:
+    """True if ``value`` holds CJK ideographs."""
+    return any("\u4e00" <= char <= "\u9fff" for char in value or "")
+
+
+def note(goal, ctx) -> str:
+    """A goal's conversion note in the report's language; a note written only in the other language is not shown, the
+    reader is told where to find it."""
+    value = getattr(goal, "note", "") or ""
+    if isinstance(value, dict):
+        return pick(value, ctx.lang)
+    wrong = has_latin(value) if ctx.lang == "zh" else (has_cjk(value) and not has_latin(value))
+    return ctx.t("note_in_en") if wrong and value else value
 
 
 def target(goal, lang: str) -> str:
@@ -142,3 +182,17 @@ def outcome(goal, numbers, lang: str) -> str:
 def sha(value, length: int = 16) -> str:
     """First ``length`` hex digits of a hash, or "–"."""
     return str(value)[:length] if value else "–"
+
+
+def verdict_word(light: str, lang: str) -> str:
+    """likely / uncertain / unlikely for a traffic light (可能达成 / 不确定 / 不太可能)."""
+    return text(f"verdict_{light}", lang)
+
+
+def localized(value, lang: str) -> str:
+    """A plan field in the report's language: ``{zh, en}`` picked; plain text shown only if written in that language
+    (Latin words in a zh report, or CJK in an en report, hide it)."""
+    if isinstance(value, dict):
+        return pick(value, lang)
+    shown = "" if value is None else str(value)
+    return "" if (has_latin(shown) if lang == "zh" else has_cjk(shown)) else shown

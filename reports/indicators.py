@@ -43,3 +43,24 @@ def indicator_name(indicators: dict, variable: str, lang: str) -> str:
         element_entry = indicators.get("elements", {}).get(element, {})
         parts.append(element_entry.get(lang) or element)
     return "·".join(parts)
+
+
+def input_label(run, name: str, lang: str) -> str:
+    """Display name of a sampled input: labels.yaml, else the ``label`` of the plan assumption on that variable, else the id."""
+    found = indicator_name(run.indicators, name, lang)
+    if found:
+        return found
+    plan = getattr(run, "plan", None)
+    for assumption in getattr(plan, "assumptions", None) or []:
+        label = getattr(assumption, "label", None)
+        if label and getattr(assumption, "variable", None) == name:
+            from .labels import pick
+
+            return pick(label, lang)
+    return name
+
+
+def display_name(run, name: str, lang: str) -> str:
+    """:func:`input_label`, or the id set as code (`` `name` ``) when nothing names it in ``lang``."""
+    label = input_label(run, name, lang)
+    return f"`{name}`" if label == name else label

@@ -88,7 +88,7 @@ STRINGS = {
     "drivers": {"zh": "关键影响因素：{goal}", "en": "What decides it: {goal}"},
     "drivers_method": {
         "zh": (
-            "左：各不确定输入与目标年份模拟值的 Spearman 秩相关系数（正值 = 输入越大结果越大）。"
+            "左：各不确定输入与目标年份模拟值的斯皮尔曼秩相关系数（正值 = 输入越大结果越大）。"
             "右：一阶方差贡献（分箱相关比 ε²，给定数据估计），即该输入单独解释的结果方差比例。"
             "基于 {n} 个样本。"
         ),
@@ -99,7 +99,7 @@ STRINGS = {
             "variance that the input explains alone. From {n} samples."
         ),
     },
-    "spearman": {"zh": "Spearman 秩相关", "en": "Spearman rank correlation"},
+    "spearman": {"zh": "斯皮尔曼秩相关", "en": "Spearman rank correlation"},
     "first_order": {"zh": "一阶方差贡献 ε²", "en": "First-order variance share ε²"},
     "drivers_const": {
         "zh": "该目标的模拟值在各样本间不变，无法排序影响因素。",
@@ -127,7 +127,7 @@ STRINGS = {
             "document and line, set on white."
         ),
     },
-    "plan_assumptions": {"zh": "规划数据中的假设 (plan.yaml)", "en": "Assumptions in plan.yaml"},
+    "plan_assumptions": {"zh": "规划数据中的假设", "en": "Assumptions in plan.yaml"},
     "scenario_uncertain": {"zh": "情景中的不确定输入", "en": "Uncertain inputs of the scenario"},
     "scenario_fixed": {"zh": "情景中的固定设定与政策杠杆", "en": "Fixed settings and levers of the scenario"},
     "plan_history": {"zh": "对照：规划来源的历史值", "en": "For contrast: plan-sourced history"},
@@ -146,7 +146,7 @@ STRINGS = {
         "en": "Scenario file missing or changed since the batch ran; distributions unavailable, sampled ranges shown instead.",
     },
     # structure
-    "structure": {"zh": "模型结构", "en": "Model structure"},
+    "structure": {"zh": "版本信息·模型结构", "en": "Colophon · Model structure"},
     "stocks": {"zh": "存量", "en": "Stocks"},
     "flows": {"zh": "流量", "en": "Flows"},
     "auxiliaries": {"zh": "辅助变量", "en": "Auxiliaries"},
@@ -158,6 +158,144 @@ STRINGS = {
         "zh": "变量、类型、下标与单位取自编译后的模型；方程按模型文件 {source} 原文列出。",
         "en": "Variables, kinds, subscripts and units from the compiled model; equations as written in {source}.",
     },
+    # findings (page 1)
+    "findings": {"zh": "主要发现", "en": "Findings"},
+    "f_glance": {"zh": "各目标达成概率一览", "en": "Every goal at a glance"},
+    "verdict_green": {"zh": "可能达成", "en": "likely"},
+    "verdict_amber": {"zh": "不确定", "en": "uncertain"},
+    "verdict_red": {"zh": "不太可能", "en": "unlikely"},
+    "f_counts": {
+        "zh": (
+            "在“{run}”情景（{n} 个抽样）下，{total} 项目标中 {green} 项可能达成（达成概率 ≥ 90%），"
+            "{amber} 项不确定（50–90%），{red} 项不太可能达成（< 50%）。"
+        ),
+        "en": (
+            "Under the scenario “{run}” ({n} samples), of {total} goals {green} are likely to be met (P ≥ 90 %), "
+            "{amber} are uncertain (50–90 %) and {red} are unlikely (< 50 %)."
+        ),
+    },
+    "f_versus": {
+        "zh": "与“{base}”相比，“{main}”使 {up} 项目标的达成概率提高 10 个百分点以上，{down} 项降低 10 个百分点以上。",
+        "en": (
+            "Against “{base}”, “{main}” raises the probability of {up} goals by more than 10 points and "
+            "lowers it for {down}."
+        ),
+    },
+    "f_versus_one": {
+        "zh": "变化最大的是“{goal}”：{p0} → {p1}。",
+        "en": "The largest change is “{goal}”: {p0} → {p1}.",
+    },
+    "f_gaps_head": {
+        "zh": "差距最大的三项目标（“{run}”情景的中位数与目标值之差）：",
+        "en": "The three largest gaps (median of “{run}” against the target):",
+    },
+    "f_gap": {
+        "zh": "“{goal}”：中位数 {median}，目标 {target}，差 {gap}{unit}（目标值的 {share}）；达成概率 {p}。",
+        "en": "“{goal}”: median {median}, target {target}, short by {gap}{unit} ({share} of the target); P(met) {p}.",
+    },
+    "f_gap_rate": {
+        "zh": "“{goal}”：年均增长中位数 {median}，目标 {target}，差 {gap} 个百分点；达成概率 {p}。",
+        "en": "“{goal}”: median growth {median} a year against {target}, short by {gap} points; P(met) {p}.",
+    },
+    "f_no_gaps": {"zh": "所有目标的中位数都已达到目标值。", "en": "Every goal's median meets its target."},
+    "f_deciders_sens": {"zh": "决定这些目标的不确定输入（敏感性分析文件 `{file}`）：{items}。",
+                        "en": "The uncertain inputs that decide them (sensitivity file `{file}`): {items}."},
+    "f_deciders_quick": {"zh": "快速估计（秩相关与一阶方差贡献，未做完整敏感性分析）：{items}。",
+                         "en": (
+                             "Quick look (rank correlation and first-order variance share, not a full sensitivity "
+                             "analysis): {items}."
+                         )},
+    "f_decider": {"zh": "“{goal}”主要取决于{inputs}", "en": "“{goal}” turns mainly on {inputs}"},
+    "f_input_share": {"zh": "{name}（解释 {share} 的方差）", "en": "{name} (explains {share} of the variance)"},
+    "f_no_inputs": {
+        "zh": "本批次没有不确定输入，无法说明决定因素。",
+        "en": "This batch sampled no inputs, so nothing says what decides them.",
+    },
+    "f_seek": {
+        "zh": "需求反推分析已完成（`{file}`），结果见“{page}”页。",
+        "en": "The seek analysis exists (`{file}`); see the page “{page}”.",
+    },
+    "f_missing": {"zh": "{what}：缺失——运行 `{command}` 生成。", "en": "{what}: missing — run `{command}`."},
+    "what_sensitivity": {"zh": "敏感性分析", "en": "Sensitivity analysis"},
+    "what_seek": {"zh": "需求反推（达到目标需要什么条件）", "en": "What it would take"},
+    "what_prim": {"zh": "情景发现（耐心规则归纳盒）", "en": "Scenario discovery (PRIM boxes)"},
+    "what_validation": {"zh": "历史检验", "en": "Validation against history"},
+    "f_validation": {
+        "zh": "历史检验：{series} 个序列对照公开统计数据；拟合期截至 {until} 年，拟合期内 {fit} 个数据、{free} 个自由参数。",
+        "en": (
+            "History check: {series} series against published statistics; fit window to {until}, {fit} figures in"
+            " it, {free} free constants."
+        ),
+    },
+    "f_validation_oos": {"zh": "拟合期外 {k} 个序列的平均绝对百分比误差中位数为 {mape}（最大 {worst}：{worst_mape}）。",
+                         "en": "Out of sample, the median MAPE of {k} series is {mape} (worst {worst}: {worst_mape})."},
+    "f_validation_no_oos": {"zh": "拟合期之后没有公开数据，模型未经样本外检验。",
+                            "en": "No published figure falls after the fit window: the model is untested out of sample."},
+    "exactly_identified": {"zh": "恰好识别——数据不多于参数，拟合不构成检验。",
+                           "en": "Exactly identified — no more figures than constants, so the fit is not a test."},
+    "f_assumption_goals": {"zh": "{k} 项目标由单一假设决定（记分卡中标“假设决定”）：{goals}。",
+                           "en": (
+                               "{k} goals are set by a single assumption (marked “set by assumption” on the scorecard): "
+                               "{goals}."
+                           )},
+    "f_note": {"zh": "本页文字由运行结果自动生成；数字的定义见“阅读说明”，运行设置与文件指纹见末页。",
+               "en": (
+                   "This page is generated from the run's numbers; definitions under “How to read”, "
+                   "run settings and fingerprints on the last page."
+               )},
+    "set_by_assumption": {"zh": "假设决定", "en": "set by assumption"},
+    "col_oos": {"zh": "样本外误差", "en": "Out-of-sample error"},
+    "oos_none": {"zh": "无数据", "en": "no data"},
+    "reason_in_en": {"zh": "（理由仅有英文原文，见英文版报告）", "en": "(reason given only in Chinese; see the Chinese report)"},
+    "note_in_en": {
+        "zh": "（换算说明仅有英文原文，见英文版报告）",
+        "en": "(conversion note only in Chinese; see the Chinese report)",
+    },
+    "colophon": {"zh": "版本信息", "en": "Colophon"},
+    # validation page
+    "validation": {"zh": "模型对照公开历史数据", "en": "Model against the published record"},
+    "validation_intro": {
+        "zh": (
+            "点 = 公开统计数据（出处见规划数据文件）；线 = 基准情景的模拟值；灰底 = 拟合期（截至 "
+            "{until} 年）。表中为拟合期内外的平均绝对百分比误差、均方根百分比误差与泰尔不等系数及其分解（偏差"
+            "、方差、协方差）。"
+        ),
+        "en": (
+            "Dots = published statistics (sources in plan.yaml published/history); line = the baseline's simulate"
+            "d value; grey = fit window (to {until}). The table gives MAPE, RMSPE and Theil's U with its split in"
+            "to bias U^M, variance U^S and covariance U^C, in and out of the fit window."
+        ),
+    },
+    "validation_missing": {
+        "zh": "无法运行历史检验（{why}）。运行 `{command}` 查看。",
+        "en": "Validation could not run ({why}); run `{command}`.",
+    },
+    "no_baseline": {"zh": "情景文件旁没有基准情景文件", "en": "no baseline.yaml beside the scenario file"},
+    "validation_failed": {"zh": "基准情景运行出错", "en": "the baseline run failed"},
+    "analyses": {"zh": "敏感性、需求反推与情景发现", "en": "Sensitivity, what it would take, scenario discovery"},
+    "col_input": {"zh": "不确定输入", "en": "input"},
+    "col_s1": {"zh": "一阶指数", "en": "first-order S1"},
+    "col_st": {"zh": "总效应指数", "en": "total-effect ST"},
+    "col_conf": {"zh": "95% 置信区间半宽", "en": "95 % CI half-width"},
+    "col_low": {"zh": "下限", "en": "low"},
+    "col_high": {"zh": "上限", "en": "high"},
+    "col_coverage": {"zh": "覆盖率", "en": "coverage"},
+    "col_density": {"zh": "密度", "en": "density"},
+    "col_series": {"zh": "序列", "en": "series"},
+    "col_window": {"zh": "时段", "en": "window"},
+    "in_sample": {"zh": "拟合期内", "en": "in sample"},
+    "out_sample": {"zh": "拟合期外", "en": "out of sample"},
+    "col_mape": {"zh": "平均绝对百分比误差", "en": "MAPE"},
+    "col_rmspe": {"zh": "均方根百分比误差", "en": "RMSPE"},
+    "col_theil": {"zh": "泰尔系数", "en": "Theil U"},
+    "col_split": {"zh": "偏差/方差/协方差", "en": "U^M / U^S / U^C"},
+    "col_trend": {"zh": "趋势方向", "en": "trend"},
+    "trend_same": {"zh": "一致", "en": "same"},
+    "trend_diff": {"zh": "不一致", "en": "differs"},
+    "observed": {"zh": "公开数据", "en": "published"},
+    "simulated": {"zh": "模拟值", "en": "simulated"},
+    "fit_window": {"zh": "拟合期", "en": "fit window"},
+    "analysis_file": {"zh": "读取自 `{file}`", "en": "read from `{file}`"},
     # footer
     "page": {"zh": "第 {i} / {n} 页", "en": "page {i} / {n}"},
 }
@@ -182,6 +320,19 @@ def text(key: str, lang: str, **fields) -> str:
         Values for the template's ``{...}`` fields.
     """
     return STRINGS[key][lang].format(**fields)
+
+
+#: Scenario-name words of the shipped scenario files, and the suffix of their uncertain variants.
+SCENARIO_WORDS = {"baseline": {"zh": "基准情景", "en": "baseline"}, "plan": {"zh": "规划情景", "en": "plan"}}
+UNCERTAIN_SUFFIX = {"zh": "（含不确定性）", "en": " (uncertain)"}
+
+
+def scenario_name(name: str, lang: str) -> str:
+    """Display name of a scenario: ``plan_uncertain`` → 规划情景（含不确定性） / plan (uncertain); other names as they are."""
+    base, uncertain = (name[: -len("_uncertain")], True) if name.endswith("_uncertain") else (name, False)
+    if base not in SCENARIO_WORDS:
+        return name
+    return SCENARIO_WORDS[base][lang] + (UNCERTAIN_SUFFIX[lang] if uncertain else "")
 
 
 def pick(value, lang: str) -> str:

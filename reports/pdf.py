@@ -14,8 +14,8 @@ from .page import add_footer
 
 def _footer_left(ctx) -> str:
     region = pick(ctx.plan.name, ctx.lang) if ctx.plan is not None else ""
-    runs = ", ".join(run.name for run in ctx.runs)
-    return " · ".join(part for part in ("plansim", region, runs) if part)
+    runs = ", ".join(run.title(ctx.lang) for run in ctx.runs)
+    return " · ".join(part for part in (region, runs) if part)
 
 
 def write_pdf(ctx, pages: list, out_dir: Path) -> Path:

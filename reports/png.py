@@ -11,21 +11,30 @@ from pathlib import Path
 DPI = 200
 
 
-def write_pngs(ctx, pages: dict, figure_sections, out_dir: Path) -> list:
-    """Write ``<name>.png`` for every page/figure into ``out_dir``; returns the paths.
+def write_pngs(ctx, pages: dict, sections, figure_sections, out_dir: Path) -> list:
+    """Write ``<name>.png`` for every page/figure into ``out_dir``, one figure in memory at a time; returns the paths.
 
     Parameters
     ----------
     pages : dict
-        section module -> its list of Page, in report order.
+        section module -> its list of Page where already built (by the PDF writer); emptied as it goes.
+    sections : tuple of modules
+        Every section, in report order.
     figure_sections : tuple of modules
-        Sections whose ``figures(ctx)`` are written instead of their pages.
+        Sections whose ``figures(ctx)`` (a generator: each figure is made when the previous one is saved
+        and dropped) are written instead of their pages.
     """
     written = []
-    for section, section_pages in pages.items():
-        items = section.figures(ctx) if section in figure_sections else section_pages
+    for section in sections:
+        built = pages.pop(section, None)
+        if section in figure_sections:
+            items = section.figures(ctx)
+        else:
+            items = built if built is not None else section.pages(ctx)
+        del built
         for item in items:
             path = Path(out_dir) / f"{item.name}.png"
             item.figure.savefig(path, dpi=DPI, facecolor="white")
             written.append(path)
+            item.figure.clear()
     return written

@@ -7,7 +7,8 @@ Numbers come from :mod:`reports.attainment` (goals.csv only); wording from
 from simulator.plans.kinds import is_window
 
 from . import formatting as fmt
-from .attainment import LIGHT_COLOURS
+from .attainment import LIGHT_COLOURS, verdict
+from .evidence import series_errors
 from .labels import pick
 from .layout import Cell, Column, Heading, Paragraph, Spacer, Table, flow
 from .page import MUTED, SMALL_SIZE, Page, new_page
@@ -19,13 +20,29 @@ BINDING_MARK = {True: "★", False: "☆", None: ""}
 def columns(ctx) -> list:
     """The scorecard's columns (widths sum to 1)."""
     return [
-        Column(ctx.t("col_goal"), 0.25),
-        Column(ctx.t("col_target"), 0.18),
-        Column(ctx.t("col_source"), 0.12),
-        Column(ctx.t("col_median"), 0.24, "right"),
-        Column(ctx.t("col_prob"), 0.11),
-        Column(ctx.t("col_first"), 0.10, "right"),
+        Column(ctx.t("col_goal"), 0.24),
+        Column(ctx.t("col_target"), 0.16),
+        Column(ctx.t("col_source"), 0.08),
+        Column(ctx.t("col_median"), 0.19, "right"),
+        Column(ctx.t("col_prob"), 0.15),
+        Column(ctx.t("col_first"), 0.08, "right"),
+        Column(ctx.t("col_oos"), 0.10, "right"),
     ]
+
+
+def oos_text(ctx, goal) -> str:
+    """Out-of-sample MAPE of the goal's own series (``"4.2%"``), or "no data" where history has none after the fit."""
+    errors = series_errors(ctx)
+    variable = goal.variable
+    found = errors.get(variable) or errors.get(variable.replace("_nominal", ""))
+    if found is None or found.out_of_sample is None:
+        return ctx.t("oos_none")
+    return f"{found.out_of_sample.mape:.1f}%"
+
+
+def assumption_mark(ctx, goal) -> str:
+    """``"set by assumption"`` for a goal whose outcome one assumed rate fixes (plan.yaml ``decided_by: assumption``)."""
+    return ctx.t("set_by_assumption") if getattr(goal, "decided_by", None) == "assumption" else ""
 
 
 def goal_cell(ctx, goal) -> Cell:
@@ -33,7 +50,9 @@ def goal_cell(ctx, goal) -> Cell:
     mark = BINDING_MARK.get(getattr(goal, "binding", None), "")
     unit = fmt.unit(getattr(goal, "unit", ""), ctx.lang)
     suffix = f" ({unit})" if unit and not is_window(goal.comparison) else ""
-    return Cell(f"{mark} {ctx.label(goal)}{suffix}".strip())
+    assumed = assumption_mark(ctx, goal)
+    assumed = f"\n〔{assumed}〕" if assumed else ""
+    return Cell(f"{mark} {ctx.label(goal)}{suffix}".strip() + assumed)
 
 
 def row(ctx, goal, numbers) -> list:
@@ -44,22 +63,24 @@ def row(ctx, goal, numbers) -> list:
         fmt.target(goal, ctx.lang),
         Cell(fmt.source(goal, ctx.lang), colour=MUTED),
         fmt.outcome(goal, numbers, ctx.lang),
-        Cell(_p_met_text(ctx, numbers), dot=LIGHT_COLOURS[light]),
+        Cell(_p_met_text(ctx, numbers, light), dot=LIGHT_COLOURS[light]),
         fmt.first_met(numbers["first_met"], ctx.lang, goal.comparison),
+        Cell(oos_text(ctx, goal), colour=MUTED),
     ]
 
 
-def _p_met_text(ctx, numbers) -> str:
-    """P(met), with "n failed" beneath it when some scenarios went non-finite."""
+def _p_met_text(ctx, numbers, light) -> str:
+    """P(met) and its verdict word, with "n failed" beneath it when some scenarios went non-finite."""
     failed = int(numbers["n"]) - int(numbers["n_ok"])
-    return fmt.percent(numbers["p_met"]) + (f"\n{ctx.t('n_failed', n=failed)}" if failed > 0 else "")
+    text = f"{fmt.percent(numbers['p_met'])} {verdict(light, ctx.lang)}"
+    return text + (f"\n{ctx.t('n_failed', n=failed)}" if failed > 0 else "")
 
 
 def run_blocks(ctx, run, heading: bool = True) -> list:
     """Blocks of one run's scorecard: heading, table, notes."""
     summary = ctx.summary(run)
     goals = [g for g in ctx.goals() if g.id in summary.index]
-    blocks = [Heading(f"{ctx.t('scenario')}: {run.name}  (n = {run.n})")] if heading else []
+    blocks = [Heading(f"{ctx.t('scenario')}: {run.title(ctx.lang)}  (n = {run.n})")] if heading else []
     blocks.append(Table(columns(ctx), [row(ctx, g, summary.loc[g.id]) for g in goals]))
     if run.failed:
         blocks.append(Paragraph(ctx.t("failed_runs", failed=run.failed), size=SMALL_SIZE, colour=MUTED))
@@ -73,7 +94,7 @@ def sources_blocks(ctx) -> list:
         return []
     columns = [Column(ctx.t("col_goal"), 0.25), Column(ctx.t("col_source"), 0.12), Column(ctx.t("col_quote"), 0.35),
                Column(ctx.t("col_note"), 0.28)]
-    rows = [[ctx.label(g), fmt.source(g, ctx.lang), f"“{g.source.quote}”", getattr(g, "note", "") or ""] for g in goals]
+    rows = [[ctx.label(g), fmt.source(g, ctx.lang), f"“{g.source.quote}”", fmt.note(g, ctx)] for g in goals]
     return [Spacer(), Heading(ctx.t("goal_sources"), size=9.5), Table(columns, rows, size=SMALL_SIZE + 0.5)]
 
 
@@ -97,5 +118,5 @@ def pages(ctx) -> list:
 def _subtitle(ctx) -> str:
     plan = ctx.plan
     if plan is None:
-        return ctx.main.name
+        return ctx.main.title(ctx.lang)
     return f"{pick(plan.name, ctx.lang)} · {pick(plan.plan.get('title'), ctx.lang)}"

@@ -75,8 +75,8 @@ def catalog(root: Path | str = ".") -> Catalog:
             continue
         region = sc.region or "-"
         by_region.setdefault(region, []).append(sc.name)
-        result.scenarios.append({"region": region, "file": _shown(path, root), "name": sc.name,
-                                 "description": sc.description})
+        text = sc.description if isinstance(sc.description, str) else sc.description.get("en") or sc.description["zh"]
+        result.scenarios.append({"region": region, "file": _shown(path, root), "name": sc.name, "description": text})
         model_regions.setdefault(Path(sc.model_path).resolve(), [])
     for plan_file in sorted((root / "models").glob("*/plan.yaml")):
         region = plan_file.parent.name

@@ -360,6 +360,20 @@ def export_netcdf(path: Path, out: Path | None = None) -> Path:
     return out
 
 
+def open_results(path: Path) -> xr.Dataset:
+    """A complete run folder's results, opened lazily: a variable is read from disk when its values are used.
+
+    For readers that need a few variables of a large run (the report draws one goal variable at a
+    time, so its memory does not grow with the number of saved variables). The file stays open
+    while the Dataset lives.
+    """
+    file = Path(path) / RESULTS
+    try:
+        return xr.open_dataset(file, cache=False)
+    except (OSError, ValueError) as err:
+        raise RunDirError(f"{file}: cannot be opened as NetCDF ({err}); {_RERUN}") from None
+
+
 def read_inputs(path: Path) -> pd.DataFrame:
     """A complete run folder's inputs.csv, indexed by scenario, one column per sampled input."""
     return _read_csv(Path(path) / INPUTS, ("scenario",)).set_index("scenario")

@@ -73,7 +73,7 @@ class Scenario:
 
     name: str
     path: Path
-    description: str = ""
+    description: object = ""   # text, or {zh, en} texts
     region: str | None = None
     plan: Any = None
     model_path: Path | None = None
@@ -251,14 +251,22 @@ def load_scenario(path: Path | str, *, check_model: bool = True) -> Scenario:
     chain = read_chain(path)
     merged = merge(chain)
     child = merged.child
-    for key in ("name", "description"):
-        if merged.get(key) is not None and not isinstance(merged.get(key), str):
-            merged.fail((key,), f"{key} must be text, got {merged.get(key)!r}")
+    if merged.get("name") is not None and not isinstance(merged.get("name"), str):
+        merged.fail(("name",), f"name must be text, got {merged.get('name')!r}")
+    description = merged.get("description") or ""
+    if isinstance(description, dict):   # {zh: ..., en: ...}: one text per report language
+        if not description or not all(k in ("zh", "en") and isinstance(v, str) for k, v in description.items()):
+            merged.fail(("description",), f"description must be text or {{zh: text, en: text}}, got {description!r}")
+        description = {k: v.strip() for k, v in description.items()}
+    elif not isinstance(description, str):
+        merged.fail(("description",), f"description must be text or {{zh: text, en: text}}, got {description!r}")
+    else:
+        description = description.strip()
     region, plan = load_region_plan(merged)
     scenario = Scenario(
         name=merged.get("name") or child.path.stem,
         path=child.path,
-        description=(merged.get("description") or "").strip(),
+        description=description,
         region=region,
         plan=plan,
         time=parse_time(merged),

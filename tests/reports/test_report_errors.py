@@ -138,7 +138,7 @@ def test_assumption_rows_are_styled_apart_from_plan_sourced_rows(batch_runs):
 
     tables = [b for b in assumptions.blocks(ReportContext([load_run(batch_runs[0])], "en")) if isinstance(b, Table)]
     history = tables[-1]
-    assert [row[0].text for row in history.rows] == ["gdp_2020"]
+    assert [row[0].text for row in history.rows] == ["`gdp`"]   # the plan's history row (gdp_2020) by its variable
     assert all(cell.background == assumptions.SOURCED["background"] for row in history.rows for cell in row)
     assumed = [cell for table in tables[:-1] for row in table.rows for cell in row]
     assert assumed and all(cell.background == assumptions.ASSUMED["background"] for cell in assumed)
@@ -160,6 +160,7 @@ def test_scorecard_says_how_many_samples_failed(copy_of_run):
     from reports.layout import Paragraph
 
     run = load_run(copy_of_run)
+    run.results = run.results.load()       # opened lazily: load before editing in memory
     run.results["status"].values[[0, 3]] = 1
     notes = [b.text for b in scorecard.run_blocks(ReportContext([run], "en"), run) if isinstance(b, Paragraph)]
     assert notes == ["2 samples produced non-finite values: counted as not met, left out of medians and ranges"]

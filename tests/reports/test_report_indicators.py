@@ -25,13 +25,14 @@ def test_indicator_name_joins_variable_and_element_names():
     assert indicator_name(LABELS, "gdp", "zh") == ""
 
 
-def test_fan_chart_title_leads_with_the_indicator_name():
-    results = xr.Dataset({"cluster_revenue": xr.DataArray([0.0], attrs={"name": "Cluster Revenue", "units": "亿元"})})
+def test_fan_chart_title_is_the_indicator_name_and_unit_in_the_report_language():
+    results = xr.Dataset({"cluster_revenue": xr.DataArray([0.0], attrs={"name": "Cluster Revenue", "units": "亿元/Year"})})
     run = SimpleNamespace(results=results, indicators=LABELS)
     goal = SimpleNamespace(variable="cluster_revenue[biomedicine]", unit="亿元")
-    assert variable_title(run, goal, "zh") == "产业营业收入·生物医药  Cluster Revenue[biomedicine] (亿元)"
+    assert variable_title(run, goal, "zh") == "产业营业收入·生物医药（亿元/年）"
+    assert variable_title(run, goal, "en") == "Industry revenue·biomedicine (100 million yuan/yr)"
     run.indicators = {}
-    assert variable_title(run, goal, "zh") == "Cluster Revenue[biomedicine] (亿元)"
+    assert variable_title(run, goal, "zh") == "Cluster Revenue[biomedicine]（亿元/年）"
 
 
 @pytest.mark.parametrize("plan_file", PLANS, ids=lambda p: p.parent.name)

@@ -13,7 +13,8 @@ def pngs(report):
 
 def test_expected_png_names(zh_report, batch_runs):
     names = set(pngs(zh_report))
-    expected = {"title.png", "scorecard.png", "comparison.png", "comparison_medians.png", "assumptions.png",
+    expected = {"findings.png", "validation.png", "analyses.png", "colophon.png",
+                "scorecard.png", "comparison.png", "comparison_medians.png", "assumptions.png",
                 "structure.png", "fan_gdp.png", "fan_cluster_output_biomedicine.png", "fan_population.png",
                 "fan_co2_emissions.png", "fan_water_demand.png"}
     expected |= {f"drivers_{goal}.png" for goal, p in p_met(batch_runs[0]).items() if p < 0.9}
@@ -22,7 +23,7 @@ def test_expected_png_names(zh_report, batch_runs):
 
 
 def test_page_pngs_are_a4_at_200_dpi(zh_report):
-    for name in ("title.png", "scorecard.png", "assumptions.png", "structure.png", "comparison.png"):
+    for name in ("findings.png", "colophon.png", "scorecard.png", "assumptions.png", "structure.png", "comparison.png"):
         with Image.open(pngs(zh_report)[name]) as image:
             assert image.size == A4_AT_200_DPI, name
 

@@ -49,9 +49,9 @@ def test_percent(p, text):
 
 
 @pytest.mark.parametrize("goal, zh, en", [
-    (dict(comparison=">=", value=148.5, year=2025, unit="亿元"), "≥ 148 亿元（2025）", "≥ 148 亿元 (2025)"),
+    (dict(comparison=">=", value=148.5, year=2025, unit="亿元"), "≥ 148 亿元（2025）", "≥ 148 100 million yuan (2025)"),
     (dict(comparison="between", value=[37.5, 39.5], year=2025, unit="万人"), "37.5–39.5 万人（2025）",
-     "37.5–39.5 万人 (2025)"),
+     "37.5–39.5 10,000 persons (2025)"),
     (dict(comparison="falling", value=None, year=[2028, 2035], unit="万吨"), "2028–2035 年下降", "falling 2028–2035"),
     (dict(comparison="reached_by", value=222, year=2035, unit="1"), "≥ 222，不晚于 2035 年", "≥ 222 by 2035"),
 ])

@@ -1,15 +1,15 @@
-"""Report stage, title page: what was run (region, plan, scenarios, n, seed, dates) and file fingerprints.
+"""Report stage, colophon (last page): what was run (plan document, scenarios, n, seed, dates) and file fingerprints.
 
 Everything printed here is read from the run folders (manifest, results attributes) and the
 plan, so a reader can tell exactly which model, scenario and plan files produced the report.
+Proper ids (file names, scenario names, hashes) are printed as they are, in either language.
 """
 
 from datetime import datetime, timezone
 
 from . import formatting as fmt
-from .attainment import LIGHT_COLOURS
 from .labels import pick
-from .layout import Cell, Column, Heading, Paragraph, Spacer, Table, flow
+from .layout import Column, Heading, Paragraph, Spacer, Table, flow
 from .page import MUTED, Page, new_page
 
 
@@ -41,8 +41,16 @@ def runs_table(ctx) -> Table:
 
 
 def descriptions(ctx) -> list:
-    return [Paragraph(f"{run.name}: {run.scenario.description}", colour=MUTED)
-            for run in ctx.runs if run.scenario is not None and run.scenario.description]
+    """Each run's scenario description in the report's language (``description: {zh, en}``); a description written
+    only in the other language is not shown."""
+    result = []
+    for run in ctx.runs:
+        value = run.scenario.description if run.scenario is not None else ""
+        shown = pick(value, ctx.lang) if isinstance(value, dict) else value
+        wrong = not isinstance(value, dict) and (fmt.has_latin(shown) if ctx.lang == "zh" else fmt.has_cjk(shown))
+        if shown and not wrong:
+            result.append(Paragraph(f"{run.name}: {shown}", colour=MUTED))
+    return result
 
 
 def hashes_table(ctx) -> Table:
@@ -53,24 +61,12 @@ def hashes_table(ctx) -> Table:
     return Table(columns, rows)
 
 
-def glance(ctx) -> Table:
-    """Count of goals per traffic light, per run."""
-    columns = [Column(ctx.t("col_scenario"), 0.4)] + [Column(ctx.t(f"light_{light}"), 0.2) for light in LIGHT_COLOURS]
-    rows = []
-    for run in ctx.runs:
-        counts = ctx.summary(run)["light"].value_counts()
-        rows.append([run.name] + [Cell(str(int(counts.get(light, 0))), dot=colour)
-                                  for light, colour in LIGHT_COLOURS.items()])
-    return Table(columns, rows)
-
-
 def pages(ctx) -> list:
     generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     blocks = plan_block(ctx) + [Spacer(0.02), Heading(ctx.t("runs")), runs_table(ctx)] + descriptions(ctx)
-    blocks += [Spacer(0.02), Heading(ctx.t("scorecard")), glance(ctx)]
     blocks += [Spacer(0.02), Heading(ctx.t("hashes")), hashes_table(ctx), Spacer(0.02),
                Paragraph(f"{ctx.t('version')}: {_attr(ctx.main, 'plansim_version') or '–'} · "
                          f"{ctx.t('generated')}: {generated}", colour=MUTED)]
-    subtitle = pick(ctx.plan.name, ctx.lang) if ctx.plan is not None else ctx.main.name
-    figures = flow(blocks, lambda i: new_page(ctx.t("report_title"), subtitle))
-    return [Page("title" if i == 0 else f"title_{i + 1}", f) for i, f in enumerate(figures)]
+    subtitle = pick(ctx.plan.name, ctx.lang) if ctx.plan is not None else ctx.main.title(ctx.lang)
+    figures = flow(blocks, lambda i: new_page(ctx.t("colophon"), subtitle))
+    return [Page("colophon" if i == 0 else f"colophon_{i + 1}", f) for i, f in enumerate(figures)]

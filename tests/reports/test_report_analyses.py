@@ -1,0 +1,60 @@
+"""Analysis pages and findings read issue 11's result files when present and say "missing — run …" when not."""
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from report_testdata import goals_csv
+
+
+@pytest.fixture
+def run_copy(batch_runs, tmp_path):
+    target = tmp_path / "run"
+    shutil.copytree(batch_runs[0], target)
+    return target
+
+
+def blocks_text(blocks) -> str:
+    from reports.layout import Heading, Paragraph, Table
+
+    parts = []
+    for block in blocks:
+        if isinstance(block, (Heading, Paragraph)):
+            parts.append(block.text)
+        elif isinstance(block, Table):
+            parts += [c.header for c in block.columns]
+            parts += [getattr(cell, "text", cell) for row in block.rows for cell in row]
+    return "\n".join(parts)
+
+
+def context(path, lang="en"):
+    from reports.context import ReportContext
+    from reports.data import load_run
+
+    return ReportContext([load_run(path)], lang)
+
+
+def test_missing_analyses_name_the_command_that_makes_them(run_copy):
+    from reports import analyses
+
+    text = blocks_text(analyses.blocks(context(run_copy)))
+    for kind in ("sensitivity", "seek", "prim"):
+        assert f"missing — run `python run.py {kind} {run_copy.resolve()}`" in text
+
+
+def test_a_sensitivity_file_is_shown_and_decides_the_findings(run_copy):
+    from reports import analyses, findings
+
+    goal = goals_csv(run_copy)["goal_id"].iloc[0]
+    (run_copy / "analysis").mkdir()
+    pd.DataFrame({"goal_id": [goal, goal], "input": ["water_price", "birth_rate"], "S1": [0.1, 0.6],
+                  "ST": [0.2, 0.7]}).to_csv(run_copy / "analysis" / "sensitivity_indices.csv", index=False)
+    ctx = context(run_copy)
+    text = blocks_text(analyses.blocks(ctx))
+    assert "read from `sensitivity_indices.csv`" in text and "total-effect ST" in text
+    assert "missing — run `python run.py sensitivity" not in text
+    goal_obj = next(g for g in ctx.goals() if g.id == goal)
+    sentence = findings.decider_sentence(ctx, ctx.main, [goal_obj])
+    assert "sensitivity file `sensitivity_indices.csv`" in sentence
+    assert sentence.index("birth_rate (explains 70%") < sentence.index("water_price (explains 20%")

@@ -313,5 +313,43 @@ def _echo_report_files(written):
         click.echo(f"wrote {len(pngs)} PNG files to {pngs[0].parent}")
 
 
+# --- what it would take: sensitivity, seek, discover (issue 11) -------------------------------
+
+def _goal_list(text):
+    return [g.strip() for g in text.split(",") if g.strip()] if text else None
+
+
+@cli.command()
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option("--method", type=click.Choice(["sobol", "morris", "delta"]), default="sobol", show_default=True)
+@click.option("-n", "n", type=int, default=None,
+              help="Base samples (sobol: power of 2, runs n*(D+2), default 1024; morris: trajectories, default 100; "
+                   "delta: runs, default 4096).")
+@click.option("--seed", type=int, default=None, help="Design and bootstrap seed (default: the file's sampling.seed).")
+@click.option("--goals", default=None, help="Comma-separated goal ids (default: the scenario's goals).")
+@click.option("--out", type=click.Path(file_okay=False), default=None,
+              help="Folder to write (default: out/<region>-<scenario>-sensitivity-<method>-<timestamp>).")
+@click.option("--chunk-size", type=int, default=None, help="Runs per model call (default 20000).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def sensitivity(scenario, method, n, seed, goals, out, chunk_size, quiet):
+    """Global sensitivity (SALib) of each goal to the scenario's uncertain inputs, on the goal value and on met.
+
+    Writes sensitivity.csv and sensitivity.json (docs/sensitivity.md) and prints the top inputs.
+
+    \b
+    Example:
+      python run.py sensitivity scenarios/jizhou/plan_uncertain.yaml -n 1024 --seed 1
+      python run.py sensitivity scenarios/jizhou/plan_uncertain.yaml --method morris --goals big_health_100_2025
+    """
+    from simulator.runs.progress import ProgressLine
+    from simulator.runs.sensitivity import format_sensitivity, run_sensitivity
+
+    folder = run_sensitivity(scenario, method=method, n=n, seed=seed, goals=_goal_list(goals), out=out,
+                             chunk_size=chunk_size, progress=None if quiet else ProgressLine(),
+                             command=" ".join(["python run.py", *sys.argv[1:]]))
+    click.echo(format_sensitivity(folder), nl=False)
+    click.echo(f"wrote {folder}")
+
+
 if __name__ == "__main__":
     sys.exit(cli())

@@ -351,5 +351,49 @@ def sensitivity(scenario, method, n, seed, goals, out, chunk_size, quiet):
     click.echo(f"wrote {folder}")
 
 
+@cli.command()
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option("--goal", required=True, help="Goal id of the region's plan.")
+@click.option("--lever", default=None,
+              help="A lever of the scenario (magnitude = multiplier on its time path) or a constant (magnitude = "
+                   "its value). Default: the first of the goal's levers: in plan.yaml.")
+@click.option("--prob", type=float, default=0.8, show_default=True, help="P(met) to reach.")
+@click.option("--range", "value_range", default=None, metavar="LOW,HIGH",
+              help="Magnitudes to search (default: 0,3 for a multiplier; an uncertain input's support).")
+@click.option("-n", "n", type=int, default=None, help="Sampled scenarios per magnitude (default: the file's sampling.n).")
+@click.option("--seed", type=int, default=None, help="Sampling seed (default: the file's sampling.seed).")
+@click.option("--points", type=int, default=11, show_default=True, help="Magnitudes on the first pass.")
+@click.option("--out", type=click.Path(file_okay=False), default=None,
+              help="Folder to write (default: out/<region>-<scenario>-seek-<goal>-<timestamp>).")
+def seek(scenario, goal, lever, prob, value_range, n, seed, points, out):
+    """The smallest lever magnitude at which P(goal met) reaches --prob under the scenario's uncertainty.
+
+    Writes seek.csv (the P(met) curve) and seek.json (docs/sensitivity.md).
+
+    \b
+    Example:
+      python run.py seek scenarios/jizhou/plan_uncertain.yaml --goal big_health_100_2025 --lever plan_support --prob 0.5
+    """
+    from simulator.errors import BatchOptionError
+    from simulator.runs.seek import format_seek, goal_lever, refusal
+    from simulator.runs.seek import seek as run_seek
+
+    bounds = None
+    if value_range:
+        try:
+            bounds = tuple(float(x) for x in value_range.split(","))
+        except ValueError:
+            bounds = ()
+        if len(bounds) != 2:
+            raise BatchOptionError(f"--range {value_range!r}: write LOW,HIGH, e.g. --range 0,3")
+    lever = lever or goal_lever(scenario, goal)
+    folder, result, table = run_seek(scenario, goal, lever, prob=prob, value_range=bounds, n=n, seed=seed,
+                                     points=points, out=out, command=" ".join(["python run.py", *sys.argv[1:]]))
+    click.echo(format_seek(result, table), nl=False)
+    click.echo(f"wrote {folder}")
+    if not result["reached"]:
+        raise refusal(result)
+
+
 if __name__ == "__main__":
     sys.exit(cli())

@@ -42,3 +42,30 @@ def test_a_scenario_without_uncertain_inputs_is_refused(tmp_path):
     assert result.output == (f"Error: {plain}: the scenario has no uncertain: inputs to vary; "
                              f"use its *_uncertain.yaml sibling\n")
     assert not (tmp_path / "s").exists()
+
+
+def test_seek_prints_the_curve_and_the_answer(tmp_path):
+    out = tmp_path / "k"
+    result = invoke("seek", ISHIGAMI, "--goal", "y_high", "--prob", 0.8, "--range", "0,6", "-n", 500, "--out", out)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "P(y_high met) against shift (value), 500 sampled scenarios each:"
+    assert lines[-2].startswith("smallest magnitude with P(met) >= 80%: ")
+    assert lines[-1] == f"wrote {out}"
+
+
+def test_seek_refuses_when_no_magnitude_reaches_the_probability(tmp_path):
+    out = tmp_path / "k"
+    result = invoke("seek", ISHIGAMI, "--goal", "y_very_high", "--lever", "shift", "--range", "0,1", "-n", 200,
+                    "--out", out)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == (
+        f"Error: {ISHIGAMI}: no shift magnitude in [0, 1] gives P(y_very_high met) >= 80% (highest 3.0%); "
+        f"widen --range or lower --prob")
+    assert (out / "seek.csv").exists()          # the curve is kept: it shows how far the goal is
+
+
+def test_seek_bad_range_is_one_error_line(tmp_path):
+    result = invoke("seek", ISHIGAMI, "--goal", "y_high", "--range", "0-6", "--out", tmp_path / "k")
+    assert result.exit_code == 1
+    assert result.output == "Error: --range '0-6': write LOW,HIGH, e.g. --range 0,3\n"

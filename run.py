@@ -330,8 +330,9 @@ def _goal_list(text):
 @click.option("--out", type=click.Path(file_okay=False), default=None,
               help="Folder to write (default: out/<region>-<scenario>-sensitivity-<method>-<timestamp>).")
 @click.option("--chunk-size", type=int, default=None, help="Runs per model call (default 20000).")
+@click.option("--second-order", is_flag=True, help="Sobol' only: also the pair indices S2 (runs n*(2D+2)).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def sensitivity(scenario, method, n, seed, goals, out, chunk_size, quiet):
+def sensitivity(scenario, method, n, seed, goals, out, chunk_size, second_order, quiet):
     """Global sensitivity (SALib) of each goal to the scenario's uncertain inputs, on the goal value and on met.
 
     Writes sensitivity.csv and sensitivity.json (docs/sensitivity.md) and prints the top inputs.
@@ -346,7 +347,7 @@ def sensitivity(scenario, method, n, seed, goals, out, chunk_size, quiet):
 
     folder = run_sensitivity(scenario, method=method, n=n, seed=seed, goals=_goal_list(goals), out=out,
                              chunk_size=chunk_size, progress=None if quiet else ProgressLine(),
-                             command=" ".join(["python run.py", *sys.argv[1:]]))
+                             command=" ".join(["python run.py", *sys.argv[1:]]), second_order=second_order)
     click.echo(format_sensitivity(folder), nl=False)
     click.echo(f"wrote {folder}")
 

@@ -48,12 +48,12 @@ def _problem(scenario) -> dict:
     return {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
 
 
-def design(method: str, problem: dict, n: int, seed: int) -> np.ndarray:
+def design(method: str, problem: dict, n: int, seed: int, second_order: bool = False) -> np.ndarray:
     """SALib's design for ``method`` in the unit hypercube (rows × inputs)."""
     if method == "sobol":
         from SALib.sample import sobol
 
-        return sobol.sample(problem, n, calc_second_order=False, scramble=True, seed=seed)
+        return sobol.sample(problem, n, calc_second_order=second_order, scramble=True, seed=seed)
     if method == "morris":
         from SALib.sample import morris
 
@@ -63,7 +63,7 @@ def design(method: str, problem: dict, n: int, seed: int) -> np.ndarray:
     return latin.sample(problem, n, seed=seed)
 
 
-def analyze(method: str, problem: dict, unit: np.ndarray, y: np.ndarray, seed: int) -> dict:
+def analyze(method: str, problem: dict, unit: np.ndarray, y: np.ndarray, seed: int, second_order: bool = False) -> dict:
     """``{index: (estimates, half-widths of the CI)}`` per input; NaNs (no variance) as the note says."""
     names = problem["names"]
     nan = np.full(len(names), np.nan)
@@ -72,9 +72,13 @@ def analyze(method: str, problem: dict, unit: np.ndarray, y: np.ndarray, seed: i
         if method == "sobol":
             from SALib.analyze import sobol
 
-            r = sobol.analyze(problem, y, calc_second_order=False, num_resamples=RESAMPLES,
+            r = sobol.analyze(problem, y, calc_second_order=second_order, num_resamples=RESAMPLES,
                               conf_level=CONF_LEVEL, seed=seed)
-            return {"S1": (r["S1"], r["S1_conf"]), "ST": (r["ST"], r["ST_conf"])}
+            out = {"S1": (r["S1"], r["S1_conf"]), "ST": (r["ST"], r["ST_conf"])}
+            if second_order:
+                i, j = np.triu_indices(len(names), 1)
+                out["S2"] = (np.asarray(r["S2"])[i, j], np.asarray(r["S2_conf"])[i, j])
+            return out
         if method == "morris":
             from SALib.analyze import morris
 
@@ -101,13 +105,15 @@ def _check(method, n):
 
 def _rows(goal_id: str, output: str, names: list, indices: dict) -> list:
     rows = []
+    i, j = np.triu_indices(len(names), 1)
+    pairs = [f"{names[a]} & {names[b]}" for a, b in zip(i, j)]
     for index, (estimate, conf) in indices.items():
-        for name, e, c in zip(names, np.asarray(estimate, float), np.asarray(conf, float)):
+        for name, e, c in zip(pairs if index == "S2" else names, np.asarray(estimate, float), np.asarray(conf, float)):
             rows.append([goal_id, output, name, index, e, c, e - c, e + c])
     return rows
 
 
-def sensitivity_table(method, problem, unit, outcomes, seed) -> tuple[pd.DataFrame, dict]:
+def sensitivity_table(method, problem, unit, outcomes, seed, second_order=False) -> tuple[pd.DataFrame, dict]:
     """sensitivity.csv rows and per-goal notes from the outcomes of the design's rows."""
     rows, notes = [], {}
     for goal_id in outcomes.goal_ids:
@@ -120,13 +126,14 @@ def sensitivity_table(method, problem, unit, outcomes, seed) -> tuple[pd.DataFra
             if not np.ptp(y) > 0:
                 note["skipped"].append(f"{output}: the same in every run (nothing to attribute)")
                 continue
-            rows += _rows(goal_id, output, problem["names"], analyze(method, problem, unit, y, seed))
+            rows += _rows(goal_id, output, problem["names"], analyze(method, problem, unit, y, seed, second_order))
         notes[goal_id] = note
     return pd.DataFrame(rows, columns=COLUMNS), notes
 
 
 def run_sensitivity(path, method: str = "sobol", n: int | None = None, seed: int | None = None, goals=None,
-                    out=None, chunk_size: int | None = None, progress=None, command: str = "") -> Path:
+                    out=None, chunk_size: int | None = None, progress=None, command: str = "",
+                    second_order: bool = False) -> Path:
     """Global sensitivity of the scenario's goals to its uncertain inputs; returns the folder written.
 
     Parameters
@@ -144,6 +151,8 @@ def run_sensitivity(path, method: str = "sobol", n: int | None = None, seed: int
         Goal ids (default: the scenario's goals).
     out : path, optional
         Folder to create (default ``out/<region>-<scenario>-sensitivity-<method>-<stamp>``).
+    second_order : bool
+        Sobol' only: also the pair indices ``S2`` (runs = n·(2D+2)).
     """
     n = DEFAULT_N.get(method, 0) if n is None else n
     _check(method, n)
@@ -153,14 +162,15 @@ def run_sensitivity(path, method: str = "sobol", n: int | None = None, seed: int
     folder = check_out_folder(out, f"{label}-sensitivity-{method}")
     problem = _problem(scenario)
     started = time.perf_counter()
-    unit = design(method, problem, n, seed)
+    second_order = bool(second_order and method == "sobol")
+    unit = design(method, problem, n, seed, second_order)
     sampled = time.perf_counter()
     outcomes = run_rows(scenario, model, goal_list, to_inputs(scenario, unit), chunk_size=chunk_size,
                         progress=progress)
     ran = time.perf_counter()
-    table, notes = sensitivity_table(method, problem, unit, outcomes, seed)
+    table, notes = sensitivity_table(method, problem, unit, outcomes, seed, second_order)
     meta = {
-        "kind": "sensitivity", "method": method, "n": int(n), "runs": int(len(unit)), "seed": seed,
+        "kind": "sensitivity", "method": method, "second_order": second_order, "n": int(n), "runs": int(len(unit)), "seed": seed,
         "scenario": str(scenario.path), "scenario_name": scenario.name, "region": scenario.region,
         "inputs": [{"name": s.name, "dist": s.dist, "params": s.params} for s in scenario.uncertain],
         "goals": notes, "conf_level": CONF_LEVEL, "resamples": DELTA_RESAMPLES if method == "delta" else RESAMPLES,

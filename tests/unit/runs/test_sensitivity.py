@@ -107,3 +107,14 @@ def test_unknown_goal_and_busy_folder_are_refused(tmp_path):
     (busy / "file").write_text("x")
     with pytest.raises(RunDirError, match="output folder exists and is not empty"):
         run_sensitivity(ISHIGAMI, n=4, out=busy)
+
+
+def test_second_order_finds_the_x1_x3_interaction(tmp_path):
+    folder = run_sensitivity(ISHIGAMI, "sobol", n=2048, seed=3, goals=["y_high"], out=tmp_path / "s2", second_order=True)
+    table = pd.read_csv(folder / "sensitivity.csv")
+    s2 = table[(table.output == "value") & (table["index"] == "S2")].set_index("input")
+    assert list(s2.index) == ["x1 & x2", "x1 & x3", "x2 & x3"]
+    truths = {"x1 & x2": 0.0, "x1 & x3": ST["x3"], "x2 & x3": 0.0}     # V13 / V is the only interaction
+    for pair, truth in truths.items():
+        assert s2.loc[pair, "low"] <= truth <= s2.loc[pair, "high"], (pair, s2.loc[pair].to_dict())
+    assert json.loads((folder / "sensitivity.json").read_text())["runs"] == 2048 * 8

@@ -118,3 +118,21 @@ def test_second_order_finds_the_x1_x3_interaction(tmp_path):
     for pair, truth in truths.items():
         assert s2.loc[pair, "low"] <= truth <= s2.loc[pair, "high"], (pair, s2.loc[pair].to_dict())
     assert json.loads((folder / "sensitivity.json").read_text())["runs"] == 2048 * 8
+
+
+def test_shared_bootstrap_gives_salibs_point_estimates_and_similar_cis():
+    from SALib.analyze import sobol
+    from SALib.sample import sobol as sobol_sample
+
+    from simulator.runs.sensitivity import sobol_indices
+
+    problem = {"num_vars": 4, "names": list("abcd"), "bounds": [[0, 1]] * 4}
+    x = sobol_sample.sample(problem, 512, calc_second_order=True, seed=2)
+    y = x[:, 0] + 2 * x[:, 1] * x[:, 2] + np.sin(3 * x[:, 3])
+    ours = sobol_indices(y, 4, True, seed=5)
+    theirs = sobol.analyze(problem, y, calc_second_order=True, num_resamples=1000, seed=5)
+    assert ours["S1"][0] == pytest.approx(theirs["S1"]) and ours["ST"][0] == pytest.approx(theirs["ST"])
+    i, j = np.triu_indices(4, 1)
+    assert ours["S2"][0] == pytest.approx(theirs["S2"][i, j])
+    assert ours["S1"][1] == pytest.approx(theirs["S1_conf"], rel=0.25)     # bootstrap draws differ
+    assert ours["ST"][1] == pytest.approx(theirs["ST_conf"], rel=0.25)

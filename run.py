@@ -396,5 +396,33 @@ def seek(scenario, goal, lever, prob, value_range, n, seed, points, out):
         raise refusal(result)
 
 
+@cli.command()
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option("--goals", default=None, help="Comma-separated goal ids (default: the scenario's goals).")
+@click.option("-n", "n", type=int, default=None, help="Sampled scenarios (default: the file's sampling.n).")
+@click.option("--seed", type=int, default=None, help="Sampling seed (default: the file's sampling.seed).")
+@click.option("--max-p-met", type=float, default=0.8, show_default=True, help="Study goals met at most this often.")
+@click.option("--min-coverage", type=float, default=0.5, show_default=True,
+              help="The box reported is the densest covering at least this share of the failures.")
+@click.option("--out", type=click.Path(file_okay=False), default=None,
+              help="Folder to write (default: out/<region>-<scenario>-discovery-<timestamp>).")
+def discover(scenario, goals, n, seed, max_p_met, min_coverage, out):
+    """Scenario discovery: PRIM boxes of the uncertain inputs under which each often-failing goal fails.
+
+    Writes discovery_steps.csv, discovery_limits.csv and discovery.json (docs/sensitivity.md).
+
+    \b
+    Example:
+      python run.py discover scenarios/jizhou/plan_uncertain.yaml -n 2000
+    """
+    from simulator.runs.discovery import discover as run_discover
+    from simulator.runs.discovery import format_discovery
+
+    folder, meta = run_discover(scenario, goals=_goal_list(goals), n=n, seed=seed, max_p_met=max_p_met,
+                                min_coverage=min_coverage, out=out, command=" ".join(["python run.py", *sys.argv[1:]]))
+    click.echo(format_discovery(meta), nl=False)
+    click.echo(f"wrote {folder}")
+
+
 if __name__ == "__main__":
     sys.exit(cli())

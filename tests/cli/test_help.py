@@ -16,7 +16,8 @@ COMMANDS = sorted(run.cli.commands)
 
 
 def test_every_command_is_covered():
-    assert COMMANDS == ["batch", "calibrate", "check", "list", "report", "seek", "sensitivity", "show", "simulate", "validate",
+    assert COMMANDS == ["batch", "calibrate", "check", "discover", "list", "report", "seek", "sensitivity", "show",
+                        "simulate", "validate",
                         "validate-history"]
 
 

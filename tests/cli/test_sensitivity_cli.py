@@ -69,3 +69,13 @@ def test_seek_bad_range_is_one_error_line(tmp_path):
     result = invoke("seek", ISHIGAMI, "--goal", "y_high", "--range", "0-6", "--out", tmp_path / "k")
     assert result.exit_code == 1
     assert result.output == "Error: --range '0-6': write LOW,HIGH, e.g. --range 0,3\n"
+
+
+def test_discover_prints_a_box_in_words(tmp_path):
+    out = tmp_path / "d"
+    result = invoke("discover", ISHIGAMI, "-n", 500, "--goals", "y_high", "--out", out)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "scenario discovery (PRIM) on uncertain: 500 sampled scenarios"
+    assert lines[1].startswith("y_high: P(met) ") and "fails when " in lines[1] and "coverage " in lines[1]
+    assert lines[-1] == f"wrote {out}"

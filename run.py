@@ -442,5 +442,13 @@ def _echo_report_files(written):
         click.echo(f"wrote {len(pngs)} PNG files to {pngs[0].parent}")
 
 
+# --- what it would take: sensitivity, seek, discover (issue 11; the commands live in cli_whatif.py) ---
+
+from cli_whatif import discover, seek, sensitivity  # noqa: E402
+
+for _command in (sensitivity, seek, discover):
+    cli.add_command(_command)
+
+
 if __name__ == "__main__":
     sys.exit(cli())

@@ -160,8 +160,20 @@ def _parse_goal(check: _Checker, item, index: int) -> Goal:
         source=_parse_source(check, item, label),
         tolerance=None if tolerance is None else float(tolerance),
         note=str(item.get("note", "")),
+        levers=_goal_levers(check, item, label),
         **_goal_reading(check, item, label),
     )
+
+
+def _goal_levers(check: _Checker, item, label: str) -> tuple:
+    """The optional ``levers: [name, ...]``: the plan's own means for the goal (``run.py seek`` tries them)."""
+    levers = item.get("levers")
+    if levers is None:
+        return ()
+    if not (isinstance(levers, list) and levers and all(isinstance(x, str) and _VARIABLE_RE.match(x) for x in levers)):
+        check.fail(item, "levers", f"in {label}: levers must be a list of model constant names, "
+                                   f"e.g. levers: [\"cluster_investment_push[biomedicine]\"]")
+    return tuple(levers)
 
 
 def _goal_reading(check: _Checker, item, label: str) -> dict:

@@ -116,6 +116,8 @@ class Goal:
     #: "feedback", "assumption" (set by a single assumed rate) or "data"; and why
     decided_by: str | None = None
     decided_by_note: str = ""
+    #: the levers (model constants or scenario levers) the plan itself names as this goal's means
+    levers: tuple = ()
 
 
 @dataclass(frozen=True)

@@ -3,23 +3,23 @@
 Validation: the region's deterministic baseline (``baseline.yaml`` beside the scenario the main run
 used) is run once through :func:`simulator.runs.validation.validate_scenario` — the same numbers
 ``python run.py validate-history`` prints. Analyses: result files of ``python run.py sensitivity``,
-``seek`` and ``prim`` found in the run folder or its ``analysis/`` subfolder (``sensitivity*.csv``,
-``seek*.csv``, ``prim*.csv``); absent files make the pages say so, with the command that makes them.
+``seek`` and ``discover`` found in the run folder or below its ``analysis/`` subfolder
+(``sensitivity*.csv``, ``seek*.csv``, ``discovery_limits*.csv``; docs/sensitivity.md); absent files
+make the pages say so, with the command that makes them.
 """
 
 from pathlib import Path
 
 import pandas as pd
 
-#: analysis kind -> (file glob, command template that writes it)
+#: analysis kind -> (file glob, command template that writes it into the run's analysis/ folder;
+#: docs/sensitivity.md gives each file's columns)
 ANALYSES = {
-    "sensitivity": ("sensitivity*.csv", "python run.py sensitivity {run}"),
-    "seek": ("seek*.csv", "python run.py seek {run}"),
-    "prim": ("prim*.csv", "python run.py prim {run}"),
+    "sensitivity": ("sensitivity*.csv", "python run.py sensitivity {scenario} --out {run}/analysis/sensitivity"),
+    "seek": ("seek*.csv", "python run.py seek {scenario} --goal GOAL --out {run}/analysis/seek-GOAL"),
+    "prim": ("discovery_limits*.csv", "python run.py discover {scenario} --out {run}/analysis/discovery"),
 }
 
-#: Subfolders of a run folder searched for analysis files (besides the folder itself).
-ANALYSIS_DIRS = ("", "analysis")
 
 
 def baseline_path(run):
@@ -61,7 +61,8 @@ def series_errors(ctx) -> dict:
 def analysis_file(run, kind: str):
     """The newest result file of analysis ``kind`` for ``run`` (Path) or None."""
     pattern = ANALYSES[kind][0]
-    found = [p for sub in ANALYSIS_DIRS for p in (run.path / sub).glob(pattern) if p.is_file()]
+    found = [p for p in run.path.glob(pattern) if p.is_file()]
+    found += [p for p in (run.path / "analysis").rglob(pattern) if p.is_file()]
     return max(found, key=lambda p: p.stat().st_mtime) if found else None
 
 
@@ -71,11 +72,27 @@ def read_analysis(run, kind: str):
     if path is None:
         return None, None
     try:
-        return pd.read_csv(path), path
+        frame = pd.read_csv(path)
     except (OSError, ValueError, pd.errors.ParserError):
         return None, None
+    return (_wide_indices(frame) if kind == "sensitivity" else frame), path
+
+
+def _wide_indices(frame: pd.DataFrame) -> pd.DataFrame:
+    """``sensitivity.csv``'s long rows (goal_id, output, input, index, estimate, conf) as one row per
+    goal × input with a column per index on the goal value (``S1``, ``ST``, ``S1_conf`` …)."""
+    if not {"goal_id", "input", "index", "estimate"} <= set(frame.columns):
+        return frame
+    if "output" in frame.columns:
+        frame = frame[frame["output"] == "value"]
+    wide = frame.pivot_table(index=["goal_id", "input"], columns="index", values="estimate", aggfunc="first")
+    if "conf" in frame.columns:
+        conf = frame.pivot_table(index=["goal_id", "input"], columns="index", values="conf", aggfunc="first")
+        wide = wide.join(conf.add_suffix("_conf"))
+    return wide.reset_index().rename_axis(columns=None)
 
 
 def command(run, kind: str) -> str:
     """The command that writes analysis ``kind`` for ``run``."""
-    return ANALYSES[kind][1].format(run=run.path)
+    scenario = run.manifest.get("scenario_path") or "SCENARIO.yaml"
+    return ANALYSES[kind][1].format(run=run.path, scenario=scenario)

@@ -364,14 +364,9 @@ def open_results(path: Path) -> xr.Dataset:
     """A complete run folder's results, opened lazily: a variable is read from disk when its values are used.
 
     For readers that need a few variables of a large run (the report draws one goal variable at a
-    time, so its memory does not grow with the number of saved variables). The file stays open
-    while the Dataset lives.
+    time, so its memory does not grow with the number of saved variables).
     """
-    file = Path(path) / RESULTS
-    try:
-        return xr.open_dataset(file, cache=False)
-    except (OSError, ValueError) as err:
-        raise RunDirError(f"{file}: cannot be opened as NetCDF ({err}); {_RERUN}") from None
+    return read_results(path, load=False)
 
 
 def read_inputs(path: Path) -> pd.DataFrame:

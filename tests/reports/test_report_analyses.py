@@ -39,8 +39,30 @@ def test_missing_analyses_name_the_command_that_makes_them(run_copy):
     from reports import analyses
 
     text = blocks_text(analyses.blocks(context(run_copy)))
-    for kind in ("sensitivity", "seek", "prim"):
-        assert f"missing — run `python run.py {kind} {run_copy.resolve()}`" in text
+    for command, folder in (("sensitivity", "sensitivity"), ("seek", "seek-GOAL"), ("discover", "discovery")):
+        assert f"missing — run `python run.py {command} " in text
+        assert f" --out {run_copy.resolve()}/analysis/{folder}`" in text
+
+
+def test_the_long_rows_of_run_py_sensitivity_are_read_per_goal_and_input(run_copy):
+    """``python run.py sensitivity`` writes one row per goal × output × input × index (docs/sensitivity.md)."""
+    from reports import evidence, findings
+
+    goal = goals_csv(run_copy)["goal_id"].iloc[0]
+    folder = run_copy / "analysis" / "sensitivity"
+    folder.mkdir(parents=True)
+    rows = [(goal, output, name, index, estimate, 0.05) for output in ("value", "met")
+            for name, s1, st in (("water_price", 0.1, 0.2), ("birth_rate", 0.6, 0.7))
+            for index, estimate in (("S1", s1 if output == "value" else 0.0), ("ST", st if output == "value" else 0.0))]
+    pd.DataFrame(rows, columns=["goal_id", "output", "input", "index", "estimate", "conf"]).to_csv(
+        folder / "sensitivity.csv", index=False)
+    ctx = context(run_copy)
+    table, path = evidence.read_analysis(ctx.main, "sensitivity")
+    assert path.name == "sensitivity.csv" and len(table) == 2
+    assert table.set_index("input").loc["birth_rate", "ST"] == 0.7     # the value rows, not the met rows
+    goal_obj = next(g for g in ctx.goals() if g.id == goal)
+    sentence = findings.decider_sentence(ctx, ctx.main, [goal_obj])
+    assert sentence.index("birth_rate (explains 70%") < sentence.index("water_price (explains 20%")
 
 
 def test_a_sensitivity_file_is_shown_and_decides_the_findings(run_copy):

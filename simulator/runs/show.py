@@ -159,10 +159,10 @@ def failure_note(path) -> tuple[str | None, bool]:
     failed, total = int(counts.get("failed", 0)), int(counts.get("ok", 0)) + int(counts.get("failed", 0))
     if not failed:
         return None, False
-    import xarray as xr
+    from simulator.runs.runstore import read_results
 
-    with xr.open_dataset(folder.path / "results.nc") as ds:
-        messages = pd.Series(ds["message"].values).astype(str) if "message" in ds else pd.Series([], dtype=str)
+    ds = read_results(folder.path, load=False)
+    messages = pd.Series(ds["message"].values).astype(str) if "message" in ds else pd.Series([], dtype=str)
     reasons = messages[messages.str.len() > 0].value_counts()
     why = f"; commonest: {reasons.index[0]} ({reasons.iloc[0]:,})" if len(reasons) else ""
     return f"{folder.path}: {failed:,} of {total:,} scenarios failed (non-finite values){why}", failed == total

@@ -92,8 +92,10 @@ def test_two_resumes_at_once_one_finishes_the_other_refuses(project, tmp_path):
 
 def test_truncated_chunk_is_recomputed_on_resume(project, tmp_path):
     folder = _partial(project, keep=2)
-    chunk = folder / "_chunks" / "chunk-000001.nc"
-    chunk.write_bytes(chunk.read_bytes()[:100])
+    from simulator.runs.runstore import RunFolder
+
+    chunk = next(f for f in RunFolder(folder).chunk_files(1) if "results" in f.as_posix() and f.stat().st_size > 16)
+    chunk.write_bytes(chunk.read_bytes()[: f_size // 2] if (f_size := chunk.stat().st_size) else b"")
     result = invoke("batch", "--resume", folder, "--quiet")
     assert result.exit_code == 0, result.output
     whole = run_batch([COOL], n=60, out=tmp_path / "whole", chunk_size=20)[0]

@@ -96,7 +96,7 @@ def seek(scenario, goal, lever, prob, value_range, n, seed, points, out):
 @click.option("--seed", type=int, default=None, help="Sampling seed (default: the file's sampling.seed).")
 @click.option("--max-p-met", type=float, default=0.8, show_default=True, help="Study goals met at most this often.")
 @click.option("--min-coverage", type=float, default=0.5, show_default=True,
-              help="The box reported is the densest covering at least this share of the failures.")
+              help="The box reported covers at least this share of the failures.")
 @click.option("--out", type=click.Path(file_okay=False), default=None,
               help="Folder to write (default: out/<region>-<scenario>-discovery-<timestamp>).")
 def discover(scenario, goals, n, seed, max_p_met, min_coverage, out):

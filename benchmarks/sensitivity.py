@@ -2,7 +2,7 @@
 
 Ours: ``simulator.runs.sensitivity.run_sensitivity`` — SALib's Sobol' design with second order
 (N·(2D+2) runs: 20 inputs, N = 4,096 → 180,224 runs), every run to 2035 in chunks of the
-vectorized engine, every goal evaluated, SALib's analysis with 1,000 bootstrap resamples on the
+vectorized engine, every goal evaluated, Sobol' analysis with 100 bootstrap resamples on the
 goal values and on met, files written. Wall time of the whole call.
 
 Reference: PySD's own runtime (``pysd.read_vensim(model).run(params=…)``) evaluating rows of the

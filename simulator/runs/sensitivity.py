@@ -37,7 +37,7 @@ METHODS = tuple(DEFAULT_N)
 #: Columns of sensitivity.csv.
 COLUMNS = ["goal_id", "output", "input", "index", "estimate", "conf", "low", "high"]
 #: Bootstrap resamples of the confidence intervals; their level.
-RESAMPLES, CONF_LEVEL = 1000, 0.95
+RESAMPLES, CONF_LEVEL = 100, 0.95     # SALib's own default number of resamples
 #: delta's bootstrap re-runs a kernel density estimate per resample (about 0.5 s per 1,000 runs each)
 DELTA_RESAMPLES = 10
 #: bootstrap resamples of the pair indices S2 (their CIs cost pairs × resamples × N)

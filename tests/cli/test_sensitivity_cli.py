@@ -82,5 +82,5 @@ def test_discover_prints_a_box_in_words(tmp_path):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "scenario discovery (PRIM) on uncertain: 500 sampled scenarios"
-    assert lines[1].startswith("y_high: P(met) ") and "fails when " in lines[1] and "coverage " in lines[1]
+    assert lines[1].startswith("y_high: P(met) ") and " fails " in lines[1] and "coverage " in lines[1]
     assert lines[-1] == f"wrote {out}"

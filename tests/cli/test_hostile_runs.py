@@ -17,7 +17,7 @@ import pytest
 
 from hostile import project  # noqa: F401  (the fixture)
 from hostile import assert_clean, claims_complete, invoke
-from simulator.errors import RunDirError
+from interrupted import interrupted_batch
 from simulator.runs.batch import run_batch
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,17 +28,7 @@ HOLD = ("import sys, time; from pathlib import Path; from simulator.runs.lock im
 
 def _partial(project, n=60, chunk=20, keep=1, name="run") -> Path:
     """A run folder interrupted after ``keep`` chunks."""
-    folder = project / name
-    calls = []
-
-    def progress(done, total, label):
-        calls.append(done)
-        if len(calls) > keep:
-            raise KeyboardInterrupt
-
-    with pytest.raises(RunDirError):
-        run_batch([COOL], n=n, out=folder, chunk_size=chunk, progress=progress)
-    return folder
+    return interrupted_batch(COOL, project / name, n=n, chunk=chunk, keep=keep)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from interrupted import interrupted_batch
 from simulator.errors import RunDirError
 from simulator.runs import integrity
 from simulator.runs.batch import run_batch
@@ -21,17 +22,7 @@ COOLING = ROOT / "tests" / "fixtures" / "batch" / "scenarios" / "teacup_town" / 
 
 def _partial(tmp_path, n=60, chunk=20, keep=2):
     """A run folder interrupted after ``keep`` chunks (progress raises)."""
-    folder = tmp_path / "run"
-    calls = []
-
-    def progress(done, total, label):
-        calls.append(done)
-        if len(calls) > keep:
-            raise KeyboardInterrupt
-
-    with pytest.raises(RunDirError):
-        run_batch([COOLING], n=n, out=folder, chunk_size=chunk, progress=progress)
-    return folder
+    return interrupted_batch(COOLING, tmp_path / "run", n=n, chunk=chunk, keep=keep)
 
 
 def test_a_second_holder_is_refused_naming_the_first(tmp_path):

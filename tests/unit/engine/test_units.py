@@ -60,3 +60,32 @@ def test_check_units_command(tmp_path, body, code, words):
     result = CliRunner().invoke(cli, ["check", str(_model(tmp_path, body)), "--units"])
     assert result.exit_code == code, result.output
     assert words in result.output
+
+
+SCALED = """{UTF-8}
+people = 3 ~ 10k persons ~ |
+coal per person = 2 ~ t/(person*Month) ~ |
+coal = people * coal per person ~ 10k t/Month ~ |
+coal wrong scale = people * coal per person ~ t/Month ~ |
+residents = 5 ~ 万人 ~ |
+income per resident = 4 ~ 元/(人*Month) ~ |
+income = residents * income per resident ~ 万元/Month ~ |
+income in 亿 = residents * income per resident ~ 亿元/Month ~ |
+intensity = coal / income ~ t/元 ~ |
+"""
+
+
+def test_a_scale_in_a_unit_string_counts(tmp_path):
+    _checked, problems = check_units(simulator.load_model(_model(tmp_path, SCALED)).ir)
+    text = "\n".join(problems)
+    assert "'coal':" not in text and "'income':" not in text and "'intensity':" not in text, text
+    assert "'coal wrong scale': its equation gives 10000 t / month, expected t / month" in text
+    assert "'income in 亿': its equation gives 10000 yuan / month, expected 1e+08 yuan / month" in text
+    assert len(problems) == 2, text
+
+
+@pytest.mark.parametrize("model", ["models/regional/regional.mdl", "models/capital_region/capital_region.mdl"])
+def test_the_shipped_models_pass_the_units_check(model):
+    checked, problems = check_units(simulator.load_model(model).ir)
+    assert problems == []
+    assert checked >= 70     # the money, people, water and energy equations are compared, not skipped

@@ -12,7 +12,7 @@ from simulator.plans.kinds import KINDS, is_window
 
 from . import formatting as fmt
 from .attainment import LIGHT_COLOURS, verdict
-from .fan_charts import GOAL_COLOUR, GOAL_MARKERS, goals_by_variable, ok_series, variable_title
+from .fan_charts import GOAL_COLOUR, GOAL_MARKERS, goals_by_variable, series_percentiles, variable_title
 from .layout import Cell, Column, Paragraph, Table, flow
 from .page import BOTTOM, LEFT, MUTED, RIGHT, SMALL_SIZE, TOP, Page, new_page
 
@@ -54,9 +54,9 @@ def draw_medians(ax, ctx, variable: str, goals: list) -> None:
     for index, run in enumerate(ctx.runs):
         if goals[0].id not in run.goals["goal_id"].values:
             continue
-        times, values = ok_series(run, goals[0])
-        if values.shape[0]:
-            ax.plot(times, np.median(values, axis=0), color=RUN_COLOURS[index % len(RUN_COLOURS)],
+        times, medians, n_ok = series_percentiles(run, goals[0], [50])
+        if n_ok:
+            ax.plot(times, medians[0], color=RUN_COLOURS[index % len(RUN_COLOURS)],
                     linestyle=RUN_STYLES[index % len(RUN_STYLES)], linewidth=1.5, label=run.title(ctx.lang))
     for goal in goals:
         if is_window(goal.comparison):

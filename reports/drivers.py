@@ -50,9 +50,7 @@ def goals_to_explain(ctx, run) -> list:
 
 def ranking(run, goal):
     """The input ranking table of ``goal`` in ``run`` (ok samples only)."""
-    rows = run.goals[(run.goals["goal_id"] == goal.id) & run.goals["ok"]]
-    values = rows.set_index("scenario")["value"].astype(float)
-    return rank_inputs(run.inputs, values)
+    return rank_inputs(run.inputs, run.goal_values(goal.id))
 
 
 def label_width(fig, names, size: float = 8.0) -> float:
@@ -113,7 +111,7 @@ def _short(name: str) -> str:
 def draw_scatter(ax, ctx, run, goal, table) -> None:
     """Goal value against the top-ranked input, met samples green, others red."""
     top = table.iloc[0]["input"]
-    rows = run.goals[(run.goals["goal_id"] == goal.id) & run.goals["ok"]].set_index("scenario")
+    rows = run.goal_rows(goal.id).set_index("scenario")
     stride = max(1, -(-len(rows) // MAX_SCATTER))
     rows = rows.iloc[::stride]
     x = run.inputs.loc[rows.index, top].astype(float)

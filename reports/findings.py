@@ -119,10 +119,10 @@ def decider_sentence(ctx, run, goals) -> str:
 
 
 def _quick(ctx, run, goal) -> list:
-    rows = run.goals[(run.goals["goal_id"] == goal.id) & run.goals["ok"]].set_index("scenario")["value"]
-    if not run.input_names or rows.astype(float).nunique() < 2:
+    values = run.goal_values(goal.id)
+    if not run.input_names or values.nunique() < 2:
         return []
-    table = rank_inputs(run.inputs, rows.astype(float)).head(TOP_INPUTS)
+    table = rank_inputs(run.inputs, values).head(TOP_INPUTS)
     return [ctx.t("f_input_share", name=input_label(run, r["input"], ctx.lang),
                  share=f"{float(r['first_order']) * 100:.0f}%") for _, r in table.iterrows()
             if math.isfinite(float(r["first_order"]))]

@@ -78,3 +78,12 @@ def test_every_input_a_shipped_scenario_sets_or_samples_has_a_chinese_and_an_eng
                if not _has_label(indicators, scenario.plan, name, lang)]
     assert names and not missing, (f"add these inputs to {Path(scenario.model_path).parent / 'labels.yaml'} "
                                    f"(variables:/elements:): {', '.join(missing)}")
+
+
+@pytest.mark.parametrize("path", PLANS, ids=lambda p: p.parent.name)
+def test_every_plan_assumption_on_the_assumptions_page_has_a_chinese_and_an_english_name(path):
+    plan = load_plan(path)
+    indicators = load_indicators(plan.model_path)
+    missing = sorted({f"{a.variable} ({lang})" for a in plan.assumptions for lang in ("zh", "en")
+                      if not _has_label(indicators, plan, a.variable, lang)})
+    assert not missing, f"add to {Path(plan.model_path).parent / 'labels.yaml'}: {', '.join(missing)}"

@@ -96,7 +96,7 @@ def gap_sentence(ctx, run, share, short, goal) -> str:
     unit = fmt.unit(getattr(goal, "unit", ""), ctx.lang)
     share_text = "∞" if math.isinf(share) else f"{share * 100:.0f}%"
     return ctx.t("f_gap", goal=ctx.label(goal), median=fmt.number(numbers["median"]), target=fmt.target(goal, ctx.lang),
-                 gap=fmt.number(short), unit=f" {unit}" if unit else "", share=share_text, p=p)
+                 gap=fmt.number(short), unit=fmt.unit_suffix(unit, ctx.lang), share=share_text, p=p)
 
 
 def decider_sentence(ctx, run, goals) -> str:

@@ -30,7 +30,7 @@ def test_fan_chart_title_is_the_indicator_name_and_unit_in_the_report_language()
     run = SimpleNamespace(results=results, indicators=LABELS)
     goal = SimpleNamespace(variable="cluster_revenue[biomedicine]", unit="亿元")
     assert variable_title(run, goal, "zh") == "产业营业收入·生物医药（亿元/年）"
-    assert variable_title(run, goal, "en") == "Industry revenue·biomedicine (100 million yuan/yr)"
+    assert variable_title(run, goal, "en") == "Industry revenue·biomedicine (100 million yuan/year)"
     run.indicators = {}
     assert variable_title(run, goal, "zh") == "Cluster Revenue[biomedicine]（亿元/年）"
 

@@ -79,16 +79,17 @@ DIMENSIONLESS = {"", "1", "dmnl", "dimensionless", "无量纲"}
 #: Unit words in each language (longest first); model and plan units mix Vensim English and Chinese.
 UNIT_WORDS = {
     "zh": (("1e8 m3", "亿立方米"), ("10k persons", "万人"), ("10k jobs", "万个岗位"), ("10k t", "万吨"),
-           ("L/(person*day)", "升/(人·天)"), ("jobs", "岗位"), ("μg/m3", "µg/m³"), ("ug/m3", "µg/m³"), ("tCO2", "吨二氧化碳"), ("tce", "吨标准煤"), ("万t", "万吨"), ("t/(", "吨/("), ("m3", "立方米"),
+           ("L/(person*day)", "升/(人·天)"), ("jobs", "岗位"), ("μg/m3", "µg/m³"), ("ug/m3", "µg/m³"),
+           ("tCO2", "吨二氧化碳"), ("tce", "吨标准煤"), ("万t", "万吨"), ("t/(", "吨/("), ("m3", "立方米"),
            ("km2", "平方公里"), ("Years", "年"), ("Year", "年"), ("year", "年"), ("persons", "人"), ("person", "人"),
            ("days", "天"), ("Day", "天"), ("day", "天"), ("share", ""), ("Dmnl", ""), ("tonnes", "吨"), ("yuan", "元")),
     "en": (("1e8 m3", "100 million m³"), ("10k persons", "10,000 persons"), ("10k jobs", "10,000 jobs"),
            ("10k t", "10,000 t"), ("万tCO2", "10,000 t CO₂"), ("万tce", "10,000 tce"), ("万t", "10,000 t"),
-           ("km2", "km²"), ("μg/m3", "µg/m³"), ("ug/m3", "µg/m³"), ("万m3", "10,000 m³"), ("亿m3", "100 million m³"), ("m3", "m³"),
-           ("tCO2", "t CO₂"), ("亿元", "100 million yuan"), ("万元", "10,000 yuan"), ("万人", "10,000 persons"),
-           ("万立方米", "10,000 m³"), ("亿立方米", "100 million m³"), ("万吨标准煤", "10,000 tce"),
-           ("吨标准煤", "tce"), ("万吨", "10,000 t"), ("平方公里", "km²"), ("天", "days"), ("年", "year"),
-           ("元", "yuan"), ("人", "persons"), ("Years", "years"), ("Year", "year"), ("Dmnl", "")),
+           ("km2", "km²"), ("μg/m3", "µg/m³"), ("ug/m3", "µg/m³"), ("万m3", "10,000 m³"), ("亿m3", "100 million m³"),
+           ("m3", "m³"), ("tCO2", "t CO₂"), ("亿元", "100 million yuan"), ("万元", "10,000 yuan"),
+           ("万人", "10,000 persons"), ("万立方米", "10,000 m³"), ("亿立方米", "100 million m³"),
+           ("万吨标准煤", "10,000 tce"), ("吨标准煤", "tce"), ("万吨", "10,000 t"), ("平方公里", "km²"), ("天", "days"),
+           ("年", "year"), ("元", "yuan"), ("人", "persons"), ("Years", "years"), ("Year", "year"), ("Dmnl", "")),
 }
 
 

@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
+#: The plansim folder (scenario paths under it are shown relative to it).
+PROJECT = Path(__file__).resolve().parents[1]
+
 #: analysis kind -> (file glob, command template that writes it into the run's analysis/ folder;
 #: docs/sensitivity.md gives each file's columns)
 ANALYSES = {
@@ -40,7 +43,7 @@ def validation(ctx):
 
 def _validate(run):
     path = baseline_path(run)
-    command = f"python run.py validate-history {path or 'scenarios/<region>/baseline.yaml'}"
+    command = f"python run.py validate-history {shown_path(path) if path else 'scenarios/<region>/baseline.yaml'}"
     if path is None:
         return None, "no_baseline", command
     from simulator.errors import SimulatorError
@@ -92,7 +95,22 @@ def _wide_indices(frame: pd.DataFrame) -> pd.DataFrame:
     return wide.reset_index().rename_axis(columns=None)
 
 
+def shown_path(path, cwd=None) -> str:
+    """``path`` as a command in the report shows it: relative to the working folder when inside it, else relative
+    to the plansim folder (shipped scenarios), else its name only; never a machine's absolute path."""
+    path = Path(path)
+    if not path.is_absolute():
+        return path.as_posix()
+    for base in (Path(cwd or Path.cwd()), PROJECT):
+        try:
+            return path.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            continue
+    return path.name
+
+
 def command(run, kind: str) -> str:
-    """The command that writes analysis ``kind`` for ``run``."""
-    scenario = run.manifest.get("scenario_path") or "SCENARIO.yaml"
-    return ANALYSES[kind][1].format(run=run.path, scenario=scenario)
+    """The command that writes analysis ``kind`` for ``run`` (paths as :func:`shown_path` shows them)."""
+    scenario = run.manifest.get("scenario_path")
+    scenario = shown_path(scenario) if scenario else "SCENARIO.yaml"
+    return ANALYSES[kind][1].format(run=shown_path(run.path), scenario=scenario)

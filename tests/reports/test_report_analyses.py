@@ -41,7 +41,8 @@ def test_missing_analyses_name_the_command_that_makes_them(run_copy):
     text = blocks_text(analyses.blocks(context(run_copy)))
     for command, folder in (("sensitivity", "sensitivity"), ("seek", "seek-GOAL"), ("discover", "discovery")):
         assert f"missing — run `python run.py {command} " in text
-        assert f" --out {run_copy.resolve()}/analysis/{folder}`" in text
+        assert f" --out {run_copy.name}/analysis/{folder}`" in text      # the folder (in /tmp) by its name only
+        assert str(run_copy.resolve()) not in text
 
 
 def test_the_long_rows_of_run_py_sensitivity_are_read_per_goal_and_input(run_copy):
@@ -80,3 +81,23 @@ def test_a_sensitivity_file_is_shown_and_decides_the_findings(run_copy):
     sentence = findings.decider_sentence(ctx, ctx.main, [goal_obj])
     assert "sensitivity file `sensitivity_indices.csv`" in sentence
     assert sentence.index("birth_rate (explains 70%") < sentence.index("water_price (explains 20%")
+
+
+def test_commands_in_the_report_show_no_machine_path(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from reports import evidence
+
+    run_dir = tmp_path / "out" / "metro-plan_uncertain-20261130"
+    run_dir.mkdir(parents=True)
+    scenario = evidence.PROJECT / "scenarios" / "shijiazhuang_metro" / "plan_uncertain.yaml"
+    run = SimpleNamespace(path=run_dir, manifest={"scenario_path": str(scenario)})
+    monkeypatch.chdir(tmp_path)               # run folder inside the working folder: relative to it
+    assert evidence.command(run, "sensitivity") == (
+        "python run.py sensitivity scenarios/shijiazhuang_metro/plan_uncertain.yaml "
+        "--out out/metro-plan_uncertain-20261130/analysis/sensitivity")
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")   # outside the working folder: the run folder's name only
+    assert evidence.command(run, "seek").endswith("--out metro-plan_uncertain-20261130/analysis/seek-GOAL")
+    assert str(tmp_path) not in evidence.command(run, "prim")
+    assert evidence.shown_path("out/x") == "out/x"

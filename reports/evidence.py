@@ -55,6 +55,21 @@ def _validate(run):
         return None, "validation_failed", command
 
 
+def no_out_of_sample(ctx, report) -> list:
+    """Sentences saying why nothing is tested out of sample (empty when some series is): the fit window's end, the
+    latest published figure of the region, and how many published figures of other areas only set constants."""
+    if report is None or any(s.out_of_sample is not None for s in report.series):
+        return []
+    years = [int(y) for s in report.series for y in s.years]
+    if not years:
+        return [ctx.t("f_validation_no_oos")]
+    result = [ctx.t("f_no_oos_why", until=report.fit_until, last=max(years))]
+    others = [p for p in (getattr(ctx.plan, "published", None) or []) if getattr(p, "variable", None) is None]
+    if others:
+        result.append(ctx.t("f_no_oos_others", k=len(others)))
+    return result
+
+
 def series_errors(ctx) -> dict:
     """Model variable -> its SeriesValidation (empty without a validation)."""
     report = validation(ctx)[0]

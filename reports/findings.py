@@ -161,7 +161,7 @@ def validation_sentences(ctx) -> list:
                             worst=input_label(ctx.main, worst.variable, ctx.lang),
                             worst_mape=f"{worst.out_of_sample.mape:.1f}%"))
     else:
-        result.append(ctx.t("f_validation_no_oos"))
+        result += evidence.no_out_of_sample(ctx, report)[:1]
     if report.exactly_identified:
         result.append(ctx.t("exactly_identified"))
     return result

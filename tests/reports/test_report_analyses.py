@@ -101,3 +101,31 @@ def test_commands_in_the_report_show_no_machine_path(tmp_path, monkeypatch):
     assert evidence.command(run, "seek").endswith("--out metro-plan_uncertain-20261130/analysis/seek-GOAL")
     assert str(tmp_path) not in evidence.command(run, "prim")
     assert evidence.shown_path("out/x") == "out/x"
+
+
+def test_the_metro_validation_says_plainly_that_nothing_is_out_of_sample_and_why():
+    """The metro area has no published figure of its own after its start year 2024 (it was defined in 2025);
+    its province figures only set constants. Nothing can be held out, and the page must say so."""
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    import yaml
+
+    from reports import evidence
+    from reports.labels import text
+    from simulator.plans.plan import load_plan
+    from simulator.runs.validation import validate_scenario
+
+    root = Path(__file__).resolve().parents[2]
+    data = yaml.safe_load((root / "models/shijiazhuang_metro/plan.yaml").read_text(encoding="utf-8"))
+    report = validate_scenario(root / "scenarios/shijiazhuang_metro/baseline.yaml")
+    assert report.fit_until == data["calibration"]["fit_until"] == 2024
+    assert max(h["year"] for h in data["history"]) == 2024          # nothing later to hold out
+    assert all(s.out_of_sample is None for s in report.series)
+    others = sum(1 for p in data["published"] if p.get("variable") is None)
+    for lang in ("zh", "en"):
+        ctx = SimpleNamespace(plan=load_plan(root / "models/shijiazhuang_metro/plan.yaml"),
+                              t=lambda key, lang=lang, **f: text(key, lang, **f))
+        sentences = evidence.no_out_of_sample(ctx, report)
+        assert sentences[0] == text("f_no_oos_why", lang, until=2024, last=2024)
+        assert sentences[1] == text("f_no_oos_others", lang, k=others) and others == 10

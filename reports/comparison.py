@@ -12,8 +12,8 @@ from simulator.plans.kinds import KINDS, is_window
 
 from . import formatting as fmt
 from .attainment import LIGHT_COLOURS, verdict
-from .fan_charts import GOAL_COLOUR, GOAL_MARKERS, goals_by_variable, ok_series, variable_title
-from .layout import Cell, Column, Paragraph, Table, flow
+from .fan_charts import GOAL_COLOUR, GOAL_MARKERS, goals_by_variable, series_percentiles, variable_title
+from .layout import Cell, Column, Paragraph, Table, flow, wrap
 from .page import BOTTOM, LEFT, MUTED, RIGHT, SMALL_SIZE, TOP, Page, new_page
 
 #: Line colours of the runs (first = main run).
@@ -49,14 +49,18 @@ def table(ctx) -> Table:
     return Table(columns, rows)
 
 
+#: Font size of a median panel's title (wrapped to the panel's width).
+TITLE_SIZE = 8.5
+
+
 def draw_medians(ax, ctx, variable: str, goals: list) -> None:
     """Each run's median path of ``variable`` on ``ax``, goals marked."""
     for index, run in enumerate(ctx.runs):
         if goals[0].id not in run.goals["goal_id"].values:
             continue
-        times, values = ok_series(run, goals[0])
-        if values.shape[0]:
-            ax.plot(times, np.median(values, axis=0), color=RUN_COLOURS[index % len(RUN_COLOURS)],
+        times, medians, n_ok = series_percentiles(run, goals[0], [50])
+        if n_ok:
+            ax.plot(times, medians[0], color=RUN_COLOURS[index % len(RUN_COLOURS)],
                     linestyle=RUN_STYLES[index % len(RUN_STYLES)], linewidth=1.5, label=run.title(ctx.lang))
     for goal in goals:
         if is_window(goal.comparison):
@@ -66,7 +70,9 @@ def draw_medians(ax, ctx, variable: str, goals: list) -> None:
         else:
             ax.plot([goal.year], [goal.value], marker=GOAL_MARKERS.get(goal.comparison, "o"), color=GOAL_COLOUR,
                     markersize=6, linestyle="none")
-    ax.set_title(variable_title(ctx.main, goals[0], ctx.lang), fontsize=8.5, loc="left")
+    width_em = ax.get_position().width * ax.figure.get_figwidth() * 72 / TITLE_SIZE     # the panel's width
+    ax.set_title("\n".join(wrap(variable_title(ctx.main, goals[0], ctx.lang), width_em)), fontsize=TITLE_SIZE,
+                 loc="left")
     ax.tick_params(labelsize=7)
     ax.grid(True, color="#dddddd", linewidth=0.5)
 

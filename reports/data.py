@@ -9,8 +9,11 @@ raises one :class:`~simulator.errors.RunDirError` line naming the folder, the fi
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import xarray as xr
+
+from simulator.plans.attainment import goal_positions
 
 from simulator.runs.runstore import RunFolder, open_results, read_goals, read_inputs
 
@@ -49,6 +52,20 @@ class RunData:
     plan: object = None
     scenario: object = None
     indicators: dict = field(default_factory=dict)
+    _rows_of: dict = field(default=None, repr=False)
+
+    def goal_rows(self, goal_id: str, columns=("scenario", "value", "met")) -> pd.DataFrame:
+        """The ok rows of one goal, only ``columns`` (a small copy; the positions per goal are found once)."""
+        if self._rows_of is None:
+            self._rows_of = goal_positions(self.goals)
+        positions = self._rows_of.get(goal_id, np.empty(0, dtype=np.intp))
+        rows = self.goals[list(columns)].take(positions[self.goals["ok"].to_numpy()[positions]])
+        return rows.reset_index(drop=True)
+
+    def goal_values(self, goal_id: str) -> pd.Series:
+        """The goal's value (float) per ok scenario, indexed by scenario."""
+        rows = self.goal_rows(goal_id, ("scenario", "value"))
+        return pd.Series(rows["value"].to_numpy(dtype=float), index=pd.Index(rows["scenario"], name="scenario"))
 
     @property
     def name(self) -> str:

@@ -14,7 +14,7 @@ from simulator.plans.kinds import KINDS, is_trend
 
 from . import formatting as fmt
 from .attainment import LIGHT_COLOURS
-from .layout import Paragraph, flow, text_em, wrap_to_page
+from .layout import Paragraph, flow, text_em, wrap, wrap_to_page
 from .page import LEFT, MUTED, RIGHT, Page, new_page
 from .indicators import input_label
 from .sensitivity import rank_inputs
@@ -50,14 +50,12 @@ def goals_to_explain(ctx, run) -> list:
 
 def ranking(run, goal):
     """The input ranking table of ``goal`` in ``run`` (ok samples only)."""
-    rows = run.goals[(run.goals["goal_id"] == goal.id) & run.goals["ok"]]
-    values = rows.set_index("scenario")["value"].astype(float)
-    return rank_inputs(run.inputs, values)
+    return rank_inputs(run.inputs, run.goal_values(goal.id))
 
 
 def label_width(fig, names, size: float = 8.0) -> float:
     """Figure-width fraction the longest input name needs as a tick label (capped at :data:`MAX_LABEL`)."""
-    longest = max((text_em(name) for name in names), default=0.0)
+    longest = max((text_em(line) for name in names for line in name.split("\n")), default=0.0)
     return min(MAX_LABEL, longest * size / 72.0 / fig.get_figwidth() + 0.015)
 
 
@@ -103,9 +101,16 @@ def draw_bars(fig, rect_left, rect_right, ctx, table, run=None) -> None:
 
 
 def _short(name: str) -> str:
-    """An input name cut in the middle to :data:`MAX_NAME` characters."""
+    """An input name on one line up to :data:`MAX_NAME` characters, else on two lines of about equal length (at
+    ``·`` before the element where it fits), else cut in the middle to :data:`MAX_NAME` characters."""
     if len(name) <= MAX_NAME:
         return name
+    head, dot, element = name.rpartition("·")
+    if dot and len(head) <= MAX_NAME and len(element) + 1 <= MAX_NAME:
+        return f"{head}\n·{element}"
+    lines = wrap(name, text_em(name) / 2 + 1.0)
+    if len(lines) == 2 and max(map(len, lines)) <= MAX_NAME:
+        return "\n".join(lines)
     half = (MAX_NAME - 1) // 2
     return f"{name[:half]}…{name[-half:]}"
 
@@ -113,7 +118,7 @@ def _short(name: str) -> str:
 def draw_scatter(ax, ctx, run, goal, table) -> None:
     """Goal value against the top-ranked input, met samples green, others red."""
     top = table.iloc[0]["input"]
-    rows = run.goals[(run.goals["goal_id"] == goal.id) & run.goals["ok"]].set_index("scenario")
+    rows = run.goal_rows(goal.id).set_index("scenario")
     stride = max(1, -(-len(rows) // MAX_SCATTER))
     rows = rows.iloc[::stride]
     x = run.inputs.loc[rows.index, top].astype(float)

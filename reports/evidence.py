@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
+#: The plansim folder (scenario paths under it are shown relative to it).
+PROJECT = Path(__file__).resolve().parents[1]
+
 #: analysis kind -> (file glob, command template that writes it into the run's analysis/ folder;
 #: docs/sensitivity.md gives each file's columns)
 ANALYSES = {
@@ -40,7 +43,7 @@ def validation(ctx):
 
 def _validate(run):
     path = baseline_path(run)
-    command = f"python run.py validate-history {path or 'scenarios/<region>/baseline.yaml'}"
+    command = f"python run.py validate-history {shown_path(path) if path else 'scenarios/<region>/baseline.yaml'}"
     if path is None:
         return None, "no_baseline", command
     from simulator.errors import SimulatorError
@@ -50,6 +53,21 @@ def _validate(run):
         return validate_scenario(path), "", command
     except SimulatorError:
         return None, "validation_failed", command
+
+
+def no_out_of_sample(ctx, report) -> list:
+    """Sentences saying why nothing is tested out of sample (empty when some series is): the fit window's end, the
+    latest published figure of the region, and how many published figures of other areas only set constants."""
+    if report is None or any(s.out_of_sample is not None for s in report.series):
+        return []
+    years = [int(y) for s in report.series for y in s.years]
+    if not years:
+        return [ctx.t("f_validation_no_oos")]
+    result = [ctx.t("f_no_oos_why", until=report.fit_until, last=max(years))]
+    others = [p for p in (getattr(ctx.plan, "published", None) or []) if getattr(p, "variable", None) is None]
+    if others:
+        result.append(ctx.t("f_no_oos_others", k=len(others)))
+    return result
 
 
 def series_errors(ctx) -> dict:
@@ -92,7 +110,22 @@ def _wide_indices(frame: pd.DataFrame) -> pd.DataFrame:
     return wide.reset_index().rename_axis(columns=None)
 
 
+def shown_path(path, cwd=None) -> str:
+    """``path`` as a command in the report shows it: relative to the working folder when inside it, else relative
+    to the plansim folder (shipped scenarios), else its name only; never a machine's absolute path."""
+    path = Path(path)
+    if not path.is_absolute():
+        return path.as_posix()
+    for base in (Path(cwd or Path.cwd()), PROJECT):
+        try:
+            return path.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            continue
+    return path.name
+
+
 def command(run, kind: str) -> str:
-    """The command that writes analysis ``kind`` for ``run``."""
-    scenario = run.manifest.get("scenario_path") or "SCENARIO.yaml"
-    return ANALYSES[kind][1].format(run=run.path, scenario=scenario)
+    """The command that writes analysis ``kind`` for ``run`` (paths as :func:`shown_path` shows them)."""
+    scenario = run.manifest.get("scenario_path")
+    scenario = shown_path(scenario) if scenario else "SCENARIO.yaml"
+    return ANALYSES[kind][1].format(run=shown_path(run.path), scenario=scenario)

@@ -16,6 +16,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from simulator.plans.goals import goal_series, goal_spec
+from simulator.runs.blockread import read_in_blocks
 from simulator.names import split_name, to_id
 from simulator.plans.kinds import KINDS, is_window
 
@@ -56,14 +57,24 @@ def variable_slug(variable: str) -> str:
     return re.sub(r"[^0-9A-Za-z]+", "_", variable).strip("_").lower()
 
 
-def ok_series(run, goal):
-    """(times, values (n_ok, T)) of a goal's variable over the samples whose status is ok."""
+def series_percentiles(run, goal, percents) -> tuple:
+    """(times, percentiles (len(percents), T), n_ok) of a goal's variable over the ok samples at each saved time.
+
+    A sample counts when its status is ok and its values are finite at every time. The variable is
+    read from the run folder once (n × T numbers) and reduced a time column at a time, so nothing
+    else of size n × T is made (issue 12: bounded memory of the PNG pass).
+    """
     series = goal_series(run.results, goal_spec(goal))
-    values = np.asarray(series.values, dtype=float)
-    if "status" in run.results:
-        values = values[np.asarray(run.results["status"].values) == 0]
-    values = values[np.isfinite(values).all(axis=1)]
-    return np.asarray(series["time"].values, dtype=float), values
+    times = np.asarray(series["time"].values, dtype=float)
+    values = read_in_blocks(series)
+    keep = np.asarray(run.results["status"].values) == 0 if "status" in run.results else np.ones(len(values), bool)
+    for column in range(values.shape[1]):
+        keep &= np.isfinite(values[:, column])
+    out = np.full((len(percents), len(times)), np.nan)
+    if keep.any():
+        for column in range(values.shape[1]):
+            out[:, column] = np.percentile(values[keep, column], percents)
+    return times, out, int(keep.sum())
 
 
 def variable_title(run, goal, lang) -> str:
@@ -111,12 +122,13 @@ def _draw_goal(ax, ctx, goal, p_met, times):
 
 def draw_fan(ax, ctx, run, variable: str, goals: list) -> None:
     """Draw the fan of ``variable`` for ``run`` on ``ax`` with ``goals`` (all on that variable) marked."""
-    times, values = ok_series(run, goals[0])
-    if values.shape[0]:
-        for coverage, alpha in BANDS:
-            low, high = np.percentile(values, [50 - coverage / 2, 50 + coverage / 2], axis=0)
-            ax.fill_between(times, low, high, color=FAN_COLOUR, alpha=alpha, linewidth=0)
-        ax.plot(times, np.median(values, axis=0), color=FAN_COLOUR, linewidth=1.8)
+    percents = [50] + [p for coverage, _ in BANDS for p in (50 - coverage / 2, 50 + coverage / 2)]
+    times, bands, n_ok = series_percentiles(run, goals[0], percents)
+    if n_ok:
+        for index, (_, alpha) in enumerate(BANDS):
+            ax.fill_between(times, bands[1 + 2 * index], bands[2 + 2 * index], color=FAN_COLOUR, alpha=alpha,
+                            linewidth=0)
+        ax.plot(times, bands[0], color=FAN_COLOUR, linewidth=1.8)
     summary = ctx.summary(run)
     for goal in goals:
         numbers = summary.loc[goal.id] if goal.id in summary.index else None

@@ -96,7 +96,7 @@ def gap_sentence(ctx, run, share, short, goal) -> str:
     unit = fmt.unit(getattr(goal, "unit", ""), ctx.lang)
     share_text = "∞" if math.isinf(share) else f"{share * 100:.0f}%"
     return ctx.t("f_gap", goal=ctx.label(goal), median=fmt.number(numbers["median"]), target=fmt.target(goal, ctx.lang),
-                 gap=fmt.number(short), unit=f" {unit}" if unit else "", share=share_text, p=p)
+                 gap=fmt.number(short), unit=fmt.unit_suffix(unit, ctx.lang), share=share_text, p=p)
 
 
 def decider_sentence(ctx, run, goals) -> str:
@@ -119,10 +119,10 @@ def decider_sentence(ctx, run, goals) -> str:
 
 
 def _quick(ctx, run, goal) -> list:
-    rows = run.goals[(run.goals["goal_id"] == goal.id) & run.goals["ok"]].set_index("scenario")["value"]
-    if not run.input_names or rows.astype(float).nunique() < 2:
+    values = run.goal_values(goal.id)
+    if not run.input_names or values.nunique() < 2:
         return []
-    table = rank_inputs(run.inputs, rows.astype(float)).head(TOP_INPUTS)
+    table = rank_inputs(run.inputs, values).head(TOP_INPUTS)
     return [ctx.t("f_input_share", name=input_label(run, r["input"], ctx.lang),
                  share=f"{float(r['first_order']) * 100:.0f}%") for _, r in table.iterrows()
             if math.isfinite(float(r["first_order"]))]
@@ -161,7 +161,7 @@ def validation_sentences(ctx) -> list:
                             worst=input_label(ctx.main, worst.variable, ctx.lang),
                             worst_mape=f"{worst.out_of_sample.mape:.1f}%"))
     else:
-        result.append(ctx.t("f_validation_no_oos"))
+        result += evidence.no_out_of_sample(ctx, report)[:1]
     if report.exactly_identified:
         result.append(ctx.t("exactly_identified"))
     return result

@@ -6,6 +6,7 @@ modules place these strings, they never format numbers themselves.
 
 import json
 import math
+import re
 
 from simulator.plans.kinds import KINDS, is_window
 
@@ -77,26 +78,43 @@ DIMENSIONLESS = {"", "1", "dmnl", "dimensionless", "无量纲"}
 
 #: Unit words in each language (longest first); model and plan units mix Vensim English and Chinese.
 UNIT_WORDS = {
-    "zh": (("μg/m3", "µg/m³"), ("ug/m3", "µg/m³"), ("tCO2", "吨二氧化碳"), ("tce", "吨标准煤"), ("m3", "立方米"),
+    "zh": (("1e8 m3", "亿立方米"), ("10k persons", "万人"), ("10k jobs", "万个岗位"), ("10k t", "万吨"),
+           ("L/(person*day)", "升/(人·天)"), ("jobs", "岗位"), ("μg/m3", "µg/m³"), ("ug/m3", "µg/m³"),
+           ("tCO2", "吨二氧化碳"), ("tce", "吨标准煤"), ("万t", "万吨"), ("t/(", "吨/("), ("m3", "立方米"),
            ("km2", "平方公里"), ("Years", "年"), ("Year", "年"), ("year", "年"), ("persons", "人"), ("person", "人"),
            ("days", "天"), ("Day", "天"), ("day", "天"), ("share", ""), ("Dmnl", ""), ("tonnes", "吨"), ("yuan", "元")),
-    "en": (("μg/m3", "µg/m³"), ("ug/m3", "µg/m³"), ("万m3", "10,000 m³"), ("亿m3", "100 million m³"), ("m3", "m³"),
-           ("tCO2", "t CO₂"), ("亿元", "100 million yuan"), ("万元", "10,000 yuan"), ("万人", "10,000 persons"),
-           ("万立方米", "10,000 m³"), ("亿立方米", "100 million m³"), ("万吨标准煤", "10,000 tce"),
-           ("吨标准煤", "tce"), ("万吨", "10,000 t"), ("平方公里", "km²"), ("天", "days"), ("年", "yr"),
-           ("元", "yuan"), ("人", "persons"), ("Year", "yr"), ("Dmnl", "")),
+    "en": (("1e8 m3", "100 million m³"), ("10k persons", "10,000 persons"), ("10k jobs", "10,000 jobs"),
+           ("10k t", "10,000 t"), ("万tCO2", "10,000 t CO₂"), ("万tce", "10,000 tce"), ("万t", "10,000 t"),
+           ("km2", "km²"), ("μg/m3", "µg/m³"), ("ug/m3", "µg/m³"), ("万m3", "10,000 m³"), ("亿m3", "100 million m³"),
+           ("m3", "m³"), ("tCO2", "t CO₂"), ("亿元", "100 million yuan"), ("万元", "10,000 yuan"),
+           ("万人", "10,000 persons"), ("万立方米", "10,000 m³"), ("亿立方米", "100 million m³"),
+           ("万吨标准煤", "10,000 tce"), ("吨标准煤", "tce"), ("万吨", "10,000 t"), ("平方公里", "km²"), ("天", "days"),
+           ("年", "year"), ("元", "yuan"), ("人", "persons"), ("Years", "years"), ("Year", "year"), ("Dmnl", "")),
 }
 
 
 def unit(value, lang: str) -> str:
-    """A unit (plain or ``{zh, en}``) in the report's language (亿元/年 · 100 million yuan/yr); empty if dimensionless."""
-    text_unit = pick(value or "", lang).strip()
+    """A unit (plain or ``{zh, en}``) in the report's language (亿元/年 · 100 million yuan/year); empty if dimensionless.
+
+    A Vensim range after the unit (``Year [0,?]``) is dropped.
+    """
+    text_unit = re.sub(r"\s*\[[^\]]*\]\s*$", "", pick(value or "", lang)).strip()
     if text_unit.lower() in DIMENSIONLESS:
         return ""
     for word, replacement in UNIT_WORDS[lang]:
         text_unit = text_unit.replace(word, replacement)
     text_unit = text_unit.strip()
     return "" if text_unit.lower() in DIMENSIONLESS or text_unit == "/" else text_unit
+
+
+def unit_suffix(unit_text: str, lang: str) -> str:
+    """The text that follows a number in ``unit_text`` (already in ``lang``): ``" 亿元"``; in English a unit that
+    starts with a scale is a multiple, ``" × 100 million yuan"`` (so 10,000 of them never reads "10,000 100 million")."""
+    if not unit_text:
+        return ""
+    if lang == "en" and unit_text[:1].isdigit():
+        return f" × {unit_text}"
+    return f" {unit_text}"
 
 
 def has_latin(value: str) -> bool:
@@ -124,8 +142,7 @@ def note(goal, ctx) -> str:
 def target(goal, lang: str) -> str:
     """The goal's target as read in the plan, e.g. ``"≥ 148.5 亿元（2025）"``, ``"falling 2028–2035"``."""
     comparison = goal.comparison
-    unit_text = unit(getattr(goal, "unit", ""), lang)
-    unit_text = f" {unit_text}" if unit_text else ""
+    unit_text = unit_suffix(unit(getattr(goal, "unit", ""), lang), lang)
     years = _years(goal.year)
     kind = KINDS[comparison]
     if kind.trend:

@@ -231,6 +231,20 @@ STRINGS = {
                          "en": "Out of sample, the median MAPE of {k} series is {mape} (worst {worst}: {worst_mape})."},
     "f_validation_no_oos": {"zh": "拟合期之后没有公开数据，模型未经样本外检验。",
                             "en": "No published figure falls after the fit window: the model is untested out of sample."},
+    "f_no_oos_why": {
+        "zh": "没有样本外检验：拟合期截至 {until} 年，本地区最新的公开数据是 {last} 年的，没有晚于拟合期的数据可用来检验模型。",
+        "en": (
+            "Nothing is tested out of sample: the fit window ends in {until} and the region's latest published figure"
+            " is from {last}, so no figure after the fit window is there to test the model against."
+        ),
+    },
+    "f_no_oos_others": {
+        "zh": "另有 {k} 个其他地域（如所在省）的公开数据只用于设定常数，不是本地区的数值，不与模型对照。",
+        "en": (
+            "{k} published figures of other areas (such as the province) only set constants; they are not the"
+            " region's values and are not compared with the model."
+        ),
+    },
     "exactly_identified": {"zh": "恰好识别——数据不多于参数，拟合不构成检验。",
                            "en": "Exactly identified — no more figures than constants, so the fit is not a test."},
     "f_assumption_goals": {"zh": "{k} 项目标由单一假设决定（记分卡中标“假设决定”）：{goals}。",

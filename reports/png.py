@@ -5,6 +5,7 @@ Sections listed in ``figure_sections`` provide stand-alone figures (``fan_gdp``,
 pages (``title``, ``scorecard``, ``assumptions``, ``structure``) are written as whole pages.
 """
 
+import gc
 from pathlib import Path
 
 #: Print resolution of the PNGs (dots per inch).
@@ -30,11 +31,19 @@ def write_pngs(ctx, pages: dict, sections, figure_sections, out_dir: Path) -> li
         if section in figure_sections:
             items = section.figures(ctx)
         else:
-            items = built if built is not None else section.pages(ctx)
+            items = _drain(built if built is not None else section.pages(ctx))
         del built
         for item in items:
             path = Path(out_dir) / f"{item.name}.png"
             item.figure.savefig(path, dpi=DPI, facecolor="white")
             written.append(path)
             item.figure.clear()
+            del item
+            gc.collect()        # a figure is a reference cycle holding its ~15 MiB raster: free it now
     return written
+
+
+def _drain(pages: list):
+    """Yield the pages of a list, removing each from it, so a page saved is no longer held."""
+    while pages:
+        yield pages.pop(0)

@@ -77,11 +77,12 @@ def rank_inputs(inputs: pd.DataFrame, values: pd.Series) -> pd.DataFrame:
         first.
     """
     values = values.dropna()
-    joined = inputs.loc[inputs.index.intersection(values.index)]
-    y = values.loc[joined.index].to_numpy(dtype=float)
+    where = inputs.index.get_indexer(values.index)     # one input row per value (-1: scenario not sampled)
+    y = values.to_numpy(dtype=float)[where >= 0]
+    where = where[where >= 0]
     rows = []
     for name in inputs.columns:
-        x = pd.to_numeric(joined[name], errors="coerce").to_numpy(dtype=float)
+        x = pd.to_numeric(inputs[name], errors="coerce").to_numpy(dtype=float)[where]
         keep = np.isfinite(x)
         rows.append({"input": name, "spearman": spearman(x[keep], y[keep]), "first_order": first_order(x[keep], y[keep])})
     table = pd.DataFrame(rows, columns=["input", "spearman", "first_order"])

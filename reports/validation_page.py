@@ -84,8 +84,7 @@ def pages(ctx) -> list:
                             fit=report.n_fit_figures, free=report.n_free))]
     if report.exactly_identified:
         head.append(Paragraph(ctx.t("exactly_identified"), colour="#a03000"))
-    if not report.series:
-        head.append(Paragraph(ctx.t("f_validation_no_oos")))
+    head += [Paragraph(sentence) for sentence in evidence.no_out_of_sample(ctx, report)]
     per_page = GRID[0] * GRID[1]
     chunks = [report.series[i:i + per_page] for i in range(0, len(report.series), per_page)] or [[]]
     result = []

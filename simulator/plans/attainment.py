@@ -70,8 +70,16 @@ def goal_summary(goals: pd.DataFrame, order=None) -> pd.DataFrame:
     pandas.DataFrame
         Columns :data:`SUMMARY_COLUMNS`, indexed by position.
     """
-    seen = list(dict.fromkeys(goals["goal_id"]))
+    positions = goal_positions(goals)
+    seen = list(positions)
     ids = [g for g in (order or []) if g in seen] + [g for g in seen if g not in (order or [])]
-    grouped = dict(tuple(goals.groupby("goal_id", sort=False)))
-    rows = [summarize_goal(grouped[g]) for g in ids]
+    rows = [summarize_goal(goals.take(positions[g])) for g in ids]    # one goal's rows copied at a time
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+
+def goal_positions(goals: pd.DataFrame) -> dict:
+    """Goal id -> the row positions of its rows in ``goals`` (ids in file order)."""
+    codes, ids = pd.factorize(goals["goal_id"], sort=False)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(ids) + 1))
+    return {str(g): order[bounds[i]:bounds[i + 1]] for i, g in enumerate(ids) if bounds[i + 1] > bounds[i]}

@@ -34,6 +34,7 @@ import xarray as xr
 from simulator.errors import RunDirError
 from simulator.plans.goals import GOAL_COLUMNS
 from simulator.runs import integrity, zarrstore
+from simulator.runs.blockread import read_compact
 from simulator.runs.inputs import InputRows, npy_rows, read_rows, write_npy
 from simulator.runs.lock import RunLock, create_locked
 
@@ -48,6 +49,9 @@ INPUTS = "inputs.csv"
 #: Files a complete run folder holds (besides the manifest), and its results (either name).
 COMPLETE_FILES = (GOALS, INPUTS)
 RESULT_NAMES = (STORE, RESULTS)
+
+#: goals.csv columns with a few distinct values (held as categoricals when read).
+GOAL_TEXT_COLUMNS = ("goal_id", "variable", "year", "comparison", "target", "status")
 
 #: Values of goals.csv's ``status`` column that mean the scenario ran to the end with finite values
 #: (the batch writes ``ok`` or ``failed: <message>``; blank and 0 are accepted from older folders).
@@ -320,13 +324,18 @@ def _concat_goals(parts: list[Path], out: Path) -> None:
 
 
 def status_ok(status: pd.Series) -> pd.Series:
-    """Which goals.csv rows count as ok (the one rule; see :data:`OK_STATUSES`)."""
+    """Which goals.csv rows count as ok (the one rule; see :data:`OK_STATUSES`); a blank cell is ok."""
+    if isinstance(status.dtype, pd.CategoricalDtype):       # decide once per distinct status
+        ok = status_ok(pd.Series(status.cat.categories, dtype=object)).to_numpy()
+        codes = status.cat.codes.to_numpy()
+        return pd.Series(np.where(codes < 0, True, ok[codes]), index=status.index, name=status.name)
     return status.fillna("ok").astype(str).str.strip().str.lower().isin(OK_STATUSES)
 
 
-def _read_csv(file: Path, required) -> pd.DataFrame:
+def _read_csv(file: Path, required, **compact) -> pd.DataFrame:
+    """``file`` read by :func:`simulator.runs.blockread.read_compact` (chunked); a RunDirError with the fix if bad."""
     try:
-        frame = pd.read_csv(file, keep_default_na=True)
+        frame = read_compact(file, **compact)
     except (OSError, ValueError, pd.errors.ParserError) as err:
         raise RunDirError(f"{file}: cannot be read as CSV ({err}); {_RERUN}") from None
     missing = [c for c in required if c not in frame.columns]
@@ -338,12 +347,13 @@ def _read_csv(file: Path, required) -> pd.DataFrame:
 def read_results(path: Path, load: bool = True) -> xr.Dataset:
     """A complete run folder's results (``results.zarr``, or ``results.nc`` of older folders).
 
-    Loaded into memory unless ``load=False`` (then read lazily: select before ``.values``).
+    Loaded into memory unless ``load=False``: then read lazily and uncached (select before
+    ``.values``; values read are not kept by the dataset).
     """
     store = Path(path) / STORE
     file = store if store.exists() else Path(path) / RESULTS
     try:
-        ds = zarrstore.open_store(store) if store.exists() else xr.open_dataset(file)
+        ds = zarrstore.open_store(store, cache=load) if store.exists() else xr.open_dataset(file, cache=load)
         return ds.load() if load else ds
     except (OSError, ValueError, KeyError) as err:
         raise RunDirError(f"{file}: cannot be opened ({err}); {_RERUN}") from None
@@ -371,17 +381,20 @@ def open_results(path: Path) -> xr.Dataset:
 
 def read_inputs(path: Path) -> pd.DataFrame:
     """A complete run folder's inputs.csv, indexed by scenario, one column per sampled input."""
-    return _read_csv(Path(path) / INPUTS, ("scenario",)).set_index("scenario")
+    return _read_csv(Path(path) / INPUTS, ("scenario",), narrow=("scenario",)).set_index("scenario")
 
 
 def read_goals(path: Path) -> pd.DataFrame:
     """A complete run folder's goals.csv (columns :data:`GOAL_COLUMNS`) plus a boolean ``ok`` column.
+
+    Read in chunks and held compactly (:mod:`simulator.runs.blockread`): the text columns are
+    categoricals, ``scenario`` and ``met`` narrow integers.
 
     Raises
     ------
     RunDirError
         The file cannot be read as CSV or lacks a column (with the fix).
     """
-    frame = _read_csv(Path(path) / GOALS, GOAL_COLUMNS)
+    frame = _read_csv(Path(path) / GOALS, GOAL_COLUMNS, categorical=GOAL_TEXT_COLUMNS, narrow=("scenario", "met"))
     frame["ok"] = status_ok(frame["status"])
     return frame

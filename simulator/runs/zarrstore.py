@@ -107,9 +107,12 @@ def read_array(path: Path, name: str) -> np.ndarray:
     return zarr.open_array(str(Path(path) / name), mode="r", zarr_format=3)[...]
 
 
-def open_store(path: Path) -> xr.Dataset:
-    """The store as a lazily read xarray Dataset (strings as ``<U`` like results.nc gave them)."""
-    ds = xr.open_zarr(str(path), consolidated=False, zarr_format=3, chunks=None)
+def open_store(path: Path, cache: bool = True) -> xr.Dataset:
+    """The store as a lazily read xarray Dataset (strings as ``<U`` like results.nc gave them).
+
+    With ``cache=False`` a variable's values are read from disk each time they are used and not kept.
+    """
+    ds = xr.open_dataset(str(path), engine="zarr", consolidated=False, zarr_format=3, chunks=None, cache=cache)
     strings = {name: xr.Variable(var.dims, np.asarray(np.asarray(var.values).tolist(), dtype=str), var.attrs)
                for name, var in ds.variables.items() if var.dtype.kind == "T"}
     return ds.assign_coords({k: v for k, v in strings.items() if k in ds.coords}).assign(

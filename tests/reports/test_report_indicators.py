@@ -30,7 +30,7 @@ def test_fan_chart_title_is_the_indicator_name_and_unit_in_the_report_language()
     run = SimpleNamespace(results=results, indicators=LABELS)
     goal = SimpleNamespace(variable="cluster_revenue[biomedicine]", unit="亿元")
     assert variable_title(run, goal, "zh") == "产业营业收入·生物医药（亿元/年）"
-    assert variable_title(run, goal, "en") == "Industry revenue·biomedicine (100 million yuan/yr)"
+    assert variable_title(run, goal, "en") == "Industry revenue·biomedicine (100 million yuan/year)"
     run.indicators = {}
     assert variable_title(run, goal, "zh") == "Cluster Revenue[biomedicine]（亿元/年）"
 
@@ -51,3 +51,39 @@ def test_a_labels_file_with_unknown_keys_is_one_line_error(tmp_path):
     (tmp_path / "labels.yaml").write_text("names: {}\n", encoding="utf-8")
     with pytest.raises(ReportError, match=r"labels.yaml: expected the keys 'variables' and 'elements' only"):
         load_indicators(tmp_path / "model.mdl")
+
+
+def _has_label(indicators: dict, plan, name: str, lang: str) -> bool:
+    """Whether ``name`` (``id`` or ``id[elem,…]``) has a name in ``lang``: labels.yaml (variable and each element)
+    or the label of the plan assumption on it."""
+    from simulator.names import split_name
+    from reports.labels import pick
+
+    base, elements = split_name(name) or (name, ())
+    entry = indicators.get("variables", {}).get(base) or {}
+    if entry.get(lang) and all((indicators.get("elements", {}).get(e) or {}).get(lang) for e in elements if e):
+        return True
+    return any(getattr(a, "variable", None) == name and getattr(a, "label", None) and pick(a.label, lang)
+               for a in getattr(plan, "assumptions", None) or [])
+
+
+@pytest.mark.parametrize("path", sorted(ROOT.glob("scenarios/*/*.yaml")), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_input_a_shipped_scenario_sets_or_samples_has_a_chinese_and_an_english_name(path):
+    from simulator.scenarios.scenario import load_scenario
+
+    scenario = load_scenario(path, check_model=False)
+    indicators = load_indicators(scenario.model_path)
+    names = [*scenario.fixed, *scenario.levers, *(u.name for u in scenario.uncertain)]
+    missing = [f"{name} ({lang})" for name in names for lang in ("zh", "en")
+               if not _has_label(indicators, scenario.plan, name, lang)]
+    assert names and not missing, (f"add these inputs to {Path(scenario.model_path).parent / 'labels.yaml'} "
+                                   f"(variables:/elements:): {', '.join(missing)}")
+
+
+@pytest.mark.parametrize("path", PLANS, ids=lambda p: p.parent.name)
+def test_every_plan_assumption_on_the_assumptions_page_has_a_chinese_and_an_english_name(path):
+    plan = load_plan(path)
+    indicators = load_indicators(plan.model_path)
+    missing = sorted({f"{a.variable} ({lang})" for a in plan.assumptions for lang in ("zh", "en")
+                      if not _has_label(indicators, plan, a.variable, lang)})
+    assert not missing, f"add to {Path(plan.model_path).parent / 'labels.yaml'}: {', '.join(missing)}"

@@ -49,15 +49,43 @@ def test_percent(p, text):
 
 
 @pytest.mark.parametrize("goal, zh, en", [
-    (dict(comparison=">=", value=148.5, year=2025, unit="亿元"), "≥ 148 亿元（2025）", "≥ 148 100 million yuan (2025)"),
+    (dict(comparison=">=", value=148.5, year=2025, unit="亿元"), "≥ 148 亿元（2025）", "≥ 148 × 100 million yuan (2025)"),
     (dict(comparison="between", value=[37.5, 39.5], year=2025, unit="万人"), "37.5–39.5 万人（2025）",
-     "37.5–39.5 10,000 persons (2025)"),
+     "37.5–39.5 × 10,000 persons (2025)"),
+    (dict(comparison="<=", value=0.5, year=2030, unit="tce/万元"), "≤ 0.500 吨标准煤/万元（2030）",
+     "≤ 0.500 tce/10,000 yuan (2030)"),
     (dict(comparison="falling", value=None, year=[2028, 2035], unit="万吨"), "2028–2035 年下降", "falling 2028–2035"),
     (dict(comparison="reached_by", value=222, year=2035, unit="1"), "≥ 222，不晚于 2035 年", "≥ 222 by 2035"),
 ])
 def test_target_wording(goal, zh, en):
     goal = SimpleNamespace(**goal)
     assert (fmt.target(goal, "zh"), fmt.target(goal, "en")) == (zh, en)
+
+
+@pytest.mark.parametrize("unit, zh, en", [
+    ("亿元", "亿元", "100 million yuan"),
+    ("万人", "万人", "10,000 persons"),
+    ("亿元/年", "亿元/年", "100 million yuan/year"),
+    ("亿元/Year", "亿元/年", "100 million yuan/year"),
+    ("万m3/Year", "万立方米/年", "10,000 m³/year"),
+    ("1e8 m3/year", "亿立方米/年", "100 million m³/year"),
+    ("10k persons/km2", "万人/平方公里", "10,000 persons/km²"),
+    ("万tCO2/Year", "万吨二氧化碳/年", "10,000 t CO₂/year"),
+    ("Year [0,?]", "年", "year"),
+    ("Dmnl", "", ""),
+    ({"zh": "万立方米", "en": "10,000 cubic metres"}, "万立方米", "10,000 cubic metres"),
+])
+def test_units_in_each_language_name_each_scale_once(unit, zh, en):
+    assert (fmt.unit(unit, "zh"), fmt.unit(unit, "en")) == (zh, en)
+    assert not fmt.has_cjk(fmt.unit(unit, "en")) and not fmt.has_latin(fmt.unit(unit, "zh"))
+    for word in ("million", "10,000"):
+        assert fmt.unit(unit, "en").count(word) <= 1
+
+
+def test_a_number_of_scaled_units_is_a_multiple_in_english():
+    assert fmt.number(10000) + fmt.unit_suffix(fmt.unit("亿元", "en"), "en") == "10,000 × 100 million yuan"
+    assert fmt.number(10000) + fmt.unit_suffix(fmt.unit("亿元", "zh"), "zh") == "10,000 亿元"
+    assert fmt.unit_suffix(fmt.unit("tce/万元", "en"), "en") == " tce/10,000 yuan"
 
 
 def test_teacup_equations_read_from_the_mdl():

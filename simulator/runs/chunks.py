@@ -22,6 +22,7 @@ import xarray as xr
 
 from simulator.plans.goals import evaluate_goals
 from simulator.runs.runstore import RunFolder
+from simulator.scenarios.outputs import stored
 
 
 def run_chunk_dataset(model, scenario, inputs: pd.DataFrame, outputs: list, start: int, seed=None) -> xr.Dataset:
@@ -69,7 +70,8 @@ class ChunkRunner:
         frame = pd.DataFrame(self.folder.input_rows(start, stop), columns=self.columns)
         ds = run_chunk_dataset(self.model, self.scenario, frame, self.outputs, start, self.attrs.get("seed"))
         ds.attrs.update(self.attrs)
-        self.folder.write_chunk(index, ds, evaluate_goals(ds, self.goals))
+        goals = evaluate_goals(ds, self.goals)                  # on the full float64 series
+        self.folder.write_chunk(index, stored(ds, self.scenario.output_form), goals)
         return index
 
 

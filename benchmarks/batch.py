@@ -54,8 +54,10 @@ def child(args: argparse.Namespace) -> None:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     size = sum(p.stat().st_size for p in Path(folder).rglob("*") if p.is_file())
+    store = sum(p.stat().st_size for p in (Path(folder) / "results.zarr").rglob("*") if p.is_file())
     phases = json.loads((Path(folder) / "manifest.json").read_text())["seconds"]
-    print(json.dumps({"seconds": seconds, "rss_kib": own, "worker_rss_kib": workers, "bytes": size, "phases": phases}))
+    print(json.dumps({"seconds": seconds, "rss_kib": own, "worker_rss_kib": workers, "bytes": size,
+                      "store_bytes": store, "phases": phases}))
 
 
 def run_size(args: argparse.Namespace, n: int, workers: int, out: Path) -> dict:
@@ -164,7 +166,8 @@ def _row(n: int, workers: int, result: dict, engine: float, pysd_speed: float | 
     vs_one = f"{rate / single:>10.2f}x" if single else f"{'-':>11}"
     return (f"{n:>10,}  {workers:>7}  {result['seconds']:>8.1f}  {rate:>8,.0f}  {rate / engine:>8.2f}x  {vs_one}  {vs_pysd}  "
             f"{result['rss_kib'] / 1024:>12,.0f}  {result['worker_rss_kib'] / 1024:>11,.0f}  "
-            f"{result['bytes'] / 2**20:>10,.0f}  {phases['prepare']:>9.1f}  {phases['chunks']:>8.1f}  "
+            f"{result['bytes'] / 2**20:>10,.0f}  {result['store_bytes'] / 2**20:>8,.0f}  "
+            f"{phases['prepare']:>9.1f}  {phases['chunks']:>8.1f}  "
             f"{phases.get('merge', 0.0):>7.1f}")
 
 

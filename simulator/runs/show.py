@@ -135,8 +135,8 @@ def format_summary(summary: RunSummary) -> str:
         f"status:   {counts.get('ok', 0):,} ok, {counts.get('failed', 0):,} failed",
         f"finished: {m.get('finished')}",
     ]
-    if m.get("stored"):
-        years = m["stored"].get("years")
+    if m.get("stored") and (m["stored"].get("years") is not None or m["stored"].get("precision") != "float32"):
+        years = m["stored"].get("years")           # printed when outputs: asks for more or less than the default
         kept = "every saved year" if years is None else "years " + ", ".join(_number(y) for y in years)
         lines.append(f"stored:   results.zarr keeps {kept}, {m['stored'].get('precision')} (goals from the full float64 run)")
     lines.append("")

@@ -181,7 +181,7 @@ class Scenario:
             ("sampling", how if self.uncertain else "none (one run)"),
             ("goals", f"{len(self.goal_ids)} of {total_goals}" + (f": {names(self.goal_ids)}" if self.goal_ids else "")),
             ("outputs", f"{len(self.outputs)}" + (f": {names(self.outputs)}" if self.outputs else "")
-             + f"; stored: {self.output_form.describe()}"),
+             + (f"; stored: {self.output_form.describe()}" if self.output_form != OutputForm() else "")),
         ]
         return [f"  {label:<10} {text}" for label, text in rows]
 

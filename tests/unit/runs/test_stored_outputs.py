@@ -88,3 +88,10 @@ def test_bad_outputs_form_is_one_line_naming_the_line(tmp_path, outputs, message
         load_scenario(path)
     line = COOLING.read_text(encoding="utf-8").splitlines().index(LIST) + 1
     assert str(err.value).endswith(f"{path.name}:{line}: {message}")
+
+
+def test_validate_summary_names_the_stored_form_only_when_not_the_default(tmp_path):
+    years = load_scenario(variant(tmp_path, "outputs: {years: [5, 10], precision: float64}"))
+    plain = load_scenario(variant(tmp_path, LIST))
+    assert any(line.endswith("; stored: years 5, 10, float64") for line in years.summary())
+    assert not any("stored:" in line for line in plain.summary())

@@ -139,12 +139,12 @@ def main() -> None:
     engine = engine_rate(args)
     pysd_speed = pysd_rate(args)
     print(f"workload: {args.scenario.relative_to(ROOT) if args.scenario.is_relative_to(ROOT) else args.scenario}"
-          f"  chunk size {args.chunk_size:,}  workers {args.workers}")
+          f"  chunk size {args.chunk_size:,}  workers {args.workers}  load average {os.getloadavg()[0]:.2f} "
+          f"(the last column: at each row's end; above the core count, processes wait for a core)")
     print(f"engine only (one chunk, nothing written): {engine:,.0f} scenarios/s")
     if pysd_speed:
         print(f"PySD runtime, one run at a time:          {pysd_speed:,.2f} scenarios/s "
               f"({args.pysd_runs} runs)")
-    print(f"load average at start: {os.getloadavg()[0]:.2f} (2 cores shared: above ~2, workers wait for a core)")
     print(f"{'scenarios':>10}  {'workers':>7}  {'seconds':>8}  {'CPU s':>7}  {'scen/s':>8}  {'vs engine':>9}  "
           f"{'vs 1 worker':>11}  {'vs PySD':>8}  {'peak RSS MiB':>12}  {'workers MiB':>11}  {'folder MiB':>10}  {'zarr MiB':>8}  "
           f"{'prepare s':>9}  {'chunks s':>8}  {'merge s':>7}  {'load':>5}")

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -53,9 +54,13 @@ def child(args: argparse.Namespace) -> None:
     seconds = time.perf_counter() - start
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    cpu = sum(getattr(resource.getrusage(who), field) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+              for field in ("ru_utime", "ru_stime"))
     size = sum(p.stat().st_size for p in Path(folder).rglob("*") if p.is_file())
+    store = sum(p.stat().st_size for p in (Path(folder) / "results.zarr").rglob("*") if p.is_file())
     phases = json.loads((Path(folder) / "manifest.json").read_text())["seconds"]
-    print(json.dumps({"seconds": seconds, "rss_kib": own, "worker_rss_kib": workers, "bytes": size, "phases": phases}))
+    print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "rss_kib": own, "worker_rss_kib": workers, "bytes": size,
+                      "store_bytes": store, "phases": phases}))
 
 
 def run_size(args: argparse.Namespace, n: int, workers: int, out: Path) -> dict:
@@ -134,14 +139,15 @@ def main() -> None:
     engine = engine_rate(args)
     pysd_speed = pysd_rate(args)
     print(f"workload: {args.scenario.relative_to(ROOT) if args.scenario.is_relative_to(ROOT) else args.scenario}"
-          f"  chunk size {args.chunk_size:,}  workers {args.workers}")
+          f"  chunk size {args.chunk_size:,}  workers {args.workers}  load average {os.getloadavg()[0]:.2f} "
+          f"(the last column: at each row's end; above the core count, processes wait for a core)")
     print(f"engine only (one chunk, nothing written): {engine:,.0f} scenarios/s")
     if pysd_speed:
         print(f"PySD runtime, one run at a time:          {pysd_speed:,.2f} scenarios/s "
               f"({args.pysd_runs} runs)")
-    print(f"{'scenarios':>10}  {'workers':>7}  {'seconds':>8}  {'scen/s':>8}  {'vs engine':>9}  {'vs 1 worker':>11}  "
-          f"{'vs PySD':>8}  {'peak RSS MiB':>12}  {'workers MiB':>11}  {'folder MiB':>10}  "
-          f"{'prepare s':>9}  {'chunks s':>8}  {'merge s':>7}")
+    print(f"{'scenarios':>10}  {'workers':>7}  {'seconds':>8}  {'CPU s':>7}  {'scen/s':>8}  {'vs engine':>9}  "
+          f"{'vs 1 worker':>11}  {'vs PySD':>8}  {'peak RSS MiB':>12}  {'workers MiB':>11}  {'folder MiB':>10}  {'zarr MiB':>8}  "
+          f"{'prepare s':>9}  {'chunks s':>8}  {'merge s':>7}  {'load':>5}")
     scratch = Path(tempfile.mkdtemp(prefix="plansim-bench-"))
     try:
         for n in sizes:
@@ -162,10 +168,12 @@ def _row(n: int, workers: int, result: dict, engine: float, pysd_speed: float | 
     phases = result["phases"]
     vs_pysd = f"{rate / pysd_speed:>7,.0f}x" if pysd_speed else f"{'-':>8}"
     vs_one = f"{rate / single:>10.2f}x" if single else f"{'-':>11}"
-    return (f"{n:>10,}  {workers:>7}  {result['seconds']:>8.1f}  {rate:>8,.0f}  {rate / engine:>8.2f}x  {vs_one}  {vs_pysd}  "
+    return (f"{n:>10,}  {workers:>7}  {result['seconds']:>8.1f}  {result['cpu_seconds']:>7.1f}  {rate:>8,.0f}  "
+            f"{rate / engine:>8.2f}x  {vs_one}  {vs_pysd}  "
             f"{result['rss_kib'] / 1024:>12,.0f}  {result['worker_rss_kib'] / 1024:>11,.0f}  "
-            f"{result['bytes'] / 2**20:>10,.0f}  {phases['prepare']:>9.1f}  {phases['chunks']:>8.1f}  "
-            f"{phases.get('merge', 0.0):>7.1f}")
+            f"{result['bytes'] / 2**20:>10,.0f}  {result['store_bytes'] / 2**20:>8,.0f}  "
+            f"{phases['prepare']:>9.1f}  {phases['chunks']:>8.1f}  "
+            f"{phases.get('merge', 0.0):>7.1f}  {os.getloadavg()[0]:>5.2f}")
 
 
 if __name__ == "__main__":

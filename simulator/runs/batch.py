@@ -46,6 +46,7 @@ from simulator.runs.manifest import new_manifest, now, results_attrs, sha256_of
 from simulator.runs.lock import check_empty
 from simulator.runs.runstore import RunFolder
 from simulator.yamlmarks import display_path
+from simulator.scenarios.outputs import stored
 
 #: Scenarios per chunk when the caller does not say (bounded memory: chunk × saved times × outputs).
 DEFAULT_CHUNK_SIZE = 5_000
@@ -165,6 +166,7 @@ def prepare_job(path, n=None, seed=None, chunk_size=None, out=None) -> Job:
         raise type(err)(f"{display_path(scenario.path)}: {err}") from None
     label = f"{scenario.region}-{scenario.name}" if scenario.region else scenario.name
     folder_path = Path(out) if out is not None else default_folder(label)
+    trial = stored(trial, scenario.output_form)              # the store keeps outputs.years / precision only
     limits.check_results_disk(scenario, count, trial, folder_path)
     check_empty(folder_path)
     return Job(scenario, inputs, goals, outputs, seed, chunk_size or DEFAULT_CHUNK_SIZE, folder_path, model,

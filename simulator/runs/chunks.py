@@ -9,6 +9,7 @@ from __future__ import annotations
 import concurrent.futures
 import multiprocessing
 import os
+import pickle
 import signal
 import threading
 import time
@@ -22,6 +23,7 @@ import xarray as xr
 
 from simulator.plans.goals import evaluate_goals
 from simulator.runs.runstore import RunFolder
+from simulator.scenarios.outputs import stored
 
 
 def run_chunk_dataset(model, scenario, inputs: pd.DataFrame, outputs: list, start: int, seed=None) -> xr.Dataset:
@@ -69,7 +71,8 @@ class ChunkRunner:
         frame = pd.DataFrame(self.folder.input_rows(start, stop), columns=self.columns)
         ds = run_chunk_dataset(self.model, self.scenario, frame, self.outputs, start, self.attrs.get("seed"))
         ds.attrs.update(self.attrs)
-        self.folder.write_chunk(index, ds, evaluate_goals(ds, self.goals))
+        goals = evaluate_goals(ds, self.goals)                  # on the full float64 series
+        self.folder.write_chunk(index, stored(ds, self.scenario.output_form), goals)
         return index
 
 
@@ -89,12 +92,19 @@ def _init_worker(scenario_path: str, folder: str, columns: list, outputs: list, 
     _WORKER["runner"] = build_runner(scenario_path, folder, columns, outputs, goal_ids, attrs, bounds)
 
 
-def build_runner(scenario_path: str, folder: str, columns: list, outputs: list, goal_ids: list, attrs: dict,
+def build_runner(scenario_path: str | bytes, folder: str, columns: list, outputs: list, goal_ids: list, attrs: dict,
                  bounds: list) -> ChunkRunner:
-    """Load the scenario, compile its model and open the run folder: a worker's :class:`ChunkRunner`."""
-    from simulator.scenarios.scenario import load_scenario
+    """Load the scenario, compile its model and open the run folder: a worker's :class:`ChunkRunner`.
 
-    scenario = load_scenario(scenario_path)
+    ``scenario_path`` may instead be the client's pickled, checked :class:`Scenario` (the local
+    pool sends it: a worker then neither parses the files nor compiles the model again).
+    """
+    if isinstance(scenario_path, bytes):
+        scenario = pickle.loads(scenario_path)
+    else:
+        from simulator.scenarios.scenario import load_scenario
+
+        scenario = load_scenario(scenario_path)
     run_folder = RunFolder(Path(folder))
     goals = [g for g in scenario.goals if g.id in set(goal_ids)]
     return ChunkRunner(model_of(scenario), scenario, run_folder, columns, outputs, goals, attrs, bounds)
@@ -132,7 +142,7 @@ def run_chunks(job, folder: RunFolder, manifest: dict, results_attrs: dict, todo
             record(runner(index))
         return
     context = multiprocessing.get_context("spawn")
-    initargs = (str(job.scenario.path), str(folder.path), columns, job.outputs, [g.id for g in job.goals],
+    initargs = (pickle.dumps(job.scenario), str(folder.path), columns, job.outputs, [g.id for g in job.goals],
                 attrs, job.bounds)
     with concurrent.futures.ProcessPoolExecutor(min(workers, len(todo)), mp_context=context,
                                                 initializer=_init_worker, initargs=initargs) as pool:

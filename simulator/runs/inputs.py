@@ -40,14 +40,14 @@ def scenario_rows(scenario, n: int | None, seed: int) -> InputRows:
     ScenarioError
         A bad n for the method (checked by drawing the first row).
     """
-    from simulator.scenarios.sampling import sample_rows
+    from simulator.scenarios.sampling import correlated, sample, sample_rows
 
     columns = [spec.name for spec in scenario.uncertain]
     method = scenario.sampling.method
-    if method == "grid":
-        return InputRows.of_array(scenario.sample_inputs(n=n, seed=seed).to_numpy(dtype=float), columns)
-    n = scenario.sampling.n if n is None else n
+    n = scenario.sampling.n if n is None or method == "grid" else n
     space = scenario.space
+    if correlated(space):       # Iman-Conover ranks whole columns: drawn once, whole (docs/batch.md)
+        return InputRows.of_array(sample(space, n, seed, method), columns)
     sample_rows(space, n, seed, method, 0, 1)          # checks n for the method
     return InputRows(int(n), columns, lambda a, b: sample_rows(space, n, seed, method, a, b))
 

@@ -1,9 +1,10 @@
 """Batch front door, the bounds: -n, --seed, memory and disk checked before any sampling or folder (issue 14).
 
-A batch samples its whole input matrix in memory (n × inputs floats, with the sampler's
-temporaries) and writes every scenario's results twice (chunk files, then the merged file), so
-both are estimated from the options and a one-scenario trial and refused with one line *before*
-anything is allocated or created, instead of ending in a MemoryError or a full disk.
+A batch with correlated inputs samples its whole input matrix in memory (n × inputs floats, with
+the sampler's temporaries; other designs draw chunk by chunk, in memory that does not grow with
+n), and results take disk in proportion to n, so both are estimated from the options and a
+one-scenario trial and refused with one line *before* anything is allocated or created, instead
+of ending in a MemoryError or a full disk.
 """
 
 from __future__ import annotations
@@ -85,7 +86,10 @@ def check_batch(scenario, n, seed) -> None:
     count = scenario.sampling.n if n is None else n
     if not isinstance(count, int) or count < 1:
         raise BatchOptionError(f"{where}: the number of scenarios must be a whole number >= 1, got {count!r}")
-    check_memory(count, len(scenario.uncertain), where)
+    from simulator.scenarios.sampling import correlated
+
+    if correlated(scenario.space):          # Iman-Conover: the whole sample at once
+        check_memory(count, len(scenario.uncertain), where)
 
 
 def check_results_disk(scenario, n_scenarios: int, trial, folder: Path) -> None:

@@ -62,6 +62,8 @@ def new_manifest(job, workers: int, command: str) -> dict:
         "time": sc.time,
         "inputs": job.columns,
         "outputs": job.outputs,
+        "stored": {"years": None if sc.output_form.years is None else list(sc.output_form.years),
+                   "precision": sc.output_form.precision},
         "goal_ids": [g.id for g in job.goals],
         "chunk_size": job.chunk_size,
         "n_chunks": len(job.bounds),

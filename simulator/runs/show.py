@@ -134,8 +134,12 @@ def format_summary(summary: RunSummary) -> str:
         f"n:        {m.get('n'):,}   seed: {m.get('seed')}   sampling: {m.get('sampling')}   method: {m.get('method')}",
         f"status:   {counts.get('ok', 0):,} ok, {counts.get('failed', 0):,} failed",
         f"finished: {m.get('finished')}",
-        "",
     ]
+    if m.get("stored") and (m["stored"].get("years") is not None or m["stored"].get("precision") != "float32"):
+        years = m["stored"].get("years")           # printed when outputs: asks for more or less than the default
+        kept = "every saved year" if years is None else "years " + ", ".join(_number(y) for y in years)
+        lines.append(f"stored:   results.zarr keeps {kept}, {m['stored'].get('precision')} (goals from the full float64 run)")
+    lines.append("")
     if summary.goals.empty:
         lines.append("no goals evaluated (the scenario has no plan, or goals: [])")
         return "\n".join(lines) + "\n"

@@ -8,7 +8,9 @@ Zarr chunks of exactly the batch's chunk size, so batch chunk ``k`` is Zarr chun
 array — processes on any machine can write their chunks at the same time without locks (no two
 write the same object). Variables without a ``scenario`` dimension (``time``, subscript ranges)
 are written at creation. Dataset attributes are the group's attributes. Strings are Zarr v3
-variable-length UTF-8. Values are stored exactly (lossless codec).
+variable-length UTF-8. The codec is lossless; what is stored (the saved series as float32 by
+default, only some years on request) is decided before, by the scenario's ``outputs:``
+(simulator/scenarios/outputs.py; measurements in docs/batch.md and benchmarks/store_codecs.py).
 
 Why Zarr and not NetCDF-4 with a filter: measured on 10,000 regional scenarios (70 MiB of
 values), Blosc zstd level 1 + shuffle keeps 1/2.3 of the bytes and writes in ~1.0 s; NetCDF-4

@@ -32,7 +32,7 @@ TOP_KEYS = {
     "uncertain": "sampled constants {name: {dist: …}}",
     "correlation": "rank correlations [[a, b, rho], …]",
     "sampling": "{method, n, seed, levels}",
-    "outputs": "variables to keep [name, …]",
+    "outputs": "variables to keep [name, …], or {variables: [name, …], years: [2025, 2030, 2035], precision: float32|float64}",
     "goals": "all, or a list of goal ids of the plan",
 }
 

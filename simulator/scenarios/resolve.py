@@ -16,6 +16,7 @@ from simulator.scenarios.distributions import nearest
 from simulator.errors import UnknownVariableError
 from simulator.names import normalise, split_name
 from simulator.scenarios.files import MergedScenario, check_inside_project, project_of
+from simulator.scenarios.outputs import check_run_years
 from simulator.scenarios.schema import (LeverSpec)
 from simulator.yamlmarks import display_path
 
@@ -167,7 +168,7 @@ def _resolve_target(merged: MergedScenario, names: _Names, section: str, name: s
 
 
 def check_against_model(merged: MergedScenario, scenario, outputs: list | None) -> None:
-    """Resolve every named variable in the model; set ``targets`` and ``outputs``."""
+    """Resolve every named variable in the model; set ``targets`` and ``outputs``; check ``outputs.years``."""
     model = _load_model(scenario.model_path)
     scenario.model = model
     names = _Names(model)
@@ -210,6 +211,7 @@ def check_against_model(merged: MergedScenario, scenario, outputs: list | None) 
     if outputs is None:
         resolved = goal_vars + [var_id for var_id, info in model.variables.items() if info.kind == "stock"]
     scenario.outputs = list(dict.fromkeys(resolved + goal_vars))
+    check_run_years(merged, scenario.output_form, scenario.time, model)
 
 
 def lever_series(spec: LeverSpec):

@@ -10,7 +10,6 @@ per-column stratification of LHS/Sobol) exactly. Same seed, same sample.
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass, field
 from typing import Sequence
@@ -81,17 +80,21 @@ def grid_size(space: SampleSpace) -> int:
     return math.prod(grid_levels(space))
 
 
-def _grid(space: SampleSpace) -> np.ndarray:
-    """Full factorial: each continuous input at the midpoints of ``k`` equal-probability strata."""
+def _grid(space: SampleSpace, start: int = 0, stop: int | None = None) -> np.ndarray:
+    """Rows ``[start, stop)`` of the full factorial: each continuous input at the midpoints of ``k``
+    equal-probability strata, in ``itertools.product`` order (row i = the mixed-radix digits of i,
+    last input fastest), so any rows are computed alone."""
     axes = []
     for spec, k in zip(space.inputs, grid_levels(space)):
         if spec.discrete_values is not None:
-            axes.append(np.asarray(spec.discrete_values))
+            axes.append(np.asarray(spec.discrete_values, dtype=float))
         else:
-            axes.append(spec.ppf((np.arange(k) + 0.5) / k))
+            axes.append(np.asarray(spec.ppf((np.arange(k) + 0.5) / k), dtype=float))
     if not axes:
-        return np.empty((1, 0))
-    return np.array(list(itertools.product(*axes)), dtype=float)
+        return np.empty((1, 0))[start:stop]
+    stop = math.prod(len(axis) for axis in axes) if stop is None else stop
+    digits = np.unravel_index(np.arange(start, stop), [len(axis) for axis in axes])
+    return np.column_stack([axis[d] for axis, d in zip(axes, digits)]).reshape(stop - start, len(axes))
 
 
 def correlation_matrix(names: Sequence[str], pairs: Sequence[tuple[str, str, float]]) -> np.ndarray:
@@ -202,12 +205,8 @@ def sample(space: SampleSpace | Sequence[UncertainInput], n: int | None, seed: i
     if method not in METHODS:
         raise ScenarioError(f"unknown sampling method '{method}' (allowed: {', '.join(METHODS)})")
     if method == "grid":
-        if space.correlation is not None and not np.allclose(space.correlation, np.eye(len(space.inputs))):
-            raise ScenarioError("grid sampling is full-factorial and cannot carry correlations; use lhs, sobol or random")
-        values = _grid(space)
-        if n is not None and n != len(values):
-            raise ScenarioError(f"a grid of levels {grid_levels(space)} has {len(values)} points, not n = {n}; drop n")
-        return values
+        _check_grid(space, n)
+        return _grid(space)
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ScenarioError(f"n must be a positive whole number, got {n!r}")
     d = len(space.inputs)
@@ -219,6 +218,14 @@ def sample(space: SampleSpace | Sequence[UncertainInput], n: int | None, seed: i
     if correlated(space):
         values = iman_conover(values, space.correlation, np.random.default_rng(np.random.SeedSequence(seed).spawn(2)[1]))
     return values
+
+
+def _check_grid(space: SampleSpace, n: int | None) -> None:
+    if space.correlation is not None and not np.allclose(space.correlation, np.eye(len(space.inputs))):
+        raise ScenarioError("grid sampling is full-factorial and cannot carry correlations; use lhs, sobol or random")
+    size = grid_size(space) if space.inputs else 1
+    if n is not None and n != size:
+        raise ScenarioError(f"a grid of levels {grid_levels(space)} has {size} points, not n = {n}; drop n")
 
 
 def correlated(space: SampleSpace) -> bool:
@@ -235,9 +242,13 @@ def _transformed(space: SampleSpace, unit: np.ndarray) -> np.ndarray:
 def sample_rows(space: SampleSpace, n: int | None, seed: int, method: str, start: int, stop: int) -> np.ndarray:
     """Rows ``[start, stop)`` of ``sample(space, n, seed, method)``, equal to them bit for bit.
 
-    Drawn alone (memory bounded by ``stop - start``; simulator.scenarios.blocks) unless the
-    space is correlated or a grid, which are drawn whole and sliced.
+    Drawn alone (memory bounded by ``stop - start``; simulator.scenarios.blocks; a grid row from
+    its index) unless the space is correlated, which is drawn whole and sliced (Iman–Conover
+    places each value by its rank among all n: no row exists without the others).
     """
+    if method == "grid" and space.inputs:
+        _check_grid(space, n)
+        return _grid(space, start, min(stop, grid_size(space)))
     if method == "grid" or correlated(space) or not space.inputs:
         return sample(space, n, seed, method)[start:stop]
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:

@@ -23,8 +23,9 @@ from simulator.scenarios.distributions import UncertainInput
 from simulator.errors import ScenarioError
 from simulator.scenarios.sampling import SampleSpace, correlation_matrix, sample
 from simulator.scenarios.files import merge, read_chain
+from simulator.scenarios.outputs import OutputForm, parse_outputs
 from simulator.scenarios.schema import (DEFAULT_SAMPLING, TIME_KEYS, Sampling, parse_correlation,
-                              parse_levers, parse_method, parse_outputs, parse_sampling, parse_set, parse_time,
+                              parse_levers, parse_method, parse_sampling, parse_set, parse_time,
                               parse_uncertain)
 from simulator.yamlmarks import display_path
 from simulator.scenarios.resolve import (check_against_model, check_lever_times, find_plan_file, lever_series, load_region_plan,
@@ -59,6 +60,8 @@ class Scenario:
     sampling : Sampling
     outputs : list of str
         Variable ids to keep.
+    output_form : OutputForm
+        The years and float type the results store keeps (simulator/scenarios/outputs.py).
     goal_ids : list of str
     files : list of (Path, sha256)
         This file and every file it extends, child first.
@@ -86,6 +89,7 @@ class Scenario:
     correlation: list = field(default_factory=list)
     sampling: Sampling = DEFAULT_SAMPLING
     outputs: list = field(default_factory=list)
+    output_form: OutputForm = OutputForm()
     goal_ids: list = field(default_factory=list)
     files: list = field(default_factory=list)
     model: Any = field(default=None, repr=False)
@@ -176,7 +180,8 @@ class Scenario:
                 f": {names(f'{spec.name} ({spec.dist})' for spec in self.uncertain)}" if self.uncertain else "")),
             ("sampling", how if self.uncertain else "none (one run)"),
             ("goals", f"{len(self.goal_ids)} of {total_goals}" + (f": {names(self.goal_ids)}" if self.goal_ids else "")),
-            ("outputs", f"{len(self.outputs)}" + (f": {names(self.outputs)}" if self.outputs else "")),
+            ("outputs", f"{len(self.outputs)}" + (f": {names(self.outputs)}" if self.outputs else "")
+             + (f"; stored: {self.output_form.describe()}" if self.output_form != OutputForm() else "")),
         ]
         return [f"  {label:<10} {text}" for label, text in rows]
 
@@ -279,7 +284,7 @@ def load_scenario(path: Path | str, *, check_model: bool = True) -> Scenario:
     scenario.correlation = parse_correlation(merged, scenario.uncertain)
     scenario.sampling = parse_sampling(merged, scenario.uncertain, scenario.correlation)
     scenario.goal_ids = parse_goals(merged, plan)
-    outputs = parse_outputs(merged)
+    outputs, scenario.output_form = parse_outputs(merged)
     scenario.model_path = model_path_of(merged, plan)
     if check_model:
         check_against_model(merged, scenario, outputs)

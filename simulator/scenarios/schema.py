@@ -300,12 +300,3 @@ def parse_sampling(merged: MergedScenario, inputs: list, pairs: list) -> Samplin
         merged.fail(("sampling", "n"), f"sampling.n: a grid of levels {grid_levels(SampleSpace(tuple(inputs), None, as_tuple))} "
                                        f"has {size} points, not {spec['n']}; drop n")
     return Sampling("grid", size, seed, levels)
-
-
-def parse_outputs(merged: MergedScenario) -> list | None:
-    outputs = merged.get("outputs")
-    if outputs is None:
-        return None
-    if not isinstance(outputs, list) or not all(isinstance(name, str) for name in outputs):
-        merged.fail(("outputs",), "outputs must be a list of variable names, e.g. [gdp, population]")
-    return list(outputs)

@@ -18,6 +18,7 @@ from simulator.engine.ingest import VENSIM_SUFFIXES, XMILE_SUFFIXES
 from simulator.scenarios import schema
 from simulator.scenarios.distributions import DISTRIBUTIONS
 from simulator.scenarios.files import TOP_KEYS
+from simulator.scenarios.outputs import PRECISIONS
 from simulator.scenarios.sampling import METHODS as SAMPLING_METHODS
 
 NUMBER = {"type": "number"}
@@ -89,7 +90,10 @@ def _sections() -> dict:
         "correlation": {"type": "array", "items": {"type": "array", "minItems": 3, "maxItems": 3,
                                                    "items": [NAME, NAME, {"type": "number", "minimum": -1, "maximum": 1}]}},
         "sampling": _sampling(),
-        "outputs": {"type": "array", "items": NAME},
+        "outputs": {"oneOf": [{"type": "array", "items": NAME}, _closed({
+            "variables": {"type": "array", "items": NAME},
+            "years": {"type": "array", "minItems": 1, "items": NUMBER},
+            "precision": {"enum": list(PRECISIONS)}})]},
         "goals": {"anyOf": [{"const": "all"}, {"type": "array", "items": NAME}]},
     }
 

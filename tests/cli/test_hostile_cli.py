@@ -54,7 +54,8 @@ CLI = [
     ("n_not_a_number", lambda p: ["batch", COOL, "-n", "abc"], "Invalid value for '-n': 'abc' is not a valid integer; see: python run.py batch --help"),
     ("n_zero", lambda p: ["batch", COOL, "-n", "0", "--out", "out"], '-n must be a whole number >= 1, got 0'),
     ("n_negative", lambda p: ["batch", COOL, "-n", "-5", "--out", "out"], '-n must be a whole number >= 1, got -5'),
-    ("n_huge", lambda p: ["batch", COOL, "-n", str(10**12), "--out", "out"], "scenarios/teacup_town/cooling.yaml: -n 1,000,000,000,000 needs about 116.4 TiB of memory to sample 2 inputs, 1.0 GiB is available; use -n 8,388,608 or less, or several batches with other seeds"),
+    # correlated inputs are sampled whole (Iman-Conover), so their memory grows with n
+    ("n_huge", lambda p: ["batch", _scenario(p, "extends: cooling.yaml\ncorrelation: [[characteristic_time, room_temperature, 0.5]]\n"), "-n", str(10**12), "--out", "out"], "scenarios/teacup_town/bad.yaml: -n 1,000,000,000,000 needs about 116.4 TiB of memory to sample 2 inputs, 1.0 GiB is available; use -n 8,388,608 or less, or several batches with other seeds"),
     ("seed_negative", lambda p: ["batch", COOL, "--seed", "-1", "--out", "out"], '--seed must be a whole number from 0 to 9223372036854775807 (2**63 - 1), got -1'),
     ("seed_2_64", lambda p: ["batch", COOL, "--seed", str(2**64), "--out", "out"], '--seed must be a whole number from 0 to 9223372036854775807 (2**63 - 1), got 18446744073709551616'),
     ("seed_not_a_number", lambda p: ["batch", COOL, "--seed", "1e3"], "Invalid value for '--seed': '1e3' is not a valid integer; see: python run.py batch --help"),

@@ -61,7 +61,7 @@ CASES = [
     ("goals_unknown_id", HEAD + "goals: [cool_by_2O]\n", "{f}:2: goals: unknown goal id 'cool_by_2O'; did you mean 'cool_by_20'? (goals of region teacup_town: cool_by_20, warm_at_5, drinkable_at_10, loss_falling, loss_reaches_11)"),
     ("goals_not_list", HEAD + "goals: some\n", "{f}:2: goals must be 'all' or a list of goal ids, got 'some'"),
     ("outputs_unknown_variable", HEAD + "outputs: [teacup_temprature]\n", "{f}:2: outputs: no variable 'teacup_temprature' in teacup.mdl; did you mean teacup_temperature, room_temperature?"),
-    ("outputs_not_list", HEAD + "outputs: teacup_temperature\n", '{f}:2: outputs must be a list of variable names, e.g. [gdp, population]'),
+    ("outputs_not_list", HEAD + "outputs: teacup_temperature\n", '{f}:2: outputs must be a list of variable names, e.g. [gdp, population], or {variables: [...], years: [...], precision: float32|float64}'),
     ("region_unknown", "region: teacup_twn\n", "{f}:1: region: no models/teacup_twn/plan.yaml found above scenarios/teacup_town; did you mean 'teacup_town'? (known regions: capital_region, jizhou, qiaoxi, shijiazhuang, shijiazhuang_metro, teacup_town)"),
     ("region_not_an_id", "region: Teacup Town\n", "{f}:1: region must be a lower-case ASCII id like jizhou, got 'Teacup Town'"),
     ("no_model_no_region", "name: x\n", '{f}:1: no model: give region: (whose plan names the model) or model: (a .mdl/.xmile path)'),

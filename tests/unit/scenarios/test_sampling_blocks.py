@@ -68,3 +68,40 @@ def test_correlated_rows_are_slices_of_the_whole_sample():
 def test_bad_rows_requests(n, method, message):
     with pytest.raises(ScenarioError, match=message):
         sample_rows(SPACE, n, 1, method, 0, 1)
+
+
+GRID = SampleSpace(SPACE.inputs, None, (4, 3, 2))
+
+
+@pytest.mark.parametrize("chunk", [7, 1000])
+def test_grid_rows_in_chunks_equal_the_full_factorial(chunk):
+    import itertools
+    axes = [GRID.inputs[0].ppf((np.arange(4) + 0.5) / 4), GRID.inputs[1].ppf((np.arange(3) + 0.5) / 3), [0.0, 1.0]]
+    product = np.array(list(itertools.product(*axes)), dtype=float)      # the definition, row i = digits of i
+    n = len(product)
+    parts = [sample_rows(GRID, n, 0, "grid", a, min(a + chunk, n)) for a in range(0, n, chunk)]
+    np.testing.assert_array_equal(np.concatenate(parts), product)
+    np.testing.assert_array_equal(sample(GRID, None, 0, "grid"), product)
+    with pytest.raises(ScenarioError, match="has 24 points, not n = 25"):
+        sample_rows(GRID, 25, 0, "grid", 0, 1)
+
+
+@pytest.mark.parametrize("method,n", [("lhs", 3000), ("sobol", 2048), ("grid", None)])
+def test_batch_inputs_do_not_depend_on_the_chunk_size(tmp_path, method, n):
+    """The input matrix a batch writes (simulator.runs.inputs) for chunk sizes 7 and 1000."""
+    from types import SimpleNamespace
+
+    from simulator.runs.inputs import read_rows, scenario_rows, write_npy
+    from simulator.scenarios.schema import Sampling
+
+    space = GRID if method == "grid" else SPACE
+    size = 24 if method == "grid" else n
+    scenario = SimpleNamespace(uncertain=list(space.inputs), space=space,
+                               sampling=Sampling(method, size, 5, (4, 3, 2) if method == "grid" else None))
+    rows = scenario_rows(scenario, n, 5)
+    write_npy(tmp_path / "inputs.npy", rows)
+    chunked = {chunk: np.concatenate([read_rows(tmp_path / "inputs.npy", a, a + chunk) for a in range(0, size, chunk)])
+               for chunk in (7, 1000)}
+    np.testing.assert_array_equal(chunked[7], chunked[1000])
+    np.testing.assert_array_equal(np.concatenate([rows.rows(a, min(a + 7, size)) for a in range(0, size, 7)]),
+                                  chunked[1000])

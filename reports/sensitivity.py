@@ -7,11 +7,13 @@ Two measures, both from the samples already run (no extra model runs, any sampli
 - **First-order variance share**, estimated as the bias-corrected correlation ratio
   ε² = (SS_between − (k−1)·MS_within) / SS_total over k equal-count bins of the input (a
   given-data estimate of the first-order Sobol index Var(E[Y|X])/Var(Y)); clipped to [0, 1].
+
+Ranks are computed with numpy (ties get their average rank, as in Spearman's definition) rather
+than scipy.stats, whose import alone costs ~70 MiB of the report's memory budget (issue 12).
 """
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 #: Maximum number of bins for the first-order estimate; the default is about sqrt(n).
 MAX_BINS = 20
@@ -21,14 +23,27 @@ def spearman(x: np.ndarray, y: np.ndarray) -> float:
     """Spearman rank correlation of ``x`` and ``y``; NaN if either is constant."""
     if np.ptp(x) == 0 or np.ptp(y) == 0:
         return float("nan")
-    return float(stats.spearmanr(x, y).statistic)
+    return float(np.corrcoef(average_ranks(x), average_ranks(y))[0, 1])
+
+
+def average_ranks(x: np.ndarray) -> np.ndarray:
+    """Ranks 1..n of ``x``; tied values share the average of the ranks they span."""
+    order = np.argsort(x, kind="stable")
+    ordered = x[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    ends = np.r_[starts[1:], x.size]
+    group = np.repeat(np.arange(starts.size), ends - starts)
+    ranks = np.empty(x.size)
+    ranks[order] = ((starts + ends + 1) / 2.0)[group]
+    return ranks
 
 
 def _bins(x: np.ndarray, count: int) -> np.ndarray:
     values = np.unique(x)
     if values.size <= count:
         return np.searchsorted(values, x)
-    ranks = stats.rankdata(x, method="ordinal") - 1
+    ranks = np.empty(x.size, dtype=np.int64)
+    ranks[np.argsort(x, kind="stable")] = np.arange(x.size)      # ordinal ranks 0..n-1
     return (ranks * count) // x.size
 
 

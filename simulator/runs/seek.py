@@ -43,7 +43,7 @@ def _lever(scenario, model, name: str):
         return scenario.targets.get(name, name), "multiplier", scenario.levers[name]
     uncertain = {spec.name: spec for spec in scenario.uncertain}
     if name in uncertain:
-        return scenario.targets.get(name, name), "value", float(uncertain[name].ppf(0.5))
+        return scenario.targets.get(name, name), "value", uncertain[name].median
     if name in scenario.fixed:
         value = scenario.fixed[name]
         if isinstance(value, (int, float)):

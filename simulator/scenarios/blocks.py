@@ -19,7 +19,6 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-from scipy.stats import qmc
 
 #: Rows per random-number block (fixed: part of the sample's definition, like the seed).
 BLOCK = 4096
@@ -79,6 +78,8 @@ def uniforms(seed: int, start: int, stop: int, d: int) -> np.ndarray:
 def unit_rows(method: str, n: int, d: int, seed: int, start: int, stop: int) -> np.ndarray:
     """Rows ``[start, stop)`` of the ``method`` design of n points in the d-dimensional unit cube."""
     if method == "sobol":
+        from scipy.stats import qmc   # on first use: scipy.stats costs ~70 MiB to a reader that never samples
+
         engine = qmc.Sobol(d, scramble=True, rng=np.random.default_rng([int(seed), 0x50B])) if d else None
         if engine is None:
             return np.empty((stop - start, 0))

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
-from scipy import stats
 
 from simulator.scenarios.blocks import unit_rows
 from simulator.scenarios.distributions import UncertainInput
@@ -159,6 +158,8 @@ def iman_conover(x: np.ndarray, target: np.ndarray, rng: np.random.Generator) ->
         wanted = np.linalg.cholesky(pearson)
     except np.linalg.LinAlgError:
         raise ScenarioError("the rank correlations are too close to singular to impose; weaken some of them") from None
+    from scipy import stats
+
     base = stats.norm.ppf(np.arange(1, n + 1) / (n + 1))
     for _attempt in range(_SCORE_ATTEMPTS):  # tiny n: permutations may coincide (singular correlation)
         scores = np.column_stack([rng.permutation(base) for _ in range(d)])

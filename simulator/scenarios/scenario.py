@@ -203,7 +203,7 @@ class Scenario:
         """
         key = self.targets.get
         if inputs is None:
-            inputs = pd.DataFrame({spec.name: [float(spec.ppf(0.5))] for spec in self.uncertain}, index=[0])
+            inputs = pd.DataFrame({spec.name: [spec.median] for spec in self.uncertain}, index=[0])
         n = len(inputs)
         # lists (one value per element) go in shaped (n, *dims), which the engine cannot misread
         params: dict[str, Any] = {

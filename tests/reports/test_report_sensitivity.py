@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reports.sensitivity import first_order, rank_inputs, spearman
+from reports.sensitivity import average_ranks, first_order, rank_inputs, spearman
 
 
 def test_first_order_matches_the_analytic_sobol_indices():
@@ -24,6 +24,27 @@ def test_spearman_sign_and_monotone_transform():
     assert spearman(x, np.exp(3 * x)) == pytest.approx(1.0)
     assert spearman(x, -x ** 3) == pytest.approx(-1.0)
     assert np.isnan(spearman(x, np.ones_like(x)))
+
+
+def test_ranks_and_spearman_with_ties_agree_with_scipy():
+    # reports.sensitivity ranks with numpy to keep scipy.stats out of the report's memory;
+    # scipy's definitions (average ranks for ties) are the reference here.
+    from scipy import stats
+
+    rng = np.random.default_rng(11)
+    x = rng.integers(0, 7, 300).astype(float)          # many ties
+    y = x ** 2 + rng.normal(0, 3, 300)
+    assert np.array_equal(average_ranks(x), stats.rankdata(x))
+    assert spearman(x, y) == pytest.approx(stats.spearmanr(x, y).statistic, rel=1e-12)
+
+
+def test_importing_the_report_does_not_load_scipy_stats():
+    import subprocess
+    import sys
+
+    code = "import sys, reports.build; print('scipy.stats' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
 
 
 def test_discrete_input_grouped_by_value():

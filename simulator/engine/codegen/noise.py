@@ -11,7 +11,7 @@ after shifting and stretching: ``shift + stretch * X`` kept within [min, max]).
 from __future__ import annotations
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -86,6 +86,8 @@ def random_exponential(keys, site, t, t0, dt, shape, low, high, shift, stretch, 
 
 
 def random_poisson(keys, site, t, t0, dt, shape, low, high, mean, shift, stretch, stream):
+    from scipy import stats     # on first use: importing scipy.stats costs ~70 MiB to every engine user
+
     u = uniforms(keys, site, t, t0, dt, shape, stream)
     with np.errstate(divide="ignore", invalid="ignore"):
         k_low = np.maximum(np.ceil((low - shift) / stretch - 1e-9), 0.0)

@@ -14,6 +14,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
+# Runs take the numpy program unless a test asks for the fused kernel (tests/unit/engine/
+# test_fused_kernels.py, tests/integration/test_fused_suite.py compare the two): compiling a kernel
+# per run configuration costs seconds. PLANSIM_KERNEL=fused runs the whole suite on the kernels.
+os.environ.setdefault("PLANSIM_KERNEL", "numpy")
+
 TEST_MODELS = Path(os.environ.get("PLANSIM_TEST_MODELS", ROOT.parent / "shared" / "test-models"))
 SEEDS = Path(os.environ.get("PLANSIM_SEEDS", ROOT.parent / "shared" / "seeds"))
 MODEL_CORPUS = Path(os.environ.get("PLANSIM_MODEL_CORPUS", ROOT.parent / "shared" / "model-corpus"))

@@ -1,0 +1,150 @@
+"""Fused kernels, running: choose the kernel or the numpy loop for a run, compile, pass the inputs.
+
+``simulate.py`` calls :func:`integrate` in place of the integrator's loop. The choice comes from
+the run's ``kernel`` argument or ``$PLANSIM_KERNEL``: ``numpy`` (the generated numpy program),
+``fused`` (the numba kernel wherever the generator supports the model and the method) or ``auto``
+(the default: ``fused`` when numba is installed and the run has at least
+:data:`AUTO_MIN_SCENARIOS` scenarios, since a kernel's first compilation costs seconds). A kernel
+is compiled once per run configuration and cached on disk per user (``$PLANSIM_KERNEL_CACHE``,
+default ``~/.cache/plansim/kernels``), so later processes load it instead of compiling it.
+Whenever the numpy loop runs instead, the returned label says why in one line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import logging
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from simulator.engine.kernels.expressions import Unsupported
+from simulator.engine.kernels.generate import kernel_source
+from simulator.errors import ParameterError
+
+KERNEL_MODES = ("auto", "fused", "numpy")
+AUTO_MIN_SCENARIOS = 100
+FUSED = "fused (numba)"
+_LOG = logging.getLogger(__name__)
+
+
+def kernel_mode(requested=None):
+    """The kernel mode of a run: ``requested``, else ``$PLANSIM_KERNEL``, else ``auto``."""
+    mode = requested or os.environ.get("PLANSIM_KERNEL") or "auto"
+    if mode not in KERNEL_MODES:
+        raise ParameterError(f"kernel = {mode!r}: use one of {', '.join(KERNEL_MODES)} "
+                             f"(argument kernel= or environment variable PLANSIM_KERNEL)")
+    return mode
+
+
+def numba_available():
+    return importlib.util.find_spec("numba") is not None
+
+
+def cache_dir():
+    """Where generated kernels and numba's compiled code are kept (per user)."""
+    configured = os.environ.get("PLANSIM_KERNEL_CACHE")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "plansim" / "kernels"
+
+
+def integrate(model_ir, program, integrator, S, run):
+    """Advance ``S`` over the run's steps by the fused kernel or the integrator, and save the outputs
+    of every step, the final time's included; returns (final S, label).
+
+    ``run`` is a dict with ``ns`` (the executed numpy program's namespace, initial values
+    installed), ``outputs``, ``resolved`` (the run's parameters and levers), ``step_times``,
+    ``save_index``, ``time``, ``n_steps``, ``n`` and ``mode``.
+    """
+    reason = _why_not(model_ir, program, run, integrator)
+    if reason is None:
+        levers = set(run["resolved"].levers)
+        kernel = _kernel(model_ir, program, set(run["resolved"].values) | levers, levers)
+        if isinstance(kernel, str):
+            reason = kernel
+        else:
+            function, source = kernel
+            function(*_arguments(model_ir, source, run, S))
+            return S, FUSED
+    if run["mode"] == "fused":
+        _LOG.warning("fused kernel not used for %s: %s", model_ir.path.name, reason)
+    ns, n_steps = run["ns"], run["n_steps"]
+    S = integrator.integrate(ns, S, run["step_times"], run["save_index"], run["time"].dt, n_steps, program.clip_mask)
+    ns["_step"](run["step_times"][n_steps], n_steps * integrator.substeps, S, run["save_index"][n_steps], False)
+    return S, f"numpy: {reason}"
+
+
+def _why_not(model_ir, program, run, integrator):
+    mode = run["mode"]
+    if mode == "numpy":
+        return "kernel = numpy"
+    if not numba_available():
+        return "numba is not installed (pip install plansim[fast])"
+    if integrator.name != "euler":
+        return f"method {integrator.name} (the fused kernel is written for Euler)"
+    if mode == "auto" and run["n"] < AUTO_MIN_SCENARIOS:
+        return f"{run['n']} scenarios < {AUTO_MIN_SCENARIOS} (kernel = auto; compiling would cost more than it saves)"
+    return None
+
+
+def _kernel(model_ir, program, replaced, levers):
+    """The compiled kernel of ``program`` and its source, or the reason (str) it has none; memoised."""
+    cached = getattr(program, "fused_kernel", None)
+    if cached is None:
+        try:
+            source = kernel_source(model_ir, program, replaced, levers)
+            cached = (_compile(source.source), source)
+        except Unsupported as problem:
+            cached = f"the kernel generator does not support {problem}"
+        program.fused_kernel = cached
+    return cached
+
+
+def _compile(source):
+    """Write ``source`` to the cache directory (once; its name is its hash) and import its kernel."""
+    digest = hashlib.sha256(source.encode()).hexdigest()[:24]
+    directory = cache_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"k_{digest}.py"
+    if not path.exists():
+        temporary = directory / f".k_{digest}.{os.getpid()}.tmp"
+        temporary.write_text(source, encoding="utf-8")
+        os.replace(temporary, path)
+    name = f"plansim_kernel_{digest}"
+    module = sys.modules.get(name)
+    if module is None:      # registered, so that numba's cache can find the module again
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return module._kernel       # jitted in its source (cache=True: numba's cache sits beside the file)
+
+
+def _arguments(model_ir, source, run, S):
+    """The kernel's arguments: the fixed ones, then ``source.inputs`` as contiguous float arrays."""
+    ns, n, time = run["ns"], run["n"], run["time"]
+    fixed = [S, np.asarray(run["step_times"], dtype=float), np.asarray(run["save_index"], dtype=np.int64),
+             float(time.dt), int(run["n_steps"]), float(time.initial), float(time.final), float(time.saveper)]
+    for kind, key in source.inputs:
+        if kind == "table":
+            fixed.append((np.asarray(key[0], dtype=float), np.asarray(key[1], dtype=float)))
+            continue
+        shape = model_ir.dims_shape(model_ir.variables[key].dims)
+        if kind == "static":
+            value = np.asarray(ns[f"v_{key}"], dtype=float)
+            if value.ndim == len(shape):
+                value = value[None]
+            array = np.broadcast_to(value, (n,) + shape)
+        elif kind == "lever":
+            table = np.asarray(ns[f"_lev_{key}"], dtype=float)
+            array = np.broadcast_to(table, table.shape[:1] + (n,) + shape)
+        else:
+            array = run["outputs"][key]
+        lead = array.shape[:-len(shape)] if shape else array.shape
+        fixed.append(np.ascontiguousarray(array).reshape(lead + ((int(np.prod(shape)),) if shape else ())))
+    return fixed

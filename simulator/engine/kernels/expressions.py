@@ -1,9 +1,11 @@
 """Fused kernels, one expression: IR expression → scalar numba source for one scenario and element.
 
 Used by ``kernels/generate.py``. A value is scalar code for one scenario: a scalar variable is a
-local, a subscripted one a small array read at the flat element ``k`` of the equation's
-left-hand side. Only what is elementwise over the left-hand side's own subscripts is supported;
-anything else raises :class:`Unsupported`, and the run falls back to the numpy program.
+local, a subscripted one a small array read at a flat index made of the loop variables of the
+equation's left-hand side (``k<i>``; ``k`` is the flat element) and of the ``dim!`` subscripts
+an aggregation reduces (``j<i>``, in loops written before the statement: ``KernelContext.pre``).
+References must use each variable's own dimensions (or single elements); subranges, mappings
+and anything else raise :class:`Unsupported`, and the run falls back to the numpy program.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.engine import ir
+from simulator.engine.analysis import walk
 from simulator.engine.functions import TIME_NAMES
 
 
@@ -32,6 +35,8 @@ _HELPERS = {"min": "k_min({0}, {1})", "max": "k_max({0}, {1})", "quantum": "k_qu
             "pulse": "k_pulse(t, {0}, {1})", "pulse_train": "k_pulse_train(t, {0}, {1}, {2}, {3})",
             "xramp": "k_ramp(t, {0}, {1})", "xpulse": "k_xpulse(t, _dt, {0}, {1}, 0.0)",
             "xpulse_train": "k_xpulse(t, _dt, {0}, {2}, {1})"}
+INEXACT = {"exp", "ln", "log", "power", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh"}
+"""Functions numpy computes with its own SIMD loops: libm's result may differ in the last bit."""
 _LOOKUP_KINDS = {"interpolate": "k_interp", "extrapolate": "k_extrapolate",
                  "forward": "k_forward", "backward": "k_backward"}
 
@@ -43,8 +48,20 @@ class KernelContext:
     the variable's flat elements (``name[k]``) when subscripted.
     """
 
-    def __init__(self, model_ir, reads, tables, lhs_dims=()):
+    def __init__(self, model_ir, reads, tables, lhs_dims=(), fixed=None, inexact=None):
         self.ir, self.reads, self.tables, self.lhs_dims = model_ir, reads, tables, tuple(lhs_dims)
+        self.fixed = fixed or {}    # subscript → its element, in an unrolled piecewise equation
+        self.inexact = set() if inexact is None else inexact   # what may differ from numpy in the last bit
+        self.bang = {}      # dim! being reduced → its loop variable
+        self.pre = []       # statements the expression needs first (aggregation loops)
+
+    def loop_var(self, sub):
+        """Loop variable of a subscript: ``k<i>`` for the i-th LHS dimension, ``j<i>`` for a dim! reduced."""
+        if sub in self.bang:
+            return self.bang[sub]
+        if sub in self.lhs_dims:
+            return f"k{self.lhs_dims.index(sub)}"
+        return None
 
     def table(self, xs, ys):
         """Name of a (xs, ys) pair of float arrays passed to the kernel."""
@@ -78,18 +95,47 @@ def _ref(node, ctx):
     code = ctx.reads[node.id]
     if not var.dims:
         return code
-    if node.subs is None or tuple(node.subs) == tuple(var.dims):
-        if tuple(var.dims) != ctx.lhs_dims:
-            raise Unsupported(f"'{var.name}' over other subscripts than the equation's left-hand side")
+    subs = tuple(var.dims) if node.subs is None else tuple(node.subs)
+    if subs == ctx.lhs_dims == tuple(var.dims) and not ctx.fixed:
         return f"{code}[k]"
-    index = []
-    for sub, dim_name in zip(node.subs, var.dims):
+    shape = ctx.ir.dims_shape(var.dims)
+    terms = []
+    for position, (sub, dim_name) in enumerate(zip(subs, var.dims)):
+        stride = int(np.prod(shape[position + 1:], dtype=int))
         elements = ctx.ir.dimensions[dim_name].elements
-        if sub not in elements:
-            raise Unsupported(f"reference '{var.name}[{', '.join(node.subs)}]' (subranges, mappings, transposes)")
-        index.append(elements.index(sub))
-    flat = int(np.ravel_multi_index(index, ctx.ir.dims_shape(var.dims)))
-    return f"{code}[{flat}]"
+        if sub in ctx.fixed and ctx.fixed[sub] in elements:      # an unrolled element of a piecewise equation
+            terms.append(str(elements.index(ctx.fixed[sub]) * stride))
+        elif sub in elements:
+            terms.append(str(elements.index(sub) * stride))
+        elif sub.rstrip("!") == dim_name and ctx.loop_var(sub) is not None:
+            terms.append(f"{ctx.loop_var(sub)} * {stride}")
+        else:
+            raise Unsupported(f"reference '{var.name}[{', '.join(subs)}]' (subranges, mappings, other subscripts)")
+    return f"{code}[{' + '.join(terms)}]"
+
+
+def _aggregate(node, ctx):
+    """SUM / PROD / VMIN / VMAX over the ``dim!`` subscripts: a loop written before the statement."""
+    start, step = {"sum": ("0.0", "{a} = {a} + {x}"), "prod": ("1.0", "{a} = {a} * {x}"),
+                   "vmin": ("np.inf", "{a} = k_min({a}, {x})"), "vmax": ("-np.inf", "{a} = k_max({a}, {x})")}[node.func]
+    bangs = sorted({s for n in walk(node.args[0]) if isinstance(n, ir.Ref) and n.subs for s in n.subs
+                    if s.endswith("!")})
+    if not bangs or ctx.bang:
+        raise Unsupported(f"{node.func.upper()} nested or without dim! subscripts")
+    if node.func == "sum" and int(np.prod(ctx.ir.dims_shape(bangs))) >= 8:
+        ctx.inexact.add("SUM of 8 or more terms")     # numpy sums those pairwise
+    name = f"_a{len(ctx.pre)}"
+    depth = len(ctx.bang)
+    lines = [f"{name} = {start}"]
+    for bang in bangs:
+        ctx.bang[bang] = f"j{len(ctx.bang)}"
+        lines.append("    " * (len(ctx.bang) - 1 - depth) + f"for {ctx.bang[bang]} in range({ctx.ir.dims_shape((bang,))[0]}):")
+    value = emit(node.args[0], ctx)
+    lines.append("    " * len(bangs) + step.format(a=name, x=value))
+    for bang in bangs:
+        del ctx.bang[bang]
+    ctx.pre.extend(lines)
+    return name
 
 
 def _unary(node, ctx):
@@ -101,6 +147,8 @@ def _unary(node, ctx):
 
 def _binary(node, ctx):
     left, right = emit(node.left, ctx), emit(node.right, ctx)
+    if node.op == "^":
+        ctx.inexact.add("^")
     if node.op in _ARITHMETIC:
         return f"({left} {_ARITHMETIC[node.op]} {right})"
     if node.op in _COMPARE:
@@ -117,7 +165,11 @@ def _call(node, ctx):
         return TIME_NAMES[node.func]
     if node.func == "pi":
         return "np.pi"
+    if node.func in ("sum", "prod", "vmin", "vmax"):
+        return _aggregate(node, ctx)
     args = [emit(a, ctx) for a in node.args]
+    if node.func in INEXACT:
+        ctx.inexact.add(node.func.upper())
     if node.func in _UNARY and len(args) == 1:
         return f"{_UNARY[node.func]}({args[0]})"
     if node.func == "ramp":

@@ -3,8 +3,11 @@
 ``simulate.py`` calls :func:`integrate` in place of the integrator's loop. The choice comes from
 the run's ``kernel`` argument or ``$PLANSIM_KERNEL``: ``numpy`` (the generated numpy program),
 ``fused`` (the numba kernel wherever the generator supports the model and the method) or ``auto``
-(the default: ``fused`` when numba is installed and the run has at least
-:data:`AUTO_MIN_SCENARIOS` scenarios, since a kernel's first compilation costs seconds). A kernel
+(the default: ``fused`` when numba is installed, the run has at least
+:data:`AUTO_MIN_SCENARIOS` scenarios, since a kernel's first compilation costs seconds, and the
+kernel gives the numpy program's results bit for bit: no EXP, LN, ``^`` … whose libm results may
+differ from numpy's SIMD loops in the last bit, no SUM of 8 or more terms, which numpy adds
+pairwise; ``fused`` takes the kernel for those too, agreeing to about 1e-15 relative). A kernel
 is compiled once per run configuration and cached on disk per user (``$PLANSIM_KERNEL_CACHE``,
 default ``~/.cache/plansim/kernels``), so later processes load it instead of compiling it.
 Whenever the numpy loop runs instead, the returned label says why in one line.
@@ -67,6 +70,9 @@ def integrate(model_ir, program, integrator, S, run):
         kernel = _kernel(model_ir, program, set(run["resolved"].values) | levers, levers)
         if isinstance(kernel, str):
             reason = kernel
+        elif run["mode"] == "auto" and kernel[1].inexact:
+            reason = (f"kernel = auto and the model uses {', '.join(kernel[1].inexact)} (the kernel's result may "
+                      f"differ in the last bit; kernel = fused accepts that)")
         else:
             function, source = kernel
             function(*_arguments(model_ir, source, run, S))

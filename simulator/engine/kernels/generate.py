@@ -14,11 +14,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from simulator.engine import ir
+from simulator.engine.analysis import component_positions
 from simulator.engine.codegen.program import _needed_each_step, dynamic_ids
 from simulator.engine.kernels.expressions import KernelContext, Unsupported, emit
 from simulator.engine.ordering import topological_order
 
+MAX_UNROLLED = 2000
+"""Most element statements a piecewise-defined variable may unroll into."""
 HEADER = "from simulator.engine.kernels.runtime import *  # noqa: F401,F403\n"
 LANE_BUDGET = 1 << 20
 """Bytes of state, constants and outputs of one step a block may touch (to stay in L2 cache)."""
@@ -44,6 +49,8 @@ class KernelSource:
 
     source: str
     inputs: list = field(default_factory=list)
+    inexact: tuple = ()
+    """What may make results differ from the numpy program's in the last bit (empty: bit for bit)."""
 
 
 class _Reads(dict):
@@ -52,6 +59,7 @@ class _Reads(dict):
     def __init__(self, *args):
         super().__init__(*args)
         self.used = set()
+        self.inexact = set()      # shared by every equation's KernelContext
 
     def __getitem__(self, vid):
         self.used.add(vid)
@@ -89,22 +97,49 @@ def kernel_source(model_ir, program, replaced, levers):
     n_values = sum(_size(model_ir, model_ir.variables[vid]) for vid in locals_
                    if vid in stocks or vid in statics or vid in program.saved_dynamic)
     writer = _KernelWriter(model_ir, program, stocks, sorted(levers & set(computed)), lanes_for(n_values))
-    return writer.source(body, statics, locals_, tables)
+    source = writer.source(body, statics, locals_, tables)
+    source.inexact = tuple(sorted(reads.inexact))
+    return source
 
 
 def _equation(model_ir, vid, target, reads, tables):
     """Lines computing one variable (or a stock's derivative) for the current scenario."""
     var = model_ir.variables[vid]
     if len(var.components) != 1 or var.components[0].excepts or tuple(var.components[0].subs) != tuple(var.dims):
-        raise Unsupported(f"'{var.name}' is defined piecewise over its subscripts")
-    ctx = KernelContext(model_ir, reads, tables, var.dims)
+        return _piecewise(model_ir, var, target, reads, tables)
+    ctx = KernelContext(model_ir, reads, tables, var.dims, inexact=reads.inexact)
     try:
         code = emit(var.components[0].expr, ctx)
     except Unsupported as problem:
         raise Unsupported(f"'{var.name}': {problem}") from None
     if not var.dims:
-        return [f"{target} = {code}"]
-    return [f"for k in range({_size(model_ir, var)}):", f"    {target}[k] = {code}"]
+        return ctx.pre + [f"{target} = {code}"]
+    shape = model_ir.dims_shape(var.dims)
+    lines = ["    " * i + f"for k{i} in range({length}):" for i, length in enumerate(shape)]
+    flat = " + ".join(f"k{i} * {int(np.prod(shape[i + 1:], dtype=int))}" for i in range(len(shape)))
+    inner = "    " * len(shape)
+    return lines + [inner + f"k = {flat}"] + [inner + line for line in ctx.pre] + [inner + f"{target}[k] = {code}"]
+
+
+def _piecewise(model_ir, var, target, reads, tables):
+    """A variable defined piece by piece: zeros (as the numpy program starts from), then one
+    statement per defined element, each component's subscripts fixed to that element's."""
+    shape = model_ir.dims_shape(var.dims)
+    lines = [f"for k in range({_size(model_ir, var)}):", f"    {target}[k] = 0.0"]
+    if len(shape) and _size(model_ir, var) * len(var.components) > MAX_UNROLLED:
+        raise Unsupported(f"'{var.name}' is defined piecewise over more than {MAX_UNROLLED} elements")
+    for comp in var.components:
+        for position in component_positions(model_ir, var, comp):
+            fixed = {sub: model_ir.dimensions[dim].elements[index]
+                     for sub, dim, index in zip(comp.subs, var.dims, position) if sub in model_ir.dimensions}
+            ctx = KernelContext(model_ir, reads, tables, (), fixed, reads.inexact)
+            try:
+                code = emit(comp.expr, ctx)
+            except Unsupported as problem:
+                raise Unsupported(f"'{var.name}': {problem}") from None
+            flat = int(np.ravel_multi_index(position, shape)) if shape else 0
+            lines += ctx.pre + [f"{target}[{flat}] = {code}"]
+    return lines
 
 
 def _size(model_ir, var):

@@ -27,6 +27,12 @@ Change = PULSE(2, 3) + PULSE TRAIN(1, 1, 4, 12) + XIDZ(Total, Level - 1, 7) / 10
 Shape([(0,0)-(10,2)], (0,0), (4,1), (10,2)) ~ ~ |
 Shaped = Shape(Time) + LOOKUP EXTRAPOLATE(Shape, Time * 2) + LOOKUP FORWARD(Shape, Time) ~ ~ |
 Mixed = EXP(-Time / 10) + LN(1 + Time) + SQRT(Time) + MODULO(Time, 3) + INTEGER(Time / 3) + ABS(-Time) ~ ~ |
+Part[north] = Total / 3 ~ ~ |
+Part[mid] = Stock[mid] * 2 + SUM(Stock[Zone!] * Rate[Zone!]) ~ ~ |
+Grid[Zone, Side] = Stock[Zone] * Weight[Side] ~ ~ |
+Side: left, right ~ ~ |
+Weight[Side] = 1, 2 ~ ~ |
+Spread[Side] = VMAX(Grid[Zone!, Side]) - VMIN(Grid[Zone!, Side]) + PROD(Weight[Side!]) ~ ~ |
 Logic = IF THEN ELSE(:NOT: (Time >= 4) :OR: Time = 7, 1, 0) + Level ^ 0.5 + POWER(2, Time / 5) ~ ~ |
 """
 
@@ -59,7 +65,7 @@ def test_functions_subscripts_lookups_and_levers_agree(tmp_path):
         fused, plain = model.run(params=params, kernel="fused"), model.run(params=params, kernel="numpy")
         assert fused.attrs["kernel"] == FUSED
         _compare(plain, fused)
-        assert np.isfinite(fused["logic"].values).all()
+        assert np.isfinite(fused["logic"].values).all() and (fused["part"].values[..., 2] == 0).all()
 
 
 def test_return_columns_and_time_overrides_agree(tmp_path):
@@ -73,7 +79,7 @@ def test_return_columns_and_time_overrides_agree(tmp_path):
 
 @pytest.mark.parametrize("body, reason", [
     ("x = DELAY FIXED(Time, 2, 0) ~ ~ |", "DELAY FIXED"),
-    ("Zone: a, b ~ ~ |\nx[a] = Time ~ ~ |\nx[b] = 2 * Time ~ ~ |", "defined piecewise"),
+    ("Zone: a, b, c ~ ~ |\nSub: a, b ~ ~ |\nv[Zone] = Time ~ ~ |\nx[Sub] = v[Sub] ~ ~ |", "subranges"),
     ("Zone: a, b ~ ~ |\nv[Zone] = Time ~ ~ |\nx[Zone] = VECTOR SORT ORDER(v[Zone], 1) ~ ~ |",
      "VECTOR_SORT_ORDER"),
 ])
@@ -83,6 +89,17 @@ def test_unsupported_models_fall_back_to_numpy_with_a_reason(tmp_path, body, rea
     assert fused.attrs["kernel"].startswith("numpy: the kernel generator does not support")
     assert reason in fused.attrs["kernel"] and "\n" not in fused.attrs["kernel"]
     _compare(plain, fused)
+
+
+def test_auto_takes_the_kernel_only_where_it_is_bit_for_bit(tmp_path, monkeypatch):
+    monkeypatch.delenv("PLANSIM_KERNEL", raising=False)
+    exact = simulator.load_model(write_mdl(tmp_path, "x = INTEG(SUM(v[Zone!]) - x, 1) ~ ~ |\nZone: a, b ~ ~ |\n"
+                                           "v[Zone] = Time * 2 ~ ~ |", name="exact.mdl"))
+    assert exact.run(n=100).attrs["kernel"] == FUSED
+    inexact = simulator.load_model(write_mdl(tmp_path, "x = INTEG(EXP(-x), 1) ~ ~ |", name="inexact.mdl"))
+    label = inexact.run(n=100).attrs["kernel"]
+    assert label.startswith("numpy: kernel = auto and the model uses EXP")
+    assert inexact.run(n=100, kernel="fused").attrs["kernel"] == FUSED
 
 
 def test_auto_uses_the_kernel_for_many_scenarios_only_and_rk4_never(monkeypatch):

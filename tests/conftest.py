@@ -32,6 +32,8 @@ NEEDS_TEST_MODELS = (
     "tests/integration/test_sd_suite.py::test_suite_is_found_with_every_format",
     "tests/integration/test_sd_suite.py::test_known_gaps_name_existing_cases",
     "tests/integration/test_vs_pysd.py::",
+    "tests/integration/test_fused_suite.py::test_fused_kernel_agrees_with_numpy",
+    "tests/integration/test_fused_suite.py::test_most_suite_models_run_on_the_kernel",
     "tests/integration/test_engine_benchmark_script.py::test_hand_loop_floor_reproduces_vensims_teacup",
     "tests/integration/test_engine_benchmark_script.py::test_quick_run_with_tiny_sizes_writes_full_table",
 )

@@ -75,7 +75,7 @@ def integrate(model_ir, program, integrator, S, run):
                       f"differ in the last bit; kernel = fused accepts that)")
         else:
             function, source = kernel
-            function(*_arguments(model_ir, source, run, S))
+            function(*_arguments(model_ir, program, source, run, S))
             return S, FUSED
     if run["mode"] == "fused":
         _LOG.warning("fused kernel not used for %s: %s", model_ir.path.name, reason)
@@ -131,26 +131,41 @@ def _compile(source):
     return module._kernel       # jitted in its source (cache=True: numba's cache sits beside the file)
 
 
-def _arguments(model_ir, source, run, S):
-    """The kernel's arguments: the fixed ones, then ``source.inputs`` as contiguous float arrays."""
+def _arguments(model_ir, program, source, run, S):
+    """The kernel's arguments: the fixed ones, the clip mask, the constants' and levers' blocks,
+    the lookup tables (flat: xs then ys of each), then the output buffers."""
     ns, n, time = run["ns"], run["n"], run["time"]
-    fixed = [S, np.asarray(run["step_times"], dtype=float), np.asarray(run["save_index"], dtype=np.int64),
-             float(time.dt), int(run["n_steps"]), float(time.initial), float(time.final), float(time.saveper)]
+    mask = np.zeros(max(program.layout.size, 1), dtype=np.bool_)
+    mask[program.layout.non_negative] = True
+    args = [S, np.asarray(run["step_times"], dtype=float), np.asarray(run["save_index"], dtype=np.int64),
+            float(time.dt), int(run["n_steps"]), float(time.initial), float(time.final), float(time.saveper), mask]
+    outputs = []
     for kind, key in source.inputs:
-        if kind == "table":
-            fixed.append((np.asarray(key[0], dtype=float), np.asarray(key[1], dtype=float)))
-            continue
-        shape = model_ir.dims_shape(model_ir.variables[key].dims)
-        if kind == "static":
-            value = np.asarray(ns[f"v_{key}"], dtype=float)
-            if value.ndim == len(shape):
-                value = value[None]
-            array = np.broadcast_to(value, (n,) + shape)
-        elif kind == "lever":
-            table = np.asarray(ns[f"_lev_{key}"], dtype=float)
-            array = np.broadcast_to(table, table.shape[:1] + (n,) + shape)
+        if kind == "statics":
+            args.append(_block([_per_scenario(model_ir, ns[f"v_{vid}"], vid, (n,)) for vid in key], (n,)))
+        elif kind == "levers":
+            grid = int(run["n_steps"]) + 1
+            args.append(_block([_per_scenario(model_ir, ns[f"_lev_{vid}"], vid, (grid, n)) for vid in key], (grid, n)))
+        elif kind == "tables":
+            flat = [np.asarray(part, dtype=float) for pair in key for part in pair]
+            args.append(np.concatenate(flat) if flat else np.zeros(1))
         else:
             array = run["outputs"][key]
-        lead = array.shape[:-len(shape)] if shape else array.shape
-        fixed.append(np.ascontiguousarray(array).reshape(lead + ((int(np.prod(shape)),) if shape else ())))
-    return fixed
+            outputs.append(array.reshape(array.shape[:2] + ((-1,) if array.ndim > 2 else ())))
+    return args + outputs
+
+
+def _per_scenario(model_ir, value, vid, lead):
+    """``value`` broadcast to ``lead + dims`` and flattened to ``lead + (elements,)``."""
+    shape = model_ir.dims_shape(model_ir.variables[vid].dims)
+    value = np.asarray(value, dtype=float)
+    if value.ndim < len(lead) + len(shape):
+        value = value.reshape((1,) * (len(lead) + len(shape) - value.ndim) + value.shape)
+    return np.broadcast_to(value, lead + shape).reshape(lead + (-1,))
+
+
+def _block(parts, lead):
+    """Parts ``lead + (k_i,)`` side by side in one contiguous array ``lead + (sum k_i,)``."""
+    if not parts:
+        return np.zeros(lead + (1,))
+    return np.ascontiguousarray(np.concatenate(parts, axis=-1))

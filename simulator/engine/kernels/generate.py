@@ -1,17 +1,21 @@
 """Fused kernels, generation: one run configuration (a numpy ``Program``) → the source of a kernel.
 
-The kernel ``_kernel(S, times, save_index, _dt, n_steps, _t0, _tf, _saveper, *inputs)`` takes the
-Euler steps of the run (and the final time's outputs) block by block (8 to 256 scenarios, :func:`lanes_for`): for each step, for
-each scenario of the block, every equation is computed in scalar code (locals in registers; a
-loop over the left-hand side's elements into a small scratch array when subscripted), the saved
-outputs written (contiguous over the block), and the stocks advanced in ``S`` itself as the numpy
-loop advances them (``D * dt + S``, then the non-negative clip). The block's state and outputs
-stay in cache across its steps. The equations are the same IR as the numpy program's, in the
-same order, with the same operations, so both paths agree.
+``_kernel(S, times, save_index, _dt, n_steps, _t0, _tf, _saveper, M, P, L, T, *outputs)`` takes
+the Euler steps of the run (and saves the final time's outputs) block by block of scenarios
+(:func:`lanes_for`). Each scenario of a block has a row ``V[b]`` holding all its values
+(:class:`Slots`): its state, derivatives, constants (``P``), levers (``L``) and computed
+variables. For each step and scenario the kernel calls the parts ``_part<i>(V[b], T, t, …)``,
+which compute the equations in order in scalar code (locals in registers; a loop over the
+left-hand side's elements when subscripted; lookups read the flat table array ``T``), then saves
+the outputs (contiguous over the block) and advances the state as the numpy loop does
+(``D * dt + S``, then the non-negative clip where ``M``). The step is cut into parts of
+:data:`MAX_PART_LINES` lines because numba's compile time grows with a function's size. The
+equations are the same IR as the numpy program's, in the same order, with the same operations.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -85,19 +89,17 @@ def kernel_source(model_ir, program, replaced, levers):
     computed = [vid for vid in order if vid in dynamic and vid in needed
                 and model_ir.variables[vid].role != ir.STOCK]
     reads = _Reads({vid: f"v_{vid}" for vid in model_ir.variables})
-    tables, body = {}, []
-    for vid in computed:
-        if vid not in levers:
-            body.extend(_equation(model_ir, vid, f"v_{vid}", reads, tables))
-    for vid in stocks:
-        body.extend(_equation(model_ir, vid, f"d_{vid}", reads, tables))
-    statics = sorted(vid for vid in reads.used
-                     if vid not in dynamic and model_ir.variables[vid].role != ir.LOOKUP)
-    locals_ = [vid for vid in model_ir.variables if vid in reads.used or vid in computed or vid in stocks]
-    n_values = sum(_size(model_ir, model_ir.variables[vid]) for vid in locals_
-                   if vid in stocks or vid in statics or vid in program.saved_dynamic)
-    writer = _KernelWriter(model_ir, program, stocks, sorted(levers & set(computed)), lanes_for(n_values))
-    source = writer.source(body, statics, locals_, tables)
+    tables, equations = {}, []      # equations: (lines, ids read, id computed, derivative?)
+    for vid, target in [(v, "v") for v in computed if v not in levers] + [(v, "d") for v in stocks]:
+        reads.used = set()
+        lines = _equation(model_ir, vid, f"{target}_{vid}", reads, tables)
+        equations.append((lines, set(reads.used), vid, target == "d"))
+    statics = sorted({vid for _, used, _, _ in equations for vid in used}
+                     - dynamic - {vid for vid, var in model_ir.variables.items() if var.role == ir.LOOKUP})
+    slots = Slots(model_ir, program.layout, statics, sorted(levers & set(computed)),
+                  [vid for vid in computed if vid not in levers])
+    writer = _KernelWriter(model_ir, program, slots, tables)
+    source = KernelSource(writer.source(equations), slots.inputs(program.saved_dynamic, tables))
     source.inexact = tuple(sorted(reads.inexact))
     return source
 
@@ -149,88 +151,138 @@ def _size(model_ir, var):
     return size
 
 
+class Slots:
+    """Where each value of one scenario lives in its row ``V[b]`` of the block's value array.
+
+    The stocks come first in the state's own order (so the row starts as a copy of the scenario's
+    state), then their derivatives in the same order, then the constants, the levers, and the
+    variables the step computes; a subscripted value takes one slot per flat element.
+    """
+
+    def __init__(self, model_ir, layout, statics, levers, computed):
+        self.ir, self.layout = model_ir, layout
+        self.stocks = list(layout.slots)
+        self.n_state = layout.size
+        self.statics, self.levers, self.computed = statics, levers, computed
+        self.start = {}
+        offset = 2 * self.n_state
+        for group in (statics, levers, computed):
+            for vid in group:
+                self.start[vid] = offset
+                offset += self.size(vid)
+        self.static_range = (2 * self.n_state, 2 * self.n_state + sum(self.size(v) for v in statics))
+        self.lever_range = (self.static_range[1], self.static_range[1] + sum(self.size(v) for v in levers))
+        self.total = max(offset, 1)
+
+    def size(self, vid):
+        return _size(self.ir, self.ir.variables[vid])
+
+    def of(self, vid, derivative=False):
+        """(first slot, element count or None for a scalar) of a value or a stock's derivative."""
+        if vid in self.layout.slots:
+            start = self.layout.slots[vid][0] + (self.n_state if derivative else 0)
+        else:
+            start = self.start[vid]
+        return start, (self.size(vid) if self.ir.variables[vid].dims else None)
+
+    def inputs(self, saved, tables):
+        """``KernelSource.inputs``: the constants' and levers' blocks, the outputs, the tables."""
+        return ([("statics", tuple(self.statics)), ("levers", tuple(self.levers))]
+                + [("out", vid) for vid in saved] + [("tables", tuple(tables))])
+
+
+MAX_PART_LINES = 40
+"""Equation lines per compiled part: numba's and LLVM's compile time grows faster than linearly
+with a function's size, so the step is cut into parts that each compile quickly."""
+_TABLE = re.compile(r"\b_tab(\d+)\b")
+
+
 class _KernelWriter:
-    """Assembles the kernel around the equations: arguments, block loop, reads, saves, Euler update."""
+    """Assembles the kernel: the parts (equations over a row ``V``), and the loop that calls them."""
 
-    def __init__(self, model_ir, program, stocks, levers, lanes):
-        self.ir, self.program, self.stocks, self.levers, self.lanes = model_ir, program, stocks, levers, lanes
+    def __init__(self, model_ir, program, slots, tables):
+        self.ir, self.program, self.slots, self.tables = model_ir, program, slots, tables
         self.layout = program.layout
+        widths = [len(x) for x, _ in tables]
+        self.table_at = {name: sum(2 * w for w in widths[:i]) for i, name in enumerate(tables.values())}
+        self.table_width = dict(zip(tables.values(), widths))
 
-    def _size(self, vid):
-        """Flat element count of a subscripted variable, None for a scalar one."""
-        var = self.ir.variables[vid]
-        return _size(self.ir, var) if var.dims else None
+    def source(self, equations):
+        parts, current = [], []
+        for equation in equations:
+            if current and sum(len(e[0]) for e in current) + len(equation[0]) > MAX_PART_LINES:
+                parts.append(current)
+                current = []
+            current.append(equation)
+        if current:
+            parts.append(current)
+        lines = [HEADER + "from numba import njit\n"]
+        for index, part in enumerate(parts):
+            lines += self._part(index, part)
+        lines += self._main(len(parts))
+        return "\n".join(lines) + "\n"
 
-    def source(self, body, statics, locals_, tables):
+    def _part(self, index, part):
+        """``_part<i>(V, T, t, _dt, _t0, _tf, _saveper)``: some equations, in order, over the row ``V``."""
+        reads = set().union(*(used for _, used, _, _ in part))
+        computed = [(vid, derivative) for _, _, vid, derivative in part]
+        body = [line for lines, _, _, _ in part for line in lines]
+        head = []
+        for vid in sorted(reads | {vid for vid, d in computed if not d}):
+            start, size = self.slots.of(vid)
+            head.append(f"v_{vid} = V[{start}]" if size is None else f"v_{vid} = V[{start}:{start + size}]")
+        for vid, derivative in computed:
+            start, size = self.slots.of(vid, derivative)
+            if derivative and size is not None:
+                head.append(f"d_{vid} = V[{start}:{start + size}]")
+        for number in sorted({int(n) for line in body for n in _TABLE.findall(line)}):
+            name = f"_tab{number}"
+            at, width = self.table_at[name], self.table_width[name]
+            head.append(f"{name} = (T[{at}:{at + width}], T[{at + width}:{at + 2 * width}])")
+        tail = []
+        for vid, derivative in computed:
+            start, size = self.slots.of(vid, derivative)
+            if size is None:
+                tail.append(f"V[{start}] = {'d' if derivative else 'v'}_{vid}")
+        return (["", "", "@njit(cache=True, error_model='numpy', nogil=True)",
+                 f"def _part{index}(V, T, t, _dt, _t0, _tf, _saveper):"]
+                + ["    " + line for line in head + body + tail] + ["    return 0"])
+
+    def _main(self, n_parts):
         saved = self.program.saved_dynamic
-        inputs = ([("static", vid) for vid in statics] + [("lever", vid) for vid in self.levers]
-                  + [("out", vid) for vid in saved] + [("table", key) for key in tables])
-        names = ([f"P_{vid}" for vid in statics] + [f"L_{vid}" for vid in self.levers]
-                 + [f"O_{vid}" for vid in saved] + list(tables.values()))
-        args = ", ".join(["S", "times", "save_index", "_dt", "n_steps", "_t0", "_tf", "_saveper"] + names)
-        lines = ["@njit(cache=True, error_model='numpy', nogil=True)", f"def _kernel({args}):"]
-        lines += ["    " + line for line in self._allocate(locals_, statics)]
-        lines += [f"    for i0 in range(0, N, {self.lanes}):", f"        nb = min({self.lanes}, N - i0)",
-                  "        for step in range(n_steps + 1):     # the last pass only saves the final time",
-                  "            t = times[step]",
-                  "            isave = save_index[step]", "            for i in range(i0, i0 + nb):"]
-        scenario = self._reads(statics) + body + self._saves() + self._update()
-        lines += ["                " + line for line in scenario]
-        lines += ["    return 0"]
-        header = HEADER + "from numba import njit\n"
-        return KernelSource(header + "\n\n" + "\n".join(lines) + "\n", inputs)
-
-    def _allocate(self, locals_, statics):
-        """``N`` and a scratch array per computed subscripted variable (and derivative)."""
-        lines = ["N = S.shape[0]" if self.layout.scenario_major else "N = S.shape[1]"]
-        for vid in locals_:
-            size = self._size(vid)
-            if size is None or vid in statics or vid in self.levers:
-                continue
-            if vid in self.stocks:
-                lines.append(f"d_{vid} = np.empty({size})")
-            else:
-                lines.append(f"v_{vid} = np.empty({size})")
-        return lines
-
-    def _state(self, vid):
-        """A stock's value for scenario ``i``: a scalar of ``S``, or a view of its slots."""
-        start, stop, _shape = self.layout.slots[vid]
-        if self._size(vid) is not None:
-            return f"S[i, {start}:{stop}]"
-        return f"S[i, {start}]" if self.layout.scenario_major else f"S[{start}, i]"
-
-    def _reads(self, statics):
-        """Scenario ``i``'s stocks, constants and levers (views when subscripted)."""
-        lines = [f"v_{vid} = P_{vid}[i]" for vid in statics]
-        lines += [f"v_{vid} = L_{vid}[step, i]" for vid in self.levers]
-        lines += [f"v_{vid} = {self._state(vid)}" for vid in self.stocks]
+        args = ", ".join(["S", "times", "save_index", "_dt", "n_steps", "_t0", "_tf", "_saveper", "M", "P", "L", "T"]
+                         + [f"O_{vid}" for vid in saved])
+        n_state, (s0, s1), (l0, l1) = self.slots.n_state, self.slots.static_range, self.slots.lever_range
+        state = "S[i0 + b, q]" if self.layout.scenario_major else "S[q, i0 + b]"
+        lanes = lanes_for(self.slots.total)
+        lines = ["", "", "@njit(cache=True, error_model='numpy', nogil=True)", f"def _kernel({args}):",
+                 "    N = S.shape[0]" if self.layout.scenario_major else "    N = S.shape[1]",
+                 f"    V = np.empty(({lanes}, {self.slots.total}))",
+                 f"    for i0 in range(0, N, {lanes}):",
+                 f"        nb = min({lanes}, N - i0)",
+                 "        for b in range(nb):",
+                 f"            for q in range({n_state}):", f"                V[b, q] = {state}",
+                 f"            for q in range({s1 - s0}):", f"                V[b, {s0} + q] = P[i0 + b, q]",
+                 "        for step in range(n_steps + 1):     # the last pass only saves the final time",
+                 "            t = times[step]", "            isave = save_index[step]",
+                 "            for b in range(nb):", "                i = i0 + b", "                R = V[b]",
+                 f"                for q in range({l1 - l0}):", f"                    R[{l0} + q] = L[step, i, q]"]
+        lines += [f"                _part{j}(R, T, t, _dt, _t0, _tf, _saveper)" for j in range(n_parts)]
+        lines += ["                " + line for line in self._saves()]
+        lines += ["                if step < n_steps:",
+                  f"                    for q in range({n_state}):",
+                  f"                        x = R[{n_state} + q] * _dt + R[q]",
+                  "                        R[q] = 0.0 if (M[q] and x < 0.0) else x"]
+        lines += ["        for b in range(nb):", f"            for q in range({n_state}):", f"                {state} = V[b, q]",
+                  "    return 0"]
         return lines
 
     def _saves(self):
-        if not self.program.saved_dynamic:
-            return []
-        lines = ["if isave >= 0:"]
+        lines = ["if isave >= 0:"] if self.program.saved_dynamic else []
         for vid in self.program.saved_dynamic:
-            size = self._size(vid)
+            start, size = self.slots.of(vid)
             if size is None:
-                lines.append(f"    O_{vid}[isave, i] = v_{vid}")
+                lines.append(f"    O_{vid}[isave, i] = R[{start}]")
             else:
-                lines += [f"    for k in range({size}):", f"        O_{vid}[isave, i, k] = v_{vid}[k]"]
-        return lines
-
-    def _update(self):
-        """Euler: ``S = D * dt + S`` (the numpy loop's operations), then the non-negative clip."""
-        lines = ["if step == n_steps:", "    continue"]
-        for vid in self.stocks:
-            clip = self.ir.variables[vid].non_negative
-            if self._size(vid) is not None:
-                lines += [f"for k in range({self._size(vid)}):",
-                          f"    v_{vid}[k] = d_{vid}[k] * _dt + v_{vid}[k]"]
-                if clip:
-                    lines += [f"    if v_{vid}[k] < 0.0:", f"        v_{vid}[k] = 0.0"]
-                continue
-            lines.append(f"{self._state(vid)} = d_{vid} * _dt + v_{vid}")
-            if clip:
-                lines += [f"if {self._state(vid)} < 0.0:", f"    {self._state(vid)} = 0.0"]
+                lines += [f"    for k in range({size}):", f"        O_{vid}[isave, i, k] = R[{start} + k]"]
         return lines

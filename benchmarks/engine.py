@@ -38,6 +38,7 @@ from pathlib import Path
 import numpy as np
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))      # this checkout's simulator, not an installed one
 SUITE_ROOT = Path(os.environ.get("PLANSIM_TEST_MODELS", REPO_ROOT.parent / "shared" / "test-models"))
 MODEL_CORPUS = Path(os.environ.get("PLANSIM_MODEL_CORPUS", REPO_ROOT.parent / "shared" / "model-corpus"))
 FULL_SIZES = (1, 100, 10_000, 100_000)

@@ -192,6 +192,8 @@ class Slots:
 
 
 MAX_PART_LINES = 40
+INLINE_LINES = 160
+"""A step of at most this many equation lines is written inline in the kernel (no part calls)."""
 """Equation lines per compiled part: numba's and LLVM's compile time grows faster than linearly
 with a function's size, so the step is cut into parts that each compile quickly."""
 _TABLE = re.compile(r"\b_tab(\d+)\b")
@@ -217,24 +219,28 @@ class _KernelWriter:
         if current:
             parts.append(current)
         lines = [HEADER + "from numba import njit\n"]
+        if sum(len(e[0]) for e in equations) <= INLINE_LINES:      # small: no call per scenario and step
+            return "\n".join(lines + self._main([self._part_lines(equations, "R")])) + "\n"
         for index, part in enumerate(parts):
-            lines += self._part(index, part)
-        lines += self._main(len(parts))
-        return "\n".join(lines) + "\n"
+            lines += ["", "", "@njit(cache=True, error_model='numpy', nogil=True)",
+                      f"def _part{index}(V, T, t, _dt, _t0, _tf, _saveper):"]
+            lines += ["    " + line for line in self._part_lines(part, "V")] + ["    return 0"]
+        calls = [[f"_part{j}(R, T, t, _dt, _t0, _tf, _saveper)"] for j in range(len(parts))]
+        return "\n".join(lines + self._main(calls)) + "\n"
 
-    def _part(self, index, part):
-        """``_part<i>(V, T, t, _dt, _t0, _tf, _saveper)``: some equations, in order, over the row ``V``."""
+    def _part_lines(self, part, row):
+        """Lines computing some equations, in order, over the row ``row`` (the body of ``_part<i>``)."""
         reads = set().union(*(used for _, used, _, _ in part))
         computed = [(vid, derivative) for _, _, vid, derivative in part]
         body = [line for lines, _, _, _ in part for line in lines]
         head = []
         for vid in sorted(reads | {vid for vid, d in computed if not d}):
             start, size = self.slots.of(vid)
-            head.append(f"v_{vid} = V[{start}]" if size is None else f"v_{vid} = V[{start}:{start + size}]")
+            head.append(f"v_{vid} = {row}[{start}]" if size is None else f"v_{vid} = {row}[{start}:{start + size}]")
         for vid, derivative in computed:
             start, size = self.slots.of(vid, derivative)
             if derivative and size is not None:
-                head.append(f"d_{vid} = V[{start}:{start + size}]")
+                head.append(f"d_{vid} = {row}[{start}:{start + size}]")
         for number in sorted({int(n) for line in body for n in _TABLE.findall(line)}):
             name = f"_tab{number}"
             at, width = self.table_at[name], self.table_width[name]
@@ -243,12 +249,11 @@ class _KernelWriter:
         for vid, derivative in computed:
             start, size = self.slots.of(vid, derivative)
             if size is None:
-                tail.append(f"V[{start}] = {'d' if derivative else 'v'}_{vid}")
-        return (["", "", "@njit(cache=True, error_model='numpy', nogil=True)",
-                 f"def _part{index}(V, T, t, _dt, _t0, _tf, _saveper):"]
-                + ["    " + line for line in head + body + tail] + ["    return 0"])
+                tail.append(f"{row}[{start}] = {'d' if derivative else 'v'}_{vid}")
+        return head + body + tail
 
-    def _main(self, n_parts):
+    def _main(self, parts):
+        """The kernel: block loop, loads, ``parts`` (lines each: a call, or the equations inline), saves, update."""
         saved = self.program.saved_dynamic
         args = ", ".join(["S", "times", "save_index", "_dt", "n_steps", "_t0", "_tf", "_saveper", "M", "P", "L", "T"]
                          + [f"O_{vid}" for vid in saved])
@@ -267,7 +272,7 @@ class _KernelWriter:
                  "            t = times[step]", "            isave = save_index[step]",
                  "            for b in range(nb):", "                i = i0 + b", "                R = V[b]",
                  f"                for q in range({l1 - l0}):", f"                    R[{l0} + q] = L[step, i, q]"]
-        lines += [f"                _part{j}(R, T, t, _dt, _t0, _tf, _saveper)" for j in range(n_parts)]
+        lines += ["                " + line for part in parts for line in part]
         lines += ["                " + line for line in self._saves()]
         lines += ["                if step < n_steps:",
                   f"                    for q in range({n_state}):",

@@ -93,25 +93,28 @@ def test_unsupported_models_fall_back_to_numpy_with_a_reason(tmp_path, body, rea
 
 def test_auto_takes_the_kernel_only_where_it_is_bit_for_bit(tmp_path, monkeypatch):
     monkeypatch.delenv("PLANSIM_KERNEL", raising=False)
-    exact = simulator.load_model(write_mdl(tmp_path, "x = INTEG(SUM(v[Zone!]) - x, 1) ~ ~ |\nZone: a, b ~ ~ |\n"
-                                           "v[Zone] = Time * 2 ~ ~ |", name="exact.mdl"))
+    exact = simulator.load_model(write_mdl(tmp_path, "x[Zone] = INTEG(SUM(v[Zone!]) - x[Zone], 1) ~ ~ |\n"
+                                           "Zone: a, b ~ ~ |\nv[Zone] = Time * 2 ~ ~ |", name="exact.mdl"))
     assert exact.run(n=100).attrs["kernel"] == FUSED
-    inexact = simulator.load_model(write_mdl(tmp_path, "x = INTEG(EXP(-x), 1) ~ ~ |", name="inexact.mdl"))
+    inexact = simulator.load_model(write_mdl(tmp_path, "x[Zone] = INTEG(EXP(-x[Zone]), 1) ~ ~ |\n"
+                                             "Zone: a, b ~ ~ |", name="inexact.mdl"))
     label = inexact.run(n=100).attrs["kernel"]
     assert label.startswith("numpy: kernel = auto and the model uses EXP")
     assert inexact.run(n=100, kernel="fused").attrs["kernel"] == FUSED
 
 
-def test_auto_uses_the_kernel_for_many_scenarios_only_and_rk4_never(monkeypatch):
-    model = simulator.load_model("tests/fixtures/models/teacup/teacup.mdl")
+def test_auto_uses_the_kernel_for_many_scenarios_and_subscripted_stocks_only_and_rk4_never(tmp_path, monkeypatch):
+    model = simulator.load_model(write_mdl(tmp_path, "x[Zone] = INTEG(1 - x[Zone] / 4, 1) ~ ~ |\nZone: a, b ~ ~ |"))
     monkeypatch.delenv("PLANSIM_KERNEL", raising=False)
     assert model.run(n=3, kernel="auto").attrs["kernel"].startswith("numpy: 3 scenarios < 100")
     assert model.run(n=100, kernel="auto").attrs["kernel"] == FUSED
     assert model.run(n=100, kernel="fused", method="rk4").attrs["kernel"].startswith("numpy: method rk4")
+    teacup = simulator.load_model("tests/fixtures/models/teacup/teacup.mdl")
+    assert teacup.run(n=100).attrs["kernel"].startswith("numpy: kernel = auto and no stock is subscripted")
     monkeypatch.setenv("PLANSIM_KERNEL", "numpy")
     assert model.run(n=100).attrs["kernel"] == "numpy: kernel = numpy"
     monkeypatch.setenv("PLANSIM_KERNEL", "fused")
-    assert model.run(n=2).attrs["kernel"] == FUSED
+    assert model.run(n=2).attrs["kernel"] == FUSED and teacup.run(n=2).attrs["kernel"] == FUSED
 
 
 def test_an_unknown_kernel_is_refused_with_the_choices():

@@ -3,11 +3,14 @@
 In one process: PySD's runtime (one run, best of a few) on three samples of the SDXorg suite, then
 ``simulator.load_model(...).run(params=..., n=N)`` for N scenarios that differ in one constant, and
 for teacup a hand-written numpy Euler loop over the same N scenarios storing the same two series
-(the floor a generated kernel can hope for). Prints one table; ``--out`` also writes it as CSV.
+(the floor a generated kernel can hope for). The same runs again on the fused kernels
+(``kernel="fused"``, numba; ``fused_first_s`` is the first call: compilation, or loading the
+kernel from the per-user cache). Prints one table; ``--out`` also writes it as CSV.
 
 Ratios, not timed assertions: ``pysd/ours`` is PySD's single-run time over our time per scenario
 (goal ≥ 1,000 at N = 10,000 on SIR and Population); ``ours/hand`` is our total time over the hand
-loop's for the same N (goal ≤ 2 on teacup). N above ``--chunk`` (10,000) runs as several runs of
+loop's for the same N (goal ≤ 2 on teacup); ``pysd_over_fused`` and ``fused_over_hand`` the same for the
+fused kernels (goal ≥ 2,000 at N = 10,000 on every model). N above ``--chunk`` (10,000) runs as several runs of
 10,000, as a batch would, so N = 100,000 fits in memory; the note column says so.
 
 Usage::
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib.util
 import os
 import shutil
 import sys
@@ -34,6 +38,7 @@ from pathlib import Path
 import numpy as np
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))      # this checkout's simulator, not an installed one
 SUITE_ROOT = Path(os.environ.get("PLANSIM_TEST_MODELS", REPO_ROOT.parent / "shared" / "test-models"))
 MODEL_CORPUS = Path(os.environ.get("PLANSIM_MODEL_CORPUS", REPO_ROOT.parent / "shared" / "model-corpus"))
 FULL_SIZES = (1, 100, 10_000, 100_000)
@@ -67,7 +72,7 @@ DEFAULT_MODELS = ("teacup", "sir", "population")
 
 COLUMNS = [
     "model", "n", "pysd_single_s", "ours_total_s", "ours_per_scenario_s", "pysd_over_ours",
-    "hand_total_s", "ours_over_hand", "note",
+    "hand_total_s", "ours_over_hand", "fused_first_s", "fused_total_s", "pysd_over_fused", "fused_over_hand", "note",
 ]
 
 
@@ -113,7 +118,8 @@ def _repeats_for(n: int) -> int:
     return 5 if n <= 100 else 3 if n <= 10_000 else 2
 
 
-def bench_model(spec: BenchModel, sizes, pysd_repeats: int, max_gb: float, chunk: int) -> list[dict]:
+def bench_model(spec: BenchModel, sizes, pysd_repeats: int, max_gb: float, chunk: int,
+                fused_kernels: bool = True) -> list[dict]:
     """One row per N for ``spec``: PySD single-run time, our batch time, the hand loop (teacup).
 
     N larger than ``chunk`` runs as consecutive runs of ``chunk`` scenarios (as a batch does), so
@@ -140,12 +146,21 @@ def bench_model(spec: BenchModel, sizes, pysd_repeats: int, max_gb: float, chunk
         if len(chunks) > 1:
             row["note"] = f"{len(chunks)} runs of {per_run:,} (--chunk)"
 
-        def run_all():
+        def run_all(kernel="numpy"):
             for part in chunks:
-                model.run(params={spec.constant: part}, n=part.size)
+                label = model.run(params={spec.constant: part}, n=part.size, kernel=kernel).attrs["kernel"]
+            return label
 
         total = best_of(run_all, _repeats_for(n))
         row.update(ours_total_s=total, ours_per_scenario_s=total / n, pysd_over_ours=pysd_single / (total / n))
+        if fused_kernels:
+            started = time.perf_counter()
+            label = run_all("fused")       # compiles the kernel, or loads it from the per-user cache
+            row["fused_first_s"] = time.perf_counter() - started
+            fused = best_of(lambda: run_all("fused"), _repeats_for(n))
+            row.update(fused_total_s=fused, pysd_over_fused=pysd_single / (fused / n))
+            if not label.startswith("fused"):
+                row["note"] = (row["note"] + "; " if row["note"] else "") + label
         if spec.key == "teacup":
             def hand_all():
                 for part in chunks:  # like run_all: each chunk's result is dropped before the next
@@ -153,6 +168,8 @@ def bench_model(spec: BenchModel, sizes, pysd_repeats: int, max_gb: float, chunk
 
             hand = best_of(hand_all, _repeats_for(n))
             row.update(hand_total_s=hand, ours_over_hand=total / hand)
+            if "fused_total_s" in row:
+                row["fused_over_hand"] = row["fused_total_s"] / hand
         rows.append(row)
     return rows
 
@@ -162,7 +179,7 @@ def _format(value, column) -> str:
         return "-"
     if column == "n":
         return f"{value:,}"
-    if column in ("pysd_over_ours", "ours_over_hand"):
+    if column in ("pysd_over_ours", "ours_over_hand", "pysd_over_fused", "fused_over_hand"):
         return f"{value:,.1f}"
     if isinstance(value, float):
         return f"{value:.3g}"
@@ -189,6 +206,8 @@ def main(argv=None) -> int:
     parser.add_argument("--chunk", type=int, default=10_000,
                         help="largest N run at once; larger N runs chunk by chunk (default 10000)")
     parser.add_argument("--out", type=Path, help="also write the table as CSV")
+    parser.add_argument("--no-fused", action="store_true",
+                        help="skip the fused-kernel columns (they need numba: pip install plansim[fast])")
     args = parser.parse_args(argv)
 
     sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else list(FULL_SIZES)
@@ -201,7 +220,8 @@ def main(argv=None) -> int:
 
     rows = []
     for key in keys:
-        rows.extend(bench_model(MODELS[key], sizes, args.pysd_repeats, args.max_gb, args.chunk))
+        rows.extend(bench_model(MODELS[key], sizes, args.pysd_repeats, args.max_gb, args.chunk,
+                                fused_kernels=not args.no_fused and importlib.util.find_spec("numba") is not None))
     print(f"plansim engine vs PySD (python {sys.version.split()[0]}, numpy {np.__version__}); "
           "times in seconds, best of several runs")
     print_table(rows)

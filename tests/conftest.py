@@ -14,6 +14,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
+# Runs take the numpy program unless a test asks for the fused kernel (tests/unit/engine/
+# test_fused_kernels.py, tests/integration/test_fused_suite.py compare the two): compiling a kernel
+# per run configuration costs seconds. PLANSIM_KERNEL=fused runs the whole suite on the kernels.
+os.environ.setdefault("PLANSIM_KERNEL", "numpy")
+
 TEST_MODELS = Path(os.environ.get("PLANSIM_TEST_MODELS", ROOT.parent / "shared" / "test-models"))
 SEEDS = Path(os.environ.get("PLANSIM_SEEDS", ROOT.parent / "shared" / "seeds"))
 MODEL_CORPUS = Path(os.environ.get("PLANSIM_MODEL_CORPUS", ROOT.parent / "shared" / "model-corpus"))
@@ -27,6 +32,8 @@ NEEDS_TEST_MODELS = (
     "tests/integration/test_sd_suite.py::test_suite_is_found_with_every_format",
     "tests/integration/test_sd_suite.py::test_known_gaps_name_existing_cases",
     "tests/integration/test_vs_pysd.py::",
+    "tests/integration/test_fused_suite.py::test_fused_kernel_agrees_with_numpy",
+    "tests/integration/test_fused_suite.py::test_most_suite_models_run_on_the_kernel",
     "tests/integration/test_engine_benchmark_script.py::test_hand_loop_floor_reproduces_vensims_teacup",
     "tests/integration/test_engine_benchmark_script.py::test_quick_run_with_tiny_sizes_writes_full_table",
 )

@@ -23,6 +23,8 @@ from simulator.engine.ordering import topological_order
 from simulator.engine.params import NameIndex, resolve_params
 from simulator.engine.codegen.program import build_program, local_name, namespace
 from simulator.engine.codegen.noise import scenario_keys
+from simulator.engine.kernels import fused
+from simulator.engine.kernels.fused import kernel_mode
 from simulator.engine.results import dataset_template, fill_dataset, first_non_finite
 
 TIME_PRECISION = 1e-5   # relative to TIME STEP, as Vensim/PySD use for final and saving times
@@ -144,7 +146,7 @@ class CompiledModel:
         return program
 
     def run(self, params=None, n=None, method="euler", return_columns=None,
-            initial_time=None, final_time=None, time_step=None, saveper=None, seed=0, scenarios=None):
+            initial_time=None, final_time=None, time_step=None, saveper=None, seed=0, scenarios=None, kernel=None):
         """Simulate ``n`` scenarios at once; returns an ``xarray.Dataset`` (docs/interfaces.md §1).
 
         Parameters
@@ -164,6 +166,8 @@ class CompiledModel:
         scenarios : sequence of int, optional
             Global index of each scenario (default 0..n-1): scenario ``i`` of any run with the same
             seed draws the same noise, so a batch may be split into chunks freely.
+        kernel : str, optional
+            ``auto`` (default: ``$PLANSIM_KERNEL`` or auto), ``fused`` or ``numpy`` (engine/kernels/fused.py).
         """
         if method not in METHODS:
             raise ParameterError(f"unknown method '{method}'; use one of {sorted(METHODS)}")
@@ -178,15 +182,15 @@ class CompiledModel:
 
         n_steps, step_times, save_index, save_times, grid = self._time_plan(time, integrator.substeps)
         n_save = len(save_times)
-
         ns, outputs = self._namespace(program, time, resolved, grid, n_save)
         ns["_rng_key"] = _noise_keys(seed, scenarios, n)
 
         with np.errstate(all="ignore"):
             S, initial_values = ns["_init"](time.initial, n)
             self._install_initial_state(ns, program, initial_values, n, time)
-            S = integrator.integrate(ns, S, step_times, save_index, time.dt, n_steps, program.clip_mask)
-            ns["_step"](step_times[n_steps], n_steps * integrator.substeps, S, save_index[n_steps], False)
+            S, kernel_used = fused.integrate(self.ir, program, integrator, S, dict(  # final outputs saved too
+                ns=ns, outputs=outputs, resolved=resolved, step_times=step_times, save_index=save_index,
+                time=time, n_steps=n_steps, n=n, mode=kernel_mode(kernel)))
 
         ns.clear()      # the generated functions and their namespace form a cycle; free it now
         for vid in program.saved_static:
@@ -198,7 +202,7 @@ class CompiledModel:
         names = {vid: self.ir.variables[vid].name for vid in save}
         problems = first_non_finite(ordered, save_times, names) if ordered else [None] * n
         problems = self._final_state_problems(problems, S, program, step_times[n_steps])
-        attrs = {"model": str(self.path), "method": method, "initial_time": time.initial,
+        attrs = {"model": str(self.path), "method": method, "initial_time": time.initial, "kernel": kernel_used,
                  "final_time": time.final, "time_step": time.dt, "saveper": time.saveper, "seed": int(seed)}
         return fill_dataset(self._template(ordered, save_times, n), ordered, problems, attrs)
 

@@ -1,0 +1,293 @@
+"""Fused kernels, generation: one run configuration (a numpy ``Program``) → the source of a kernel.
+
+``_kernel(S, times, save_index, _dt, n_steps, _t0, _tf, _saveper, M, P, L, T, *outputs)`` takes
+the Euler steps of the run (and saves the final time's outputs) block by block of scenarios
+(:func:`lanes_for`). Each scenario of a block has a row ``V[b]`` holding all its values
+(:class:`Slots`): its state, derivatives, constants (``P``), levers (``L``) and computed
+variables. For each step and scenario the kernel calls the parts ``_part<i>(V[b], T, t, …)``,
+which compute the equations in order in scalar code (locals in registers; a loop over the
+left-hand side's elements when subscripted; lookups read the flat table array ``T``), then saves
+the outputs (contiguous over the block) and advances the state as the numpy loop does
+(``D * dt + S``, then the non-negative clip where ``M``). The step is cut into parts of
+:data:`MAX_PART_LINES` lines because numba's compile time grows with a function's size. The
+equations are the same IR as the numpy program's, in the same order, with the same operations.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from simulator.engine import ir
+from simulator.engine.analysis import component_positions
+from simulator.engine.codegen.program import _needed_each_step, dynamic_ids
+from simulator.engine.kernels.expressions import KernelContext, Unsupported, emit
+from simulator.engine.ordering import topological_order
+
+MAX_UNROLLED = 2000
+"""Most element statements a piecewise-defined variable may unroll into."""
+HEADER = "from simulator.engine.kernels.runtime import *  # noqa: F401,F403\n"
+LANE_BUDGET = 1 << 20
+"""Bytes of state, constants and outputs of one step a block may touch (to stay in L2 cache)."""
+
+
+def lanes_for(n_values):
+    """Scenarios per block: a power of two from 8 to 256, as many as ``LANE_BUDGET`` allows for
+    ``n_values`` floats read or written per scenario and step (more: longer contiguous saves)."""
+    lanes = 256
+    while lanes > 8 and lanes * n_values * 8 > LANE_BUDGET:
+        lanes //= 2
+    return lanes
+
+
+@dataclass
+class KernelSource:
+    """A generated kernel: its source and the inputs to pass after the fixed arguments, in order.
+
+    ``inputs`` is a list of ``(kind, key)``: ``("static", id)`` the value of a constant or initial
+    variable (from the numpy program's initialisation), ``("lever", id)`` a lever's table,
+    ``("out", id)`` a saved output buffer, ``("table", (xs, ys))`` a lookup table.
+    """
+
+    source: str
+    inputs: list = field(default_factory=list)
+    inexact: tuple = ()
+    """What may make results differ from the numpy program's in the last bit (empty: bit for bit)."""
+
+
+class _Reads(dict):
+    """{id: lane array name} that remembers which ids the equations read."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.used = set()
+        self.inexact = set()      # shared by every equation's KernelContext
+
+    def __getitem__(self, vid):
+        self.used.add(vid)
+        return super().__getitem__(vid)
+
+
+def kernel_source(model_ir, program, replaced, levers):
+    """Source of the fused kernel for ``program`` (built with ``replaced`` / ``levers``).
+
+    Raises
+    ------
+    Unsupported
+        The model or configuration uses something the generator does not write (one-line reason).
+    """
+    replaced, levers = set(replaced), set(levers)
+    for var in model_ir.variables.values():
+        if var.role in (ir.SAMPLE, ir.DELAY_FIXED):
+            raise Unsupported(f"'{var.name}' is a {'SAMPLE IF TRUE' if var.role == ir.SAMPLE else 'DELAY FIXED'}")
+    order = topological_order(model_ir, "step")
+    dynamic = dynamic_ids(model_ir, order, replaced - levers, levers)
+    needed = _needed_each_step(model_ir, program.saved_dynamic, replaced)
+    stocks = list(program.layout.slots)
+    computed = [vid for vid in order if vid in dynamic and vid in needed
+                and model_ir.variables[vid].role != ir.STOCK]
+    reads = _Reads({vid: f"v_{vid}" for vid in model_ir.variables})
+    tables, equations = {}, []      # equations: (lines, ids read, id computed, derivative?)
+    for vid, target in [(v, "v") for v in computed if v not in levers] + [(v, "d") for v in stocks]:
+        reads.used = set()
+        lines = _equation(model_ir, vid, f"{target}_{vid}", reads, tables)
+        equations.append((lines, set(reads.used), vid, target == "d"))
+    statics = sorted({vid for _, used, _, _ in equations for vid in used}
+                     - dynamic - {vid for vid, var in model_ir.variables.items() if var.role == ir.LOOKUP})
+    slots = Slots(model_ir, program.layout, statics, sorted(levers & set(computed)),
+                  [vid for vid in computed if vid not in levers])
+    writer = _KernelWriter(model_ir, program, slots, tables)
+    source = KernelSource(writer.source(equations), slots.inputs(program.saved_dynamic, tables))
+    source.inexact = tuple(sorted(reads.inexact))
+    return source
+
+
+def _equation(model_ir, vid, target, reads, tables):
+    """Lines computing one variable (or a stock's derivative) for the current scenario."""
+    var = model_ir.variables[vid]
+    if len(var.components) != 1 or var.components[0].excepts or tuple(var.components[0].subs) != tuple(var.dims):
+        return _piecewise(model_ir, var, target, reads, tables)
+    ctx = KernelContext(model_ir, reads, tables, var.dims, inexact=reads.inexact)
+    try:
+        code = emit(var.components[0].expr, ctx)
+    except Unsupported as problem:
+        raise Unsupported(f"'{var.name}': {problem}") from None
+    if not var.dims:
+        return ctx.pre + [f"{target} = {code}"]
+    shape = model_ir.dims_shape(var.dims)
+    lines = ["    " * i + f"for k{i} in range({length}):" for i, length in enumerate(shape)]
+    flat = " + ".join(f"k{i} * {int(np.prod(shape[i + 1:], dtype=int))}" for i in range(len(shape)))
+    inner = "    " * len(shape)
+    return lines + [inner + f"k = {flat}"] + [inner + line for line in ctx.pre] + [inner + f"{target}[k] = {code}"]
+
+
+def _piecewise(model_ir, var, target, reads, tables):
+    """A variable defined piece by piece: zeros (as the numpy program starts from), then one
+    statement per defined element, each component's subscripts fixed to that element's."""
+    shape = model_ir.dims_shape(var.dims)
+    lines = [f"for k in range({_size(model_ir, var)}):", f"    {target}[k] = 0.0"]
+    if len(shape) and _size(model_ir, var) * len(var.components) > MAX_UNROLLED:
+        raise Unsupported(f"'{var.name}' is defined piecewise over more than {MAX_UNROLLED} elements")
+    for comp in var.components:
+        for position in component_positions(model_ir, var, comp):
+            fixed = {sub: model_ir.dimensions[dim].elements[index]
+                     for sub, dim, index in zip(comp.subs, var.dims, position) if sub in model_ir.dimensions}
+            ctx = KernelContext(model_ir, reads, tables, (), fixed, reads.inexact)
+            try:
+                code = emit(comp.expr, ctx)
+            except Unsupported as problem:
+                raise Unsupported(f"'{var.name}': {problem}") from None
+            flat = int(np.ravel_multi_index(position, shape)) if shape else 0
+            lines += ctx.pre + [f"{target}[{flat}] = {code}"]
+    return lines
+
+
+def _size(model_ir, var):
+    size = 1
+    for length in model_ir.dims_shape(var.dims):
+        size *= length
+    return size
+
+
+class Slots:
+    """Where each value of one scenario lives in its row ``V[b]`` of the block's value array.
+
+    The stocks come first in the state's own order (so the row starts as a copy of the scenario's
+    state), then their derivatives in the same order, then the constants, the levers, and the
+    variables the step computes; a subscripted value takes one slot per flat element.
+    """
+
+    def __init__(self, model_ir, layout, statics, levers, computed):
+        self.ir, self.layout = model_ir, layout
+        self.stocks = list(layout.slots)
+        self.n_state = layout.size
+        self.statics, self.levers, self.computed = statics, levers, computed
+        self.start = {}
+        offset = 2 * self.n_state
+        for group in (statics, levers, computed):
+            for vid in group:
+                self.start[vid] = offset
+                offset += self.size(vid)
+        self.static_range = (2 * self.n_state, 2 * self.n_state + sum(self.size(v) for v in statics))
+        self.lever_range = (self.static_range[1], self.static_range[1] + sum(self.size(v) for v in levers))
+        self.total = max(offset, 1)
+
+    def size(self, vid):
+        return _size(self.ir, self.ir.variables[vid])
+
+    def of(self, vid, derivative=False):
+        """(first slot, element count or None for a scalar) of a value or a stock's derivative."""
+        if vid in self.layout.slots:
+            start = self.layout.slots[vid][0] + (self.n_state if derivative else 0)
+        else:
+            start = self.start[vid]
+        return start, (self.size(vid) if self.ir.variables[vid].dims else None)
+
+    def inputs(self, saved, tables):
+        """``KernelSource.inputs``: the constants' and levers' blocks, the outputs, the tables."""
+        return ([("statics", tuple(self.statics)), ("levers", tuple(self.levers))]
+                + [("out", vid) for vid in saved] + [("tables", tuple(tables))])
+
+
+MAX_PART_LINES = 40
+INLINE_LINES = 160
+"""A step of at most this many equation lines is written inline in the kernel (no part calls)."""
+"""Equation lines per compiled part: numba's and LLVM's compile time grows faster than linearly
+with a function's size, so the step is cut into parts that each compile quickly."""
+_TABLE = re.compile(r"\b_tab(\d+)\b")
+
+
+class _KernelWriter:
+    """Assembles the kernel: the parts (equations over a row ``V``), and the loop that calls them."""
+
+    def __init__(self, model_ir, program, slots, tables):
+        self.ir, self.program, self.slots, self.tables = model_ir, program, slots, tables
+        self.layout = program.layout
+        widths = [len(x) for x, _ in tables]
+        self.table_at = {name: sum(2 * w for w in widths[:i]) for i, name in enumerate(tables.values())}
+        self.table_width = dict(zip(tables.values(), widths))
+
+    def source(self, equations):
+        parts, current = [], []
+        for equation in equations:
+            if current and sum(len(e[0]) for e in current) + len(equation[0]) > MAX_PART_LINES:
+                parts.append(current)
+                current = []
+            current.append(equation)
+        if current:
+            parts.append(current)
+        lines = [HEADER + "from numba import njit\n"]
+        if sum(len(e[0]) for e in equations) <= INLINE_LINES:      # small: no call per scenario and step
+            return "\n".join(lines + self._main([self._part_lines(equations, "R")])) + "\n"
+        for index, part in enumerate(parts):
+            lines += ["", "", "@njit(cache=True, error_model='numpy', nogil=True)",
+                      f"def _part{index}(V, T, t, _dt, _t0, _tf, _saveper):"]
+            lines += ["    " + line for line in self._part_lines(part, "V")] + ["    return 0"]
+        calls = [[f"_part{j}(R, T, t, _dt, _t0, _tf, _saveper)"] for j in range(len(parts))]
+        return "\n".join(lines + self._main(calls)) + "\n"
+
+    def _part_lines(self, part, row):
+        """Lines computing some equations, in order, over the row ``row`` (the body of ``_part<i>``)."""
+        reads = set().union(*(used for _, used, _, _ in part))
+        computed = [(vid, derivative) for _, _, vid, derivative in part]
+        body = [line for lines, _, _, _ in part for line in lines]
+        head = []
+        for vid in sorted(reads | {vid for vid, d in computed if not d}):
+            start, size = self.slots.of(vid)
+            head.append(f"v_{vid} = {row}[{start}]" if size is None else f"v_{vid} = {row}[{start}:{start + size}]")
+        for vid, derivative in computed:
+            start, size = self.slots.of(vid, derivative)
+            if derivative and size is not None:
+                head.append(f"d_{vid} = {row}[{start}:{start + size}]")
+        for number in sorted({int(n) for line in body for n in _TABLE.findall(line)}):
+            name = f"_tab{number}"
+            at, width = self.table_at[name], self.table_width[name]
+            head.append(f"{name} = (T[{at}:{at + width}], T[{at + width}:{at + 2 * width}])")
+        tail = []
+        for vid, derivative in computed:
+            start, size = self.slots.of(vid, derivative)
+            if size is None:
+                tail.append(f"{row}[{start}] = {'d' if derivative else 'v'}_{vid}")
+        return head + body + tail
+
+    def _main(self, parts):
+        """The kernel: block loop, loads, ``parts`` (lines each: a call, or the equations inline), saves, update."""
+        saved = self.program.saved_dynamic
+        args = ", ".join(["S", "times", "save_index", "_dt", "n_steps", "_t0", "_tf", "_saveper", "M", "P", "L", "T"]
+                         + [f"O_{vid}" for vid in saved])
+        n_state, (s0, s1), (l0, l1) = self.slots.n_state, self.slots.static_range, self.slots.lever_range
+        state = "S[i0 + b, q]" if self.layout.scenario_major else "S[q, i0 + b]"
+        lanes = lanes_for(self.slots.total)
+        lines = ["", "", "@njit(cache=True, error_model='numpy', nogil=True)", f"def _kernel({args}):",
+                 "    N = S.shape[0]" if self.layout.scenario_major else "    N = S.shape[1]",
+                 f"    V = np.empty(({lanes}, {self.slots.total}))",
+                 f"    for i0 in range(0, N, {lanes}):",
+                 f"        nb = min({lanes}, N - i0)",
+                 "        for b in range(nb):",
+                 f"            for q in range({n_state}):", f"                V[b, q] = {state}",
+                 f"            for q in range({s1 - s0}):", f"                V[b, {s0} + q] = P[i0 + b, q]",
+                 "        for step in range(n_steps + 1):     # the last pass only saves the final time",
+                 "            t = times[step]", "            isave = save_index[step]",
+                 "            for b in range(nb):", "                i = i0 + b", "                R = V[b]",
+                 f"                for q in range({l1 - l0}):", f"                    R[{l0} + q] = L[step, i, q]"]
+        lines += ["                " + line for part in parts for line in part]
+        lines += ["                " + line for line in self._saves()]
+        lines += ["                if step < n_steps:",
+                  f"                    for q in range({n_state}):",
+                  f"                        x = R[{n_state} + q] * _dt + R[q]",
+                  "                        R[q] = 0.0 if (M[q] and x < 0.0) else x"]
+        lines += ["        for b in range(nb):", f"            for q in range({n_state}):", f"                {state} = V[b, q]",
+                  "    return 0"]
+        return lines
+
+    def _saves(self):
+        lines = ["if isave >= 0:"] if self.program.saved_dynamic else []
+        for vid in self.program.saved_dynamic:
+            start, size = self.slots.of(vid)
+            if size is None:
+                lines.append(f"    O_{vid}[isave, i] = R[{start}]")
+            else:
+                lines += [f"    for k in range({size}):", f"        O_{vid}[isave, i, k] = R[{start} + k]"]
+        return lines

@@ -1,0 +1,134 @@
+"""Fused step kernels (engine/kernels): the same results as the numpy program, and the fallback."""
+
+import numpy as np
+import pytest
+
+import simulator
+from simulator.engine.kernels.fused import FUSED
+from simulator.errors import ParameterError
+
+try:  # tests/ may or may not be a package
+    from .engine_mdl import write_mdl
+except ImportError:
+    from engine_mdl import write_mdl
+
+pytest.importorskip("numba")
+
+FUNCTIONS = """
+Room = 70 ~ ~ |
+Rate[Zone] = 0.1, 0.2, 0.3 ~ ~ |
+Zone: north, mid, south ~ ~ |
+Stock[Zone] = INTEG(Inflow[Zone] - Outflow[Zone], 100) ~ ~ |
+Inflow[Zone] = Rate[Zone] * MAX(Room - Stock[Zone], 0) + STEP(5, 3) + RAMP(0.5, 2, 8) ~ ~ |
+Outflow[Zone] = IF THEN ELSE(Stock[Zone] > 80 :AND: Time > 1, Stock[Zone] * Rate[Zone], MIN(Stock[Zone], 1)) ~ ~ |
+Total = Stock[north] + Stock[mid] + Stock[south] ~ ~ |
+Level = INTEG(Change, 1) ~ ~ |
+Change = PULSE(2, 3) + PULSE TRAIN(1, 1, 4, 12) + XIDZ(Total, Level - 1, 7) / 100 - ZIDZ(Level, Room) ~ ~ |
+Shape([(0,0)-(10,2)], (0,0), (4,1), (10,2)) ~ ~ |
+Shaped = Shape(Time) + LOOKUP EXTRAPOLATE(Shape, Time * 2) + LOOKUP FORWARD(Shape, Time) ~ ~ |
+Mixed = EXP(-Time / 10) + LN(1 + Time) + SQRT(Time) + MODULO(Time, 3) + INTEGER(Time / 3) + ABS(-Time) ~ ~ |
+Part[north] = Total / 3 ~ ~ |
+Part[mid] = Stock[mid] * 2 + SUM(Stock[Zone!] * Rate[Zone!]) ~ ~ |
+Grid[Zone, Side] = Stock[Zone] * Weight[Side] ~ ~ |
+Side: left, right ~ ~ |
+Weight[Side] = 1, 2 ~ ~ |
+Spread[Side] = VMAX(Grid[Zone!, Side]) - VMIN(Grid[Zone!, Side]) + PROD(Weight[Side!]) ~ ~ |
+Logic = IF THEN ELSE(:NOT: (Time >= 4) :OR: Time = 7, 1, 0) + Level ^ 0.5 + POWER(2, Time / 5) ~ ~ |
+"""
+
+
+def _compare(a, b):
+    """Equal within rtol 1e-12 (libm's pow/exp/log may differ from numpy's SIMD loops in the last bit)."""
+    for name in a.data_vars:
+        if a[name].dtype.kind == "f":
+            np.testing.assert_allclose(b[name].values, a[name].values, rtol=1e-12, atol=0, err_msg=name)
+
+
+@pytest.fixture(autouse=True)
+def kernel_cache(tmp_path_factory, monkeypatch):
+    monkeypatch.setenv("PLANSIM_KERNEL_CACHE", str(tmp_path_factory.getbasetemp() / "kernels"))
+
+
+def test_teacup_fused_equals_numpy_bit_for_bit():
+    model = simulator.load_model("tests/fixtures/models/teacup/teacup.mdl")
+    params = {"Characteristic Time": np.linspace(5, 15, 37)}
+    fused, plain = model.run(params=params, kernel="fused"), model.run(params=params, kernel="numpy")
+    assert fused.attrs["kernel"] == FUSED
+    assert plain.attrs["kernel"] == "numpy: kernel = numpy"
+    _compare(plain, fused)
+
+
+def test_functions_subscripts_lookups_and_levers_agree(tmp_path):
+    model = simulator.load_model(write_mdl(tmp_path, FUNCTIONS, final=12, dt=0.25, saveper=0.5))
+    lever = simulator.TimeSeries([0, 6, 12], np.array([[60, 80, 65], [70, 70, 90]]))
+    for params in ({"Room": [60.0, 75.0, 90.0]}, {"Room": lever, "Rate": [[0.1, 0.2, 0.3], [0.3, 0.0, 0.5]]}):
+        fused, plain = model.run(params=params, kernel="fused"), model.run(params=params, kernel="numpy")
+        assert fused.attrs["kernel"] == FUSED
+        _compare(plain, fused)
+        assert np.isfinite(fused["logic"].values).all() and (fused["part"].values[..., 2] == 0).all()
+
+
+def test_return_columns_and_time_overrides_agree(tmp_path):
+    model = simulator.load_model(write_mdl(tmp_path, FUNCTIONS, final=12, dt=0.25, saveper=0.5))
+    kwargs = {"params": {"Room": [60.0, 75.0]}, "return_columns": ["Total", "Stock"], "final_time": 9,
+              "time_step": 0.125, "saveper": 1}
+    fused, plain = model.run(**kwargs, kernel="fused"), model.run(**kwargs, kernel="numpy")
+    assert fused.attrs["kernel"] == FUSED and list(fused.data_vars) == list(plain.data_vars)
+    _compare(plain, fused)
+
+
+@pytest.mark.parametrize("body, reason", [
+    ("x = DELAY FIXED(Time, 2, 0) ~ ~ |", "DELAY FIXED"),
+    ("Zone: a, b, c ~ ~ |\nSub: a, b ~ ~ |\nv[Zone] = Time ~ ~ |\nx[Sub] = v[Sub] ~ ~ |", "subranges"),
+    ("Zone: a, b ~ ~ |\nv[Zone] = Time ~ ~ |\nx[Zone] = VECTOR SORT ORDER(v[Zone], 1) ~ ~ |",
+     "VECTOR_SORT_ORDER"),
+])
+def test_unsupported_models_fall_back_to_numpy_with_a_reason(tmp_path, body, reason):
+    model = simulator.load_model(write_mdl(tmp_path, body))
+    fused, plain = model.run(n=3, kernel="fused"), model.run(n=3, kernel="numpy")
+    assert fused.attrs["kernel"].startswith("numpy: the kernel generator does not support")
+    assert reason in fused.attrs["kernel"] and "\n" not in fused.attrs["kernel"]
+    _compare(plain, fused)
+
+
+def test_auto_takes_the_kernel_only_where_it_is_bit_for_bit(tmp_path, monkeypatch):
+    monkeypatch.delenv("PLANSIM_KERNEL", raising=False)
+    exact = simulator.load_model(write_mdl(tmp_path, "x[Zone] = INTEG(SUM(v[Zone!]) - x[Zone], 1) ~ ~ |\n"
+                                           "Zone: a, b ~ ~ |\nv[Zone] = Time * 2 ~ ~ |", name="exact.mdl"))
+    assert exact.run(n=100).attrs["kernel"] == FUSED
+    inexact = simulator.load_model(write_mdl(tmp_path, "x[Zone] = INTEG(EXP(-x[Zone]), 1) ~ ~ |\n"
+                                             "Zone: a, b ~ ~ |", name="inexact.mdl"))
+    label = inexact.run(n=100).attrs["kernel"]
+    assert label.startswith("numpy: kernel = auto and the model uses EXP")
+    assert inexact.run(n=100, kernel="fused").attrs["kernel"] == FUSED
+
+
+def test_auto_uses_the_kernel_for_many_scenarios_and_subscripted_stocks_only_and_rk4_never(tmp_path, monkeypatch):
+    model = simulator.load_model(write_mdl(tmp_path, "x[Zone] = INTEG(1 - x[Zone] / 4, 1) ~ ~ |\nZone: a, b ~ ~ |"))
+    monkeypatch.delenv("PLANSIM_KERNEL", raising=False)
+    assert model.run(n=3, kernel="auto").attrs["kernel"].startswith("numpy: 3 scenarios < 100")
+    assert model.run(n=100, kernel="auto").attrs["kernel"] == FUSED
+    assert model.run(n=100, kernel="fused", method="rk4").attrs["kernel"].startswith("numpy: method rk4")
+    teacup = simulator.load_model("tests/fixtures/models/teacup/teacup.mdl")
+    assert teacup.run(n=100).attrs["kernel"].startswith("numpy: kernel = auto and no stock is subscripted")
+    monkeypatch.setenv("PLANSIM_KERNEL", "numpy")
+    assert model.run(n=100).attrs["kernel"] == "numpy: kernel = numpy"
+    monkeypatch.setenv("PLANSIM_KERNEL", "fused")
+    assert model.run(n=2).attrs["kernel"] == FUSED and teacup.run(n=2).attrs["kernel"] == FUSED
+
+
+def test_an_unknown_kernel_is_refused_with_the_choices():
+    model = simulator.load_model("tests/fixtures/models/teacup/teacup.mdl")
+    with pytest.raises(ParameterError, match="auto, fused, numpy"):
+        model.run(n=1, kernel="cuda")
+
+
+def test_non_finite_scenarios_are_reported_the_same(tmp_path):
+    body = "g = 1 ~ ~ |\nx = INTEG(x * g, 1) ~ ~ |\ny = LN(x - 2) ~ ~ |"
+    model = simulator.load_model(write_mdl(tmp_path, body, final=600, dt=1))
+    params = {"g": [0.1, 3.0, 0.0]}
+    fused, plain = model.run(params=params, kernel="fused"), model.run(params=params, kernel="numpy")
+    _compare(plain, fused)
+    assert fused.attrs["kernel"] == FUSED
+    assert [fused[v].values.tolist() for v in ("first_non_finite_time",) if v in fused] == \
+           [plain[v].values.tolist() for v in ("first_non_finite_time",) if v in plain]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 
 from simulator.engine import ir
-from simulator.engine.analysis import static_value
+from simulator.engine.analysis import static_value, time_invariant
 
 
 def hidden_variable(lowering, ctx, hidden_id, role, expr, init=None, extra=None):
@@ -68,16 +68,20 @@ def _with_order(lowering, node, ctx, build, label):
     return out_ref
 
 
-def _stage_chain(lowering, ctx, prefix, inflow, rate_time, init, order, content_scaled):
-    """Hidden stocks s_1..s_n of a material delay (content_scaled) or an information smooth."""
+def _stage_chain(lowering, ctx, prefix, inflow, rate_time, init, order, content_scaled, stage_times=None):
+    """Hidden stocks s_1..s_n of a material delay (content_scaled) or an information smooth.
+
+    ``stage_times`` optionally gives each stage its own delay time (DELAY N with a varying time).
+    """
     ids = [ctx.new_hidden(f"{prefix}{k + 1}") for k in range(order)]
     n = ir.Num(float(order))
+    stage_times = stage_times or [rate_time] * order
     previous = inflow
     for k, hidden_id in enumerate(ids):
         me = _ref(hidden_id, ctx)
         if content_scaled:       # DELAY: stage content c, outflow c / T * n
-            into = previous if k == 0 else _div(previous, rate_time)
-            flow = _mul(_sub(into, _div(me, rate_time)), n)
+            into = previous if k == 0 else _div(previous, stage_times[k - 1])
+            flow = _mul(_sub(into, _div(me, stage_times[k])), n)
             stage_init = _mul(init, rate_time)
         else:                    # SMOOTH: stage value s, change (target - s) * n / T
             flow = _div(_mul(_sub(previous, me), n), rate_time)
@@ -85,6 +89,24 @@ def _stage_chain(lowering, ctx, prefix, inflow, rate_time, init, order, content_
         hidden_variable(lowering, ctx, hidden_id, ir.STOCK, flow, stage_init)
         previous = me
     return previous
+
+
+def _one_step_late(lowering, ctx, value, init):
+    """A hidden DELAY FIXED of one TIME STEP: ``value`` as it was at the previous step."""
+    hidden_id = ctx.new_hidden("lag")
+    return hidden_variable(lowering, ctx, hidden_id, ir.DELAY_FIXED, value, init,
+                           extra={"delay_time": ir.Call("time_step", ())})
+
+
+def _delay_n_varying(lowering, ctx, inflow, delay_time, init, order):
+    """DELAY N whose delay time changes: each stage keeps the delay time it saw when its content
+    entered (PySD's DelayN: the stage times shift by one stage per step); the output divides by
+    the delay time of the previous step."""
+    stage_times = [delay_time]
+    for _ in range(order - 1):
+        stage_times.append(_one_step_late(lowering, ctx, stage_times[-1], delay_time))
+    last = _stage_chain(lowering, ctx, "delay", inflow, delay_time, init, order, True, stage_times)
+    return _div(last, _one_step_late(lowering, ctx, delay_time, delay_time))
 
 
 def _smooth(lowering, node, ctx, order=None):
@@ -118,14 +140,14 @@ def _reduced_order(order, delay_time, ctx, evaluate):
 
 
 def _delay_n(lowering, node, ctx):
-    """Vensim documents DELAY N as DELAY3's chain of ``order`` stages, each draining at
-    content / (delay time / order) with the CURRENT delay time, also when it varies (Earth4All's
-    published Vensim run confirms it). PySD instead lags each stage's time by one step; that
-    differs from Vensim as soon as the delay time changes."""
     def build(order, evaluate):
         delay_time = lowering.convert(node.delay_time, ctx)
         order = _reduced_order(order, delay_time, ctx, evaluate)
-        return _delay(lowering, node, ctx, order)
+        if time_invariant(delay_time, lowering.variables):
+            return _delay(lowering, node, ctx, order)
+        inflow = lowering.convert(node.input, ctx)
+        init = lowering.convert(node.initial, ctx)
+        return _delay_n_varying(lowering, ctx, inflow, delay_time, init, order)
     return _with_order(lowering, node, ctx, build, "DELAY N")
 
 

@@ -110,6 +110,8 @@ def _convert_call(lowering, node, ctx):
         return _get_time_value(lowering, node, ctx)
     if macros.is_macro(lowering, name):
         return macros.expand_call(lowering, node, ctx)
+    if name == "delay_material":
+        return statefuls.delay_material(lowering, node, ctx)
     if name == "random_pink_noise":
         return statefuls.pink_noise(lowering, node, ctx)
     if name == "a_function_of":        # Vensim's placeholder of an unfinished equation

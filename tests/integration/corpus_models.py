@@ -80,12 +80,19 @@ def read_vensim_run(model: CorpusModel):
 
 
 def write_reference(model: CorpusModel) -> None:
-    """Run PySD on a copy of the model and store its output beside the model."""
+    """Run PySD on a copy of the model's folder and store its output beside the model.
+
+    PySD 3.14 stops on Vensim's indirect file references ('?name'), so the copy names the files
+    directly ('?inputs.xlsx' → 'inputs.xlsx', the alias read as a path relative to the model)."""
+    import re
+
     import pysd
 
     with tempfile.TemporaryDirectory() as folder:
-        copy = Path(folder) / model.file
-        shutil.copy(model.path, copy)
+        tree = Path(folder) / model.folder
+        shutil.copytree(CORPUS / model.folder, tree)
+        copy = tree / model.file
+        copy.write_text(re.sub(r"'\?([^']+)'", r"'\1'", copy.read_text(errors="ignore")))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             frame = pysd.read_vensim(str(copy)).run()

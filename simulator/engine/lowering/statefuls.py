@@ -123,7 +123,10 @@ def _smooth(lowering, node, ctx, order=None):
 
 
 def _smooth_n(lowering, node, ctx):
-    return _with_order(lowering, node, ctx, lambda n, _evaluate: _smooth(lowering, node, ctx, n), "SMOOTH N")
+    # the arguments are lowered now: inside a macro, its parameters are bound only during the call
+    inflow, smooth_time, init = (lowering.convert(a, ctx) for a in (node.input, node.smooth_time, node.initial))
+    return _with_order(lowering, node, ctx, lambda n, _evaluate: _stage_chain(
+        lowering, ctx, "smooth", inflow, smooth_time, init, n, False), "SMOOTH N")
 
 
 def _delay(lowering, node, ctx, order=None):
@@ -145,13 +148,14 @@ def _reduced_order(order, delay_time, ctx, evaluate):
 
 
 def _delay_n(lowering, node, ctx):
+    # the arguments are lowered now: inside a macro, its parameters are bound only during the call
+    inflow, delay_time, init = (lowering.convert(a, ctx) for a in (node.input, node.delay_time, node.initial))
+
     def build(order, evaluate):
-        delay_time = lowering.convert(node.delay_time, ctx)
         order = _reduced_order(order, delay_time, ctx, evaluate)
         if time_invariant(delay_time, lowering.variables):
-            return _delay(lowering, node, ctx, order)
-        inflow = lowering.convert(node.input, ctx)
-        init = lowering.convert(node.initial, ctx)
+            last = _stage_chain(lowering, ctx, "delay", inflow, delay_time, init, order, True)
+            return _div(last, delay_time)
         return _delay_n_varying(lowering, ctx, inflow, delay_time, init, order)
     return _with_order(lowering, node, ctx, build, "DELAY N")
 

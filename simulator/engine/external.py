@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from simulator.engine.file_aliases import read_aliases, resolve_alias
 from simulator.errors import ModelFileError
 
 SPREADSHEET_ENGINES = {".xlsx": "openpyxl", ".xlsm": "openpyxl", ".xls": "xlrd", ".ods": "odf"}
@@ -115,6 +116,7 @@ class ExternalReader:
         self._sheets = {}
         self._books = {}          # path -> pandas.ExcelFile (values)
         self._workbooks = {}      # path -> openpyxl Workbook (named ranges)
+        self._aliases = None      # '?alias' -> linked path, read from the model file when first needed
 
     # --- errors ------------------------------------------------------------------------------
     def _fail(self, var_name, file, tab, where, problem, fix):
@@ -124,8 +126,9 @@ class ExternalReader:
     # --- files and sheets --------------------------------------------------------------------
     def _resolve(self, var_name, file, tab, where):
         if str(file).startswith("?"):
-            self._fail(var_name, file, tab, where, "indirect file references (?name) are not supported",
-                       "write the file name")
+            if self._aliases is None:
+                self._aliases = read_aliases(self.model_path)
+            return resolve_alias(self.model_path, self._aliases, str(file), f"'{var_name}' (sheet '{tab}' {where})")
         path = (self.model_path.parent / str(file)).resolve()
         if not path.is_file():
             self._fail(var_name, file, tab, where, f"file not found at {path}", "check the file name")

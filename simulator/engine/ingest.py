@@ -34,10 +34,34 @@ def _macros_first(text):
     return head + " " + " ".join(macros) + " " + tail
 
 
+def _without_equation_comments(text):
+    """The model text without Vensim's ``{…}`` comments inside equations (before an element's
+    first ``~``), which Vensim ignores and PySD's grammar rejects; the leading ``{UTF-8}`` stays."""
+    out, i, in_equation, in_quote = [], 0, True, False
+    start = len(text) - len(text.lstrip())
+    while i < len(text):
+        char = text[i]
+        if in_quote:
+            in_quote = char != '"' or text[i - 1] == "\\"
+        elif char == '"' and in_equation:
+            in_quote = True
+        elif char in "~|":
+            in_equation = char == "|"
+        elif char == "{" and in_equation and i > start:
+            end = text.find("}", i)
+            if end < 0:
+                break
+            i = end + 1
+            continue
+        out.append(char)
+        i += 1
+    return "".join(out) + text[i:]
+
+
 def _vensim_file(path):
     from pysd.translators.vensim.vensim_file import VensimFile
     vensim_file = VensimFile(path)
-    vensim_file.model_text = _macros_first(vensim_file.model_text)
+    vensim_file.model_text = _macros_first(_without_equation_comments(vensim_file.model_text))
     return vensim_file
 
 

@@ -9,15 +9,20 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from simulator.engine.missing import hide_missing
 
-def first_non_finite(outputs, times, names):
+
+def first_non_finite(outputs, times, names, missing=None):
     """Per scenario: (time, variable name) of the earliest non-finite saved value, or None.
 
-    ``outputs`` maps id → array shaped (n_times, n, *dims) (time-major, as the program saves).
+    ``outputs`` maps id → array shaped (n_times, n, *dims) (time-major, as the program saves);
+    ``missing`` ({id: mask}, see missing.py) marks elements no equation defines (NaN by design).
     """
     n = next(iter(outputs.values())).shape[1] if outputs else 0
     found = [None] * n
     for vid, data in outputs.items():
+        if missing and vid in missing:
+            data = hide_missing(data, missing[vid])
         with np.errstate(all="ignore"):
             if np.isfinite(_total(data)):      # the usual case: one pass, no per-scenario work
                 continue

@@ -25,6 +25,7 @@ from simulator.engine.codegen.program import build_program, local_name, namespac
 from simulator.engine.codegen.noise import scenario_keys
 from simulator.engine.kernels import fused
 from simulator.engine.kernels.fused import kernel_mode
+from simulator.engine.missing import missing_masks
 from simulator.engine.results import dataset_template, fill_dataset, first_non_finite
 
 TIME_PRECISION = 1e-5   # relative to TIME STEP, as Vensim/PySD use for final and saving times
@@ -200,7 +201,8 @@ class CompiledModel:
             outputs[vid] = np.broadcast_to(value[None], (n_save, n) + shape)
         ordered = {vid: outputs[vid] for vid in save}
         names = {vid: self.ir.variables[vid].name for vid in save}
-        problems = first_non_finite(ordered, save_times, names) if ordered else [None] * n
+        missing = self._missing()
+        problems = first_non_finite(ordered, save_times, names, missing) if ordered else [None] * n
         problems = self._final_state_problems(problems, S, program, step_times[n_steps])
         attrs = {"model": str(self.path), "method": method, "initial_time": time.initial, "kernel": kernel_used,
                  "final_time": time.final, "time_step": time.dt, "saveper": time.saveper, "seed": int(seed)}
@@ -252,6 +254,12 @@ class CompiledModel:
             _bounded_put(self._templates, key, template)
         return template
 
+    def _missing(self):
+        """Elements no equation defines (missing.py), computed once per model."""
+        if getattr(self, "_missing_masks", None) is None:
+            self._missing_masks = missing_masks(self.ir)
+        return self._missing_masks
+
     def _final_state_problems(self, problems, S, program, final_time):
         """Add scenarios whose final state is non-finite though no saved output showed it."""
         finite = np.isfinite(S)
@@ -259,8 +267,13 @@ class CompiledModel:
             return problems
         problems = list(problems)
         axis = program.layout.state_axis()
+        missing = self._missing()
         for vid, (start, stop, _shape) in program.layout.slots.items():
-            bad = ~np.take(finite, np.arange(start, stop), axis=axis).all(axis=axis)
+            slot = np.take(finite, np.arange(start, stop), axis=axis)
+            if vid in missing:
+                ignored = missing[vid].ravel()
+                slot = slot | (ignored[None, :] if axis == 1 else ignored[:, None])
+            bad = ~slot.all(axis=axis)
             for row in np.nonzero(bad)[0]:
                 if problems[row] is None:
                     problems[row] = (float(final_time), self.ir.variables[vid].name)

@@ -85,8 +85,9 @@ def simulate_table(model, params=None, method="euler", columns=None, allow_nonfi
     ids, controls, labels = _resolve(model, columns)
     dataset = model.run(params=params, method=method, return_columns=ids)
     if not allow_nonfinite and int(dataset["status"].values[0]) != 0:
-        raise NonFiniteError(f"{display_path(model.path)}: {dataset['message'].values[0]} (division by zero, overflow or "
-                             f"LN of a negative?); fix the model or --set, or pass --allow-nonfinite to write it anyway")
+        raise NonFiniteError(f"{display_path(model.path)}: {dataset['message'].values[0]} (division by zero, overflow, "
+                             "LN of a negative, or reading an element no equation defines?); fix the model or --set, "
+                             "or pass --allow-nonfinite to write it anyway")
     table = to_table(dataset)
     for key in controls:
         label, attr = CONTROL_COLUMNS[key]

@@ -32,6 +32,12 @@ class CorpusModel:
     stochastic: bool = False
     pysd_runs: bool = True
     noise_by_default: bool = True
+    vensim_output: bool = False
+
+    @property
+    def vensim_runs(self) -> list[Path]:
+        """Vensim's own run as the model's repository publishes it (tab-separated, one row per variable)."""
+        return sorted((CORPUS / self.folder / "vensim_output").glob("*.txt.gz")) if self.vensim_output else []
 
     @property
     def path(self) -> Path:
@@ -55,16 +61,41 @@ MODELS = [
     CorpusModel("critical_slowing", "critical-slowing.mdl", stochastic=True, pysd_runs=False),
     # its measurement-error standard deviations are 0 in the file: no noise unless they are set
     CorpusModel("bathtub_statistics", "integration3.mdl", stochastic=True, pysd_runs=False, noise_by_default=False),
+    # Earth4All (852 variables): PySD 3.14 lacks RANDOM PINK NOISE; compared with Vensim's published run
+    CorpusModel("earth4all_tltl", "E4A-global-TLTL.mdl", pysd_runs=False, vensim_output=True),
+    CorpusModel("earth4all_gl", "E4A-global-GL.mdl", pysd_runs=False, vensim_output=True),
+    # MEDEAS World (2,252 variables), reading two spreadsheets through '?alias' references; PySD 3.14
+    # had not finished it after 50 minutes, and the Vensim run it ships used other scenario inputs
+    CorpusModel("pymedeas_w", "models/pymedeas_w/pymedeas_w.mdl", pysd_runs=False),
 ]
 
 
+def read_vensim_run(model: CorpusModel):
+    """{variable name: values at each saved step} from the Vensim output files beside the model."""
+    import pandas as pd
+
+    columns = {}
+    for path in model.vensim_runs:
+        frame = pd.read_csv(path, sep="\t", index_col=0)
+        for label, row in frame.iterrows():
+            columns[label.rsplit(" : ", 1)[0].strip()] = row.to_numpy(dtype=float)
+    return columns
+
+
 def write_reference(model: CorpusModel) -> None:
-    """Run PySD on a copy of the model and store its output beside the model."""
+    """Run PySD on a copy of the model's folder and store its output beside the model.
+
+    PySD 3.14 stops on Vensim's indirect file references ('?name'), so the copy names the files
+    directly ('?inputs.xlsx' → 'inputs.xlsx', the alias read as a path relative to the model)."""
+    import re
+
     import pysd
 
     with tempfile.TemporaryDirectory() as folder:
-        copy = Path(folder) / model.file
-        shutil.copy(model.path, copy)
+        tree = Path(folder) / model.folder
+        shutil.copytree(CORPUS / model.folder, tree)
+        copy = tree / model.file
+        copy.write_text(re.sub(r"'\?([^']+)'", r"'\1'", copy.read_text(errors="ignore")))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             frame = pysd.read_vensim(str(copy)).run()

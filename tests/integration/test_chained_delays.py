@@ -6,7 +6,11 @@ is x as it was T earlier (i before that), so a chain of fixed delays lags by the
 times. The chain is checked against that definition on the step grid, and every column against
 PySD's runtime — except ``lag dt`` (two one-step DELAY FIXED nested in one equation), where PySD
 updates the inner delay before the outer reads it (its nested stateful is not cached), so its chain
-collapses to one step; Vensim gives the nested call its own variable, hence two steps.
+collapses to one step; Vensim gives the nested call its own variable, hence two steps — and
+``delayed n`` (with ``received``, which integrates it), a DELAY N of order 3 whose delay time
+changes: PySD lags stage k's time by k steps, plansim drains the first stage with the current
+time and the later stages and the output with the previous step's (lowering/statefuls.py says
+why); it is checked against that chain written out by hand instead.
 """
 
 import shutil
@@ -55,8 +59,22 @@ def test_every_column_equals_pysd(ours, tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         reference = pysd.read_vensim(str(tmp_path / MODEL.name)).run()
-    compared = [c for c in ours.columns if c in reference.columns and c != "lag dt"]
-    assert {"lag two", "lag three", "delayed n", "received"} <= set(compared)
+    compared = [c for c in ours.columns if c in reference.columns and c not in ("lag dt", "delayed n", "received")]
+    assert {"lag one", "lag two", "lag three", "input"} <= set(compared)
     for column in compared:
         np.testing.assert_allclose(ours[column].to_numpy(), reference[column].to_numpy(dtype=float),
                                    rtol=1e-9, atol=1e-9, err_msg=column)
+
+
+def test_delay_n_with_a_changing_time_drains_later_stages_with_the_previous_time(ours):
+    """DELAY N(input, T, 0, 3), contents c_k: out_1 = c_1 / (T(t) / 3), out_k = c_k / (T(t - DT) / 3)
+    for k > 1, output = out_3; Euler at DT. T = 2 + STEP(2, 6)."""
+    order, contents, expected = 3, np.zeros(3), []
+    times = np.arange(0, 20 + DT / 2, DT)
+    inputs = ours["input"].to_numpy()
+    for k, t in enumerate(times):
+        now, before = (2 + 2 * (s >= 6) for s in (t, max(t - DT, 0)))
+        rates = contents / (np.array([now] + [before] * (order - 1)) / order)
+        expected.append(rates[-1])
+        contents = contents + DT * (np.concatenate([[inputs[k]], rates[:-1]]) - rates)
+    np.testing.assert_allclose(ours["delayed n"].to_numpy(), expected, rtol=1e-12, atol=1e-12)

@@ -24,7 +24,7 @@ def assign_value(ctx_factory, model_ir, var, attribute, target, w, indent=1):
         val = emit(getattr(comps[0], attribute), ctx)
         w(f"{target} = {as_full(ctx, val, var.dims, shape)}", indent)
         return
-    w(f"{target} = np.zeros((_N,) + {shape!r})", indent)
+    w(f"{target} = np.full((_N,) + {shape!r}, np.nan)", indent)    # elements no equation defines: missing.py
     for comp in comps:
         ctx = ctx_factory(var, comp)
         free = tuple(s for s in comp.subs if s in model_ir.dimensions)

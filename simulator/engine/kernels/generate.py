@@ -124,10 +124,11 @@ def _equation(model_ir, vid, target, reads, tables):
 
 
 def _piecewise(model_ir, var, target, reads, tables):
-    """A variable defined piece by piece: zeros (as the numpy program starts from), then one
-    statement per defined element, each component's subscripts fixed to that element's."""
+    """A variable defined piece by piece: NaN for the elements no equation defines (as the numpy
+    program starts from; engine/missing.py), then one statement per defined element, each
+    component's subscripts fixed to that element's."""
     shape = model_ir.dims_shape(var.dims)
-    lines = [f"for k in range({_size(model_ir, var)}):", f"    {target}[k] = 0.0"]
+    lines = [f"for k in range({_size(model_ir, var)}):", f"    {target}[k] = np.nan"]
     if len(shape) and _size(model_ir, var) * len(var.components) > MAX_UNROLLED:
         raise Unsupported(f"'{var.name}' is defined piecewise over more than {MAX_UNROLLED} elements")
     for comp in var.components:

@@ -18,7 +18,7 @@ from simulator.engine.lowering.keys import python_id, reference_key
 from simulator.errors import ModelParseError, UnsupportedFeatureError
 from simulator.engine.lowering import external as lower_external, macros, statefuls
 from simulator.engine.lowering.dimensions import Dimensions
-from simulator.engine.lowering.expressions import CONVERTERS, call_name, is_table
+from simulator.engine.lowering.expressions import CONVERTERS, INCOMPLETE, call_name, is_table
 
 class _Context:
     """What the AST converter needs to know about the component it is converting."""
@@ -273,6 +273,20 @@ def lower(abstract_model, path, value_at_start=None):
             reader.close()
 
 
+def unsupported_message(path, unsupported):
+    """One line: equations left as ``A FUNCTION OF`` placeholders first (Vensim's check reports
+    them as incomplete; PySD runs them as NaN, which no result of plansim should carry), else the
+    unsupported features."""
+    incomplete = [name for name, what in unsupported if what == INCOMPLETE]
+    if incomplete:
+        names = ", ".join(f"'{name}'" for name in incomplete)
+        return (f"{Path(path)}: incomplete equation{'s' if len(incomplete) > 1 else ''} {names}: "
+                "A FUNCTION OF(…) is Vensim's placeholder for an equation not written yet (Vensim's "
+                "model check reports it as incomplete); write the equation (or a constant)")
+    listed = "; ".join(f"'{name}': {what}" for name, what in unsupported)
+    return f"{Path(path)}: unsupported: {listed}; remove or replace these"
+
+
 def _lower(lowering, abstract_model, path, value_at_start):
     sections = list(abstract_model.sections)
     main = [s for s in sections if s.type == "main"] or sections[:1]
@@ -303,8 +317,7 @@ def _lower(lowering, abstract_model, path, value_at_start):
     for hidden in lowering.hidden:
         variables[hidden.id] = hidden
     if lowering.unsupported:
-        listed = "; ".join(f"'{name}': {what}" for name, what in _unique(lowering.unsupported))
-        raise UnsupportedFeatureError(f"{Path(path)}: unsupported: {listed}; remove or replace these")
+        raise UnsupportedFeatureError(unsupported_message(path, _unique(lowering.unsupported)))
     _assign_kinds(variables, lowering.level_ids)
     settings = _time_settings(control, variables, path)
     return ir.ModelIR(Path(path), variables, lowering.dimensions, settings, control)

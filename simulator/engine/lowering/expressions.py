@@ -14,6 +14,10 @@ from simulator.engine.lowering import external, macros, statefuls
 from simulator.engine.lowering.keys import reference_key
 
 
+#: What ``unsupported`` records for an ``A FUNCTION OF`` placeholder (see convert.unsupported_message).
+INCOMPLETE = "A FUNCTION OF"
+
+
 def is_table(ast):
     return type(ast).__name__ in ("LookupsStructure", "GetLookupsStructure")
 
@@ -106,8 +110,13 @@ def _convert_call(lowering, node, ctx):
         return _get_time_value(lowering, node, ctx)
     if macros.is_macro(lowering, name):
         return macros.expand_call(lowering, node, ctx)
+    if name == "delay_material":
+        return statefuls.delay_material(lowering, node, ctx)
     if name == "random_pink_noise":
         return statefuls.pink_noise(lowering, node, ctx)
+    if name == "a_function_of":        # Vensim's placeholder of an unfinished equation
+        ctx.unsupported(INCOMPLETE)
+        return ir.Num(0.0)
     if name not in BUILTINS:
         ctx.unsupported(f"function {name.upper()}")
         return ir.Num(0.0)

@@ -99,14 +99,19 @@ def _one_step_late(lowering, ctx, value, init):
 
 
 def _delay_n_varying(lowering, ctx, inflow, delay_time, init, order):
-    """DELAY N whose delay time changes: each stage keeps the delay time it saw when its content
-    entered (PySD's DelayN: the stage times shift by one stage per step); the output divides by
-    the delay time of the previous step."""
-    stage_times = [delay_time]
-    for _ in range(order - 1):
-        stage_times.append(_one_step_late(lowering, ctx, stage_times[-1], delay_time))
+    """DELAY N whose delay time changes. Vensim's reference: the output "depends only on the
+    values delay time had in previous Time Steps" and DELAY N "will conserve quantities". Read
+    here as: the first stage drains with the current delay time, every later stage and the output
+    with the previous step's, so the output is what leaves the last stage. This reproduces
+    Vensim's published runs of the SD suite's tests/delays (order 2, a step in the delay time:
+    exact) and of Earth4All (order 10, a slowly rising delay time: every column within 6e-4 of
+    its range). PySD lags stage k by k steps and divides the output by the previous step's time,
+    not the time that drains the stage; at order 2 the two coincide, at order 10 PySD's output
+    falls short of the material leaving (Earth4All: up to 1e-2 of a column's range off)."""
+    previous = _one_step_late(lowering, ctx, delay_time, delay_time)
+    stage_times = [delay_time] + [previous] * (order - 1)
     last = _stage_chain(lowering, ctx, "delay", inflow, delay_time, init, order, True, stage_times)
-    return _div(last, _one_step_late(lowering, ctx, delay_time, delay_time))
+    return _div(last, previous)
 
 
 def _smooth(lowering, node, ctx, order=None):
@@ -118,7 +123,10 @@ def _smooth(lowering, node, ctx, order=None):
 
 
 def _smooth_n(lowering, node, ctx):
-    return _with_order(lowering, node, ctx, lambda n, _evaluate: _smooth(lowering, node, ctx, n), "SMOOTH N")
+    # the arguments are lowered now: inside a macro, its parameters are bound only during the call
+    inflow, smooth_time, init = (lowering.convert(a, ctx) for a in (node.input, node.smooth_time, node.initial))
+    return _with_order(lowering, node, ctx, lambda n, _evaluate: _stage_chain(
+        lowering, ctx, "smooth", inflow, smooth_time, init, n, False), "SMOOTH N")
 
 
 def _delay(lowering, node, ctx, order=None):
@@ -140,13 +148,14 @@ def _reduced_order(order, delay_time, ctx, evaluate):
 
 
 def _delay_n(lowering, node, ctx):
+    # the arguments are lowered now: inside a macro, its parameters are bound only during the call
+    inflow, delay_time, init = (lowering.convert(a, ctx) for a in (node.input, node.delay_time, node.initial))
+
     def build(order, evaluate):
-        delay_time = lowering.convert(node.delay_time, ctx)
         order = _reduced_order(order, delay_time, ctx, evaluate)
         if time_invariant(delay_time, lowering.variables):
-            return _delay(lowering, node, ctx, order)
-        inflow = lowering.convert(node.input, ctx)
-        init = lowering.convert(node.initial, ctx)
+            last = _stage_chain(lowering, ctx, "delay", inflow, delay_time, init, order, True)
+            return _div(last, delay_time)
         return _delay_n_varying(lowering, ctx, inflow, delay_time, init, order)
     return _with_order(lowering, node, ctx, build, "DELAY N")
 
@@ -202,6 +211,26 @@ def _delay_fixed(lowering, node, ctx):
     value = lowering.convert(node.input, ctx)
     delay_time = lowering.convert(node.delay_time, ctx)
     init = lowering.convert(node.initial, ctx)
+    return hidden_variable(lowering, ctx, hidden_id, ir.DELAY_FIXED, value, init,
+                           extra={"delay_time": delay_time})
+
+
+def delay_material(lowering, node, ctx):
+    """DELAY MATERIAL(input, delay time, initial value, missing value): Vensim documents it as
+    "the same as DELAY FIXED except that delay time can be a variable" (the missing value only
+    fills gaps left when the delay time grows). With a delay time that cannot change during a run
+    it is DELAY FIXED; a changing one is refused (checked once every variable is lowered)."""
+    if len(node.arguments) != 4:
+        ctx.unsupported(f"DELAY MATERIAL with {len(node.arguments)} arguments (it takes 4)")
+        return ir.Num(0.0)
+    value, delay_time, init, _missing = (lowering.convert(a, ctx) for a in node.arguments)
+
+    def check(_evaluate):
+        if not time_invariant(delay_time, lowering.variables):
+            ctx.unsupported("DELAY MATERIAL with a delay time that changes during the run (supported: a "
+                            "constant delay time, where it equals DELAY FIXED); make the delay time constant")
+    lowering.pending.append(check)
+    hidden_id = ctx.new_hidden("delay_material")
     return hidden_variable(lowering, ctx, hidden_id, ir.DELAY_FIXED, value, init,
                            extra={"delay_time": delay_time})
 

@@ -73,3 +73,17 @@ def test_malformed_xmile_equation_names_the_element(tmp_path):
     with pytest.raises(ModelParseError) as caught:
         read_abstract_model(path)
     assert str(caught.value).startswith(f"{path}:7: cannot parse the equation of 'rate': ")
+
+
+def test_comments_inside_equations_are_ignored_as_vensim_does(tmp_path):
+    """Vensim allows ``{…}`` comments inside an equation (FREE 6 writes ``x / y {*(1-z)}``);
+    braces in documentation and in quoted names stay."""
+    import simulator
+
+    body = '''
+    "odd {name}" = 4 ~ ~ |
+    a = 2 {times three?} * 3 {
+        spanning lines } + "odd {name}" ~ dmnl ~ docs keep {braces} |
+    '''
+    model = simulator.load_model(write_mdl(tmp_path, body))
+    assert float(model.run(return_columns=["a"])["a"].values[0, 0]) == 10.0

@@ -129,3 +129,21 @@ def test_wrong_number_of_arguments_is_reported(tmp_path):
     message = str(caught.value)
     assert "'a': MAX with 3 arguments (it takes 2)" in message
     assert "'b': XIDZ with 2 arguments (it takes 3)" in message
+
+
+def test_a_function_of_placeholders_are_named_as_incomplete_equations(tmp_path):
+    """Vensim writes ``A FUNCTION OF(inputs)`` for an equation not yet written; PySD runs it as NaN.
+    plansim refuses the model in one line naming every placeholder and the fix."""
+    body = """
+    a = 3 ~ ~ |
+    b = A FUNCTION OF(a, Time) ~ ~ |
+    c = INTEG(b, 0) ~ ~ |
+    d = A FUNCTION OF() ~ ~ |
+    e = FOO BAR(3) ~ ~ |
+    """
+    path = write_mdl(tmp_path, body)
+    with pytest.raises(UnsupportedFeatureError) as caught:
+        simulator.load_model(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: incomplete equations 'b', 'd': A FUNCTION OF")
+    assert message.endswith("write the equation (or a constant)") and "\n" not in message

@@ -100,3 +100,27 @@ def test_call_in_a_subscripted_equation_runs_element_by_element(tmp_path):
     k = np.array([1.0, 2.0])[None, :]
     assert np.allclose(ds["g"].values[0], k * (1 + 2 * t))
     assert np.allclose(ds["h"].values[0], 10 + k * t)
+
+
+def test_delay_n_and_smooth_n_inside_a_macro_see_its_parameters(tmp_path):
+    """The thyroid model (metasd) wraps DELAY N in a macro; the order is resolved after lowering,
+    when the macro's parameters are no longer bound, so the other arguments are lowered first.
+    With a constant delay time 4 and order 2 the macro equals the same DELAY N written inline."""
+    body = """
+    :MACRO: LAGGED(input, delaytime, init, order)
+    LAGGED = DELAY N(input, delaytime, init, order) ~ ~ |
+    :END OF MACRO:
+    :MACRO: SMOOTHED(input, averaging, init, order)
+    SMOOTHED = SMOOTH N(input, averaging, init, order) ~ ~ |
+    :END OF MACRO:
+    x = STEP(8, 2) ~ ~ |
+    via macro = LAGGED(x, 4, 1, 2) ~ ~ |
+    inline = DELAY N(x, 4, 1, 2) ~ ~ |
+    smooth via macro = SMOOTHED(x, 4, 1, 2) ~ ~ |
+    smooth inline = SMOOTH N(x, 4, 1, 2) ~ ~ |
+    """
+    ds = simulator.load_model(write_mdl(tmp_path, body, final=20)).run(
+        return_columns=["via_macro", "inline", "smooth_via_macro", "smooth_inline"])
+    assert np.array_equal(ds["via_macro"].values, ds["inline"].values)
+    assert np.array_equal(ds["smooth_via_macro"].values, ds["smooth_inline"].values)
+    assert ds["inline"].values[0, 0] == 1.0 and ds["inline"].values[0, -1] == pytest.approx(8.0, rel=1e-3)

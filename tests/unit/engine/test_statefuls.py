@@ -118,3 +118,23 @@ def test_non_negative_stock_is_clipped_at_zero(tmp_path):
     model.ir.variables["level"].non_negative = True
     clipped = CompiledModel(model.path, model.ir)
     assert np.array_equal(clipped.run(return_columns=["level"])["level"].values[0], [5, 2, 0, 0, 0])
+
+
+def test_delay_material_with_a_constant_time_is_delay_fixed(tmp_path):
+    """Vensim: DELAY MATERIAL is "the same as DELAY FIXED except that delay time can be a variable"."""
+    body = """
+    input = STEP(10, 2) + Time ~ ~ |
+    out = DELAY MATERIAL(input, 3, 1, 0) ~ ~ |
+    """
+    ds = _run(tmp_path, body, ["out"], final=10, dt=0.5)
+    t = ds["time"].values
+    expected = np.where(t >= 3, np.where(t - 3 >= 2, 10.0, 0.0) + (t - 3), 1.0)
+    np.testing.assert_allclose(ds["out"].values[0], expected, atol=1e-12)
+
+
+def test_delay_material_with_a_changing_time_is_refused_in_one_line(tmp_path):
+    from simulator.errors import UnsupportedFeatureError
+
+    body = "out = DELAY MATERIAL(1, 3 + Time / 10, 1, 0) ~ ~ |"
+    with pytest.raises(UnsupportedFeatureError, match=r"'out': DELAY MATERIAL with a delay time that changes"):
+        _run(tmp_path, body, ["out"], final=10, dt=0.5)

@@ -201,8 +201,7 @@ class CompiledModel:
             outputs[vid] = np.broadcast_to(value[None], (n_save, n) + shape)
         ordered = {vid: outputs[vid] for vid in save}
         names = {vid: self.ir.variables[vid].name for vid in save}
-        missing = self._missing()
-        problems = first_non_finite(ordered, save_times, names, missing) if ordered else [None] * n
+        problems = first_non_finite(ordered, save_times, names, self._missing()) if ordered else [None] * n
         problems = self._final_state_problems(problems, S, program, step_times[n_steps])
         attrs = {"model": str(self.path), "method": method, "initial_time": time.initial, "kernel": kernel_used,
                  "final_time": time.final, "time_step": time.dt, "saveper": time.saveper, "seed": int(seed)}

@@ -123,7 +123,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="100000,1000000", help="comma-separated batch sizes")
     parser.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--chunk-size", type=int, default=5_000)
+    parser.add_argument("--chunk-size", type=int, default=2_500)
     parser.add_argument("--workers", default="1,2", help="comma-separated worker counts (1 first: the reference)")
     parser.add_argument("--pysd-runs", type=int, default=3, help="PySD runs to time (0: skip)")
     parser.add_argument("--keep", type=Path, default=None, help="keep the run folders here")

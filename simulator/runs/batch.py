@@ -49,7 +49,7 @@ from simulator.yamlmarks import display_path
 from simulator.scenarios.outputs import stored
 
 #: Scenarios per chunk when the caller does not say (bounded memory: chunk × saved times × outputs).
-DEFAULT_CHUNK_SIZE = 5_000
+DEFAULT_CHUNK_SIZE = 2_500
 
 #: ``progress(done, total, label)``: called once before the first chunk and after every chunk.
 Progress = Callable[[int, int, str], None]

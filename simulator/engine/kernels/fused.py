@@ -69,14 +69,14 @@ def integrate(model_ir, program, integrator, S, run):
     reason = _why_not(model_ir, program, run, integrator)
     if reason is None:
         levers = set(run["resolved"].levers)
-        kernel = _kernel(model_ir, program, set(run["resolved"].values) | levers, levers)
-        if isinstance(kernel, str):
-            reason = kernel
-        elif run["mode"] == "auto" and kernel[1].inexact:
-            reason = (f"kernel = auto and the model uses {', '.join(kernel[1].inexact)} (the kernel's result may "
+        source = _source(model_ir, program, set(run["resolved"].values) | levers, levers)
+        if isinstance(source, str):
+            reason = source
+        elif run["mode"] == "auto" and source.inexact:     # decided before numba is imported (~100 MiB)
+            reason = (f"kernel = auto and the model uses {', '.join(source.inexact)} (the kernel's result may "
                       f"differ in the last bit; kernel = fused accepts that)")
         else:
-            function, source = kernel
+            function, source = _kernel(program, source)
             function(*_arguments(model_ir, program, source, run, S))
             return S, FUSED
     if run["mode"] == "fused":
@@ -103,17 +103,23 @@ def _why_not(model_ir, program, run, integrator):
     return None
 
 
-def _kernel(model_ir, program, replaced, levers):
-    """The compiled kernel of ``program`` and its source, or the reason (str) it has none; memoised."""
-    cached = getattr(program, "fused_kernel", None)
+def _source(model_ir, program, replaced, levers):
+    """The generated kernel source of ``program``, or the reason (str) it has none; memoised."""
+    cached = getattr(program, "fused_source", None)
     if cached is None:
         try:
-            source = kernel_source(model_ir, program, replaced, levers)
-            cached = (_compile(source.source), source)
+            cached = kernel_source(model_ir, program, replaced, levers)
         except Unsupported as problem:
             cached = f"the kernel generator does not support {problem}"
-        program.fused_kernel = cached
+        program.fused_source = cached
     return cached
+
+
+def _kernel(program, source):
+    """(compiled kernel, source) of ``program``; compiled on first use and memoised."""
+    if getattr(program, "fused_kernel", None) is None:
+        program.fused_kernel = (_compile(source.source), source)
+    return program.fused_kernel
 
 
 def _compile(source):

@@ -133,3 +133,15 @@ def test_non_finite_scenarios_are_reported_the_same(tmp_path):
     assert fused.attrs["kernel"] == FUSED
     assert [fused[v].values.tolist() for v in ("first_non_finite_time",) if v in fused] == \
            [plain[v].values.tolist() for v in ("first_non_finite_time",) if v in plain]
+
+
+def test_auto_decides_against_an_inexact_kernel_before_importing_numba():
+    """Importing numba costs ~100 MiB; a regional-model batch (LN, ^: inexact) must not pay it."""
+    import subprocess
+    import sys
+
+    code = ("import sys, simulator; m = simulator.load_model('models/regional/regional.mdl');"
+            "ds = m.run(n=200, kernel='auto'); print(ds.attrs['kernel'].startswith('numpy: kernel = auto'),"
+            "'numba' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "False"]

@@ -19,6 +19,7 @@ Usage::
     python benchmarks/engine.py --quick         # without 100,000
     python benchmarks/engine.py --sizes 1,10 --models teacup --out /tmp/engine.csv
     python benchmarks/engine.py --models world3 --sizes 1,10000 --pysd-repeats 1   # the corpus' largest
+    python benchmarks/engine.py --sizes 10000 --one-column      # both engines return one column only
 """
 
 from __future__ import annotations
@@ -53,18 +54,19 @@ class BenchModel:
     constant: str
     low: float
     high: float
+    output: str = ""        # the one column both engines return under --one-column
 
 
 MODELS = {
-    "teacup": BenchModel("teacup", "samples/teacup/teacup.mdl", "Characteristic Time", 5.0, 15.0),
-    "sir": BenchModel("sir", "samples/SIR/SIR.mdl", "Contact Infectivity", 0.2, 0.4),
+    "teacup": BenchModel("teacup", "samples/teacup/teacup.mdl", "Characteristic Time", 5.0, 15.0, "Teacup Temperature"),
+    "sir": BenchModel("sir", "samples/SIR/SIR.mdl", "Contact Infectivity", 0.2, 0.4, "Infectious"),
     "population": BenchModel(
-        "population", "samples/Population/Subscripted Population Model.mdl", "Lifespan", 60.0, 80.0
+        "population", "samples/Population/Subscripted Population Model.mdl", "Lifespan", 60.0, 80.0, "Population"
     ),
     # the largest corpus model ($PLANSIM_MODEL_CORPUS, default ../shared/model-corpus; 311 variables); PySD needs ~80 s per run
     "world3": BenchModel(
-        "world3", str(MODEL_CORPUS / "world3_03" / "wrld3-03.mdl"), "initial nonrenewable resources", 5e11, 2e12
-    ),
+        "world3", str(MODEL_CORPUS / "world3_03" / "wrld3-03.mdl"), "initial nonrenewable resources", 5e11, 2e12,
+        "population"),
 }
 
 DEFAULT_MODELS = ("teacup", "sir", "population")
@@ -86,8 +88,9 @@ def best_of(function, repeats: int) -> float:
     return best
 
 
-def time_pysd(model_file: Path, repeats: int) -> float:
-    """PySD: translate a copy of the model once, then best-of-``repeats`` time of ``model.run()``."""
+def time_pysd(model_file: Path, repeats: int, columns=None) -> float:
+    """PySD: translate a copy of the model once, then best-of-``repeats`` time of ``model.run()``
+    (of ``model.run(return_columns=columns)`` when given)."""
     import pysd
 
     with tempfile.TemporaryDirectory(prefix="bench_pysd_") as tmp:
@@ -96,7 +99,7 @@ def time_pysd(model_file: Path, repeats: int) -> float:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             model = pysd.read_vensim(str(copy))
-            return best_of(model.run, repeats)
+            return best_of(lambda: model.run(return_columns=columns), repeats)
 
 
 def teacup_hand_loop(characteristic_time: np.ndarray, room=70.0, initial=180.0,
@@ -119,8 +122,11 @@ def _repeats_for(n: int) -> int:
 
 
 def bench_model(spec: BenchModel, sizes, pysd_repeats: int, max_gb: float, chunk: int,
-                fused_kernels: bool = True) -> list[dict]:
+                fused_kernels: bool = True, one_column: bool = False) -> list[dict]:
     """One row per N for ``spec``: PySD single-run time, our batch time, the hand loop (teacup).
+
+    Both engines return every variable, or with ``one_column`` only ``spec.output`` (PySD's
+    ``return_columns`` and ours), which takes the cost of writing the outputs out of the ratio.
 
     N larger than ``chunk`` runs as consecutive runs of ``chunk`` scenarios (as a batch does), so
     that N = 100,000 fits in memory; the result of each run is dropped before the next.
@@ -128,9 +134,10 @@ def bench_model(spec: BenchModel, sizes, pysd_repeats: int, max_gb: float, chunk
     import simulator
 
     model_file = (REPO_ROOT if spec.path.startswith("tests/") else SUITE_ROOT) / spec.path
-    pysd_single = time_pysd(model_file, pysd_repeats)
+    columns = [spec.output] if one_column else None
+    pysd_single = time_pysd(model_file, pysd_repeats, columns)
     model = simulator.load_model(model_file)
-    one = model.run(params={spec.constant: np.array([spec.low])}, n=1)
+    one = model.run(params={spec.constant: np.array([spec.low])}, n=1, return_columns=columns)
     bytes_per_scenario = one.nbytes
     rows = []
     for n in sizes:
@@ -148,7 +155,8 @@ def bench_model(spec: BenchModel, sizes, pysd_repeats: int, max_gb: float, chunk
 
         def run_all(kernel="numpy"):
             for part in chunks:
-                label = model.run(params={spec.constant: part}, n=part.size, kernel=kernel).attrs["kernel"]
+                label = model.run(params={spec.constant: part}, n=part.size, kernel=kernel,
+                                  return_columns=columns).attrs["kernel"]
             return label
 
         total = best_of(run_all, _repeats_for(n))
@@ -161,7 +169,7 @@ def bench_model(spec: BenchModel, sizes, pysd_repeats: int, max_gb: float, chunk
             row.update(fused_total_s=fused, pysd_over_fused=pysd_single / (fused / n))
             if not label.startswith("fused"):
                 row["note"] = (row["note"] + "; " if row["note"] else "") + label
-        if spec.key == "teacup":
+        if spec.key == "teacup" and not one_column:      # the hand loop saves both series
             def hand_all():
                 for part in chunks:  # like run_all: each chunk's result is dropped before the next
                     teacup_hand_loop(part)
@@ -206,6 +214,8 @@ def main(argv=None) -> int:
     parser.add_argument("--chunk", type=int, default=10_000,
                         help="largest N run at once; larger N runs chunk by chunk (default 10000)")
     parser.add_argument("--out", type=Path, help="also write the table as CSV")
+    parser.add_argument("--one-column", action="store_true",
+                        help="both engines return one column (the model's main stock) instead of every variable")
     parser.add_argument("--no-fused", action="store_true",
                         help="skip the fused-kernel columns (they need numba: pip install plansim[fast])")
     args = parser.parse_args(argv)
@@ -221,9 +231,10 @@ def main(argv=None) -> int:
     rows = []
     for key in keys:
         rows.extend(bench_model(MODELS[key], sizes, args.pysd_repeats, args.max_gb, args.chunk,
-                                fused_kernels=not args.no_fused and importlib.util.find_spec("numba") is not None))
+                                fused_kernels=not args.no_fused and importlib.util.find_spec("numba") is not None,
+                                one_column=args.one_column))
     print(f"plansim engine vs PySD (python {sys.version.split()[0]}, numpy {np.__version__}); "
-          "times in seconds, best of several runs")
+          "times in seconds, best of several runs" + ("; one column returned by both" if args.one_column else ""))
     print_table(rows)
     if args.out:
         with open(args.out, "w", newline="", encoding="utf-8") as handle:

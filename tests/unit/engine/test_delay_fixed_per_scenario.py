@@ -4,7 +4,12 @@ import numpy as np
 
 import simulator
 
-MODEL = """{UTF-8}
+try:  # tests/ may or may not be a package
+    from .engine_mdl import write_mdl
+except ImportError:
+    from engine_mdl import write_mdl
+
+MODEL = """
 Region: north, south ~ ~ |
 lag = 1 ~ ~ |
 lags[Region] = 0.5, 2 ~ ~ |
@@ -12,17 +17,11 @@ input = STEP(10, 1) + RAMP(1, 2, 6) ~ ~ |
 delayed = DELAY FIXED(input, lag, 0) ~ ~ |
 delayed by region[Region] = DELAY FIXED(input, lags[Region], 0) ~ ~ |
 delayed twice = DELAY FIXED(delayed, lag, 0) ~ ~ |
-INITIAL TIME = 0 ~ ~ |
-FINAL TIME = 8 ~ ~ |
-TIME STEP = 0.25 ~ ~ |
-SAVEPER = 0.25 ~ ~ |
 """
 
 
 def _model(tmp_path):
-    path = tmp_path / "lags.mdl"
-    path.write_text(MODEL, encoding="utf-8")
-    return simulator.load_model(path)
+    return simulator.load_model(write_mdl(tmp_path, MODEL, final=8, dt=0.25))
 
 
 def _shifted(series, steps):

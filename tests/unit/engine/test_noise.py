@@ -3,8 +3,6 @@
 Expected moments come from the distributions' definitions (scipy.stats), not from the engine.
 """
 
-import textwrap
-
 import numpy as np
 import pytest
 from scipy import stats
@@ -12,8 +10,12 @@ from scipy import stats
 import simulator
 from simulator.errors import ParameterError
 
+try:  # tests/ may or may not be a package
+    from .engine_mdl import write_mdl
+except ImportError:
+    from engine_mdl import write_mdl
+
 MODEL = """
-{UTF-8}
 R: a, b, c ~ ~ |
 noise seed = 7 ~ ~ |
 u = RANDOM UNIFORM(2, 5, 0) ~ ~ |
@@ -25,18 +27,12 @@ seeded = RANDOM UNIFORM(0, 1, noise seed) ~ ~ |
 ur[R] = RANDOM UNIFORM(0, 1, 0) ~ ~ |
 pink = RANDOM PINK NOISE(10, 2, 4, 0) ~ ~ |
 acc = INTEG(u, 0) ~ ~ |
-INITIAL TIME = 0 ~ ~ |
-FINAL TIME = 40 ~ ~ |
-TIME STEP = 0.5 ~ ~ |
-SAVEPER = 0.5 ~ ~ |
 """
 
 
 @pytest.fixture(scope="module")
 def model(tmp_path_factory):
-    path = tmp_path_factory.mktemp("noise") / "noise.mdl"
-    path.write_text(textwrap.dedent(MODEL).strip() + "\n", encoding="utf-8")
-    return simulator.load_model(path)
+    return simulator.load_model(write_mdl(tmp_path_factory.mktemp("noise"), MODEL, final=40, dt=0.5))
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,12 @@ import numpy as np
 
 import simulator
 
-MODEL = """{UTF-8}
+try:  # tests/ may or may not be a package
+    from .engine_mdl import write_mdl
+except ImportError:
+    from engine_mdl import write_mdl
+
+MODEL = """
 input = STEP(10, 1) + RAMP(2, 3, 5) ~ ~ |
 order ten = DELAY N(input, 1, 0, 10) ~ ~ |
 order four = DELAY N(input, 1, 0, 4) ~ ~ |
@@ -16,17 +21,11 @@ order three = DELAY N(input, 1, 0, 3) ~ ~ |
 long delay = DELAY N(input, 4, 0, 10) ~ ~ |
 long delay order nine = DELAY N(input, 4, 0, 9) ~ ~ |
 fixed short = DELAY FIXED(input, 0.1, 0) ~ ~ |
-INITIAL TIME = 0 ~ ~ |
-FINAL TIME = 8 ~ ~ |
-TIME STEP = 0.25 ~ ~ |
-SAVEPER = 0.25 ~ ~ |
 """
 
 
 def _run(tmp_path):
-    path = tmp_path / "short.mdl"
-    path.write_text(MODEL, encoding="utf-8")
-    return simulator.load_model(path).run()
+    return simulator.load_model(write_mdl(tmp_path, MODEL, final=8, dt=0.25)).run()
 
 
 def test_delay_n_order_is_reduced_until_delay_time_exceeds_order_times_time_step(tmp_path):

@@ -63,7 +63,9 @@ MODELS = {
     "population": BenchModel(
         "population", "samples/Population/Subscripted Population Model.mdl", "Lifespan", 60.0, 80.0, "Population"
     ),
-    # the largest corpus model ($PLANSIM_MODEL_CORPUS, default ../shared/model-corpus; 311 variables); PySD needs ~80 s per run
+    # the largest corpus model PySD runs ($PLANSIM_MODEL_CORPUS, default ../shared/model-corpus; 311 variables;
+    # PySD needs ~80 s per run). Earth4All (852) needs RANDOM PINK NOISE, which PySD lacks; MEDEAS-World
+    # (2,252) did not finish in PySD in 50 minutes (docs/model-corpus.md)
     "world3": BenchModel(
         "world3", str(MODEL_CORPUS / "world3_03" / "wrld3-03.mdl"), "initial nonrenewable resources", 5e11, 2e12,
         "population"),

@@ -127,7 +127,8 @@ EXTERNAL_FUNCTIONS = tuple(f"GET {source} {what}" for source in ("XLS", "DIRECT"
 OTHER_FUNCTIONS = ("ACTIVE INITIAL", "WITH LOOKUP", "LOOKUP EXTRAPOLATE", "LOOKUP FORWARD",
                    "LOOKUP BACKWARD", "TIME", "INITIAL TIME", "FINAL TIME", "TIME STEP", "SAVEPER",
                    "ELMCOUNT", "GAME", "GET TIME VALUE (0 or 1, offset, 0)", "RANDOM PINK NOISE",
-                   "DELAY MATERIAL (delay time constant during the run)")
+                   "DELAY MATERIAL (delay time constant during the run)",
+                   "DELAY INFORMATION (delay time constant during the run)")
 """Functions handled by lowering itself rather than by a table entry."""
 
 RANDOM_FUNCTIONS = ("random_0_1", "random_uniform", "random_normal", "random_exponential", "random_poisson",

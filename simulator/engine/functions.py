@@ -80,7 +80,7 @@ BUILTINS = {
     "vector_reorder": _b("VECTOR REORDER", "_vector_reorder({0}, {1})", 2, elementwise=False),
     "vector_select": _b("VECTOR SELECT", "_vector_select", 5, elementwise=False),
     "vector_elm_map": _b("VECTOR ELM MAP", "_vector_elm_map", 2, elementwise=False),
-    "vector_lookup": _b("VECTOR LOOKUP (modes 0, 2, 3, 4)", "_vector_lookup", 5, elementwise=False),
+    "vector_lookup": _b("VECTOR LOOKUP (modes 0-4, 7)", "_vector_lookup", 5, elementwise=False),
     "random_0_1": _b("RANDOM 0 1", "_random_0_1", 0, uses_time=True, elementwise=False),
     "random_uniform": _b("RANDOM UNIFORM", "_random_uniform", 3, uses_time=True, elementwise=False),
     "random_normal": _b("RANDOM NORMAL", "_random_normal", 5, uses_time=True, elementwise=False),

@@ -6,7 +6,8 @@ variable: VECTOR ELM MAP reads the element ``offset`` positions after that one, 
 the variable's subscripts with the last one fastest (Vensim: "offset is effectively 0 based"; an
 offset outside the variable gives :NA:, here NaN, which marks the scenario non-finite); VECTOR LOOKUP
 uses the values along the last subscript as the y values of a lookup over ``n`` equally spaced x
-values from xmin to xmax (modes 0, 2, 3, 4: the lookup, LOOKUP BACKWARD, EXTRAPOLATE, FORWARD).
+values from xmin to xmax (modes 0-4 and 7: the lookup, LOOKUP AREA from xmin, LOOKUP BACKWARD,
+EXTRAPOLATE, FORWARD, and the area with extrapolation).
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from simulator.engine import ir
 from simulator.engine.analysis import static_value
 from simulator.engine.codegen.align import Val, align, paren, relate, relation_index, union_dims
 
-VECTOR_LOOKUP_MODES = {0: "interpolate", 2: "backward", 3: "extrapolate", 4: "forward"}
-"""VECTOR LOOKUP modes supported: {mode: lookup kind}. 1 and 5-9 (area, invert, slope) are refused."""
+VECTOR_LOOKUP_MODES = {0: "interpolate", 1: "area", 2: "backward", 3: "extrapolate", 4: "forward",
+                       7: "area extrapolate"}
+"""VECTOR LOOKUP modes supported: {mode: lookup kind}. 5, 6, 8, 9 (invert, slope) are refused."""
 
 
 # --- emitters ----------------------------------------------------------------------------------
@@ -86,8 +88,8 @@ def emit_vector_lookup(node, ctx, emit, subscript_index, index_code):
                  f"({var.name}[..., {ctx.dim(last_dim).elements[0]}]), as Vensim requires")
     mode = static_value(node.args[4], ctx.ir.variables)
     if mode not in VECTOR_LOOKUP_MODES:
-        ctx.fail("VECTOR LOOKUP's mode must be a number 0, 2, 3 or 4 (lookup, backward, extrapolate, "
-                 "forward); area, invert and slope (1, 5-9) are not supported")
+        ctx.fail("VECTOR LOOKUP's mode must be a number 0-4 or 7 (lookup, area, backward, extrapolate, "
+                 "forward, extrapolated area); invert and slope (5, 6, 8, 9) are not supported")
     basic, takes, dims = subscript_index(ctx, var, subs[:-1] + (last_dim,))
     axis = last_dim + "!"                          # a ! name keeps the vector axis out of alignment
     vector = relate(ctx, Val(index_code(ctx, local, basic, takes), dims[:-1] + (axis,)), ctx.lhs_dims)
@@ -142,9 +144,24 @@ def _vector_lookup(ys, x, xmin, xmax, kind):
     x0, x1, y0, y1 = at(xs, upper - 1), at(xs, upper), at(ys, upper - 1), at(ys, upper)
     with np.errstate(divide="ignore", invalid="ignore"):
         weight = np.where(x1 > x0, (x - x0) / np.where(x1 > x0, x1 - x0, 1.0), 0.0)
-    if kind == "interpolate":
+    if kind in ("interpolate", "area"):
         weight = np.clip(weight, 0.0, 1.0)
+    if kind.startswith("area"):
+        return _area(xs, ys, x, x0, y0, x1, y1, weight, upper)
     return y0 + weight * (y1 - y0)
+
+
+def _area(xs, ys, x, x0, y0, x1, y1, weight, upper):
+    """Signed area under the lookup from its first x to ``x`` (LOOKUP AREA from xmin): trapezoids up to
+    the segment's anchor point, then the trapezoid from there to ``x`` (held or extrapolated ends)."""
+    steps = np.diff(xs, axis=-1) * (ys[..., 1:] + ys[..., :-1]) / 2
+    cumulative = np.concatenate([np.zeros(steps.shape[:-1] + (1,)), np.cumsum(steps, axis=-1)], axis=-1)
+    value = y0 + weight * (y1 - y0)
+    beyond = x > x1                                     # past the last point: anchor there
+    anchor_x = np.where(beyond, x1, x0)
+    anchor_y = np.where(beyond, y1, y0)
+    base = np.take_along_axis(cumulative, np.where(beyond, upper, upper - 1)[..., None], axis=-1)[..., 0]
+    return base + (x - anchor_x) * (anchor_y + value) / 2
 
 
 RUNTIME = {"_vector_elm_map": _vector_elm_map, "_vector_lookup": _vector_lookup}

@@ -121,6 +121,28 @@ def test_vector_lookup_equals_pysd_running_the_same_table_as_a_lookup(tmp_path):
     np.testing.assert_allclose(ours["plain"].values[0], reference["plain"].to_numpy(dtype=float), rtol=1e-12)
 
 
+def test_vector_lookup_area_modes_follow_the_lookup_area_examples(tmp_path):
+    # Vensim's LOOKUP AREA page: LOOK((0,1),(1,1),(2,2)): area 0..1 = 1, 2..4 = 4 (end value held),
+    # 0.5..2.5 = 3; VECTOR LOOKUP mode 1 is the area from xmin (differences give the area between
+    # two x), mode 7 the same with extrapolation (slope 1 past x = 2, 0 before x = 0)
+    def area(x, mode):
+        return f"VECTOR LOOKUP(look[p1], {x}, 0, 2, {mode})"
+
+    body = f"""
+    pt: p1, p2, p3 ~ ~ |
+    look[pt] = 1, 1, 2 ~ ~ |
+    a01 = {area(1, 1)} - {area(0, 1)} ~ ~ |
+    a24 = {area(4, 1)} - {area(2, 1)} ~ ~ |
+    a0525 = {area(2.5, 1)} - {area(0.5, 1)} ~ ~ |
+    below = {area(-1, 1)} ~ ~ |
+    x24 = {area(4, 7)} - {area(2, 7)} ~ ~ |
+    """
+    columns = ["a01", "a24", "a0525", "below", "x24"]
+    ds = _run(tmp_path, body, columns)
+    got = [ds[c].values[0, 0] for c in columns]
+    np.testing.assert_allclose(got, [1.0, 4.0, 3.0, -1.0, 2 * 2 + 2 * 2 / 2], rtol=1e-12)
+
+
 def test_vector_lookup_of_a_changing_two_dimensional_vector(tmp_path):
     body = """
     row: r1, r2 ~ ~ |
@@ -136,7 +158,7 @@ def test_vector_lookup_of_a_changing_two_dimensional_vector(tmp_path):
 
 
 @pytest.mark.parametrize("call, message", [
-    ("VECTOR LOOKUP(ys[p1], 1, 0, 6, 1)", "mode must be a number 0, 2, 3 or 4"),
+    ("VECTOR LOOKUP(ys[p1], 1, 0, 6, 6)", "mode must be a number 0-4 or 7"),
     ("VECTOR LOOKUP(ys[p2], 1, 0, 6, 0)", "must name the first element of the last subscript of 'ys'"),
     ("VECTOR ELM MAP(k, 1)", "first argument must be a subscripted variable"),
 ])

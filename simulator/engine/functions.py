@@ -93,6 +93,7 @@ BUILTINS = {
     "random_negative_binomial": _b("RANDOM NEGATIVE BINOMIAL", "_random_negative_binomial", 7, uses_time=True,
                                    elementwise=False),
     "random_triangular": _b("RANDOM TRIANGULAR", "_random_triangular", 6, uses_time=True, elementwise=False),
+    "random_lookup": _b("RANDOM LOOKUP", "_random_lookup", 6, uses_time=True, elementwise=False),
     "random_weibull": _b("RANDOM WEIBULL", "_random_weibull", 6, uses_time=True, elementwise=False),
     "vmin_xmile": _b("MIN (XMILE, one array)", "np.min({0}, axis={axes})", 1, aggregate=True,
                      elementwise=False),
@@ -133,7 +134,7 @@ OTHER_FUNCTIONS = ("ACTIVE INITIAL", "WITH LOOKUP", "LOOKUP EXTRAPOLATE", "LOOKU
 
 RANDOM_FUNCTIONS = ("random_0_1", "random_uniform", "random_normal", "random_exponential", "random_poisson",
                     "random_beta", "random_binomial", "random_gamma", "random_negative_binomial",
-                    "random_triangular", "random_weibull")
+                    "random_triangular", "random_weibull", "random_lookup")
 """Draws from the scenario's own stream: lowering appends the call site's number as a last argument."""
 
 

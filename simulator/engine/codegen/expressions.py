@@ -191,9 +191,20 @@ def _emit_random(node, ctx):
     dims = tuple(ctx.lhs_dims)
     shape = ctx.ir.dims_shape(dims)
     site = int(node.args[-1].value)
-    codes = [align(ctx, emit(a, ctx), dims) for a in node.args[:-1]]
+    args, codes = node.args[:-1], []
+    if node.func == "random_lookup":               # the lookup is the density: its points as constants
+        codes, args = _lookup_points(node.args[0], ctx), args[1:]
+    codes += [align(ctx, emit(a, ctx), dims) for a in args]
     head = f"_rng_key, {site}, t, _t0, _dt, {tuple(shape)!r}"
     return Val(f"{BUILTINS[node.func].template}({', '.join([head] + codes)})", dims)
+
+
+def _lookup_points(ref, ctx):
+    """RANDOM LOOKUP's first argument: the names of a one-table lookup's x and y constants."""
+    var = ctx.ir.variables.get(getattr(ref, "id", None))
+    if var is None or var.role != ir.LOOKUP or var.dims or ref.subs:
+        ctx.fail("RANDOM LOOKUP's first argument must be the name of a lookup without subscripts")
+    return list(_table_pair(ctx, lookup_tables(ctx.ir, var)[()]))
 
 
 def _emit_vector_select(node, ctx):

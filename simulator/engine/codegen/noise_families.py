@@ -8,7 +8,9 @@ never a clipped pile at them). X is: BETA(A, B) on (0, 1); BINOMIAL: successes i
 probability P (N rounded); GAMMA of order O (shape O, scale 1, so order 1 is RANDOM EXPONENTIAL;
 an order below 1 is taken as 1, as Vensim does after a warning); NEGATIVE BINOMIAL: the number of
 trials up to the N-th success of probability P (N, N + 1, …); WEIBULL with shape S scaled to mean 1;
-TRIANGULAR(min, max, start, peak, end) has no shift or stretch.
+TRIANGULAR(min, max, start, peak, end) has no shift or stretch. RANDOM LOOKUP(lookup, min, max,
+shift, stretch, seed) draws X from the density the lookup draws ("RANDOM number using LOOKUP PDF"):
+linear between its points, 0 outside them, normalised.
 """
 
 from __future__ import annotations
@@ -90,7 +92,39 @@ def random_negative_binomial(keys, site, t, t0, dt, shape, low, high, probabilit
     return _discrete(u, low, high, shift, stretch, trials, k_min=successes)
 
 
-RUNTIME = {"_random_beta": random_beta, "_random_binomial": random_binomial, "_random_gamma": random_gamma,
+def _lookup_pdf(xs, ys):
+    """CDF and inverse CDF of the density that is the lookup (xs, ys): linear between its points,
+    0 outside them (negative values count as 0), normalised to area 1."""
+    xs, ys = np.asarray(xs, dtype=float), np.maximum(np.asarray(ys, dtype=float), 0.0)
+    widths = np.diff(xs)
+    slopes = np.divide(np.diff(ys), widths, out=np.zeros_like(widths), where=widths > 0)
+    cumulative = np.concatenate([[0.0], np.cumsum(widths * (ys[1:] + ys[:-1]) / 2)])
+    total = cumulative[-1]
+
+    def cdf(x):
+        x = np.clip(x, xs[0], xs[-1])
+        k = np.clip(np.searchsorted(xs, x, side="right") - 1, 0, len(widths) - 1)
+        s = x - xs[k]
+        return (cumulative[k] + s * (ys[k] + slopes[k] * s / 2)) / total
+
+    def ppf(q):
+        target = q * total
+        k = np.clip(np.searchsorted(cumulative, target, side="right") - 1, 0, len(widths) - 1)
+        rest, y0, g = target - cumulative[k], ys[k], slopes[k]
+        root = y0 + np.sqrt(np.maximum(y0 * y0 + 2 * g * rest, 0.0))
+        s = np.divide(2 * rest, root, out=np.zeros(np.shape(root)), where=root > 0)
+        return xs[k] + np.minimum(s, widths[k])
+    return cdf, ppf
+
+
+def random_lookup(keys, site, t, t0, dt, shape, xs, ys, low, high, shift, stretch, stream):
+    u = uniforms(keys, site, t, t0, dt, shape, stream)
+    cdf, ppf = _lookup_pdf(xs, ys)
+    return _continuous(u, low, high, shift, stretch, cdf, ppf)
+
+
+RUNTIME = {"_random_beta": random_beta, "_random_lookup": random_lookup, "_random_binomial": random_binomial,
+           "_random_gamma": random_gamma,
            "_random_negative_binomial": random_negative_binomial, "_random_triangular": random_triangular,
            "_random_weibull": random_weibull}
 """Names the generated code may use for these RANDOM functions."""

@@ -26,9 +26,14 @@ triangular = RANDOM TRIANGULAR(0, 10, 1, 2, 5, 0) ~ ~ |
 truncated triangular = RANDOM TRIANGULAR(1.5, 4, 1, 2, 5, 0) ~ ~ |
 weibull = RANDOM WEIBULL(0, 100, 2, 0, 1, 0) ~ ~ |
 stretched weibull = RANDOM WEIBULL(2, 9, 0.8, 1, 3, 0) ~ ~ |
+triangle pdf((0, 0), (1, 2), (3, 0)) ~ ~ |
+ramp pdf((0, 1), (1, 1), (2, 3)) ~ ~ |
+lookup triangle = RANDOM LOOKUP(triangle pdf, 0, 10, 0, 1, 0) ~ ~ |
+lookup ramp = RANDOM LOOKUP(ramp pdf, 2, 6.5, 1, 3, 0) ~ ~ |
 """
 NAMES = ["beta", "binomial", "stretched_binomial", "gamma", "gamma_one", "negative_binomial",
-         "truncated_negative_binomial", "triangular", "truncated_triangular", "weibull", "stretched_weibull"]
+         "truncated_negative_binomial", "triangular", "truncated_triangular", "weibull", "stretched_weibull",
+         "lookup_triangle", "lookup_ramp"]
 N = 100_000
 
 
@@ -47,7 +52,7 @@ def _check(draws, law, low, high, shift=0.0, stretch=1.0):
     draws = np.asarray(draws, dtype=float).ravel()
     assert draws.min() >= low and draws.max() <= high
     lo, hi = (low - shift) / stretch, (high - shift) / stretch
-    if hasattr(law.dist, "pmf"):           # discrete: sum over the integers inside the bounds
+    if isinstance(getattr(law, "dist", None), stats.rv_discrete):   # discrete: sum over the integers inside the bounds
         k = np.arange(max(np.ceil(lo), law.support()[0]), min(np.floor(hi), 10_000) + 1)
         p = law.pmf(k) / law.pmf(k).sum()
         mean = (p * k).sum()
@@ -116,3 +121,29 @@ def test_new_draw_each_step_and_element(tmp_path):
     ds = simulator.load_model(write_mdl(tmp_path, body, final=5)).run(n=1)
     values = ds["x"].values[0]                                # (time, element)
     assert len(np.unique(values)) == values.size
+
+
+class _LookupDensity(stats.rv_continuous):
+    """The density a lookup draws, linear between its points and normalised (numerical reference)."""
+
+    def __init__(self, xs, ys):
+        super().__init__(a=xs[0], b=xs[-1])
+        self.xs, self.ys = np.asarray(xs, float), np.asarray(ys, float)
+        self.area = np.sum(np.diff(self.xs) * (self.ys[1:] + self.ys[:-1]) / 2)
+
+    def _pdf(self, x):
+        return np.interp(x, self.xs, self.ys) / self.area
+
+
+def test_lookup_is_the_density_of_the_draws(many):
+    triangle = stats.triang(c=1 / 3, loc=0, scale=3)          # the lookup (0,0), (1,2), (3,0)
+    _check(many["lookup_triangle"].values, triangle, 0, 10)
+    _check(many["lookup_ramp"].values, _LookupDensity([0, 1, 2], [1, 1, 3]), 2, 6.5, shift=1, stretch=3)
+
+
+def test_random_lookup_of_something_else_than_a_lookup_is_one_line(tmp_path):
+    from simulator.errors import ModelParseError
+
+    body = "k = 2 ~ ~ |\nr = RANDOM LOOKUP(k, 0, 1, 0, 1, 0) ~ ~ |"
+    with pytest.raises(ModelParseError, match="'r': RANDOM LOOKUP's first argument must be the name of a lookup"):
+        simulator.load_model(write_mdl(tmp_path, body))

@@ -79,12 +79,22 @@ BUILTINS = {
                       elementwise=False),
     "vector_reorder": _b("VECTOR REORDER", "_vector_reorder({0}, {1})", 2, elementwise=False),
     "vector_select": _b("VECTOR SELECT", "_vector_select", 5, elementwise=False),
+    "vector_elm_map": _b("VECTOR ELM MAP", "_vector_elm_map", 2, elementwise=False),
+    "vector_lookup": _b("VECTOR LOOKUP (modes 0-4, 7)", "_vector_lookup", 5, elementwise=False),
     "random_0_1": _b("RANDOM 0 1", "_random_0_1", 0, uses_time=True, elementwise=False),
     "random_uniform": _b("RANDOM UNIFORM", "_random_uniform", 3, uses_time=True, elementwise=False),
     "random_normal": _b("RANDOM NORMAL", "_random_normal", 5, uses_time=True, elementwise=False),
     "random_exponential": _b("RANDOM EXPONENTIAL", "_random_exponential", 5, uses_time=True,
                              elementwise=False),
     "random_poisson": _b("RANDOM POISSON", "_random_poisson", 6, uses_time=True, elementwise=False),
+    "random_beta": _b("RANDOM BETA", "_random_beta", 7, uses_time=True, elementwise=False),
+    "random_binomial": _b("RANDOM BINOMIAL", "_random_binomial", 7, uses_time=True, elementwise=False),
+    "random_gamma": _b("RANDOM GAMMA", "_random_gamma", 6, uses_time=True, elementwise=False),
+    "random_negative_binomial": _b("RANDOM NEGATIVE BINOMIAL", "_random_negative_binomial", 7, uses_time=True,
+                                   elementwise=False),
+    "random_triangular": _b("RANDOM TRIANGULAR", "_random_triangular", 6, uses_time=True, elementwise=False),
+    "random_lookup": _b("RANDOM LOOKUP", "_random_lookup", 6, uses_time=True, elementwise=False),
+    "random_weibull": _b("RANDOM WEIBULL", "_random_weibull", 6, uses_time=True, elementwise=False),
     "vmin_xmile": _b("MIN (XMILE, one array)", "np.min({0}, axis={axes})", 1, aggregate=True,
                      elementwise=False),
     "vmax_xmile": _b("MAX (XMILE, one array)", "np.max({0}, axis={axes})", 1, aggregate=True,
@@ -118,10 +128,13 @@ EXTERNAL_FUNCTIONS = tuple(f"GET {source} {what}" for source in ("XLS", "DIRECT"
 OTHER_FUNCTIONS = ("ACTIVE INITIAL", "WITH LOOKUP", "LOOKUP EXTRAPOLATE", "LOOKUP FORWARD",
                    "LOOKUP BACKWARD", "TIME", "INITIAL TIME", "FINAL TIME", "TIME STEP", "SAVEPER",
                    "ELMCOUNT", "GAME", "GET TIME VALUE (0 or 1, offset, 0)", "RANDOM PINK NOISE",
-                   "DELAY MATERIAL (delay time constant during the run)")
+                   "DELAY MATERIAL (delay time constant during the run)",
+                   "DELAY INFORMATION (delay time constant during the run)")
 """Functions handled by lowering itself rather than by a table entry."""
 
-RANDOM_FUNCTIONS = ("random_0_1", "random_uniform", "random_normal", "random_exponential", "random_poisson")
+RANDOM_FUNCTIONS = ("random_0_1", "random_uniform", "random_normal", "random_exponential", "random_poisson",
+                    "random_beta", "random_binomial", "random_gamma", "random_negative_binomial",
+                    "random_triangular", "random_weibull", "random_lookup")
 """Draws from the scenario's own stream: lowering appends the call site's number as a last argument."""
 
 

@@ -52,10 +52,10 @@ def test_simulate_writes_a_file_with_selected_subscripted_columns(tmp_path):
 
 
 def test_unsupported_function_is_one_line_naming_file_and_element(tmp_path):
-    path = _mdl(tmp_path, "noise = RANDOM TRIANGULAR(0, 1, 0, 0.5, 1, 0) ~ ~ |\nlevel = INTEG(noise, 0) ~ ~ |")
+    path = _mdl(tmp_path, "noise = TIME BASE(0, 1) ~ ~ |\nlevel = INTEG(noise, 0) ~ ~ |")
     result = _invoke("check", path)
     assert result.exit_code == 1
-    assert result.output == (f"Error: {path}: unsupported: 'noise': function RANDOM_TRIANGULAR; "
+    assert result.output == (f"Error: {path}: unsupported: 'noise': function TIME_BASE; "
                              f"remove or replace these\n")
 
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulator.engine.codegen.noise_families import RUNTIME as RANDOM_FAMILIES
+from simulator.engine.codegen.vectors import RUNTIME as VECTOR_RUNTIME
+
 SMALL_VENSIM = 1e-6
 
 
@@ -244,10 +247,12 @@ _SELECT_WEIGHTED = {0: ("sum", 0.0), 1: ("prod", 1.0), 2: ("min", np.inf), 3: ("
                     6: ("sum", 0.0), 7: ("prod", 1.0), 8: ("min", np.inf), 9: ("max", -np.inf), 10: ("mean", 0.0)}
 
 
-def _vector_select(selection, values, axes, missing, action):
+def _vector_select(selection, values, axes, missing, action, error=0):
     """VECTOR SELECT over ``axes``: the elements where ``selection`` is non-zero, combined by
     ``action`` (0-4 on selection * values, 5 the product of values ** selection, 6-10 on values
-    alone: sum, product, min, max, mean); ``missing`` where nothing is selected."""
+    alone: sum, product, min, max, mean); ``missing`` where nothing is selected. ``error`` 1, 2, 3:
+    NaN (Vensim stops the run with an error) where nothing, more than one, or not exactly one
+    element is selected."""
     selection, values = np.broadcast_arrays(selection, values)
     chosen = selection != 0
     count = np.sum(chosen, axis=axes)
@@ -261,7 +266,11 @@ def _vector_select(selection, values, axes, missing, action):
         result = np.sum(masked, axis=axes) / np.maximum(count, 1)
     else:
         result = getattr(np, reduce)(masked, axis=axes)
-    return np.where(count > 0, result, missing)
+    result = np.where(count > 0, result, missing)
+    if error:
+        wrong = ((count == 0) if error in (1, 3) else False) | ((count > 1) if error in (2, 3) else False)
+        result = np.where(wrong, np.nan, result)
+    return result
 
 
 def _delay_read(buffer, pointer, lengths):
@@ -277,4 +286,6 @@ RUNTIME = {"np": np, "_vector_select": _vector_select, "_delay_read": _delay_rea
            "_allocate_available": _allocate_available,
            "_pulse_train": _pulse_train, "_lookup": lookup, "_lookup_stack": lookup_stack,
            "_vector_sort_order": _vector_sort_order, "_vector_reorder": _vector_reorder}
+RUNTIME.update(VECTOR_RUNTIME)       # VECTOR ELM MAP, VECTOR LOOKUP (codegen/vectors.py)
+RUNTIME.update(RANDOM_FAMILIES)      # RANDOM BETA, BINOMIAL, ... (codegen/noise_families.py)
 """Names the generated code may use besides its own variables."""

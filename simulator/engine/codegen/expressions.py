@@ -12,8 +12,9 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.engine import ir
-from simulator.engine.analysis import component_positions
+from simulator.engine.analysis import component_positions, static_value
 from simulator.engine.codegen.align import align, align_all, relate, related_dims, union_dims, Val, paren, relation_index, take
+from simulator.engine.codegen import vectors
 from simulator.engine.codegen.builtins import stack_tables
 from simulator.engine.functions import BUILTINS, RANDOM_FUNCTIONS, TIME_NAMES
 from simulator.errors import ModelParseError
@@ -190,9 +191,20 @@ def _emit_random(node, ctx):
     dims = tuple(ctx.lhs_dims)
     shape = ctx.ir.dims_shape(dims)
     site = int(node.args[-1].value)
-    codes = [align(ctx, emit(a, ctx), dims) for a in node.args[:-1]]
+    args, codes = node.args[:-1], []
+    if node.func == "random_lookup":               # the lookup is the density: its points as constants
+        codes, args = _lookup_points(node.args[0], ctx), args[1:]
+    codes += [align(ctx, emit(a, ctx), dims) for a in args]
     head = f"_rng_key, {site}, t, _t0, _dt, {tuple(shape)!r}"
     return Val(f"{BUILTINS[node.func].template}({', '.join([head] + codes)})", dims)
+
+
+def _lookup_points(ref, ctx):
+    """RANDOM LOOKUP's first argument: the names of a one-table lookup's x and y constants."""
+    var = ctx.ir.variables.get(getattr(ref, "id", None))
+    if var is None or var.role != ir.LOOKUP or var.dims or ref.subs:
+        ctx.fail("RANDOM LOOKUP's first argument must be the name of a lookup without subscripts")
+    return list(_table_pair(ctx, lookup_tables(ctx.ir, var)[()]))
 
 
 def _emit_vector_select(node, ctx):
@@ -200,25 +212,35 @@ def _emit_vector_select(node, ctx):
     reduces the ``dim!`` subscripts; the actions are numbers fixed in the model."""
     selection, values = emit(node.args[0], ctx), emit(node.args[1], ctx)
     missing = emit(node.args[2], ctx)
-    action, error = node.args[3], node.args[4]
-    if not (isinstance(action, ir.Num) and action.value in range(11)):
-        ctx.fail("VECTOR SELECT's numerical action must be a number 0-10")
-    if not (isinstance(error, ir.Num) and error.value == 0):
-        ctx.fail("VECTOR SELECT with an error action other than 0 (stop on no or several selected); use 0")
+    action, error = (static_value(a, ctx.ir.variables) for a in node.args[3:5])
+    if action not in range(11):
+        ctx.fail("VECTOR SELECT's numerical action must be a number 0-10 (or a constant set to one)")
+    if error not in range(4):
+        ctx.fail("VECTOR SELECT's error action must be a number 0-3 (0 none; NaN where 1 nothing, "
+                 "2 more than one, 3 not exactly one element is selected)")
     dims = union_dims(selection, values)
     axes = [i + 1 for i, d in enumerate(dims) if d.endswith("!")]
     if not axes:
         ctx.fail("VECTOR SELECT needs subscripts marked with ! (the range to select from)")
     rest = tuple(d for d in dims if not d.endswith("!"))
     code = (f"_vector_select({align(ctx, selection, dims)}, {align(ctx, values, dims)}, {tuple(axes)!r}, "
-            f"{align(ctx, missing, rest)}, {int(action.value)})")
+            f"{align(ctx, missing, rest)}, {int(action)}, {int(error)})")
     return Val(code, rest)
+
+
+def _emit_vector_elm_map(node, ctx):
+    return vectors.emit_vector_elm_map(node, ctx, emit)
+
+
+def _emit_vector_lookup(node, ctx):
+    return vectors.emit_vector_lookup(node, ctx, emit, _subscript_index, _index_code)
 
 
 SPECIAL_CALLS = {"allocate_by_priority": _emit_allocate_by_priority,
                  "allocate_available": _emit_allocate_available,
                  "vector_sort_order": _emit_vector_order, "vector_rank": _emit_vector_order,
-                 "vector_reorder": _emit_vector_reorder, "vector_select": _emit_vector_select}
+                 "vector_reorder": _emit_vector_reorder, "vector_select": _emit_vector_select,
+                 "vector_elm_map": _emit_vector_elm_map, "vector_lookup": _emit_vector_lookup}
 SPECIAL_CALLS.update(dict.fromkeys(RANDOM_FUNCTIONS, _emit_random))
 """Calls whose argument shapes are not elementwise: {function: emitter}."""
 

@@ -112,6 +112,8 @@ def _convert_call(lowering, node, ctx):
         return macros.expand_call(lowering, node, ctx)
     if name == "delay_material":
         return statefuls.delay_material(lowering, node, ctx)
+    if name == "delay_information":
+        return statefuls.delay_material(lowering, node, ctx, "DELAY INFORMATION", 3)
     if name == "random_pink_noise":
         return statefuls.pink_noise(lowering, node, ctx)
     if name == "a_function_of":        # Vensim's placeholder of an unfinished equation

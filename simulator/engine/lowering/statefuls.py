@@ -215,22 +215,23 @@ def _delay_fixed(lowering, node, ctx):
                            extra={"delay_time": delay_time})
 
 
-def delay_material(lowering, node, ctx):
-    """DELAY MATERIAL(input, delay time, initial value, missing value): Vensim documents it as
-    "the same as DELAY FIXED except that delay time can be a variable" (the missing value only
-    fills gaps left when the delay time grows). With a delay time that cannot change during a run
-    it is DELAY FIXED; a changing one is refused (checked once every variable is lowered)."""
-    if len(node.arguments) != 4:
-        ctx.unsupported(f"DELAY MATERIAL with {len(node.arguments)} arguments (it takes 4)")
+def delay_material(lowering, node, ctx, label="DELAY MATERIAL", arity=4):
+    """DELAY MATERIAL(input, delay time, initial value, missing value) and DELAY INFORMATION(input,
+    delay time, initial value): Vensim documents each as "the same as DELAY FIXED except that delay
+    time can be a variable" (MATERIAL's missing value only fills gaps left when the delay time
+    grows; INFORMATION discards or holds values). With a delay time that cannot change during a run
+    they are DELAY FIXED; a changing one is refused (checked once every variable is lowered)."""
+    if len(node.arguments) != arity:
+        ctx.unsupported(f"{label} with {len(node.arguments)} arguments (it takes {arity})")
         return ir.Num(0.0)
-    value, delay_time, init, _missing = (lowering.convert(a, ctx) for a in node.arguments)
+    value, delay_time, init = (lowering.convert(a, ctx) for a in node.arguments[:3])
 
     def check(_evaluate):
         if not time_invariant(delay_time, lowering.variables):
-            ctx.unsupported("DELAY MATERIAL with a delay time that changes during the run (supported: a "
+            ctx.unsupported(f"{label} with a delay time that changes during the run (supported: a "
                             "constant delay time, where it equals DELAY FIXED); make the delay time constant")
     lowering.pending.append(check)
-    hidden_id = ctx.new_hidden("delay_material")
+    hidden_id = ctx.new_hidden(label.lower().replace(" ", "_"))
     return hidden_variable(lowering, ctx, hidden_id, ir.DELAY_FIXED, value, init,
                            extra={"delay_time": delay_time})
 

@@ -83,6 +83,10 @@ def test_return_columns_and_time_overrides_agree(tmp_path):
     ("Zone: a, b, c ~ ~ |\nSub: a, b ~ ~ |\nv[Zone] = Time ~ ~ |\nx[Sub] = v[Sub] ~ ~ |", "subranges"),
     ("Zone: a, b ~ ~ |\nv[Zone] = Time ~ ~ |\nx[Zone] = VECTOR SORT ORDER(v[Zone], 1) ~ ~ |",
      "VECTOR_SORT_ORDER"),
+    ("Zone: a, b ~ ~ |\nv[Zone] = Time ~ ~ |\no[Zone] = 1, 0 ~ ~ |\nx[Zone] = VECTOR ELM MAP(v[a], o[Zone]) ~ ~ |",
+     "VECTOR_ELM_MAP"),
+    ("Zone: a, b ~ ~ |\nv[Zone] = Time ~ ~ |\nx = VECTOR LOOKUP(v[a], 0.5, 0, 1, 0) ~ ~ |", "VECTOR_LOOKUP"),
+    ("x = RANDOM WEIBULL(0, 9, 2, 0, 1, 0) + RANDOM BETA(0, 1, 2, 2, 0, 1, 0) ~ ~ |", "RANDOM_"),
 ])
 def test_unsupported_models_fall_back_to_numpy_with_a_reason(tmp_path, body, reason):
     model = simulator.load_model(write_mdl(tmp_path, body))

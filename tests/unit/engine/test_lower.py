@@ -86,7 +86,7 @@ def test_loop_through_a_stock_is_not_algebraic(tmp_path):
 
 def test_every_unsupported_function_is_listed_at_once(tmp_path):
     body = """
-    a = RANDOM TRIANGULAR(0, 1, 0, 0.5, 1, 0) ~ ~ |
+    a = TIME BASE(0, 1) ~ ~ |
     b = FOO BAR(3) ~ ~ |
     c = a + b ~ ~ |
     """
@@ -95,7 +95,7 @@ def test_every_unsupported_function_is_listed_at_once(tmp_path):
         simulator.load_model(path)
     message = str(caught.value)
     assert message.startswith(str(path))
-    assert "'a': function RANDOM_TRIANGULAR" in message
+    assert "'a': function TIME_BASE" in message
     assert "'b': function FOO_BAR" in message
     assert "\n" not in message
 

@@ -26,15 +26,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from simulator.errors import ModelParseError
-from simulator.names import normalise, to_id
+from simulator.names import normalise
 
 _VARIABLE_TAGS = ("aux", "flow", "stock", "gf")
 _KEYWORDS = {"if", "then", "else", "and", "or", "not", "mod"}
-_TOKEN = re.compile(r"""
-    (?P<quoted>"(?:\\.|[^"\\])*")
-  | (?P<comment>\{[^}]*\})
+_PART = r"""(?:[^\W\d][\w$']*|"(?:\\.|[^"\\])*")"""
+_TOKEN = re.compile(rf"""
+    (?P<comment>\{{[^}}]*\}})
   | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
-  | (?P<name>\.?[^\W\d][\w$']*(?:\.(?:[^\W\d][\w$']*|"(?:\\.|[^"\\])*"))*)
+  | (?P<name>\.?{_PART}(?:\.{_PART})*)
   | (?P<other>.)
 """, re.S | re.X)
 
@@ -120,10 +120,10 @@ class _Flattener:
             token = match.group(0)
             if match.lastgroup == "other":
                 depth += {"[": 1, "]": -1}.get(token, 0)
-            elif match.lastgroup in ("name", "quoted") and _key(token) not in _KEYWORDS:
+            elif match.lastgroup == "name" and _key(token) not in _KEYWORDS:
                 following = next((t.group(0) for t in tokens[position + 1:] if not t.group(0).isspace()), "")
                 if not (depth and _key(token) in self.dimension_names):
-                    flat = self.resolve(model, prefix, token.strip('"') if match.lastgroup == "quoted" else token)
+                    flat = self.resolve(model, prefix, token)
                     if flat is not None and (following != "(" or _is_lookup(self.models, flat)):
                         token = _quote(flat)
             out.append(token)
@@ -231,7 +231,7 @@ def flattened_copy(path):
 
     The caller deletes the copy. Raises :class:`~simulator.errors.ModelParseError` for a module
     that names no model, a ``<connect>`` naming no variable, an unconnected input without an
-    equation, a cycle of modules, or two flat names the engine cannot tell apart.
+    equation, or a cycle of modules.
     """
     from lxml import etree
     path = Path(path)
@@ -250,22 +250,11 @@ def flattened_copy(path):
         raise ModelParseError(f"{path}: no root <model> (one without a name attribute); "
                               "give the top-level model no name")
     flattener.expand(root, "", {}, [""])
-    _check_unique(path, flattener.out)
     _replace_models(tree, root.element, flattener.out, ns)
     handle, name = tempfile.mkstemp(suffix=path.suffix, prefix=path.stem + "_flat_")
     with open(handle, "wb") as stream:
         stream.write(etree.tostring(tree, xml_declaration=True, encoding="utf-8"))
     return Path(name)
-
-
-def _check_unique(path, variables):
-    seen = {}
-    for variable in variables:
-        flat = variable.get("name")
-        other = seen.setdefault(to_id(_display(flat)), flat)
-        if other != flat:
-            raise ModelParseError(f"{path}: module variables '{other}' and '{flat}' get the same name in the "
-                                  "flattened model; rename one of them")
 
 
 def _replace_models(tree, root_model, variables, ns):

@@ -11,7 +11,8 @@ every ``<model>`` of a file as if they were one model, so such files fail or run
 qualified names Stella prints (``hares.hare density``; nested instances ``outer.inner.x``), rewrites
 every reference in their equations to those names, turns each connected input into an auxiliary
 equal to its source (the input's own equation is dropped, as in Stella) and writes the result to
-a temporary XMILE file that the normal path parses. A ``model="…"`` attribute on ``<module>``
+a temporary XMILE file that the normal path parses (macro calls expanded first, by
+:mod:`simulator.engine.xmile_macros`). A ``model="…"`` attribute on ``<module>``
 (not in XMILE 1.0, where the module name is the model name) lets two instances share one model.
 Errors (unknown model, connect naming no variable, an unconnected input without an equation, a
 cycle of modules) are a :class:`~simulator.errors.ModelParseError` naming the file, the module
@@ -220,30 +221,46 @@ def _alias(variable, prefix, source, ns):
     return alias
 
 
-def has_modules(path):
-    """Whether the XMILE file at ``path`` holds a ``<module>`` (cheap text check first)."""
+def _needs_rewrite(path):
+    """Whether the XMILE file at ``path`` may hold a ``<module>`` or a ``<macro>`` (a text check)."""
     text = Path(path).read_bytes()
-    return b"<module" in text and b"<model" in text
+    return b"<module" in text or b"<macro" in text
 
 
 def flattened_copy(path):
-    """Path of a temporary flat copy of the XMILE file ``path``, or None when it has no modules.
+    """Path of a temporary copy of the XMILE file ``path`` with its modules flattened and its macro
+    calls expanded (:mod:`xmile_macros`), or None when it has neither.
 
     The caller deletes the copy. Raises :class:`~simulator.errors.ModelParseError` for a module
     that names no model, a ``<connect>`` naming no variable, an unconnected input without an
-    equation, or a cycle of modules.
+    equation, a cycle of modules, or a macro it cannot expand.
     """
     from lxml import etree
+
+    from simulator.engine.xmile_macros import expand_macros
     path = Path(path)
-    if not has_modules(path):
+    if not _needs_rewrite(path):
         return None
     try:
         tree = etree.parse(str(path), parser=etree.XMLParser(encoding="utf-8", recover=True))
     except etree.XMLSyntaxError:
         return None
     ns = tree.getroot().nsmap.get(None)
-    if ns is None or tree.getroot().find(f".//{{{ns}}}module") is None:
+    if ns is None:
         return None
+    has_macros = expand_macros(tree, ns, path)
+    if tree.getroot().find(f".//{{{ns}}}module") is not None:
+        _flatten(path, tree, ns)
+    elif not has_macros:
+        return None
+    handle, name = tempfile.mkstemp(suffix=path.suffix, prefix=path.stem + "_flat_")
+    with open(handle, "wb") as stream:
+        stream.write(etree.tostring(tree, xml_declaration=True, encoding="utf-8"))
+    return Path(name)
+
+
+def _flatten(path, tree, ns):
+    """Replace the file's models by the root model holding every module instance's variables."""
     flattener = _Flattener(path, tree, ns)
     root = flattener.models.get(_key(""))
     if root is None:
@@ -251,10 +268,6 @@ def flattened_copy(path):
                               "give the top-level model no name")
     flattener.expand(root, "", {}, [""])
     _replace_models(tree, root.element, flattener.out, ns)
-    handle, name = tempfile.mkstemp(suffix=path.suffix, prefix=path.stem + "_flat_")
-    with open(handle, "wb") as stream:
-        stream.write(etree.tostring(tree, xml_declaration=True, encoding="utf-8"))
-    return Path(name)
 
 
 def _replace_models(tree, root_model, variables, ns):

@@ -88,6 +88,9 @@ class _Flattener:
         wanted = module.get("model") or module.get("name")
         model = self.models.get(_key(wanted))
         where = f"module '{_display(module.get('name'))}'"
+        if module.get("resource"):
+            self.fail(where, f"resource=\"{module.get('resource')}\" (a model in another file) is not read",
+                      "copy that model into this file as a <model name=\"…\"> and drop resource=")
         if model is None or not model.name:
             known = ", ".join(repr(m.name) for m in self.models.values() if m.name) or "none"
             self.fail(where, f"no <model name=\"{_display(wanted)}\"> in the file (models: {known})",
@@ -249,7 +252,9 @@ def flattened_copy(path):
     if ns is None:
         return None
     has_macros = expand_macros(tree, ns, path)
-    if tree.getroot().find(f".//{{{ns}}}module") is not None:
+    root = tree.getroot()
+    if root.find(f"{{{ns}}}model/{{{ns}}}variables/{{{ns}}}module") is not None or \
+            root.find(f"{{{ns}}}model/{{{ns}}}module") is not None:   # not the <module> style of views
         _flatten(path, tree, ns)
     elif not has_macros:
         return None

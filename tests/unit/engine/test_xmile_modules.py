@@ -138,6 +138,8 @@ def test_the_flat_copy_is_removed_after_loading(tmp_path):
 
 @pytest.mark.parametrize("root, models, message", [
     ('<module name="ghost"/>', (), r"module 'ghost': no <model name=\"ghost\"> in the file"),
+    ('<module name="decay" resource="decay.xmile"/>', (_decay("0.2"),),
+     r"module 'decay': resource=\"decay.xmile\" \(a model in another file\) is not read; copy that model"),
     ('<module name="decay"><connect to="speed" from=".x"/></module><aux name="x"><eqn>1</eqn></aux>', (_decay(),),
      r"module 'decay': <connect to=\"speed\"> names no variable of model 'decay'; correct the to= attribute"),
     ('<module name="decay"><connect to="rate" from=".nowhere"/></module>', (_decay(),),

@@ -150,13 +150,14 @@ class _Flattener:
                         [*stack, _key(child.name)])
 
     def bindings(self, module, child, model, prefix):
-        """``{input key: flat source name}`` from a module's ``<connect>`` elements."""
+        """``{input key: flat source name}`` from the ``<connect>`` elements aimed at ``module``.
+
+        Stella lists a connection between two modules under both (``to="lynxes.hare_density"``
+        inside ``<module name="hares">``): a ``to`` qualified by a module's name belongs to that
+        module, an unqualified one to the module that holds it.
+        """
         where, bound = f"module '{prefix}{_display(module.get('name'))}'", {}
-        for connect in module.iter(f"{{{self.ns}}}connect"):
-            target, source = connect.get("to", ""), connect.get("from", "")
-            parts = _split_dotted(target)
-            if len(parts) == 2 and _key(parts[0]) == _key(module.get("name")):
-                target = parts[1]
+        for target, source in self.connects_to(module, model):
             if _key(target) not in child.variables:
                 self.fail(where, f"<connect to=\"{target}\"> names no variable of model '{child.name}'",
                           "correct the to= attribute")
@@ -164,8 +165,23 @@ class _Flattener:
             if flat is None:
                 self.fail(where, f"<connect from=\"{source}\"> names no variable the containing model can see",
                           "correct the from= attribute (a variable of the containing model, or module.output)")
-            bound[_key(target)] = flat
+            if bound.setdefault(_key(target), flat) != flat:
+                self.fail(where, f"input '{target}' is connected to both '{bound[_key(target)]}' and '{flat}'",
+                          "keep one <connect> per input")
         return bound
+
+    def connects_to(self, module, model):
+        """``(input name, from)`` of every ``<connect>`` in ``model``'s modules that feeds ``module``."""
+        found = []
+        for holder in model.modules.values():
+            for connect in holder.iter(f"{{{self.ns}}}connect"):
+                target, owner = connect.get("to", ""), holder
+                parts = _split_dotted(target)
+                if len(parts) == 2 and _key(parts[0]) in model.modules:
+                    owner, target = model.modules[_key(parts[0])], parts[1]
+                if owner is module:
+                    found.append((target, connect.get("from", "")))
+        return found
 
     def copy(self, variable, model, prefix):
         """Deep copy of ``variable`` named ``prefix + name`` with rewritten equations and flows."""

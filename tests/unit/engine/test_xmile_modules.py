@@ -130,6 +130,15 @@ def test_a_module_fed_by_a_sibling_module_output(tmp_path):
     np.testing.assert_allclose(_table(path)["decay.level"], 100 * 0.7 ** TIMES)
 
 
+def test_a_connection_stella_lists_under_both_modules_feeds_the_module_it_names(tmp_path):
+    source = """<model name="source"><variables>
+      <aux name="out" access="output"><eqn>0.3</eqn></aux></variables></model>"""
+    path = _xmile(tmp_path, """
+      <module name="source"><connect to="decay.rate" from="source.out"/></module>
+      <module name="decay"><connect to="decay.rate" from="source.out"/></module>""", source, _decay())
+    np.testing.assert_allclose(_table(path)["decay.level"], 100 * 0.7 ** TIMES)
+
+
 def test_the_flat_copy_is_removed_after_loading(tmp_path):
     path = _xmile(tmp_path, '<module name="decay"/>', _decay("0.2"), name="cleanup_probe.xmile")
     simulator.load_model(path)
@@ -144,6 +153,9 @@ def test_the_flat_copy_is_removed_after_loading(tmp_path):
      r"module 'decay': <connect to=\"speed\"> names no variable of model 'decay'; correct the to= attribute"),
     ('<module name="decay"><connect to="rate" from=".nowhere"/></module>', (_decay(),),
      r"module 'decay': <connect from=\".nowhere\"> names no variable the containing model can see"),
+    ('<aux name="x"><eqn>1</eqn></aux><aux name="y"><eqn>2</eqn></aux><module name="decay">'
+     '<connect to="rate" from="x"/><connect to="decay.rate" from="y"/></module>', (_decay(),),
+     r"module 'decay': input 'rate' is connected to both 'x' and 'y'; keep one <connect> per input"),
     ('<module name="decay"/>', (_decay(),),
      r"module 'decay': input 'rate' is not connected and has no equation; add <connect to=\"rate\""),
     ('<module name="a"/>', ('<model name="a"><variables><module name="b"/></variables></model>',

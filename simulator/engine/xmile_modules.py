@@ -96,12 +96,17 @@ class _Flattener:
             self.fail(where, f"no <model name=\"{_display(wanted)}\"> in the file (models: {known})",
                       "add that model to the file or correct the module's name")
         if _key(model.name) in stack:
-            cycle = " → ".join([*stack, _key(model.name)])
+            cycle = " → ".join(self.models[key].name for key in [*stack[1:], _key(model.name)])
             self.fail(where, f"modules form a cycle ({cycle})", "a model may not contain itself; remove the cycle")
         return model
 
     def resolve(self, model, prefix, reference):
         """Flat name of ``reference`` (``x``, ``.x``, ``m.x``, ``m.n.x``) seen from ``model``; None if none."""
+        found = self.lookup(model, prefix, reference)
+        return None if found is None else found[0]
+
+    def lookup(self, model, prefix, reference):
+        """``(flat name, variable element)`` of ``reference`` seen from ``model``; None if none."""
         parts = _split_dotted(reference.lstrip("."))
         while len(parts) > 1:
             module = model.modules.get(_key(parts[0]))
@@ -113,7 +118,7 @@ class _Flattener:
             prefix += _display(module.get("name")) + "."
             parts = parts[1:]
         variable = model.variables.get(_key(parts[0])) if parts else None
-        return None if variable is None else prefix + _display(variable.get("name"))
+        return None if variable is None else (prefix + _display(variable.get("name")), variable)
 
     def rewrite(self, text, model, prefix):
         """Equation ``text`` of ``model`` with each variable reference replaced by its quoted flat name."""
@@ -127,9 +132,9 @@ class _Flattener:
             elif match.lastgroup == "name" and _key(token) not in _KEYWORDS:
                 following = next((t.group(0) for t in tokens[position + 1:] if not t.group(0).isspace()), "")
                 if not (depth and _key(token) in self.dimension_names):
-                    flat = self.resolve(model, prefix, token)
-                    if flat is not None and (following != "(" or _is_lookup(self.models, flat)):
-                        token = _quote(flat)
+                    found = self.lookup(model, prefix, token)
+                    if found is not None and (following != "(" or _is_lookup(found[1])):
+                        token = _quote(found[0])
             out.append(token)
         return "".join(out)
 
@@ -215,11 +220,9 @@ def _quote(name):
     return '"' + name.replace('"', '\\"') + '"'
 
 
-def _is_lookup(models, flat):
-    """Whether the variable named ``flat`` has a graphical function (so ``name(x)`` calls it)."""
-    return any(variable.get("name") and (_local(variable) == "gf" or any(_local(c) == "gf" for c in variable))
-               for model in models.values() for variable in model.variables.values()
-               if _key(variable.get("name")) == _key(flat.rsplit(".", 1)[-1]))
+def _is_lookup(variable):
+    """Whether ``variable`` is or has a graphical function (so ``name(x)`` calls it)."""
+    return _local(variable) == "gf" or any(_local(child) == "gf" for child in variable)
 
 
 def _has_equation(variable, ns):

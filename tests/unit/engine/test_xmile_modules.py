@@ -74,12 +74,14 @@ def test_nested_modules_are_qualified_by_their_whole_path(tmp_path):
     path = _xmile(tmp_path, """
       <aux name="r"><eqn>0.25</eqn></aux>
       <module name="outer"><connect to="rate" from=".r"/></module>
-      <aux name="reading"><eqn>outer.half</eqn></aux>""", outer, _decay())
+      <aux name="reading"><eqn>outer.half</eqn></aux>
+      <aux name="deep"><eqn>outer.inner.level</eqn></aux>""", outer, _decay())
     table = _table(path)
     level = 100 * 0.75 ** TIMES
     np.testing.assert_allclose(table["outer.inner.level"], level)
     np.testing.assert_allclose(table["outer.half"], level / 2)
     np.testing.assert_allclose(table["reading"], level / 2)
+    np.testing.assert_allclose(table["deep"], level)
 
 
 def test_subscripted_module_variables_keep_their_dimensions(tmp_path):
@@ -160,7 +162,7 @@ def test_the_flat_copy_is_removed_after_loading(tmp_path):
      r"module 'decay': input 'rate' is not connected and has no equation; add <connect to=\"rate\""),
     ('<module name="a"/>', ('<model name="a"><variables><module name="b"/></variables></model>',
                             '<model name="b"><variables><module name="a"/></variables></model>'),
-     r"module 'a': modules form a cycle \( → a → b → a\)"),
+     r"module 'a': modules form a cycle \(a → b → a\); a model may not contain itself"),
 ])
 def test_module_errors_name_the_file_the_module_and_the_fix(tmp_path, root, models, message):
     path = _xmile(tmp_path, root, *models)

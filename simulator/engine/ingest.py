@@ -106,7 +106,8 @@ def _locate_xmile_error(path):
                 component.parse(section.behaviors)
             except Exception as err:  # noqa: BLE001 - any failure names this element
                 name = component.name
-                return name, _line_of(path, f'name="{name}"', anywhere=True), err
+                line = _line_of(path, f'name="{name}"', anywhere=True) or xmile_modules.source_line(path, name)
+                return name, line, err
     return None
 
 

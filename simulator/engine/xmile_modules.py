@@ -283,6 +283,19 @@ def flattened_copy(path):
     return Path(name)
 
 
+def source_line(path, name):
+    """Line of ``path`` where the variable behind the flat name ``name`` (``hares.births``) is defined; 0 if unknown."""
+    from lxml import etree
+    try:
+        tree = etree.parse(str(path), parser=etree.XMLParser(encoding="utf-8", recover=True))
+        ns = tree.getroot().nsmap.get(None)
+        flattener = _Flattener(path, tree, ns)
+        found = flattener.lookup(flattener.models[_key("")], "", name)
+    except Exception:  # noqa: BLE001 - a line number is a courtesy
+        return 0
+    return 0 if found is None else found[1].sourceline or 0
+
+
 def _flatten(path, tree, ns):
     """Replace the file's models by the root model holding every module instance's variables."""
     flattener = _Flattener(path, tree, ns)

@@ -180,3 +180,10 @@ def test_simulate_cli_reports_a_module_error_on_one_line(tmp_path):
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: ") and "module 'ghost'" in lines[0], result.output
     assert not out.exists()
+
+
+def test_a_malformed_equation_inside_a_module_names_its_line_and_qualified_name(tmp_path):
+    path = _xmile(tmp_path, '<module name="decay"/>', _decay("0.2").replace("level * rate", "level * * rate"))
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if 'name="drain"' in text)
+    with pytest.raises(ModelParseError, match=rf"^{path}:{line}: cannot parse the equation of 'decay.drain'"):
+        simulator.load_model(path)

@@ -10,6 +10,7 @@ import re
 import warnings
 from pathlib import Path
 
+from simulator.engine import xmile_modules
 from simulator.errors import ModelFileError, ModelParseError
 
 VENSIM_SUFFIXES = (".mdl",)
@@ -91,7 +92,12 @@ def _locate_vensim_error(path):
 def _locate_xmile_error(path):
     """Parse XMILE variables one by one to name the first malformed equation; ``None`` if none fails."""
     from pysd.translators.xmile.xmile_file import XmileFile
-    xmile_file = XmileFile(path)
+    flat = xmile_modules.flattened_copy(path)
+    try:
+        xmile_file = XmileFile(flat or path)
+    finally:
+        if flat is not None:
+            flat.unlink()
     xmile_file.parse(parse_all=False)
     for section in xmile_file.sections:
         section.parse(parse_all=False)
@@ -100,7 +106,8 @@ def _locate_xmile_error(path):
                 component.parse(section.behaviors)
             except Exception as err:  # noqa: BLE001 - any failure names this element
                 name = component.name
-                return name, _line_of(path, f'name="{name}"', anywhere=True), err
+                line = _line_of(path, f'name="{name}"', anywhere=True) or xmile_modules.source_line(path, name)
+                return name, line, err
     return None
 
 
@@ -162,14 +169,16 @@ def _xmile_lookup_calls():
 def _parse_xmile(path):
     from pysd.translators.xmile.xmile_file import XmileFile
     _xmile_lookup_calls()
-    legacy = _legacy_xmile_copy(path)
+    flat = xmile_modules.flattened_copy(path)   # modules (sub-models) → one model
+    legacy = _legacy_xmile_copy(flat or path)
     try:
-        xmile_file = XmileFile(legacy or path)
+        xmile_file = XmileFile(legacy or flat or path)
         xmile_file.parse()
         return xmile_file.get_abstract_model()
     finally:
-        if legacy is not None:
-            legacy.unlink()
+        for copy in (legacy, flat):
+            if copy is not None:
+                copy.unlink()
 
 
 PARSERS = {suffix: _parse_vensim for suffix in VENSIM_SUFFIXES}
@@ -222,6 +231,8 @@ def read_abstract_model(path):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return parser(path)
+    except ModelParseError:   # already one line naming the file and the fix (XMILE modules)
+        raise
     except Exception as err:  # PySD raises many types; all mean "could not parse"
         locator = {_parse_vensim: _locate_vensim_error, _parse_xmile: _locate_xmile_error}[parser]
         try:

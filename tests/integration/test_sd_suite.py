@@ -18,10 +18,9 @@ try:  # tests/ may or may not be a package
 except ImportError:
     import sd_suite
 
-_MACRO = ("XMILE export calls EXPRESSION MACRO but contains no <macro> definition (PySD's parser also fails "
-          "on the call): nothing to expand; the .mdl versions pass")
+_MACRO = ("XMILE export calls EXPRESSION MACRO but contains no <macro> definition (no file of the suite has one; "
+          "PySD's parser also fails on the call): nothing to expand; the .mdl versions pass")
 _PLACEHOLDER = "model file has '???' in place of equations (incomplete export to XMILE): nothing to simulate"
-_MODULES = "XMILE modules (sub-models): out of scope like macros"
 _NOT_THIS_MODEL = "output written for the .mdl: its columns Input, Smoothed Input, Smoothing Time are not in this file"
 
 # case id -> reason it is expected to fail (strict xfail). Keep this the only such list.
@@ -30,22 +29,16 @@ KNOWN_GAPS = {
     "samples/Query_file/Query_file.mdl":
         "RANDOM UNIFORM: canonical values come from Vensim's own random stream; plansim draws from its "
         "per-scenario streams (same distribution, other numbers)",
-    "samples/bpowers-hares_and_lynxes_modules/model.stmx":
-        _MODULES,
-    "samples/bpowers-hares_and_lynxes_modules/model.xmile":
-        _MODULES,
-    "samples/bpowers-hares_and_lynxes_modules/model_legacy.stmx":
-        _MODULES,
     "tests/data_from_other_model/test_data_from_other_model.mdl":
         "DATA variables without equation are filled from a data file named at run time (Vensim .vdf, here "
         "data.tab); load_model takes no data-file argument",
+    # --- defects of the suite itself (canonical file or model file): no engine can pass these ----
     "tests/macro_expression/test_macro_expression.stmx": _MACRO,
     "tests/macro_expression/test_macro_expression.xmile": _MACRO,
     "tests/macro_multi_expression/test_macro_multi_expression.stmx": _MACRO,
     "tests/macro_multi_expression/test_macro_multi_expression.xmile": _MACRO,
     "tests/macro_stock/test_macro_stock.stmx": _MACRO,
     "tests/macro_stock/test_macro_stock.xmile": _MACRO,
-    # --- defects of the suite itself (canonical file or model file): no engine can pass these ----
     "tests/data_from_other_model/model_to_generate_data.mdl":
         "output.tab in this folder belongs to test_data_from_other_model.mdl, not to this model",
     "tests/get_time_value/test_get_time_value.mdl":

@@ -256,12 +256,26 @@ def _plan(times, dts, saved, rows, keys, start, substeps):
                 None if uniform else dts, controls)
 
 
+def _shown(var):
+    """The user's name of a variable (a hidden one is named after the equation that made it)."""
+    return var.doc.split(" of ", 1)[1] if var.hidden and " of " in var.doc else var.name
+
+
 def check_segments(model_ir, program, plan):
-    """Refuse what a changing TIME STEP cannot serve: DELAY FIXED sizes its buffer in steps once."""
-    if plan.dts is not None and program.delay_fixed:
-        names = ", ".join(f"'{model_ir.variables[v].name}'" for v in program.delay_fixed)
+    """Refuse what a changing TIME STEP cannot serve: DELAY FIXED sizes its buffer in steps once, and an
+    equation that reads TIME STEP but nothing else that changes is computed once, at the start."""
+    if plan.dts is None:
+        return
+    if program.delay_fixed:
+        names = ", ".join(dict.fromkeys(f"'{_shown(model_ir.variables[v])}'" for v in program.delay_fixed))
         raise ParameterError(f"{model_ir.path}: TIME STEP changes during the run and {names} use DELAY FIXED, whose "
                              "buffer holds a fixed number of steps; give TIME STEP one value")
+    for vid in program.static_ids:
+        var = model_ir.variables[vid]
+        if any(isinstance(n, ir.Call) and n.func == "time_step" for c in var.components for n in walk(c.expr)):
+            raise ParameterError(
+                f"{model_ir.path}: variable '{_shown(var)}' reads TIME STEP, which changes during the run, and "
+                "nothing else that changes, so it is computed once at the start; give TIME STEP one value")
 
 
 def integrate_segments(ns, program, integrator, S, plan, lever_ids):

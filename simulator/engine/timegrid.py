@@ -61,7 +61,7 @@ def dynamic_keys(model_ir):
             value = static_value(expr, model_ir.variables, controls=values)
             if value is not None:
                 values[key] = value
-    return tuple(key for key in exprs if key not in values)
+    return tuple(key for key in CONTROL_KEYS if key in exprs and key not in values)
 
 
 def control_inputs(model_ir):

@@ -213,3 +213,18 @@ def test_simulate_refuses_a_final_time_reading_a_stock_in_one_line(tmp_path):
     assert result.exit_code != 0 and not out.exists()
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: ") and "FINAL TIME depends on 'stock'" in lines[0]
+
+
+def test_the_fused_kernel_runs_a_walked_grid_of_equal_steps(tmp_path):
+    pytest.importorskip("numba")
+    body = GROWTH.replace("stock = INTEG(growth, 1)", "stock[r] = INTEG(growth[r], 1)").replace(
+        "growth = stock * rate", "growth[r] = stock[r] * rate") + "r: a, b ~ ~ |\ntrigger = Time * 2 - 5 ~ ~ |\n"
+    path = write_mdl(tmp_path, body, final="IF THEN ELSE(trigger > 10, Time, 100)", dt=0.25,
+                     saveper="IF THEN ELSE(Time < 3, 0.5, 1)")
+    model = simulator.load_model(path)
+    rates = np.linspace(0.05, 0.2, 120)
+    fused = model.run(params={"rate": rates}, kernel="fused")
+    plain = model.run(params={"rate": rates}, kernel="numpy")
+    assert fused.attrs["kernel"].startswith("fused")
+    assert fused["time"].values.tolist() == [0, 0.5, 1, 1.5, 2, 2.5, 3, 4, 5, 6, 7]   # ends at 7.75, not saved
+    np.testing.assert_array_equal(fused["stock"].values, plain["stock"].values)

@@ -296,4 +296,4 @@ def integrate_segments(ns, program, integrator, S, plan, lever_ids):
     for vid, table in tables.items():
         ns[f"_lev_{vid}"] = table
     ns["_step"](plan.step_times[-1], plan.n_steps * substeps, S, plan.save_index[-1], False)
-    return S, "numpy: TIME STEP changes during the run (one stretch of equal steps at a time)"
+    return S, "numpy: the kernel generator does not support a TIME STEP that changes during the run (run in stretches)"

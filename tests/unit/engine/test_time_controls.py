@@ -75,7 +75,7 @@ def test_a_batch_runs_on_the_shared_grid_and_equals_single_runs(changing):
     for i, rate in enumerate([0.1, 0.2, 0.3]):
         one = model.run(params={"rate": rate})
         np.testing.assert_array_equal(ds["stock"].values[i], one["stock"].values[0])
-    assert ds.attrs["final_time"] == 12 and ds.attrs["kernel"].startswith("numpy: TIME STEP changes")
+    assert ds.attrs["final_time"] == 12 and "TIME STEP that changes" in ds.attrs["kernel"]
 
 
 def test_run_time_overrides_replace_the_equations(changing):

@@ -31,7 +31,7 @@ LABELS = {"initial_time": "INITIAL TIME", "final_time": "FINAL TIME", "time_step
 FIELDS = {"initial_time": "initial", "final_time": "final", "time_step": "dt", "saveper": "saveper"}
 RUNTIME_NAMES = {"initial_time": "_t0", "final_time": "_tf", "time_step": "_dt", "saveper": "_saveper"}
 TIME_PRECISION = 1e-5       # relative to TIME STEP, as Vensim/PySD use for final and saving times
-MAX_STEPS = 10_000_000
+MAX_STEPS = 1_000_000
 
 
 @dataclass
@@ -165,7 +165,10 @@ def _control_order(model_ir, keys):
 
     def reads(key):
         exprs = [model_ir.time_exprs[key]] + [c.expr for vid in inputs[key] for c in model_ir.variables[vid].components]
-        return {n.func for e in exprs for n in walk(e) if isinstance(n, ir.Call) and n.func in keys} - {key}
+        found = {n.func for e in exprs for n in walk(e) if isinstance(n, ir.Call) and n.func in keys}
+        if key in found:
+            raise ModelParseError(f"{model_ir.path}: {LABELS[key]} reads itself; write it from Time and constants")
+        return found
 
     order, todo = [], sorted(keys, key=CONTROL_KEYS.index)
     while todo:
@@ -199,13 +202,20 @@ def time_plan(model_ir, time, overridden, values, levers, n, substeps):
     fixed = {k: getattr(time, FIELDS[k]) for k in CONTROL_KEYS if k not in keys}
     try:
         evaluate = _evaluator(model_ir, keys, values, levers, n)
-        at = lambda t: {**fixed, **{k: _scalar(model_ir, k, v, values) for k, v in evaluate(t, fixed).items()}}  # noqa: E731
-        start = at(0.0)["initial_time"] if "initial_time" in keys else time.initial
-        return _walk(model_ir, at, start, keys, substeps)
     except _ControlError as problem:
         var = model_ir.variables[problem.vid]
         raise ParameterError(f"{model_ir.path}: the time settings depend on '{var.name}', which {problem.why}: every "
                              f"scenario of a batch shares one time grid; give '{var.name}' one number") from None
+
+    def at(t):
+        try:
+            found = evaluate(t, fixed)
+        except (ArithmeticError, LookupError, NameError, TypeError, ValueError) as err:
+            raise ModelParseError(f"{model_ir.path}: cannot evaluate the time settings "
+                                  f"({', '.join(LABELS[k] for k in sorted(keys))}) at time {t:g}: {err}") from None
+        return {**fixed, **{k: _scalar(model_ir, k, v, values) for k, v in found.items()}}
+    start = at(0.0)["initial_time"] if "initial_time" in keys else time.initial
+    return _walk(model_ir, at, start, keys, substeps)
 
 
 def _walk(model_ir, at, start, keys, substeps):

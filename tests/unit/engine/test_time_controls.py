@@ -228,3 +228,12 @@ def test_the_fused_kernel_runs_a_walked_grid_of_equal_steps(tmp_path):
     assert fused.attrs["kernel"].startswith("fused")
     assert fused["time"].values.tolist() == [0, 0.5, 1, 1.5, 2, 2.5, 3, 4, 5, 6, 7]   # ends at 7.75, not saved
     np.testing.assert_array_equal(fused["stock"].values, plain["stock"].values)
+
+
+def test_control_equations_that_cannot_give_a_grid_are_one_error_line(tmp_path):
+    itself = write_mdl(tmp_path, GROWTH, final="IF THEN ELSE(Time < 5, FINAL TIME, 20)", name="itself.mdl")
+    with pytest.raises(ModelParseError, match="FINAL TIME reads itself"):
+        simulator.load_model(itself)
+    stalled = write_mdl(tmp_path, GROWTH, dt="IF THEN ELSE(Time < 3, 1, 0)", name="stalled.mdl")
+    with pytest.raises(ParameterError, match="at time 3 TIME STEP = 0.*must be > 0"):
+        simulator.load_model(stalled)

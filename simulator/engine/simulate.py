@@ -13,7 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from simulator.engine import ir
+from simulator.engine import ir, timegrid
+from simulator.engine.analysis import CONTROL_KEYS
 from simulator.errors import ParameterError
 from simulator.engine.ingest import read_abstract_model
 from simulator.engine.integrators import METHODS
@@ -78,6 +79,11 @@ class CompiledModel:
             vid: VariableInfo(vid, v.name, v.kind, tuple(v.dims), v.units, v.doc)
             for vid in visible for v in [model_ir.variables[vid]]}
         self.dimensions = {name: list(d.elements) for name, d in model_ir.dimensions.items()}
+        self._dynamic_time = timegrid.dynamic_keys(model_ir)
+        self._control_inputs = timegrid.control_inputs(model_ir)
+        if self._dynamic_time:      # equations of Time: the model's own grid gives its time settings
+            timegrid.check_model(model_ir)
+            model_ir.time = timegrid.time_plan(model_ir, model_ir.time, (), {}, {}, 1, 1).time
         self.time = model_ir.time
         self._names = NameIndex(model_ir, self.path)
         self._programs = {}
@@ -181,17 +187,16 @@ class CompiledModel:
         integrator = METHODS[method]()
         program = self._program(set(resolved.values) | set(resolved.levers), set(resolved.levers), save)
 
-        n_steps, step_times, save_index, save_times, grid = self._time_plan(time, integrator.substeps)
-        n_save = len(save_times)
-        ns, outputs = self._namespace(program, time, resolved, grid, n_save)
+        plan = self._plan(time, (initial_time, final_time, time_step, saveper), resolved, integrator.substeps)
+        time, save_times, n_save = plan.time, plan.save_times, len(plan.save_times)
+        ns, outputs = self._namespace(program, time, resolved, plan.grid, n_save)
         ns["_rng_key"] = _noise_keys(seed, scenarios, n)
 
         with np.errstate(all="ignore"):
             S, initial_values = ns["_init"](time.initial, n)
             self._install_initial_state(ns, program, initial_values, n, time)
-            S, kernel_used = fused.integrate(self.ir, program, integrator, S, dict(  # final outputs saved too
-                ns=ns, outputs=outputs, resolved=resolved, step_times=step_times, save_index=save_index,
-                time=time, n_steps=n_steps, n=n, mode=kernel_mode(kernel)))
+            S, kernel_used = self._integrate(program, integrator, S, plan, dict(
+                ns=ns, outputs=outputs, resolved=resolved, n=n, mode=kernel_mode(kernel)))
 
         ns.clear()      # the generated functions and their namespace form a cycle; free it now
         for vid in program.saved_static:
@@ -202,10 +207,20 @@ class CompiledModel:
         ordered = {vid: outputs[vid] for vid in save}
         names = {vid: self.ir.variables[vid].name for vid in save}
         problems = first_non_finite(ordered, save_times, names, self._missing()) if ordered else [None] * n
-        problems = self._final_state_problems(problems, S, program, step_times[n_steps])
+        problems = self._final_state_problems(problems, S, program, plan.step_times[-1])
         attrs = {"model": str(self.path), "method": method, "initial_time": time.initial, "kernel": kernel_used,
-                 "final_time": time.final, "time_step": time.dt, "saveper": time.saveper, "seed": int(seed)}
+                 "final_time": time.final, "time_step": time.dt, "saveper": time.saveper, "seed": int(seed),
+                 **{f"{key}_over_time": values for key, values in (plan.controls or {}).items()}}
         return fill_dataset(self._template(ordered, save_times, n), ordered, problems, attrs)
+
+    def _integrate(self, program, integrator, S, plan, run):
+        """Advance ``S`` over ``plan`` (final outputs saved too): the fused kernel or numpy program, or,
+        when TIME STEP changes during the run, the numpy program one stretch of equal steps at a time."""
+        timegrid.check_segments(self.ir, program, plan)
+        if plan.dts is not None:
+            return timegrid.integrate_segments(run["ns"], program, integrator, S, plan, run["resolved"].levers)
+        run.update(step_times=plan.step_times, save_index=plan.save_index, time=plan.time, n_steps=plan.n_steps)
+        return fused.integrate(self.ir, program, integrator, S, run)
 
     def _namespace(self, program, time, resolved, grid, n_save):
         """The program executed into a fresh namespace with parameters, levers and output buffers."""
@@ -224,6 +239,23 @@ class CompiledModel:
             outputs[vid] = ns[f"_out_{vid}"] = np.empty((n_save, n) + shape)
         exec(program.code, ns)
         return ns, outputs
+
+    def _plan(self, time, given, resolved, substeps):
+        """The run's steps (timegrid.Plan): the uniform grid of ``time``, or the grid walked from the
+        control variables' equations (and the parameters they read; cached when they read none)."""
+        overridden = {key for key, value in zip(CONTROL_KEYS, given) if value is not None}
+        replaced = set(resolved.values) | set(resolved.levers)
+        keys = (set(self._dynamic_time) | {k for k, ids in self._control_inputs.items() if ids & replaced}) - overridden
+        if not keys:
+            return timegrid.Plan(*self._time_plan(time, substeps), time)
+        cache = None if keys - set(self._dynamic_time) else ("walked", time.initial, time.final, time.dt,
+                                                              time.saveper, substeps, frozenset(keys))
+        plan = self._time_plans.get(cache)
+        if plan is None:
+            plan = timegrid.time_plan(self.ir, time, overridden, resolved.values, resolved.levers, resolved.n, substeps)
+            if cache is not None:
+                _bounded_put(self._time_plans, cache, plan)
+        return plan
 
     def _time_plan(self, time, substeps):
         """Step count, step times, save positions, saved times and lever grid; cached per settings.

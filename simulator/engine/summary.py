@@ -14,7 +14,8 @@ def summary_lines(model):
     """Lines describing ``model`` (a CompiledModel), grouped by kind."""
     lines = [f"Model: {model.path}",
              f"Time: {model.time.initial:g} to {model.time.final:g}, "
-             f"time step {model.time.dt:g}, saved every {model.time.saveper:g}"]
+             f"time step {model.time.dt:g}, saved every {model.time.saveper:g}"
+             + _changing(model)]
     for kind, title in KIND_TITLES:
         infos = [v for v in model.variables.values() if v.kind == kind]
         if not infos:
@@ -30,3 +31,10 @@ def summary_lines(model):
             lines.append(f"  {name}: {', '.join(elements)}")
     lines.append("Unsupported: none")
     return lines
+
+
+def _changing(model):
+    """The control variables given by equations of Time (their values above are those at the start)."""
+    labels = {"initial_time": "INITIAL TIME", "final_time": "FINAL TIME", "time_step": "TIME STEP", "saveper": "SAVEPER"}
+    keys = getattr(model, "_dynamic_time", ())
+    return f" (at the start; {', '.join(labels[k] for k in keys)} change during the run)" if keys else ""

@@ -91,5 +91,6 @@ def simulate_table(model, params=None, method="euler", columns=None, allow_nonfi
     table = to_table(dataset)
     for key in controls:
         label, attr = CONTROL_COLUMNS[key]
-        table[label] = float(dataset.attrs[attr])
+        changing = dataset.attrs.get(f"{key}_over_time")     # an equation of Time: its value at each saved time
+        table[label] = list(changing) if changing is not None else float(dataset.attrs[attr])
     return table if labels is None else _keep(table, labels)

@@ -28,6 +28,7 @@ from simulator.scenarios.schema import (DEFAULT_SAMPLING, TIME_KEYS, Sampling, p
                               parse_levers, parse_method, parse_sampling, parse_set, parse_time,
                               parse_uncertain)
 from simulator.yamlmarks import display_path
+from simulator.scenarios.timeinputs import check_time_inputs
 from simulator.scenarios.resolve import (check_against_model, check_lever_times, find_plan_file, lever_series, load_region_plan,
                                         model_path_of, parse_goals)
 
@@ -254,8 +255,7 @@ def load_scenario(path: Path | str, *, check_model: bool = True) -> Scenario:
         One line: ``<file>:<line>: <key>: <problem>; <what is allowed>``.
     """
     chain = read_chain(path)
-    merged = merge(chain)
-    child = merged.child
+    merged, child = merge(chain), chain[0]
     if merged.get("name") is not None and not isinstance(merged.get("name"), str):
         merged.fail(("name",), f"name must be text, got {merged.get('name')!r}")
     description = merged.get("description") or ""
@@ -289,6 +289,7 @@ def load_scenario(path: Path | str, *, check_model: bool = True) -> Scenario:
     if check_model:
         check_against_model(merged, scenario, outputs)
         check_lever_times(merged, scenario)
+        check_time_inputs(merged, scenario)
     else:
         scenario.outputs = list(outputs or [])
     scenario.levers = {name: lever_series(spec) for name, spec in scenario.lever_specs.items()}

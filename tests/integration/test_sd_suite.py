@@ -65,12 +65,6 @@ KNOWN_GAPS = {
     "tests/allocate_available/test_allocate_available.mdl":
         "ALLOCATE AVAILABLE: values equal PySD's but differ from Vensim's by up to ~0.5% at a few times "
         "(e.g. allocation mixed[Boston,A,large] t=12: 0.586503 vs 0.589152); PySD fails this case too",
-    "tests/control_vars/test_control_vars.mdl":
-        "INITIAL TIME / FINAL TIME / TIME STEP / SAVEPER given as IF THEN ELSE of Time: a batch shares one "
-        "fixed time grid, so time-varying control variables are rejected",
-    "tests/dynamic_final_time/test_dynamic_final_time.mdl":
-        "FINAL TIME = IF THEN ELSE(..., Time, max time) ends the run on a condition: a batch shares one fixed "
-        "time grid, so a dynamic final time is rejected",
     "tests/logicals/test_logicals.stmx":
         "PySD's XMILE parser rejects the 'not' operator in 'IF not THEN 1 ELSE 0' (PySD fails this case too)",
     "tests/special_characters_xmile/test_special_variable_names.stmx":

@@ -209,9 +209,10 @@ def _time_settings(control, variables, path):
     defaults = {"initial_time": 0.0, "final_time": None, "time_step": 1.0}
     for key, default in defaults.items():
         if key not in values:
-            if default is None:
-                raise ModelParseError(f"{path}: FINAL TIME is missing or not a constant; set it to a number")
-            values[key] = default
+            if default is None and key not in control:
+                raise ModelParseError(f"{path}: FINAL TIME is missing; set it to a number")
+            # an equation of Time: a placeholder here, the run's grid is walked by engine/timegrid.py
+            values[key] = values["initial_time"] if default is None else default
     values.setdefault("saveper", values["time_step"])
     if values["time_step"] <= 0:
         raise ModelParseError(f"{path}: TIME STEP must be > 0 (is {values['time_step']})")

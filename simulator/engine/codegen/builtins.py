@@ -38,7 +38,7 @@ def _pulse(t, dt, start, width):
 
 def _pulse_train(t, start, interval, width, end):
     with np.errstate(divide="ignore", invalid="ignore"):
-        inside = (start <= t) & (t < end)
+        inside = (start <= t) & (t <= end)         # Vensim: a pulse at t = end still fires
         repeating = np.mod(t - start + SMALL_VENSIM, interval) < width
         single = (start - SMALL_VENSIM <= t) & (t < start + width)
         return 1.0 * np.where(np.asarray(interval) == 0, single, inside & repeating)

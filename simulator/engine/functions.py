@@ -49,6 +49,7 @@ BUILTINS = {
     "cosh": _b("COSH", "np.cosh({0})", 1),
     "tanh": _b("TANH", "np.tanh({0})", 1),
     "integer": _b("INTEGER", "np.trunc({0})", 1),
+    "gamma_ln": _b("GAMMA LN", "_gamma_ln({0})", 1),
     "quantum": _b("QUANTUM", "_quantum({0}, {1})", 2),
     "modulo": _b("MODULO", "({0} - _quantum({0}, {1}))", 2),
     "min": _b("MIN", "np.minimum({0}, {1})", 2),

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import simulator
+from simulator.errors import UnsupportedFeatureError
 
 from engine_mdl import write_mdl
 
@@ -25,3 +26,62 @@ def test_pulse_train_fires_at_its_end_time(tmp_path, fused, monkeypatch):
     expected = np.where((t >= 10) & (t <= 30) & (np.mod(t - 10, 5) < 1), 1.0, 0.0)
     assert expected[t == 30] == 1 and expected[t == 30.25] == 0
     np.testing.assert_array_equal(ds["p"].values[0], expected)
+
+
+def test_comments_inside_an_equation_nest(tmp_path):
+    """SDEverywhere's comments model: a {comment} holding {comments} is one comment to Vensim (d = 8760)."""
+    body = """
+    d = 8760
+      { ignore leap years; else use
+        IF THEN ELSE(MODULO(Time, 4) = 0, 8784 {leap year}, 8760 {normal year}) }
+      ~ hours ~ |
+    e = 41 {first part} + 1 {second part} ~ ~ |
+    """
+    ds = simulator.load_model(write_mdl(tmp_path, body)).run(return_columns=["d", "e"])
+    assert float(ds["d"].values[0, -1]) == 8760 and float(ds["e"].values[0, 0]) == 42
+
+
+def test_allocate_available_fixed_quantity_profile_shares_in_proportion(tmp_path):
+    """Priority type 0 (fixed quantity): Vensim's run of SDEverywhere's allocate_ptype gives requests
+    (200, 300) and (200, 50) of 100 available 40/60 and 80/20, whatever the priorities."""
+    body = """
+    DimA: A1, A2 ~ ~ |
+    pprofile: ptype, ppriority, pwidth, pextra ~ ~ |
+    profile[DimA, ptype] = 0 ~ ~ |
+    profile[DimA, ppriority] = 0.1, 0.9 ~ ~ |
+    profile[DimA, pwidth] = 0.5 ~ ~ |
+    profile[DimA, pextra] = 0 ~ ~ |
+    request3[DimA] = 200, 300 ~ ~ |
+    request4[DimA] = 200, 50 ~ ~ |
+    small[DimA] = 20, 30 ~ ~ |
+    alloc3[DimA] = ALLOCATE AVAILABLE(request3[DimA], profile[DimA, ptype], 100) ~ ~ |
+    alloc4[DimA] = ALLOCATE AVAILABLE(request4[DimA], profile[DimA, ptype], 100) ~ ~ |
+    served[DimA] = ALLOCATE AVAILABLE(small[DimA], profile[DimA, ptype], 100) ~ ~ |
+    """
+    ds = simulator.load_model(write_mdl(tmp_path, body, final=1)).run()
+    np.testing.assert_allclose(ds["alloc3"].values[0, 0], [40, 60], rtol=1e-12)
+    np.testing.assert_allclose(ds["alloc4"].values[0, 0], [80, 20], rtol=1e-12)
+    np.testing.assert_allclose(ds["served"].values[0, 0], [20, 30], rtol=1e-12)
+
+
+def test_gamma_ln_is_the_log_of_the_gamma_function(tmp_path):
+    """SDEverywhere's gamma_ln model: Vensim prints GAMMA LN(10) = 12.8018, (0.5) = 0.572365, (1) = 0."""
+    body = """
+    a = GAMMA LN(10) ~ ~ |
+    b = GAMMA LN(0.5) ~ ~ |
+    c = GAMMA LN(1) ~ ~ |
+    """
+    ds = simulator.load_model(write_mdl(tmp_path, body, final=1)).run(return_columns=["a", "b", "c"])
+    np.testing.assert_allclose([float(ds[v].values[0, 0]) for v in "abc"],
+                               [np.log(362880.0), np.log(np.sqrt(np.pi)), 0.0], rtol=1e-12, atol=1e-15)
+
+
+def test_a_variable_without_equation_is_refused_naming_the_run_time_data_file(tmp_path):
+    """SDEverywhere's extdata/getdata/prune/sumif declare 'Simple 1 ~~|' and let Vensim fill it from a
+    .dat given at run time: one error naming the variable and the cause (not a parse error)."""
+    body = """
+    Simple 1 ~ ~ |
+    doubled = Simple 1 * 2 ~ ~ |
+    """
+    with pytest.raises(UnsupportedFeatureError, match=r"model[.]mdl:2: .Simple 1. has no equation: a DATA variable"):
+        simulator.load_model(write_mdl(tmp_path, body))

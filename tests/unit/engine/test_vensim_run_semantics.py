@@ -85,3 +85,16 @@ def test_a_variable_without_equation_is_refused_naming_the_run_time_data_file(tm
     """
     with pytest.raises(UnsupportedFeatureError, match=r"model[.]mdl:2: .Simple 1. has no equation: a DATA variable"):
         simulator.load_model(write_mdl(tmp_path, body))
+
+
+def test_invert_matrix_reads_the_whole_matrix_whatever_the_subscripts_spell(tmp_path):
+    """SDEverywhere's invertmatrixio: INVERT MATRIX(m[Source, Source], n) on a [Source, Target] left side
+    is the inverse of all of m in Vensim's run (7,060 printed variables agree with that reading)."""
+    body = """
+    Source: S1, S2 ~ ~ |
+    Target: T1, T2 ~ ~ |
+    m[Source, Target] = 2, 1; 1, 3; ~ ~ |
+    inverse[Source, Target] = INVERT MATRIX(m[Source, Source], ELMCOUNT(Source)) ~ ~ |
+    """
+    ds = simulator.load_model(write_mdl(tmp_path, body, final=1)).run(return_columns=["inverse"])
+    np.testing.assert_allclose(ds["inverse"].values[0, 0], np.linalg.inv([[2.0, 1.0], [1.0, 3.0]]), rtol=1e-12)

@@ -130,7 +130,7 @@ OTHER_FUNCTIONS = ("ACTIVE INITIAL", "WITH LOOKUP", "LOOKUP EXTRAPOLATE", "LOOKU
                    "LOOKUP BACKWARD", "TIME", "INITIAL TIME", "FINAL TIME", "TIME STEP", "SAVEPER",
                    "ELMCOUNT", "GAME", "GET TIME VALUE (0 or 1, offset, 0)", "RANDOM PINK NOISE",
                    "DELAY MATERIAL (delay time constant during the run)",
-                   "DELAY INFORMATION (delay time constant during the run)")
+                   "DELAY INFORMATION (delay time constant during the run)", "NPV")
 """Functions handled by lowering itself rather than by a table entry."""
 
 RANDOM_FUNCTIONS = ("random_0_1", "random_uniform", "random_normal", "random_exponential", "random_poisson",

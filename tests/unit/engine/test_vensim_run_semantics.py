@@ -98,3 +98,20 @@ def test_invert_matrix_reads_the_whole_matrix_whatever_the_subscripts_spell(tmp_
     """
     ds = simulator.load_model(write_mdl(tmp_path, body, final=1)).run(return_columns=["inverse"])
     np.testing.assert_allclose(ds["inverse"].values[0, 0], np.linalg.inv([[2.0, 1.0], [1.0, 3.0]]), rtol=1e-12)
+
+
+def test_npv_discounts_the_stream_as_vensim_does(tmp_path):
+    """NPV(stream, rate, init, factor): df(t+dt) = df - dt·df·rate/(1 + rate·dt) from 1, the sum of
+    stream·df·dt from init, and the value (sum + stream·dt·df)·factor; SDEverywhere's npv model
+    (Vensim's run prints df = 0.991736 at t = 1 for rate 10/12/100)."""
+    body = """
+    stream = STEP(3, 2) ~ ~ |
+    value = NPV(stream, 0.1, 5, 2) ~ ~ |
+    """
+    ds = simulator.load_model(write_mdl(tmp_path, body, final=6, dt=0.5)).run(return_columns=["value"])
+    dt, rate, df, total, expected = 0.5, 0.1, 1.0, 5.0, []
+    for t in np.arange(0, 6.25, dt):
+        s = 3.0 if t + dt / 2 > 2 else 0.0
+        expected.append((total + s * dt * df) * 2)
+        total, df = total + dt * s * df, df - dt * df * rate / (1 + rate * dt)
+    np.testing.assert_allclose(ds["value"].values[0], expected, rtol=1e-12)

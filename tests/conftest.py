@@ -24,7 +24,7 @@ SEEDS = Path(os.environ.get("PLANSIM_SEEDS", ROOT.parent / "shared" / "seeds"))
 MODEL_CORPUS = Path(os.environ.get("PLANSIM_MODEL_CORPUS", ROOT.parent / "shared" / "model-corpus"))
 
 #: Tests that run the corpus of published models (public models of other repositories: not in plansim).
-NEEDS_MODEL_CORPUS = ("tests/integration/test_corpus.py::",)
+NEEDS_MODEL_CORPUS = ("tests/integration/test_corpus.py::", "tests/integration/test_sde_corpus.py::")
 
 #: Tests that read the SDXorg test-models suite (its parametrized cases are simply empty without it).
 NEEDS_TEST_MODELS = (

@@ -49,6 +49,7 @@ BUILTINS = {
     "cosh": _b("COSH", "np.cosh({0})", 1),
     "tanh": _b("TANH", "np.tanh({0})", 1),
     "integer": _b("INTEGER", "np.trunc({0})", 1),
+    "gamma_ln": _b("GAMMA LN", "_gamma_ln({0})", 1),
     "quantum": _b("QUANTUM", "_quantum({0}, {1})", 2),
     "modulo": _b("MODULO", "({0} - _quantum({0}, {1}))", 2),
     "min": _b("MIN", "np.minimum({0}, {1})", 2),
@@ -129,7 +130,7 @@ OTHER_FUNCTIONS = ("ACTIVE INITIAL", "WITH LOOKUP", "LOOKUP EXTRAPOLATE", "LOOKU
                    "LOOKUP BACKWARD", "TIME", "INITIAL TIME", "FINAL TIME", "TIME STEP", "SAVEPER",
                    "ELMCOUNT", "GAME", "GET TIME VALUE (0 or 1, offset, 0)", "RANDOM PINK NOISE",
                    "DELAY MATERIAL (delay time constant during the run)",
-                   "DELAY INFORMATION (delay time constant during the run)")
+                   "DELAY INFORMATION (delay time constant during the run)", "NPV")
 """Functions handled by lowering itself rather than by a table entry."""
 
 RANDOM_FUNCTIONS = ("random_0_1", "random_uniform", "random_normal", "random_exponential", "random_poisson",

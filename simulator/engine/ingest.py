@@ -11,7 +11,7 @@ import warnings
 from pathlib import Path
 
 from simulator.engine import xmile_modules
-from simulator.errors import ModelFileError, ModelParseError
+from simulator.errors import ModelFileError, ModelParseError, UnsupportedFeatureError
 
 VENSIM_SUFFIXES = (".mdl",)
 XMILE_SUFFIXES = (".xmile", ".xml", ".stmx")
@@ -35,9 +35,20 @@ def _macros_first(text):
     return head + " " + " ".join(macros) + " " + tail
 
 
+def _comment_end(text, i):
+    """Index of the ``}`` closing the comment opened at ``text[i]``; comments nest (``{a {b} c}``), -1 if open."""
+    depth = 0
+    for j in range(i, len(text)):
+        depth += (text[j] == "{") - (text[j] == "}")
+        if depth == 0:
+            return j
+    return -1
+
+
 def _without_equation_comments(text):
     """The model text without Vensim's ``{…}`` comments inside equations (before an element's
-    first ``~``), which Vensim ignores and PySD's grammar rejects; the leading ``{UTF-8}`` stays."""
+    first ``~``, nested ones included), which Vensim ignores and PySD's grammar rejects; the leading
+    ``{UTF-8}`` stays."""
     out, i, in_equation, in_quote = [], 0, True, False
     start = len(text) - len(text.lstrip())
     while i < len(text):
@@ -49,7 +60,7 @@ def _without_equation_comments(text):
         elif char in "~|":
             in_equation = char == "|"
         elif char == "{" and in_equation and i > start:
-            end = text.find("}", i)
+            end = _comment_end(text, i)
             if end < 0:
                 break
             i = end + 1
@@ -85,8 +96,13 @@ def _locate_vensim_error(path):
                     parsed.parse()
             except Exception as err:  # noqa: BLE001 - any failure names this element
                 lhs = element.equation.split("=")[0].strip()
-                return lhs, _line_of(path, lhs), err
+                bare = not re.search(r"[=(:]", element.equation)     # 'name ~~|': no equation at all
+                return lhs, _line_of(path, lhs), _NoEquation() if bare else err
     return None
+
+
+class _NoEquation(Exception):
+    """An element with a name and no equation: a data variable Vensim fills from a run-time data file."""
 
 
 def _locate_xmile_error(path):
@@ -243,6 +259,11 @@ def read_abstract_model(path):
             located = None
         if located:
             lhs, line, element_err = located
+            if isinstance(element_err, _NoEquation):
+                raise UnsupportedFeatureError(
+                    f"{path}:{line}: '{lhs}' has no equation: a DATA variable Vensim fills from a data "
+                    f"file named at run time (.vdf/.dat), which plansim does not read; give it an equation "
+                    f"(GET DIRECT DATA from a .csv/.xlsx, or a lookup over Time)") from err
             raise ModelParseError(
                 f"{path}:{line}: cannot parse the equation of '{lhs}': "
                 f"{_describe_parse_error(element_err)}; fix the equation's syntax") from err

@@ -70,6 +70,52 @@ MODELS = [
 ]
 
 
+SDEVERYWHERE = CORPUS / "sdeverywhere"
+"""SDEverywhere's Vensim test models (MIT), one folder per model with Vensim's own run of it (``.dat``)."""
+
+
+@dataclass(frozen=True)
+class VensimDatModel:
+    """One of SDEverywhere's test models: ``<name>/<stem>.mdl`` and Vensim's run ``<name>/<stem>.dat``."""
+
+    name: str
+    stem: str = ""
+
+    @property
+    def path(self) -> Path:
+        return SDEVERYWHERE / self.name / f"{self.stem or self.name}.mdl"
+
+    @property
+    def dat(self) -> Path:
+        return SDEVERYWHERE / self.name / f"{self.stem or self.name}.dat"
+
+
+SDE_MODELS = [VensimDatModel(name) for name in (
+    "active_initial allocate allocate_by_priority allocate_price allocate_ptype arrays comments delay delayfixed "
+    "delayfixed2 depreciate directconst directconst_invalidcell directdata directdata_endofdata "
+    "directdata_invalidcell directlookups directlookups_endofdata directlookups_invalidcell directsubs elmcount "
+    "except except2 extdata gamma_ln getdata index initial interleaved invertmatrix invertmatrixio longeqns "
+    "lookup mapping multimap npv power prune pulsetrain quantum ref same_family_179 same_family_278 sample "
+    "separateall sir smooth smooth3 specialchars subalias subscript sum sumif trend trig vector").split()]
+SDE_MODELS.insert(24, VensimDatModel("flatten", "expected"))      # its test merges two models into expected.mdl
+
+
+def read_vensim_dat(path: Path) -> dict[str, dict[float, float]]:
+    """{variable name as Vensim prints it, ``name[elements]``: {time: value}} from a Vensim ``.dat`` run:
+    a line with the name, then one ``time<TAB>value`` line per saved time."""
+    out: dict[str, dict[float, float]] = {}
+    series: dict[float, float] = {}
+    for line in path.read_text(errors="ignore").splitlines():
+        if not line.strip():
+            continue
+        if "\t" not in line:
+            series = out.setdefault(line.strip(), {})
+            continue
+        time, value = line.split("\t")[:2]
+        series[float(time)] = float(value)
+    return out
+
+
 def read_vensim_run(model: CorpusModel):
     """{variable name: values at each saved step} from the Vensim output files beside the model."""
     import pandas as pd

@@ -38,7 +38,7 @@ def _pulse(t, dt, start, width):
 
 def _pulse_train(t, start, interval, width, end):
     with np.errstate(divide="ignore", invalid="ignore"):
-        inside = (start <= t) & (t < end)
+        inside = (start <= t) & (t <= end)         # Vensim: a pulse at t = end still fires
         repeating = np.mod(t - start + SMALL_VENSIM, interval) < width
         single = (start - SMALL_VENSIM <= t) & (t < start + width)
         return 1.0 * np.where(np.asarray(interval) == 0, single, inside & repeating)
@@ -89,7 +89,8 @@ def _allocate_by_priority(request, priority, width, supply, iterations=64):
 
 def _profile_share(kind, distance, width):
     """Share of its request a requester gets at ``distance`` = threshold - its priority, per
-    Vensim priority profile: 1 rectangular, 2 triangular, 3 normal, 4 exponential."""
+    Vensim priority profile: 1 rectangular, 2 triangular, 3 normal, 4 exponential (0, fixed
+    quantity, does not depend on the threshold: see :func:`_allocate_available`)."""
     from scipy.special import erfc
     half = width / 2
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -118,14 +119,17 @@ def _allocate_available(request, profile, available, iterations=100):
     width = np.broadcast_to(profile[..., 2], shape)
     s = np.broadcast_to(available, shape[:-1] + (1,))
 
+    total = r.sum(axis=-1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fixed = r * np.minimum(s, total) / total                 # ptype 0: in proportion to the requests
+
     def allocated(threshold):
-        return r * _profile_share(kind, threshold - priority, width)
+        return np.where(kind == 0, fixed, r * _profile_share(kind, threshold - priority, width))
 
     reach = 40 * width                    # every profile is flat beyond 40 widths from its priority
     low = (priority - reach).min(axis=-1, keepdims=True)
     high = (priority + reach).max(axis=-1, keepdims=True)
     low, high = _bisect_threshold(allocated, low, high, s, iterations)
-    total = r.sum(axis=-1, keepdims=True)
     return np.where(s >= total, r, np.where(s <= 0, 0.0, allocated((low + high) / 2)))
 
 
@@ -273,6 +277,12 @@ def _vector_select(selection, values, axes, missing, action, error=0):
     return result
 
 
+def _gamma_ln(x):
+    """Vensim GAMMA LN: the natural log of the gamma function (of |Γ(x)| for negative non-integers)."""
+    from scipy.special import gammaln
+    return gammaln(x)
+
+
 def _delay_read(buffer, pointer, lengths):
     """DELAY FIXED whose length (in steps) differs between scenarios or elements: each reads the
     slot written ``lengths`` steps ago (the buffer holds the longest)."""
@@ -283,7 +293,7 @@ def _delay_read(buffer, pointer, lengths):
 RUNTIME = {"np": np, "_vector_select": _vector_select, "_delay_read": _delay_read,
            "_quantum": _quantum, "_xidz": _xidz, "_ramp": _ramp, "_pulse": _pulse,
            "_xpulse": _xpulse, "_allocate_by_priority": _allocate_by_priority,
-           "_allocate_available": _allocate_available,
+           "_allocate_available": _allocate_available, "_gamma_ln": _gamma_ln,
            "_pulse_train": _pulse_train, "_lookup": lookup, "_lookup_stack": lookup_stack,
            "_vector_sort_order": _vector_sort_order, "_vector_reorder": _vector_reorder}
 RUNTIME.update(VECTOR_RUNTIME)       # VECTOR ELM MAP, VECTOR LOOKUP (codegen/vectors.py)

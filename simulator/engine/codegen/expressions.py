@@ -232,6 +232,10 @@ def _emit_vector_elm_map(node, ctx):
     return vectors.emit_vector_elm_map(node, ctx, emit)
 
 
+def _emit_invert_matrix(node, ctx):
+    return vectors.emit_invert_matrix(node, ctx, emit)
+
+
 def _emit_vector_lookup(node, ctx):
     return vectors.emit_vector_lookup(node, ctx, emit, _subscript_index, _index_code)
 
@@ -240,7 +244,8 @@ SPECIAL_CALLS = {"allocate_by_priority": _emit_allocate_by_priority,
                  "allocate_available": _emit_allocate_available,
                  "vector_sort_order": _emit_vector_order, "vector_rank": _emit_vector_order,
                  "vector_reorder": _emit_vector_reorder, "vector_select": _emit_vector_select,
-                 "vector_elm_map": _emit_vector_elm_map, "vector_lookup": _emit_vector_lookup}
+                 "vector_elm_map": _emit_vector_elm_map, "vector_lookup": _emit_vector_lookup,
+                 "invert_matrix": _emit_invert_matrix}
 SPECIAL_CALLS.update(dict.fromkeys(RANDOM_FUNCTIONS, _emit_random))
 """Calls whose argument shapes are not elementwise: {function: emitter}."""
 

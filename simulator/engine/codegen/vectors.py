@@ -77,6 +77,25 @@ def emit_vector_elm_map(node, ctx, emit):
     return Val(f"_vector_elm_map({local}, {index}, {len(dims)})", dims)
 
 
+def emit_invert_matrix(node, ctx, emit):
+    """INVERT MATRIX(m[i, j], n): the inverse of the square matrix in ``m``'s last two subscripts.
+
+    Vensim reads the whole matrix however the reference spells its subscripts: SDEverywhere's
+    invertmatrixio writes ``INVERT MATRIX(m[Source, Source], n)`` for ``inverse[Source, Target]``,
+    and Vensim's run is the inverse of all of ``m`` (not of its diagonal). A reference whose last two
+    subscripts repeat one range is read that way, the result taking the left side's last two
+    dimensions; any other argument is inverted as the elementwise code gives it."""
+    ref = node.args[0]
+    var = ctx.ir.variables.get(getattr(ref, "id", None)) if isinstance(ref, ir.Ref) else None
+    lhs = tuple(ctx.lhs_dims)
+    if (var is None or len(ref.subs) != 2 or len(var.dims) != 2 or ref.subs[0] != ref.subs[1]
+            or len(lhs) != 2 or ctx.ir.dims_shape(var.dims) != ctx.ir.dims_shape(lhs)):
+        value = emit(ref, ctx)
+        return Val(f"np.linalg.inv({value.code})", value.dims)
+    local = ctx.overrides.get(ref.id, ctx.names.get(ref.id))
+    return Val(f"np.linalg.inv({local})", lhs)
+
+
 def emit_vector_lookup(node, ctx, emit, subscript_index, index_code):
     """VECTOR LOOKUP(vec[..., first element], x, xmin, xmax, mode): a lookup whose y values are the
     variable along its last subscript, at equally spaced x from xmin to xmax."""

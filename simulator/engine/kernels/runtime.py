@@ -74,7 +74,7 @@ def k_pulse(t, start, width):
 def k_pulse_train(t, start, interval, width, end):
     if interval == 0:
         return k_float((start - SMALL_VENSIM <= t) and (t < start + width))
-    inside = (start <= t) and (t < end)
+    inside = (start <= t) and (t <= end)
     return k_float(inside and np.mod(t - start + SMALL_VENSIM, interval) < width)
 
 

@@ -114,6 +114,8 @@ def _convert_call(lowering, node, ctx):
         return statefuls.delay_material(lowering, node, ctx)
     if name == "delay_information":
         return statefuls.delay_material(lowering, node, ctx, "DELAY INFORMATION", 3)
+    if name == "npv":
+        return statefuls.npv(lowering, node, ctx)
     if name == "random_pink_noise":
         return statefuls.pink_noise(lowering, node, ctx)
     if name == "a_function_of":        # Vensim's placeholder of an unfinished equation

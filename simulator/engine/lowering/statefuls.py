@@ -263,6 +263,25 @@ def pink_noise(lowering, node, ctx):
     return hidden_variable(lowering, ctx, hidden_id, ir.STOCK, _div(_sub(scaled, _ref(hidden_id, ctx)), time), init)
 
 
+def npv(lowering, node, ctx):
+    """NPV(stream, discount rate, initial value, factor), as Vensim defines it (and SDEverywhere
+    expands it): a discount factor ``df = INTEG(-df * rate / (1 + rate * TIME STEP), 1)``, the
+    discounted sum ``ncum = INTEG(stream * df, initial value)``, and the value
+    ``(ncum + stream * TIME STEP * df) * factor`` (the current step's stream counted at once)."""
+    if len(node.arguments) != 4:
+        ctx.unsupported(f"NPV with {len(node.arguments)} arguments (it takes 4)")
+        return ir.Num(0.0)
+    stream, rate, init, factor = (lowering.convert(a, ctx) for a in node.arguments)
+    dt = ir.Call("time_step", ())
+    df_id = ctx.new_hidden("npv_discount")
+    df = _ref(df_id, ctx)
+    discount = _div(_mul(ir.Unary("neg", df), rate),
+                    ir.Binary("+", ir.Num(1.0), _mul(rate, dt)))
+    hidden_variable(lowering, ctx, df_id, ir.STOCK, discount, ir.Num(1.0))
+    total = hidden_variable(lowering, ctx, ctx.new_hidden("npv_sum"), ir.STOCK, _mul(stream, df), init)
+    return _mul(ir.Binary("+", total, _mul(_mul(stream, dt), df)), factor)
+
+
 CONVERTERS = {
     "SmoothStructure": _smooth,
     "SmoothNStructure": _smooth_n,

@@ -10,7 +10,7 @@ import re
 import warnings
 from pathlib import Path
 
-from simulator.engine import xmile_modules
+from simulator.engine import vensim_mappings, xmile_modules
 from simulator.errors import ModelFileError, ModelParseError, UnsupportedFeatureError
 
 VENSIM_SUFFIXES = (".mdl",)
@@ -73,14 +73,15 @@ def _without_equation_comments(text):
 def _vensim_file(path):
     from pysd.translators.vensim.vensim_file import VensimFile
     vensim_file = VensimFile(path)
-    vensim_file.model_text = _macros_first(_without_equation_comments(vensim_file.model_text))
+    text = _macros_first(_without_equation_comments(vensim_file.model_text))
+    vensim_file.model_text, vensim_file.plansim_mappings = vensim_mappings.strip_explicit_mappings(text)
     return vensim_file
 
 
 def _parse_vensim(path):
     vensim_file = _vensim_file(path)
     vensim_file.parse()
-    return vensim_file.get_abstract_model()
+    return vensim_mappings.restore(vensim_file.get_abstract_model(), vensim_file.plansim_mappings)
 
 
 def _locate_vensim_error(path):

@@ -108,7 +108,8 @@ class InlineLookup:
 
 @dataclass
 class Dimension:
-    """A subscript range. ``mappings`` maps a target dimension name to the target element of each of ours."""
+    """A subscript range. ``mappings`` maps a target dimension name to the target element of each of ours
+    (a tuple of target elements where Vensim's explicit mapping names a subrange: ours maps to all of them)."""
 
     name: str
     elements: tuple

@@ -41,10 +41,6 @@ _RUNTIME_DATA = ("a DATA variable without an equation ({}), which Vensim fills f
 _NORMAL_PROFILE = ("ALLOCATE AVAILABLE with the normal priority profile (ptype 3) splits the supply a little "
                    "differently from Vensim ({}) while the totals agree; neither the exact normal tail nor "
                    "the Abramowitz-Stegun 26.2.17 approximation SDEverywhere uses reproduces Vensim's split")
-_MAPPING = ("an explicit subscript mapping ({}): PySD's parser, which plansim uses, reads the list in "
-            "parentheses as more elements of the range (its elements become e.g. D1, D2, SubA, A1), so plansim "
-            "refuses the mapping (one error: different size) and PySD 3.14 fails reshaping it")
-
 GAPS = {
     "allocate": _NORMAL_PROFILE.format("shipments: 93 of 1,859 values, up to 1% on the smallest shares; PySD 3.14 "
                                                 "misses the same 93"),
@@ -60,14 +56,10 @@ GAPS = {
     "directlookups_invalidcell": "Vensim's own run is off by one here (SDEverywhere's README: it prints 0 for the "
                                  "point after a non-numeric cell, and SDEverywhere skips the model); plansim and PySD "
                                  "3.14 leave the cell out and interpolate, as the model's own comment says Vensim does",
-    "except": _MAPPING.format("DimD: D1, D2 -> (DimA: SubA, A1)"),
-    "except2": _MAPPING.format("DimD: D1, D2 -> (DimA: SubA, A1)"),
     "extdata": _RUNTIME_DATA.format("Simple 1 ~~|"),
     "getdata": _RUNTIME_DATA.format("Values[DimA] ~~|, read with GET DATA AT TIME"),
     "interleaved": "an algebraic loop between variables that is not one between elements "
                    "(a[A1] -> y -> a[A2]): Vensim orders elements, plansim whole variables; PySD 3.14 recurses forever",
-    "mapping": _MAPPING.format("DimB: B1, B2 -> (DimA: SubA, A3)"),
-    "multimap": _MAPPING.format("DimA: A1, A2, A3 -> (DimB: B3, B2, B1), DimC"),
     "prune": _RUNTIME_DATA.format("Simple 1 ~~|"),
     "ref": "an algebraic loop between variables that is not one between elements (ecc[t1] -> ce -> ecc[t2]): "
            "Vensim orders elements, plansim whole variables; PySD 3.14 recurses forever",

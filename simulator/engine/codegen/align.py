@@ -55,12 +55,8 @@ def relation_index(ctx, source, target):
     src, tgt = ctx.dim(source), ctx.dim(target)
     if src.elements == tgt.elements:
         return slice(None)
-    if target in src.mappings:         # source element k corresponds to target element mappings[k]
-        mapped = src.mappings[target]
-        try:
-            return np.array([mapped.index(e) for e in tgt.elements])
-        except ValueError:
-            return None
+    if target in src.mappings:         # source element k corresponds to target element(s) mappings[k]
+        return mapped_index(src.mappings[target], tgt.elements)
     if source in tgt.mappings:         # target element j corresponds to source element mappings[j]
         mapped = tgt.mappings[source]
         if all(m in src.elements for m in mapped):
@@ -68,7 +64,21 @@ def relation_index(ctx, source, target):
         return None
     if set(tgt.elements) <= set(src.elements):   # target is a subrange of source
         return np.array([src.elements.index(e) for e in tgt.elements])
+    for name, mapped in src.mappings.items():    # target is a subrange of a range source maps to
+        if set(tgt.elements) <= set(ctx.dim(name).elements):
+            return mapped_index(mapped, tgt.elements)
     return None
+
+
+def mapped_index(mapped, elements):
+    """For each of ``elements``, the first source position whose mapping entry is or contains it; None if one has none."""
+    index = []
+    for element in elements:
+        hits = [k for k, entry in enumerate(mapped) if entry == element or (isinstance(entry, tuple) and element in entry)]
+        if not hits:
+            return None
+        index.append(hits[0])
+    return np.array(index)
 
 
 def take(ctx, code, index, axis):

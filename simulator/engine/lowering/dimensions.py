@@ -61,22 +61,26 @@ class Dimensions:
                 return
             dim.mappings[mapping] = tuple(target.elements)
             return
-        # explicit mapping: (target dim, [target elements or subranges...])
+        # explicit mapping (Vensim's '-> (Target: t1, SubT, ...)', restored by ingest): one entry per
+        # element of ours, an element of the target or a subrange of it (ours maps to all its elements)
         try:
             target_name, targets = mapping[0], list(mapping[1])
         except (TypeError, IndexError):
             self.unsupported.append((dim.name, f"subscript mapping {mapping!r}"))
             return
-        expanded = []
-        for name in targets:
-            if name in self.dimensions:
-                expanded.extend(self.dimensions[name].elements)
-            else:
-                expanded.append(name)
-        if len(expanded) != len(dim.elements):
-            self.unsupported.append((dim.name, f"mapping to {target_name} with {len(expanded)} elements"))
+        target = self.dimensions.get(target_name)
+        if target is None or len(targets) != len(dim.elements):
+            self.unsupported.append((dim.name, f"mapping to {target_name} with {len(targets)} entries for "
+                                               f"{len(dim.elements)} elements (unknown range or different size)"))
             return
-        dim.mappings[target_name] = tuple(expanded)
+        entries = []
+        for name in targets:
+            elements = self.dimensions[name].elements if name in self.dimensions else (name,)
+            if not set(elements) <= set(target.elements):
+                self.unsupported.append((dim.name, f"mapping to {target_name}: '{name}' is not in {target_name}"))
+                return
+            entries.append(elements[0] if name not in self.dimensions else tuple(elements))
+        dim.mappings[target_name] = tuple(entries)
 
     def main_range(self, elements):
         """The largest subscript range containing all ``elements`` (a subrange's main range)."""

@@ -87,7 +87,8 @@ def _related(dims, sub, lsub, element):
         names = tuple(e for e, m in zip(ours, dims[sub].mappings[lsub]) if m == element)
         return names or None
     if sub in dims[lsub].mappings:
-        mapped = dims[lsub].mappings[sub][theirs.index(element)]
+        mapped = dims[lsub].mappings[sub]
+        mapped = mapped[theirs.index(element)] if len(mapped) == len(theirs) else None
         return (mapped,) if mapped in ours else None
     if set(theirs) <= set(ours):
         return (element,)

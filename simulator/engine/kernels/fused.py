@@ -91,10 +91,10 @@ def _why_not(model_ir, program, run, integrator):
     mode = run["mode"]
     if mode == "numpy":
         return "kernel = numpy"
-    if not numba_available():
-        return "numba is not installed (pip install plansim[fast])"
     if program.element_ordered:     # the generator writes whole variables (ordering.py: schedule)
         return f"{', '.join(program.element_ordered)} ordered element by element (a loop between whole variables)"
+    if not numba_available():
+        return "numba is not installed (pip install plansim[fast])"
     if integrator.name != "euler":
         return f"method {integrator.name} (the fused kernel is written for Euler)"
     if mode == "auto" and not program.layout.scenario_major:

@@ -118,13 +118,16 @@ def order_group(model_ir, group, phase, loop_error):
 
     ``loop_error(names)`` builds the exception raised for a genuine (element-level) loop.
     """
-    owner, nodes = {}, []          # owner[(vid, position)] = node (vid, comp index, position)
+    owner = {}                     # owner[(vid, position)] = node (vid, comp index, position)
     for vid in group:
         var = model_ir.variables[vid]
         for c, comp in enumerate(var.components):
             for pos in component_positions(model_ir, var, comp):
                 owner[(vid, pos)] = (vid, c, pos)
     nodes = list(dict.fromkeys(owner.values()))
+    by_var = {}
+    for node in nodes:
+        by_var.setdefault(node[0], []).append(node)
     deps = {}
     for node in nodes:
         vid, c, pos = node
@@ -136,7 +139,7 @@ def order_group(model_ir, group, phase, loop_error):
                 continue
             read = _read_positions(model_ir, var, comp, pos, ref, exact)
             if read is None:
-                needs |= {n for n in nodes if n[0] == ref.id}
+                needs.update(by_var.get(ref.id, ()))
             else:
                 needs |= {owner[(ref.id, p)] for p in read if (ref.id, p) in owner}
         if node in needs:

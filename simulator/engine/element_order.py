@@ -119,7 +119,7 @@ def order_group(model_ir, group, phase, loop_error):
     ``loop_error(names)`` builds the exception raised for a genuine (element-level) loop.
     """
     owner = {}                     # owner[(vid, position)] = node (vid, comp index, position)
-    for vid in group:
+    for vid in sorted(group):       # deterministic order (and loop messages)
         var = model_ir.variables[vid]
         for c, comp in enumerate(var.components):
             for pos in component_positions(model_ir, var, comp):

@@ -156,16 +156,40 @@ def _entry_id(entry):
 
 
 def _whole(entries):
-    """Entries with the one piece of a variable that has only one replaced by its id."""
-    count = {}
+    """(entry, ids to allocate first) for each entry; a variable with one piece becomes its id.
+
+    Every variable of a run of consecutive pieces (one loop group) is allocated before the run's
+    first piece: a piece may read elements of another that no equation defines (NaN, missing.py).
+    """
+    count, out, run = {}, [], None
     for e in entries:
         if isinstance(e, Piece):
             count[e.id] = count.get(e.id, 0) + 1
-    return [e.id if isinstance(e, Piece) and count[e.id] == 1 else e for e in entries]
+    for e in entries:
+        if not isinstance(e, Piece):
+            run = None
+            out.append((e, []))
+            continue
+        if run is None:
+            run = []
+            out.append((e, run))
+        else:
+            out.append((e, []))
+        if e.id not in run:
+            run.append(e.id)
+        if count[e.id] == 1:
+            out[-1] = (e.id, out[-1][1])
+    return out
+
+
+def _allocate_run(b, vids, keep=lambda vid: True):
+    for vid in vids:
+        if vid not in b.levers and vid not in b.replaced and keep(vid):
+            allocate(b.model_ir, b.model_ir.variables[vid], b.names[vid], b.w)
 
 
 def _write_piece(b, piece, attribute, written):
-    """One piece of a variable ordered element by element; its array is allocated before the first."""
+    """One piece of a variable ordered element by element (its array allocated by :func:`_allocate_run`)."""
     var, name = b.model_ir.variables[piece.id], b.names[piece.id]
     if piece.id not in written:
         written.add(piece.id)
@@ -173,7 +197,6 @@ def _write_piece(b, piece, attribute, written):
             b.w(f"{name} = _lev_{piece.id}[{'0' if attribute == 'init' else 'j'}]" if piece.id in b.levers
                 else f"{name} = _p_{piece.id}")
             return
-        allocate(b.model_ir, var, name, b.w)
     if piece.id not in b.levers and piece.id not in b.replaced:
         write_component(b.ctx, b.model_ir, var, var.components[piece.comp], "expr", name, b.w,
                         positions=list(piece.positions))
@@ -213,7 +236,8 @@ def _write_init(b, init_entries):
     w, model_ir = b.w, b.model_ir
     w("def _init(t, _N):", 0)
     static_ids, delay_fixed, written = [], [], set()
-    for vid in _whole(init_entries):
+    for vid, run in _whole(init_entries):
+        _allocate_run(b, run)
         if isinstance(vid, Piece):
             if vid.id not in written and vid.id not in b.dynamic:
                 static_ids.append(vid.id)
@@ -286,7 +310,8 @@ def _write_step(b, step_entries, save):
 def _write_step_values(b, step_entries, needed):
     """One statement per time-dependent variable the step needs (per piece in a loop), in per-step order."""
     written = set()
-    for vid in _whole(step_entries):
+    for vid, run in _whole(step_entries):
+        _allocate_run(b, run, lambda v: v in b.dynamic and v in needed)
         if isinstance(vid, Piece):
             if vid.id in b.dynamic and vid.id in needed:
                 _write_piece(b, vid, "expr", written)

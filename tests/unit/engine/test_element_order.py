@@ -125,3 +125,19 @@ def test_a_parameter_replacing_a_variable_of_the_loop(tmp_path):
     """y given per scenario: a[A2] = y + 1 reads the parameter; a[A1] keeps its equation."""
     ds = _load(tmp_path, INTERLEAVED).run(params={"y": [5, 6]}, return_columns=["a"])
     np.testing.assert_array_equal(ds["a"].values[:, 0], [[0, 6], [0, 7]])
+
+
+def test_an_undefined_element_read_inside_the_loop_is_nan_not_a_crash(tmp_path):
+    """y reads b[A3], which no equation defines (missing.py: NaN in what reads it, the run fails
+    naming a variable); every variable of the loop is allocated before the loop's first piece."""
+    body = """
+    DimA: A1, A2, A3 ~ ~ |
+    a[A1] = y ~ ~ |
+    a[A2] = 1 ~ ~ |
+    y = a[A2] + b[A3] ~ ~ |
+    b[A1] = a[A1] ~ ~ |
+    """
+    ds = _load(tmp_path, body).run(return_columns=["a", "y"])
+    assert np.isnan(ds["y"].values[0]).all()
+    np.testing.assert_array_equal(ds["a"].values[0, 0], [np.nan, 1, np.nan])
+    assert ds["status"].values[0] != 0 and "non-finite value" in str(ds["message"].values[0])

@@ -109,7 +109,8 @@ def _read_positions(model_ir, var, comp, pos, ref, exact):
         elements = model_ir.dimensions[tdim].elements
         if names is None:
             names = model_ir.dimensions[sub.rstrip("!")].elements if sub.rstrip("!") in model_ir.dimensions else elements
-        axes.append([elements.index(n) for n in names if n in elements])
+        index = [elements.index(n) for n in names if n in elements]
+        axes.append(index if len(index) == len(names) else list(range(len(elements))))   # unknown: all
     return [tuple(a[i] for a, i in zip(axes, index)) for index in np.ndindex(*[len(a) for a in axes])]
 
 

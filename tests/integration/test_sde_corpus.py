@@ -58,11 +58,7 @@ GAPS = {
                                  "3.14 leave the cell out and interpolate, as the model's own comment says Vensim does",
     "extdata": _RUNTIME_DATA.format("Simple 1 ~~|"),
     "getdata": _RUNTIME_DATA.format("Values[DimA] ~~|, read with GET DATA AT TIME"),
-    "interleaved": "an algebraic loop between variables that is not one between elements "
-                   "(a[A1] -> y -> a[A2]): Vensim orders elements, plansim whole variables; PySD 3.14 recurses forever",
     "prune": _RUNTIME_DATA.format("Simple 1 ~~|"),
-    "ref": "an algebraic loop between variables that is not one between elements (ecc[t1] -> ce -> ecc[t2]): "
-           "Vensim orders elements, plansim whole variables; PySD 3.14 recurses forever",
     "same_family_179": "Vensim's run prints 'Fractional Increase[DimA, DimA]', which the shipped model does not "
                        "define (the run is of another version of the model); the other 43 variables match",
     "sumif": _RUNTIME_DATA.format("A Values[DimA] ~~|"),

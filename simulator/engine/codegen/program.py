@@ -23,9 +23,11 @@ from simulator.engine.codegen.noise import RUNTIME as NOISE_RUNTIME, scenario_ke
 from simulator.engine.codegen.align import EmitContext
 from simulator.engine.codegen.expressions import emit
 from simulator.engine.codegen.layout import Layout, clip_mask, state_layout
-from simulator.engine.codegen.statements import as_full, as_shape, assign_value, full, write_in_place
+from simulator.engine.codegen.statements import (allocate, as_full, as_shape, assign_value, full,
+                                                 write_component, write_in_place)
+from simulator.engine.element_order import Piece
 from simulator.engine.integrators.euler import fused_loop_source, row_numbers
-from simulator.engine.ordering import dependencies, topological_order
+from simulator.engine.ordering import dependencies, schedule
 
 DYNAMIC_ROLES = (ir.STOCK, ir.SAMPLE, ir.DELAY_FIXED)
 
@@ -46,6 +48,8 @@ class Program:
     delay_fixed: list = field(default_factory=list)
     clip_mask: object = None
     """Boolean array broadcastable to ``S``, True at non-negative stock slots; None when there are none."""
+    element_ordered: list = field(default_factory=list)
+    """Names of the variables computed piece by piece each step (a variable-level loop; element_order.py)."""
 
 
 def local_name(var_id):
@@ -74,23 +78,29 @@ def _needed_each_step(model_ir, save, replaced):
 
 
 def dynamic_ids(model_ir, order, replaced, levers):
-    """Ids whose value changes during the run (depend on time, state, or a lever)."""
+    """Ids whose value changes during the run (depend on time, state, or a lever).
+
+    Repeated until nothing changes: a variable ordered element by element can read a later one.
+    """
     dynamic = set()
-    for vid in order:
-        var = model_ir.variables[vid]
-        if vid in levers:
-            dynamic.add(vid)
-            continue
-        if vid in replaced or var.role in (ir.INITIAL, ir.LOOKUP):
-            continue
-        if var.role in DYNAMIC_ROLES:
-            dynamic.add(vid)
-            continue
-        for comp in var.components:
-            if uses_time(comp.expr) or (references(comp.expr) - {vid}) & dynamic:
+    while True:
+        before = len(dynamic)
+        for vid in order:
+            if vid not in dynamic and _is_dynamic(model_ir.variables[vid], dynamic, replaced, levers):
                 dynamic.add(vid)
-                break
-    return dynamic
+        if len(dynamic) == before:
+            return dynamic
+
+
+def _is_dynamic(var, dynamic, replaced, levers):
+    vid = var.id
+    if vid in levers:
+        return True
+    if vid in replaced or var.role in (ir.INITIAL, ir.LOOKUP):
+        return False
+    if var.role in DYNAMIC_ROLES:
+        return True
+    return any(uses_time(comp.expr) or (references(comp.expr) - {vid}) & dynamic for comp in var.components)
 
 
 class _Writer:
@@ -121,11 +131,12 @@ def build_program(model_ir, replaced=(), levers=(), save=()):
     Program
     """
     replaced, levers, save = set(replaced), set(levers), list(save)
-    step_order = topological_order(model_ir, "step")
+    step_entries = schedule(model_ir, "step")
+    step_order = list(dict.fromkeys(_entry_id(e) for e in step_entries))
     b = _Build(model_ir, replaced, levers, state_layout(model_ir),
                dynamic_ids(model_ir, step_order, replaced - levers, levers))
-    static_ids, delay_fixed = _write_init(b, topological_order(model_ir, "init"))
-    step = _write_step(b, step_order, save)
+    static_ids, delay_fixed = _write_init(b, schedule(model_ir, "init"))
+    step = _write_step(b, step_entries, save)
     mask = clip_mask(b.layout)
     if mask is not None:
         b.consts["_clip_mask"] = mask
@@ -136,7 +147,59 @@ def build_program(model_ir, replaced=(), levers=(), save=()):
     code = compile(source, f"<plansim {model_ir.path.name}>", "exec")
     saved_dynamic = [vid for vid in save if vid in b.dynamic]
     saved_static = [vid for vid in save if vid not in b.dynamic]
-    return Program(code, b.consts, b.layout, saved_dynamic, saved_static, source, static_ids, delay_fixed, mask)
+    return Program(code, b.consts, b.layout, saved_dynamic, saved_static, source, static_ids, delay_fixed, mask,
+                   sorted({model_ir.variables[e.id].name for e in step_entries if isinstance(e, Piece)}))
+
+
+def _entry_id(entry):
+    return entry.id if isinstance(entry, Piece) else entry
+
+
+def _whole(entries):
+    """(entry, ids to allocate first) for each entry; a variable with one piece becomes its id.
+
+    Every variable of a run of consecutive pieces (one loop group) is allocated before the run's
+    first piece: a piece may read elements of another that no equation defines (NaN, missing.py).
+    """
+    count, out, run = {}, [], None
+    for e in entries:
+        if isinstance(e, Piece):
+            count[e.id] = count.get(e.id, 0) + 1
+    for e in entries:
+        if not isinstance(e, Piece):
+            run = None
+            out.append((e, []))
+            continue
+        if run is None:
+            run = []
+            out.append((e, run))
+        else:
+            out.append((e, []))
+        if e.id not in run:
+            run.append(e.id)
+        if count[e.id] == 1:
+            out[-1] = (e.id, out[-1][1])
+    return out
+
+
+def _allocate_run(b, vids, keep=lambda vid: True):
+    for vid in vids:
+        if vid not in b.levers and vid not in b.replaced and keep(vid):
+            allocate(b.model_ir, b.model_ir.variables[vid], b.names[vid], b.w)
+
+
+def _write_piece(b, piece, attribute, written):
+    """One piece of a variable ordered element by element (its array allocated by :func:`_allocate_run`)."""
+    var, name = b.model_ir.variables[piece.id], b.names[piece.id]
+    if piece.id not in written:
+        written.add(piece.id)
+        if piece.id in b.levers or piece.id in b.replaced:
+            b.w(f"{name} = _lev_{piece.id}[{'0' if attribute == 'init' else 'j'}]" if piece.id in b.levers
+                else f"{name} = _p_{piece.id}")
+            return
+    if piece.id not in b.levers and piece.id not in b.replaced:
+        write_component(b.ctx, b.model_ir, var, var.components[piece.comp], "expr", name, b.w,
+                        positions=list(piece.positions))
 
 
 class _Build:
@@ -168,12 +231,18 @@ class _Step:
     row_views: dict
 
 
-def _write_init(b, init_order):
+def _write_init(b, init_entries):
     """``_init(t, _N)``: every variable at the initial time, then the state ``S``. Returns (static ids, DELAY FIXED ids)."""
     w, model_ir = b.w, b.model_ir
     w("def _init(t, _N):", 0)
-    static_ids, delay_fixed = [], []
-    for vid in init_order:
+    static_ids, delay_fixed, written = [], [], set()
+    for vid, run in _whole(init_entries):
+        _allocate_run(b, run)
+        if isinstance(vid, Piece):
+            if vid.id not in written and vid.id not in b.dynamic:
+                static_ids.append(vid.id)
+            _write_piece(b, vid, "init", written)
+            continue
         var = model_ir.variables[vid]
         name = b.names[vid]
         if vid in b.levers:
@@ -202,9 +271,10 @@ def _write_init(b, init_order):
     return static_ids, delay_fixed
 
 
-def _write_step(b, step_order, save):
+def _write_step(b, step_entries, save):
     """``_step(t, j, S, isave, commit, D=None)``: values, derivatives, saves, discrete commits."""
     w, model_ir, layout = b.w, b.model_ir, b.layout
+    step_order = list(dict.fromkeys(_entry_id(e) for e in step_entries))
     discrete = [vid for vid in step_order if model_ir.variables[vid].role in (ir.SAMPLE, ir.DELAY_FIXED)]
     w("", 0)
     w("def _step(t, j, S, isave, commit, D=None):", 0)
@@ -221,7 +291,7 @@ def _write_step(b, step_order, save):
         w(f"{b.names[vid]} = {layout.view('S', start, stop, shape)}")
         if not layout.scenario_major:
             row_views[len(w.lines) - 1] = f"    {b.names[vid]} = _Sr{start}"
-    _write_step_values(b, step_order, _needed_each_step(model_ir, save, b.replaced))
+    _write_step_values(b, step_entries, _needed_each_step(model_ir, save, b.replaced))
     w("if D is None:")
     w("D = np.empty_like(S)", 2)
     allocate_line = len(w.lines) - 2
@@ -237,9 +307,15 @@ def _write_step(b, step_order, save):
     return _Step(global_line, count_line, allocate_line, row_views)
 
 
-def _write_step_values(b, step_order, needed):
-    """One statement per time-dependent variable the step needs, in per-step order."""
-    for vid in step_order:
+def _write_step_values(b, step_entries, needed):
+    """One statement per time-dependent variable the step needs (per piece in a loop), in per-step order."""
+    written = set()
+    for vid, run in _whole(step_entries):
+        _allocate_run(b, run, lambda v: v in b.dynamic and v in needed)
+        if isinstance(vid, Piece):
+            if vid.id in b.dynamic and vid.id in needed:
+                _write_piece(b, vid, "expr", written)
+            continue
         if vid not in b.dynamic or vid not in needed:
             continue
         var = b.model_ir.variables[vid]

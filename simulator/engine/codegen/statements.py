@@ -26,20 +26,32 @@ def assign_value(ctx_factory, model_ir, var, attribute, target, w, indent=1):
         return
     w(f"{target} = np.full((_N,) + {shape!r}, np.nan)", indent)    # elements no equation defines: missing.py
     for comp in comps:
-        ctx = ctx_factory(var, comp)
-        free = tuple(s for s in comp.subs if s in model_ir.dimensions)
-        val = emit(getattr(comp, attribute), ctx)
+        write_component(ctx_factory, model_ir, var, comp, attribute, target, w, indent)
+
+
+def allocate(model_ir, var, target, w, indent=1):
+    """Emit the array of a variable filled piece by piece (NaN where no equation defines it)."""
+    w(f"{target} = np.full((_N,) + {model_ir.dims_shape(var.dims)!r}, np.nan)", indent)
+
+
+def write_component(ctx_factory, model_ir, var, comp, attribute, target, w, indent=1, positions=None):
+    """Emit the elements ``positions`` (default: all) of one component into the allocated ``target``."""
+    shape = model_ir.dims_shape(var.dims)
+    ctx = ctx_factory(var, comp)
+    free = tuple(s for s in comp.subs if s in model_ir.dimensions)
+    val = emit(getattr(comp, attribute), ctx)
+    if positions is None:
         positions = component_positions(model_ir, var, comp)
-        if not positions:
-            continue
-        cshape = model_ir.dims_shape(free)
-        code = as_full(ctx, val, free, cshape)
-        dst = np.ravel_multi_index(np.array(positions).T, shape) if shape else np.zeros(1, int)
-        src = _source_positions(model_ir, var, comp, positions, free, cshape)
-        dst_name = ctx.const(dst, "_dst")
-        src_name = ctx.const(src, "_src")
-        w(f"{target}.reshape(_N, -1)[:, {dst_name}] = "
-          f"np.broadcast_to({code}, (_N,) + {cshape!r}).reshape(_N, -1)[:, {src_name}]", indent)
+    if not positions:
+        return
+    cshape = model_ir.dims_shape(free)
+    code = as_full(ctx, val, free, cshape)
+    dst = np.ravel_multi_index(np.array(positions).T, shape) if shape else np.zeros(1, int)
+    src = _source_positions(model_ir, var, comp, positions, free, cshape)
+    dst_name = ctx.const(dst, "_dst")
+    src_name = ctx.const(src, "_src")
+    w(f"{target}.reshape(_N, -1)[:, {dst_name}] = "
+      f"np.broadcast_to({code}, (_N,) + {cshape!r}).reshape(_N, -1)[:, {src_name}]", indent)
 
 
 _UFUNCS = {"+": "np.add", "-": "np.subtract", "*": "np.multiply", "/": "np.divide"}

@@ -91,6 +91,8 @@ def _why_not(model_ir, program, run, integrator):
     mode = run["mode"]
     if mode == "numpy":
         return "kernel = numpy"
+    if program.element_ordered:     # the generator writes whole variables (ordering.py: schedule)
+        return f"{', '.join(program.element_ordered)} ordered element by element (a loop between whole variables)"
     if not numba_available():
         return "numba is not installed (pip install plansim[fast])"
     if integrator.name != "euler":

@@ -98,6 +98,18 @@ def _reads_itself(var):
     return len(var.components) > 1 and any(var.id in references(c.expr) for c in var.components)
 
 
+def _scalar_reads_itself(var, phase):
+    """``x = x + 1``: a scalar equation that needs its own value (dependencies() leaves self-references
+    out: a stock's rate or a discrete state's update may read the variable's current state)."""
+    if var.dims or len(var.components) != 1:
+        return False
+    if phase == "step":
+        attribute = "expr" if var.role in (ir.AUX, ir.ACTIVE_INITIAL) else None
+    else:
+        attribute = {ir.AUX: "expr", ir.STOCK: "init", ir.ACTIVE_INITIAL: "init"}.get(var.role)
+    return attribute is not None and var.id in references(getattr(var.components[0], attribute))
+
+
 def schedule(model_ir, phase):
     """What to compute, in order: variable ids, and :class:`Piece` s of variables in a variable-level loop.
 
@@ -111,6 +123,8 @@ def schedule(model_ir, phase):
     for group in _groups(deps):
         var = model_ir.variables[group[0]]
         if len(group) == 1 and not (refinable(model_ir, var.id, phase) and _reads_itself(var)):
+            if _scalar_reads_itself(var, phase):
+                raise _loop_error(model_ir, phase, [var.id, var.id])
             entries.append(group[0])
             continue
         if not all(refinable(model_ir, vid, phase) for vid in group):

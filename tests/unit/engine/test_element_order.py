@@ -141,3 +141,18 @@ def test_an_undefined_element_read_inside_the_loop_is_nan_not_a_crash(tmp_path):
     assert np.isnan(ds["y"].values[0]).all()
     np.testing.assert_array_equal(ds["a"].values[0, 0], [np.nan, 1, np.nan])
     assert ds["status"].values[0] != 0 and "non-finite value" in str(ds["message"].values[0])
+
+
+@pytest.mark.parametrize("body, phase", [
+    ("x = x + 1 ~ ~ |", "each time step"),
+    ("s = INTEG(1, s * 2) ~ ~ |", "initialisation"),
+])
+def test_a_scalar_equation_reading_itself_is_a_loop_in_one_line(tmp_path, body, phase):
+    """Vensim refuses x = x + 1 (a simultaneous equation); it used to reach the generated code and
+    fail there with UnboundLocalError."""
+    path = write_mdl(tmp_path, body, final=3)
+    with pytest.raises(AlgebraicLoopError) as caught:
+        simulator.load_model(path)
+    assert str(caught.value).startswith(f"{path}: algebraic loop ({phase}): ")
+    assert "\n" not in str(caught.value)
+

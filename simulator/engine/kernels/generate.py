@@ -24,8 +24,11 @@ from simulator.engine import ir
 from simulator.engine.analysis import component_positions
 from simulator.engine.codegen.program import _needed_each_step, dynamic_ids
 from simulator.engine.kernels.expressions import KernelContext, Unsupported, emit
+from simulator.engine.kernels.lowering import step_ir
 from simulator.engine.ordering import topological_order
 
+NATIVE = True
+"""Compile the step's parts with llvmlite directly (``lowering.py``, ``native.py``) instead of numba."""
 MAX_UNROLLED = 2000
 """Most element statements a piecewise-defined variable may unroll into."""
 HEADER = "from simulator.engine.kernels.runtime import *  # noqa: F401,F403\n"
@@ -54,6 +57,8 @@ class KernelSource:
     source: str
     inputs: list = field(default_factory=list)
     inexact: tuple = ()
+    step_ir: str | None = None
+    """The step as LLVM IR (``lowering.py``; the kernel takes its address ``STEP``), or None: numba parts."""
     """What may make results differ from the numpy program's in the last bit (empty: bit for bit)."""
 
 
@@ -99,7 +104,7 @@ def kernel_source(model_ir, program, replaced, levers):
     slots = Slots(model_ir, program.layout, statics, sorted(levers & set(computed)),
                   [vid for vid in computed if vid not in levers])
     writer = _KernelWriter(model_ir, program, slots, tables)
-    source = KernelSource(writer.source(equations), slots.inputs(program.saved_dynamic, tables))
+    source = KernelSource(writer.source(equations), slots.inputs(program.saved_dynamic, tables), step_ir=writer.step_ir)
     source.inexact = tuple(sorted(reads.inexact))
     return source
 
@@ -209,6 +214,7 @@ class _KernelWriter:
         widths = [len(x) for x, _ in tables]
         self.table_at = {name: sum(2 * w for w in widths[:i]) for i, name in enumerate(tables.values())}
         self.table_width = dict(zip(tables.values(), widths))
+        self.step_ir = None
 
     def source(self, equations):
         parts, current = [], []
@@ -220,6 +226,15 @@ class _KernelWriter:
         if current:
             parts.append(current)
         lines = [HEADER + "from numba import njit\n"]
+        if NATIVE:
+            try:
+                saved = [self.slots.of(vid) for vid in self.program.saved_dynamic]
+                self.step_ir = step_ir([self._part_lines(part, "V") for part in parts], saved)
+            except Unsupported:
+                self.step_ir = None
+            if self.step_ir is not None:
+                call = ["k_step(STEP, R, T, t, _dt, _t0, _tf, _saveper)"]
+                return "\n".join(lines + self._main([call])) + "\n"
         if sum(len(e[0]) for e in equations) <= INLINE_LINES:      # small: no call per scenario and step
             return "\n".join(lines + self._main([self._part_lines(equations, "R")])) + "\n"
         for index, part in enumerate(parts):
@@ -257,7 +272,7 @@ class _KernelWriter:
         """The kernel: block loop, loads, ``parts`` (lines each: a call, or the equations inline), saves, update."""
         saved = self.program.saved_dynamic
         args = ", ".join(["S", "times", "save_index", "_dt", "n_steps", "_t0", "_tf", "_saveper", "M", "P", "L", "T"]
-                         + [f"O_{vid}" for vid in saved])
+                         + (["STEP", "SAVE", "OP"] if self.step_ir is not None else [f"O_{vid}" for vid in saved]))
         n_state, (s0, s1), (l0, l1) = self.slots.n_state, self.slots.static_range, self.slots.lever_range
         state = "S[i0 + b, q]" if self.layout.scenario_major else "S[q, i0 + b]"
         lanes = lanes_for(self.slots.total)
@@ -285,6 +300,8 @@ class _KernelWriter:
 
     def _saves(self):
         lines = ["if isave >= 0:"] if self.program.saved_dynamic else []
+        if lines and self.step_ir is not None:      # the native save (lowering.py): outputs at addresses OP
+            return lines + ["    k_save(SAVE, R, OP, isave, i, N)"]
         for vid in self.program.saved_dynamic:
             start, size = self.slots.of(vid)
             if size is None:

@@ -202,7 +202,20 @@ INLINE_LINES = 160
 """A step of at most this many equation lines is written inline in the kernel (no part calls)."""
 """Equation lines per compiled part: numba's and LLVM's compile time grows faster than linearly
 with a function's size, so the step is cut into parts that each compile quickly."""
+NATIVE_PART_LINES = 40
+"""Equation lines per function of a native step (``lowering.py``)."""
 _TABLE = re.compile(r"\b_tab(\d+)\b")
+
+
+def _cut(equations, limit):
+    """``equations`` in consecutive parts of at most ``limit`` lines (or one equation)."""
+    parts, current = [], []
+    for equation in equations:
+        if current and sum(len(e[0]) for e in current) + len(equation[0]) > limit:
+            parts.append(current)
+            current = []
+        current.append(equation)
+    return parts + [current] if current else parts
 
 
 class _KernelWriter:
@@ -217,19 +230,12 @@ class _KernelWriter:
         self.step_ir = None
 
     def source(self, equations):
-        parts, current = [], []
-        for equation in equations:
-            if current and sum(len(e[0]) for e in current) + len(equation[0]) > MAX_PART_LINES:
-                parts.append(current)
-                current = []
-            current.append(equation)
-        if current:
-            parts.append(current)
         lines = [HEADER + "from numba import njit\n"]
         if NATIVE:
             try:
                 saved = [self.slots.of(vid) for vid in self.program.saved_dynamic]
-                self.step_ir = step_ir([self._part_lines(part, "V") for part in parts], saved)
+                native = _cut(equations, NATIVE_PART_LINES)
+                self.step_ir = step_ir([self._part_lines(part, "V") for part in native], saved)
             except Unsupported:
                 self.step_ir = None
             if self.step_ir is not None:
@@ -237,6 +243,7 @@ class _KernelWriter:
                 return "\n".join(lines + self._main([call])) + "\n"
         if sum(len(e[0]) for e in equations) <= INLINE_LINES:      # small: no call per scenario and step
             return "\n".join(lines + self._main([self._part_lines(equations, "R")])) + "\n"
+        parts = _cut(equations, MAX_PART_LINES)
         for index, part in enumerate(parts):
             lines += ["", "", "@njit(cache=True, error_model='numpy', nogil=True)",
                       f"def _part{index}(V, T, t, _dt, _t0, _tf, _saveper):"]

@@ -11,6 +11,10 @@ the outputs (contiguous over the block) and advances the state as the numpy loop
 (``D * dt + S``, then the non-negative clip where ``M``). The step is cut into parts of
 :data:`MAX_PART_LINES` lines because numba's compile time grows with a function's size. The
 equations are the same IR as the numpy program's, in the same order, with the same operations.
+Normally (:data:`NATIVE`) the parts are not numba code: ``lowering.py`` turns their source into
+LLVM IR (one function per :data:`NATIVE_PART_LINES` lines, plus the saves), the kernel takes the
+compiled step's and save's addresses (``STEP``, ``SAVE``; ``OP`` the outputs' addresses) and only
+the driver above is compiled by numba; the numba parts remain where the lowering refuses.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ import ctypes
 import ctypes.util
 import hashlib
 import os
+import threading
 from pathlib import Path
 
 from simulator.engine.kernels.lowering import ENTRY, SAVE
@@ -23,10 +24,16 @@ OPT_LEVEL = 2
 """LLVM's optimisation level for the step, with the loop vectoriser (numba's final pipeline is -O3 with it;
 measured: -O3 compiles slower and runs no faster; without the vectoriser the population sample runs 1.6x slower)."""
 _STATE = {}
+_LOCK = threading.Lock()
 
 
 def addresses(ir_text: str, directory: Path) -> tuple:
     """Addresses of the compiled step and save functions of ``ir_text`` (compiled, or loaded from ``directory``)."""
+    with _LOCK:     # one engine per process; runs may start in threads
+        return _addresses(ir_text, directory)
+
+
+def _addresses(ir_text, directory):
     llvm = _llvm()
     machine = _STATE["machine"]
     identity = "\n".join([ir_text, machine.cpu, machine.features, str(llvm.llvm_version_info), f"O{OPT_LEVEL}+loop-vectorize"])
@@ -98,7 +105,9 @@ def _symbols(llvm):
 
     for name, function in runtime.CFUNCS.items():
         llvm.add_symbol(f"plansim_{name}", function.address)
-    libm = ctypes.CDLL(ctypes.util.find_library("m"))
-    for name in ("tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "exp", "log", "pow", "sin", "cos"):
-        if not llvm.address_of_symbol(name):
+    names = ("tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "exp", "log", "pow", "sin", "cos", "trunc")
+    missing = [name for name in names if not llvm.address_of_symbol(name)]
+    if missing:     # not in the process's namespace: take them from the C maths library
+        libm = ctypes.CDLL(ctypes.util.find_library("m") or ctypes.util.find_library("c"))
+        for name in missing:
             llvm.add_symbol(name, ctypes.cast(getattr(libm, name), ctypes.c_void_p).value)

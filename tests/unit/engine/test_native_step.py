@@ -32,6 +32,8 @@ Shape([(0,0)-(10,2)], (0,0), (4,1), (10,2)) ~ ~ |
 Shaped = Shape(Time) + LOOKUP EXTRAPOLATE(Shape, Time * 2) + LOOKUP FORWARD(Shape, Time) + LOOKUP BACKWARD(Shape, Time) ~ ~ |
 Mixed = MODULO(Time, 3) + QUANTUM(Time, 2) + INTEGER(Time / 3) + ABS(-Time) + SQRT(Time) ~ ~ |
 Bad = Level / 0 * 0 ~ ~ |
+Nan mix = MIN(Bad, 1) + MAX(1, Bad) + IF THEN ELSE(Bad, 1, 2) + MODULO(Bad, 2) + XIDZ(1, Bad, 3) ~ ~ |
+Nan truth = IF THEN ELSE(Bad, 1, 2) + IF THEN ELSE(:NOT: Bad, 1, 2) + IF THEN ELSE(Bad = Bad, 1, 2) ~ ~ |
 Grid[Zone, Side] = Stock[Zone] * Weight[Side] ~ ~ |
 Spread[Side] = VMAX(Grid[Zone!, Side]) - VMIN(Grid[Zone!, Side]) + PROD(Weight[Side!]) + SUM(Rate[Zone!]) ~ ~ |
 Part[north] = Stock[mid] / 3 ~ ~ |
@@ -65,6 +67,7 @@ def test_native_step_equals_numpy_bit_for_bit_and_is_cached(tmp_path, cache):
         assert fused.attrs["kernel"] == FUSED
         _equal(plain, fused)
         assert np.isnan(fused["part"].values[..., 2]).all() and np.isnan(fused["bad"].values).all()
+        assert np.isnan(fused["nan_mix"].values).all() and np.isfinite(fused["nan_truth"].values).all()
     assert _kernels(cache) == ["native", "native"]      # one kernel per run configuration
 
 

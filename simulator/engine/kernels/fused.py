@@ -165,7 +165,14 @@ def _arguments(model_ir, program, source, run, S):
         else:
             array = run["outputs"][key]
             outputs.append(array.reshape(array.shape[:2] + ((-1,) if array.ndim > 2 else ())))
-    return args + outputs
+    if source.step_ir is None:
+        return args + outputs
+    from simulator.engine.kernels.native import addresses
+
+    if not all(array.flags.c_contiguous for array in outputs):
+        raise RuntimeError("fused kernel: output buffers must be C-contiguous")
+    pointers = np.array([array.ctypes.data for array in outputs] or [0], dtype=np.int64)
+    return args + list(addresses(source.step_ir, cache_dir())) + [pointers]
 
 
 def _per_scenario(model_ir, value, vid, lead):

@@ -11,6 +11,10 @@ the outputs (contiguous over the block) and advances the state as the numpy loop
 (``D * dt + S``, then the non-negative clip where ``M``). The step is cut into parts of
 :data:`MAX_PART_LINES` lines because numba's compile time grows with a function's size. The
 equations are the same IR as the numpy program's, in the same order, with the same operations.
+Normally (:data:`NATIVE`) the parts are not numba code: ``lowering.py`` turns their source into
+LLVM IR (one function per :data:`NATIVE_PART_LINES` lines, plus the saves), the kernel takes the
+compiled step's and save's addresses (``STEP``, ``SAVE``; ``OP`` the outputs' addresses) and only
+the driver above is compiled by numba; the numba parts remain where the lowering refuses.
 """
 
 from __future__ import annotations
@@ -24,8 +28,11 @@ from simulator.engine import ir
 from simulator.engine.analysis import component_positions
 from simulator.engine.codegen.program import _needed_each_step, dynamic_ids
 from simulator.engine.kernels.expressions import KernelContext, Unsupported, emit
+from simulator.engine.kernels.lowering import step_ir
 from simulator.engine.ordering import topological_order
 
+NATIVE = True
+"""Compile the step's parts with llvmlite directly (``lowering.py``, ``native.py``) instead of numba."""
 MAX_UNROLLED = 2000
 """Most element statements a piecewise-defined variable may unroll into."""
 HEADER = "from simulator.engine.kernels.runtime import *  # noqa: F401,F403\n"
@@ -54,6 +61,8 @@ class KernelSource:
     source: str
     inputs: list = field(default_factory=list)
     inexact: tuple = ()
+    step_ir: str | None = None
+    """The step as LLVM IR (``lowering.py``; the kernel takes its address ``STEP``), or None: numba parts."""
     """What may make results differ from the numpy program's in the last bit (empty: bit for bit)."""
 
 
@@ -99,7 +108,7 @@ def kernel_source(model_ir, program, replaced, levers):
     slots = Slots(model_ir, program.layout, statics, sorted(levers & set(computed)),
                   [vid for vid in computed if vid not in levers])
     writer = _KernelWriter(model_ir, program, slots, tables)
-    source = KernelSource(writer.source(equations), slots.inputs(program.saved_dynamic, tables))
+    source = KernelSource(writer.source(equations), slots.inputs(program.saved_dynamic, tables), step_ir=writer.step_ir)
     source.inexact = tuple(sorted(reads.inexact))
     return source
 
@@ -197,7 +206,20 @@ INLINE_LINES = 160
 """A step of at most this many equation lines is written inline in the kernel (no part calls)."""
 """Equation lines per compiled part: numba's and LLVM's compile time grows faster than linearly
 with a function's size, so the step is cut into parts that each compile quickly."""
+NATIVE_PART_LINES = 40
+"""Equation lines per function of a native step (``lowering.py``)."""
 _TABLE = re.compile(r"\b_tab(\d+)\b")
+
+
+def _cut(equations, limit):
+    """``equations`` in consecutive parts of at most ``limit`` lines (or one equation)."""
+    parts, current = [], []
+    for equation in equations:
+        if current and sum(len(e[0]) for e in current) + len(equation[0]) > limit:
+            parts.append(current)
+            current = []
+        current.append(equation)
+    return parts + [current] if current else parts
 
 
 class _KernelWriter:
@@ -209,19 +231,23 @@ class _KernelWriter:
         widths = [len(x) for x, _ in tables]
         self.table_at = {name: sum(2 * w for w in widths[:i]) for i, name in enumerate(tables.values())}
         self.table_width = dict(zip(tables.values(), widths))
+        self.step_ir = None
 
     def source(self, equations):
-        parts, current = [], []
-        for equation in equations:
-            if current and sum(len(e[0]) for e in current) + len(equation[0]) > MAX_PART_LINES:
-                parts.append(current)
-                current = []
-            current.append(equation)
-        if current:
-            parts.append(current)
         lines = [HEADER + "from numba import njit\n"]
+        if NATIVE:
+            try:
+                saved = [self.slots.of(vid) for vid in self.program.saved_dynamic]
+                native = _cut(equations, NATIVE_PART_LINES)
+                self.step_ir = step_ir([self._part_lines(part, "V") for part in native], saved)
+            except Unsupported:
+                self.step_ir = None
+            if self.step_ir is not None:
+                call = ["k_step(STEP, R, T, t, _dt, _t0, _tf, _saveper)"]
+                return "\n".join(lines + self._main([call])) + "\n"
         if sum(len(e[0]) for e in equations) <= INLINE_LINES:      # small: no call per scenario and step
             return "\n".join(lines + self._main([self._part_lines(equations, "R")])) + "\n"
+        parts = _cut(equations, MAX_PART_LINES)
         for index, part in enumerate(parts):
             lines += ["", "", "@njit(cache=True, error_model='numpy', nogil=True)",
                       f"def _part{index}(V, T, t, _dt, _t0, _tf, _saveper):"]
@@ -257,7 +283,7 @@ class _KernelWriter:
         """The kernel: block loop, loads, ``parts`` (lines each: a call, or the equations inline), saves, update."""
         saved = self.program.saved_dynamic
         args = ", ".join(["S", "times", "save_index", "_dt", "n_steps", "_t0", "_tf", "_saveper", "M", "P", "L", "T"]
-                         + [f"O_{vid}" for vid in saved])
+                         + (["STEP", "SAVE", "OP"] if self.step_ir is not None else [f"O_{vid}" for vid in saved]))
         n_state, (s0, s1), (l0, l1) = self.slots.n_state, self.slots.static_range, self.slots.lever_range
         state = "S[i0 + b, q]" if self.layout.scenario_major else "S[q, i0 + b]"
         lanes = lanes_for(self.slots.total)
@@ -285,6 +311,8 @@ class _KernelWriter:
 
     def _saves(self):
         lines = ["if isave >= 0:"] if self.program.saved_dynamic else []
+        if lines and self.step_ir is not None:      # the native save (lowering.py): outputs at addresses OP
+            return lines + ["    k_save(SAVE, R, OP, isave, i, N)"]
         for vid in self.program.saved_dynamic:
             start, size = self.slots.of(vid)
             if size is None:

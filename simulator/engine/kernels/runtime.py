@@ -9,13 +9,16 @@ for bit wherever libm and numpy agree.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from llvmlite import ir as llvm_ir
+from numba import carray, cfunc, njit, types
+from numba.extending import intrinsic
 
 SMALL_VENSIM = 1e-6
 _OPTIONS = {"cache": True, "error_model": "numpy", "nogil": True}
 
 __all__ = ["np", "k_min", "k_max", "k_quantum", "k_modulo", "k_xidz", "k_ramp", "k_ramp_to", "k_pulse",
-           "k_pulse_train", "k_xpulse", "k_interp", "k_extrapolate", "k_forward", "k_backward", "k_float"]
+           "k_pulse_train", "k_xpulse", "k_interp", "k_extrapolate", "k_forward", "k_backward", "k_float", "k_step",
+           "k_save"]
 
 
 @njit(**_OPTIONS)
@@ -156,3 +159,63 @@ def k_forward(x, xs, ys):
     while count < n and xs[count] < x:
         count += 1
     return ys[min(count, n - 1)]
+
+
+_LOOKUP = types.float64(types.float64, types.CPointer(types.float64), types.CPointer(types.float64), types.int64)
+_FIVE = types.float64(types.float64, types.float64, types.float64, types.float64, types.float64)
+
+
+@cfunc(_LOOKUP, cache=True)
+def _c_interp(x, xs, ys, n):
+    return k_interp(x, carray(xs, n), carray(ys, n))
+
+
+@cfunc(_LOOKUP, cache=True)
+def _c_extrapolate(x, xs, ys, n):
+    return k_extrapolate(x, carray(xs, n), carray(ys, n))
+
+
+@cfunc(_LOOKUP, cache=True)
+def _c_forward(x, xs, ys, n):
+    return k_forward(x, carray(xs, n), carray(ys, n))
+
+
+@cfunc(_LOOKUP, cache=True)
+def _c_backward(x, xs, ys, n):
+    return k_backward(x, carray(xs, n), carray(ys, n))
+
+
+@cfunc(_FIVE, cache=True)
+def _c_pulse_train(t, start, interval, width, end):
+    return k_pulse_train(t, start, interval, width, end)
+
+
+@cfunc(_FIVE, cache=True)
+def _c_xpulse(t, dt, start, magnitude, interval):
+    return k_xpulse(t, dt, start, magnitude, interval)
+
+
+CFUNCS = {"k_interp": _c_interp, "k_extrapolate": _c_extrapolate, "k_forward": _c_forward,
+          "k_backward": _c_backward, "k_pulse_train": _c_pulse_train, "k_xpulse": _c_xpulse}
+"""The helpers a native step (``native.py``) calls, by the name its IR declares (``plansim_<name>``)."""
+
+
+def _native_call(context, builder, sig, args):
+    """Call the function at address ``args[0]`` with two arrays' data pointers and the scalars after them."""
+    data = [context.make_array(sig.args[k])(context, builder, args[k]).data for k in (1, 2)]
+    scalars = list(args[3:])
+    function = llvm_ir.FunctionType(llvm_ir.VoidType(), [d.type for d in data] + [s.type for s in scalars])
+    builder.call(builder.inttoptr(args[0], function.as_pointer()), data + scalars)
+    return context.get_constant(types.int64, 0)
+
+
+@intrinsic
+def k_step(typingctx, address, row, tables, t, dt, t0, tf, saveper):
+    """Call the native step at ``address`` (``native.py``) on one scenario's row and the tables."""
+    return types.int64(address, row, tables, t, dt, t0, tf, saveper), _native_call
+
+
+@intrinsic
+def k_save(typingctx, address, row, outputs, isave, i, n):
+    """Call the native save at ``address``: the row's saved values to the outputs at ``outputs``' addresses."""
+    return types.int64(address, row, outputs, isave, i, n), _native_call

@@ -124,9 +124,17 @@ def _kernel(program, source):
     return program.fused_kernel
 
 
+def kernel_digest(source):
+    """The cache name of a kernel: a hash of its source and of the runtime helpers it calls (a
+    changed helper must not leave an old compiled kernel in use: numba's cache only watches the
+    kernel's own file)."""
+    helpers = Path(__file__).with_name("runtime.py").read_bytes()
+    return hashlib.sha256(source.encode() + b"\0" + helpers).hexdigest()[:24]
+
+
 def _compile(source):
     """Write ``source`` to the cache directory (once; its name is its hash) and import its kernel."""
-    digest = hashlib.sha256(source.encode()).hexdigest()[:24]
+    digest = kernel_digest(source)
     directory = cache_dir()
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"k_{digest}.py"

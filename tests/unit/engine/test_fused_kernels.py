@@ -149,3 +149,17 @@ def test_auto_decides_against_an_inexact_kernel_before_importing_numba():
             "'numba' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["True", "False"]
+
+
+def test_a_changed_runtime_helper_gives_the_kernel_a_new_cache_name(tmp_path, monkeypatch):
+    """numba's cache watches only the kernel's own file, so the helpers it calls are in its name:
+    kernels cached before a helper changed (e.g. PULSE TRAIN's end) are not reused after it."""
+    from simulator.engine.kernels import fused
+
+    source = "def _kernel():\n    return 0\n"
+    before = fused.kernel_digest(source)
+    assert fused.kernel_digest(source) == before
+    helpers = tmp_path / "runtime.py"
+    helpers.write_bytes(fused.Path(fused.__file__).with_name("runtime.py").read_bytes() + b"\n# changed\n")
+    monkeypatch.setattr(fused, "__file__", str(tmp_path / "fused.py"))
+    assert fused.kernel_digest(source) != before

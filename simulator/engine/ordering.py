@@ -149,12 +149,12 @@ def topological_order(model_ir, phase):
     AlgebraicLoopError
         Naming the variables of one loop and the model file.
     """
-    return list(dict.fromkeys(e.id if isinstance(e, Piece) else e for e in schedule(model_ir, phase)))
+    return variable_order(schedule(model_ir, phase))
 
 
-def element_ordered(model_ir, phase="step"):
-    """Names of the variables computed piece by piece in ``phase`` (empty for most models)."""
-    return sorted({model_ir.variables[e.id].name for e in schedule(model_ir, phase) if isinstance(e, Piece)})
+def variable_order(entries):
+    """The variable ids of :func:`schedule` 's entries, each once, at its first piece."""
+    return list(dict.fromkeys(e.id if isinstance(e, Piece) else e for e in entries))
 
 
 def _whole_order(deps, model_ir, phase):

@@ -245,7 +245,7 @@ class CompiledModel:
         control variables' equations (and the parameters they read; cached when they read none)."""
         overridden = {key for key, value in zip(CONTROL_KEYS, given) if value is not None}
         replaced = set(resolved.values) | set(resolved.levers)
-        keys = (set(self._dynamic_time) | {k for k, ids in self._control_inputs.items() if ids & replaced}) - overridden
+        keys = timegrid.needs_plan(self._dynamic_time, self._control_inputs, replaced, overridden)
         if not keys:
             return timegrid.Plan(*self._time_plan(time, substeps), time)
         cache = None if keys - set(self._dynamic_time) else ("walked", time.initial, time.final, time.dt,

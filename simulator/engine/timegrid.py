@@ -108,10 +108,11 @@ def check_model(model_ir):
                     "or do not read it in the model")
 
 
-def needs_plan(model_ir, replaced, overridden):
-    """Control keys that this run must evaluate along the grid (equations, or constants a parameter replaces)."""
-    inputs = control_inputs(model_ir)
-    keys = set(dynamic_keys(model_ir)) | {k for k, ids in inputs.items() if ids & set(replaced)}
+def needs_plan(dynamic, inputs, replaced, overridden):
+    """Control keys that this run must evaluate along the grid: equations of Time (``dynamic``, from
+    :func:`dynamic_keys`) and those reading a constant a parameter replaces (``inputs``, from
+    :func:`control_inputs`), less those given at run time."""
+    keys = set(dynamic) | {k for k, ids in inputs.items() if ids & set(replaced)}
     return keys - set(overridden)
 
 
@@ -198,7 +199,7 @@ def _scalar(model_ir, key, value, values):
 def time_plan(model_ir, time, overridden, values, levers, n, substeps):
     """Walk the grid: ``time`` holds the run's numbers (overrides included), ``overridden`` the keys
     given at run time, ``values``/``levers`` the run's parameters. Returns a :class:`Plan`."""
-    keys = needs_plan(model_ir, set(values) | set(levers), overridden)
+    keys = needs_plan(dynamic_keys(model_ir), control_inputs(model_ir), set(values) | set(levers), overridden)
     fixed = {k: getattr(time, FIELDS[k]) for k in CONTROL_KEYS if k not in keys}
     try:
         evaluate = _evaluator(model_ir, keys, values, levers, n)

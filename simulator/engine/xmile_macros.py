@@ -28,7 +28,8 @@ _TOKEN = re.compile(rf"""
 """, re.S | re.X)
 
 
-def _key(name):
+def xmile_key(name):
+    """Name-matching key of XMILE: ``\\n`` in names is a space; case, spaces and ``_`` do not matter."""
     return normalise(name.replace("\\n", " ").strip().strip('"'))
 
 
@@ -37,7 +38,7 @@ class _Macro:
 
     def __init__(self, element, ns, path):
         self.name = element.get("name", "")
-        self.parms = [(_key(p.text or ""), p.get("default")) for p in element.findall(f"{{{ns}}}parm")]
+        self.parms = [(xmile_key(p.text or ""), p.get("default")) for p in element.findall(f"{{{ns}}}parm")]
         eqn = element.find(f"{{{ns}}}eqn")
         self.eqn = (eqn.text or "").strip() if eqn is not None else ""
         where = f"{path}: macro '{self.name}'"
@@ -61,7 +62,7 @@ class _Macro:
             else:
                 raise ModelParseError(f"{path}: macro '{self.name}': a call gives no value for its parameter "
                                       f"'{parm}' (no default); add the argument")
-        return "".join(f"({values[_key(m.group(0))]})" if m.lastgroup == "name" and _key(m.group(0)) in values
+        return "".join(f"({values[xmile_key(m.group(0))]})" if m.lastgroup == "name" and xmile_key(m.group(0)) in values
                        else m.group(0) for m in _TOKEN.finditer(self.eqn))
 
 
@@ -95,7 +96,7 @@ def _closing(text, opening):
 def _expand_once(text, macros, path):
     """``text`` with its first macro call expanded; None if it calls no macro."""
     for match in _TOKEN.finditer(text):
-        if match.lastgroup != "name" or _key(match.group(0)) not in macros:
+        if match.lastgroup != "name" or xmile_key(match.group(0)) not in macros:
             continue
         opening = match.end()
         while opening < len(text) and text[opening] == " ":
@@ -106,7 +107,7 @@ def _expand_once(text, macros, path):
         if closing < 0:
             raise ModelParseError(f"{path}: a call of macro '{match.group(0)}' has no closing parenthesis; fix the "
                                   "equation")
-        body = macros[_key(match.group(0))].body(_split_arguments(text[opening + 1:closing]), path)
+        body = macros[xmile_key(match.group(0))].body(_split_arguments(text[opening + 1:closing]), path)
         return text[:match.start()] + "(" + body + ")" + text[closing + 1:]
     return None
 
@@ -135,7 +136,7 @@ def expand_macros(tree, ns, path):
     macros = {}
     for element in definitions:
         macro = _Macro(element, ns, path)
-        macros[_key(macro.name)] = macro
+        macros[xmile_key(macro.name)] = macro
         root.remove(element)
     for tag in ("eqn", "init_eqn"):
         for node in root.iter(f"{{{ns}}}{tag}"):

@@ -21,13 +21,14 @@ and the fix.
 
 from __future__ import annotations
 
+import copy
 import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from simulator.engine.xmile_macros import expand_macros, xmile_key
 from simulator.errors import ModelParseError
-from simulator.names import normalise
 
 _VARIABLE_TAGS = ("aux", "flow", "stock", "gf")
 _KEYWORDS = {"if", "then", "else", "and", "or", "not", "mod"}
@@ -38,11 +39,6 @@ _TOKEN = re.compile(rf"""
   | (?P<name>\.?{_PART}(?:\.{_PART})*)
   | (?P<other>.)
 """, re.S | re.X)
-
-
-def _key(name):
-    """Name-matching key of XMILE: ``\\n`` in names is a space; case, spaces and ``_`` do not matter."""
-    return normalise(name.replace("\\n", " ").strip().strip('"'))
 
 
 def _display(name):
@@ -72,12 +68,12 @@ class _Flattener:
             for child in (holder if holder is not None else element):
                 tag = _local(child)
                 if tag in _VARIABLE_TAGS and child.get("name"):
-                    model.variables[_key(child.get("name"))] = child
+                    model.variables[xmile_key(child.get("name"))] = child
                 elif tag == "module" and child.get("name"):
-                    model.modules[_key(child.get("name"))] = child
-            self.models[_key(model.name)] = model
+                    model.modules[xmile_key(child.get("name"))] = child
+            self.models[xmile_key(model.name)] = model
         self.dimension_names = {
-            _key(e.get("name", "")) for e in tree.getroot().iter(f"{{{ns}}}dim", f"{{{ns}}}elem")}
+            xmile_key(e.get("name", "")) for e in tree.getroot().iter(f"{{{ns}}}dim", f"{{{ns}}}elem")}
         self.out = []
 
     def fail(self, where, message, fix):
@@ -86,7 +82,7 @@ class _Flattener:
     def child_model(self, module, stack):
         """The model a ``<module>`` instantiates (``model=`` attribute, else its own name)."""
         wanted = module.get("model") or module.get("name")
-        model = self.models.get(_key(wanted))
+        model = self.models.get(xmile_key(wanted))
         where = f"module '{_display(module.get('name'))}'"
         if module.get("resource"):
             self.fail(where, f"resource=\"{module.get('resource')}\" (a model in another file) is not read",
@@ -95,8 +91,8 @@ class _Flattener:
             known = ", ".join(repr(m.name) for m in self.models.values() if m.name) or "none"
             self.fail(where, f"no <model name=\"{_display(wanted)}\"> in the file (models: {known})",
                       "add that model to the file or correct the module's name")
-        if _key(model.name) in stack:
-            cycle = " → ".join(self.models[key].name for key in [*stack[1:], _key(model.name)])
+        if xmile_key(model.name) in stack:
+            cycle = " → ".join(self.models[key].name for key in [*stack[1:], xmile_key(model.name)])
             self.fail(where, f"modules form a cycle ({cycle})", "a model may not contain itself; remove the cycle")
         return model
 
@@ -109,15 +105,15 @@ class _Flattener:
         """``(flat name, variable element)`` of ``reference`` seen from ``model``; None if none."""
         parts = _split_dotted(reference.lstrip("."))
         while len(parts) > 1:
-            module = model.modules.get(_key(parts[0]))
+            module = model.modules.get(xmile_key(parts[0]))
             if module is None:
                 return None
-            model = self.models.get(_key(module.get("model") or module.get("name")))
+            model = self.models.get(xmile_key(module.get("model") or module.get("name")))
             if model is None:
                 return None
             prefix += _display(module.get("name")) + "."
             parts = parts[1:]
-        variable = model.variables.get(_key(parts[0])) if parts else None
+        variable = model.variables.get(xmile_key(parts[0])) if parts else None
         return None if variable is None else (prefix + _display(variable.get("name")), variable)
 
     def rewrite(self, text, model, prefix):
@@ -129,9 +125,9 @@ class _Flattener:
             token = match.group(0)
             if match.lastgroup == "other":
                 depth += {"[": 1, "]": -1}.get(token, 0)
-            elif match.lastgroup == "name" and _key(token) not in _KEYWORDS:
+            elif match.lastgroup == "name" and xmile_key(token) not in _KEYWORDS:
                 following = next((t.group(0) for t in tokens[position + 1:] if not t.group(0).isspace()), "")
-                if not (depth and _key(token) in self.dimension_names):
+                if not (depth and xmile_key(token) in self.dimension_names):
                     found = self.lookup(model, prefix, token)
                     if found is not None and (following != "(" or _is_lookup(found[1])):
                         token = _quote(found[0])
@@ -152,7 +148,7 @@ class _Flattener:
             child = self.child_model(module, stack)
             child_prefix = prefix + _display(module.get("name")) + "."
             self.expand(child, child_prefix, self.bindings(module, child, model, prefix),
-                        [*stack, _key(child.name)])
+                        [*stack, xmile_key(child.name)])
 
     def bindings(self, module, child, model, prefix):
         """``{input key: flat source name}`` from the ``<connect>`` elements aimed at ``module``.
@@ -163,15 +159,15 @@ class _Flattener:
         """
         where, bound = f"module '{prefix}{_display(module.get('name'))}'", {}
         for target, source in self.connects_to(module, model):
-            if _key(target) not in child.variables:
+            if xmile_key(target) not in child.variables:
                 self.fail(where, f"<connect to=\"{target}\"> names no variable of model '{child.name}'",
                           "correct the to= attribute")
             flat = self.resolve(model, prefix, source)
             if flat is None:
                 self.fail(where, f"<connect from=\"{source}\"> names no variable the containing model can see",
                           "correct the from= attribute (a variable of the containing model, or module.output)")
-            if bound.setdefault(_key(target), flat) != flat:
-                self.fail(where, f"input '{target}' is connected to both '{bound[_key(target)]}' and '{flat}'",
+            if bound.setdefault(xmile_key(target), flat) != flat:
+                self.fail(where, f"input '{target}' is connected to both '{bound[xmile_key(target)]}' and '{flat}'",
                           "keep one <connect> per input")
         return bound
 
@@ -182,15 +178,14 @@ class _Flattener:
             for connect in holder.iter(f"{{{self.ns}}}connect"):
                 target, owner = connect.get("to", ""), holder
                 parts = _split_dotted(target)
-                if len(parts) == 2 and _key(parts[0]) in model.modules:
-                    owner, target = model.modules[_key(parts[0])], parts[1]
+                if len(parts) == 2 and xmile_key(parts[0]) in model.modules:
+                    owner, target = model.modules[xmile_key(parts[0])], parts[1]
                 if owner is module:
                     found.append((target, connect.get("from", "")))
         return found
 
     def copy(self, variable, model, prefix):
         """Deep copy of ``variable`` named ``prefix + name`` with rewritten equations and flows."""
-        import copy
         clone = copy.deepcopy(variable)
         clone.set("name", prefix + _display(variable.get("name")) if prefix else variable.get("name"))
         for tag in ("eqn", "init_eqn", "inflow", "outflow"):
@@ -238,7 +233,7 @@ def _alias(variable, prefix, source, ns):
     for tag in ("dimensions", "units", "doc"):
         found = variable.find(f"{{{ns}}}{tag}")
         if found is not None:
-            alias.append(__import__("copy").deepcopy(found))
+            alias.append(copy.deepcopy(found))
     etree.SubElement(alias, f"{{{ns}}}eqn").text = _quote(source)
     return alias
 
@@ -259,7 +254,6 @@ def flattened_copy(path):
     """
     from lxml import etree
 
-    from simulator.engine.xmile_macros import expand_macros
     path = Path(path)
     if not _needs_rewrite(path):
         return None
@@ -290,7 +284,7 @@ def source_line(path, name):
         tree = etree.parse(str(path), parser=etree.XMLParser(encoding="utf-8", recover=True))
         ns = tree.getroot().nsmap.get(None)
         flattener = _Flattener(path, tree, ns)
-        found = flattener.lookup(flattener.models[_key("")], "", name)
+        found = flattener.lookup(flattener.models[xmile_key("")], "", name)
     except Exception:  # noqa: BLE001 - a line number is a courtesy
         return 0
     return 0 if found is None else found[1].sourceline or 0
@@ -299,7 +293,7 @@ def source_line(path, name):
 def _flatten(path, tree, ns):
     """Replace the file's models by the root model holding every module instance's variables."""
     flattener = _Flattener(path, tree, ns)
-    root = flattener.models.get(_key(""))
+    root = flattener.models.get(xmile_key(""))
     if root is None:
         raise ModelParseError(f"{path}: no root <model> (one without a name attribute); "
                               "give the top-level model no name")

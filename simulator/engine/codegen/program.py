@@ -27,7 +27,7 @@ from simulator.engine.codegen.statements import (allocate, as_full, as_shape, as
                                                  write_component, write_in_place)
 from simulator.engine.element_order import Piece
 from simulator.engine.integrators.euler import fused_loop_source, row_numbers
-from simulator.engine.ordering import dependencies, schedule
+from simulator.engine.ordering import dependencies, schedule, variable_order
 
 DYNAMIC_ROLES = (ir.STOCK, ir.SAMPLE, ir.DELAY_FIXED)
 
@@ -132,7 +132,7 @@ def build_program(model_ir, replaced=(), levers=(), save=()):
     """
     replaced, levers, save = set(replaced), set(levers), list(save)
     step_entries = schedule(model_ir, "step")
-    step_order = list(dict.fromkeys(_entry_id(e) for e in step_entries))
+    step_order = variable_order(step_entries)
     b = _Build(model_ir, replaced, levers, state_layout(model_ir),
                dynamic_ids(model_ir, step_order, replaced - levers, levers))
     static_ids, delay_fixed = _write_init(b, schedule(model_ir, "init"))
@@ -149,10 +149,6 @@ def build_program(model_ir, replaced=(), levers=(), save=()):
     saved_static = [vid for vid in save if vid not in b.dynamic]
     return Program(code, b.consts, b.layout, saved_dynamic, saved_static, source, static_ids, delay_fixed, mask,
                    sorted({model_ir.variables[e.id].name for e in step_entries if isinstance(e, Piece)}))
-
-
-def _entry_id(entry):
-    return entry.id if isinstance(entry, Piece) else entry
 
 
 def _whole(entries):
@@ -274,7 +270,7 @@ def _write_init(b, init_entries):
 def _write_step(b, step_entries, save):
     """``_step(t, j, S, isave, commit, D=None)``: values, derivatives, saves, discrete commits."""
     w, model_ir, layout = b.w, b.model_ir, b.layout
-    step_order = list(dict.fromkeys(_entry_id(e) for e in step_entries))
+    step_order = variable_order(step_entries)
     discrete = [vid for vid in step_order if model_ir.variables[vid].role in (ir.SAMPLE, ir.DELAY_FIXED)]
     w("", 0)
     w("def _step(t, j, S, isave, commit, D=None):", 0)

@@ -16,9 +16,8 @@ from __future__ import annotations
 import ast
 import struct
 
+from simulator.engine.codegen.builtins import SMALL_VENSIM
 from simulator.engine.kernels.expressions import Unsupported
-
-SMALL = 1e-6        # runtime.SMALL_VENSIM
 
 
 def const(value):
@@ -26,7 +25,7 @@ def const(value):
     return "0x%016X" % struct.unpack("<Q", struct.pack("<d", float(value)))[0]
 
 
-_S = const(SMALL)
+_S = const(SMALL_VENSIM)
 PRELUDE = f"""
 declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)
 declare double @llvm.fabs.f64(double)

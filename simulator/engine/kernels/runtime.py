@@ -13,7 +13,8 @@ from llvmlite import ir as llvm_ir
 from numba import carray, cfunc, njit, types
 from numba.extending import intrinsic
 
-SMALL_VENSIM = 1e-6
+from simulator.engine.codegen.builtins import SMALL_VENSIM     # the numpy program's tolerance, one definition
+
 _OPTIONS = {"cache": True, "error_model": "numpy", "nogil": True}
 
 __all__ = ["np", "k_min", "k_max", "k_quantum", "k_modulo", "k_xidz", "k_ramp", "k_ramp_to", "k_pulse",

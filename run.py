@@ -354,8 +354,9 @@ def _echo_report_files(written):
 
 from cli_record import calibrate, export, schema, validate_history  # noqa: E402
 from cli_whatif import discover, seek, sensitivity  # noqa: E402
+from cli_extract import extract, region  # noqa: E402
 
-for _command in (calibrate, validate_history, export, schema, sensitivity, seek, discover):
+for _command in (calibrate, validate_history, export, schema, sensitivity, seek, discover, extract, region):
     cli.add_command(_command)
 
 

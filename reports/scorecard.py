@@ -98,6 +98,19 @@ def sources_blocks(ctx) -> list:
     return [Spacer(), Heading(ctx.t("goal_sources"), size=9.5), Table(columns, rows, size=SMALL_SIZE + 0.5)]
 
 
+def not_modelled_blocks(ctx) -> list:
+    """The plan's targets that no model variable measures (plan.yaml ``not_modelled: true``): listed, not judged."""
+    uncovered = list(getattr(ctx.plan, "not_modelled", None) or [])
+    if not uncovered:
+        return []
+    zh = ctx.lang == "zh"
+    columns = [Column("目标" if zh else "Goal", 0.45), Column("出处" if zh else "Source", 0.2),
+               Column("指标" if zh else "Indicator", 0.35)]
+    rows = [[pick(u.label, ctx.lang), f"{u.source.doc}:{u.source.line}", u.indicator] for u in uncovered]
+    title = f"模型未覆盖的目标（{len(rows)} 项，未评估）" if zh else f"Goals the model does not cover ({len(rows)}, not judged)"
+    return [Spacer(), Heading(title, size=9.5), Table(columns, rows, size=SMALL_SIZE + 0.5)]
+
+
 def pages(ctx) -> list:
     """The scorecard pages of every run, then the reading guide."""
     blocks = []
@@ -105,7 +118,7 @@ def pages(ctx) -> list:
         blocks += run_blocks(ctx, run) + [Spacer()]
     blocks += [Heading(ctx.t("how_to_read"), size=9.5),
                Paragraph(ctx.t("how_to_read_body", n=ctx.main.n), size=SMALL_SIZE + 0.5, colour=MUTED)]
-    blocks += sources_blocks(ctx)
+    blocks += sources_blocks(ctx) + not_modelled_blocks(ctx)
     title = ctx.t("scorecard")
 
     def make(i):

@@ -20,7 +20,7 @@ from simulator.yamlmarks import line_of, load_yaml_with_lines
 
 from simulator.plans.records import (  # noqa: F401  (re-exported: the reader's public names)
     BASES, DECIDERS, MODELS_DIR, PUBLISHED_SOURCE_KEYS, REPO_ROOT, Assumption, Fact, Goal, Plan, Published, Source,
-    seeds_dir,
+    Uncovered, seeds_dir,
 )
 
 _VARIABLE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_ ]*(\[[A-Za-z0-9_ ,]+\])?$")
@@ -163,6 +163,14 @@ def _parse_goal(check: _Checker, item, index: int) -> Goal:
         levers=_goal_levers(check, item, label),
         **_goal_reading(check, item, label),
     )
+
+
+def _parse_uncovered(check: _Checker, item, index: int) -> Uncovered:
+    """A goal marked ``not_modelled: true``: id, label, indicator and source (no variable, never evaluated)."""
+    label = f"goals[{index}]"
+    return Uncovered(id=check.require(item, "id", str, label), label=dict(check.require(item, "label", dict, label)),
+                     indicator=str(item.get("indicator", "")), source=_parse_source(check, item, label),
+                     why=str(item.get("why", "")))
 
 
 def _goal_levers(check: _Checker, item, label: str) -> tuple:
@@ -315,10 +323,13 @@ def load_plan(path_or_region) -> Plan:
     if not model_path.is_file():
         check.fail(data, "model", f"model file {model_path} does not exist; give a path relative to {path.name}")
     history = [_parse_fact(check, item, i) for i, item in enumerate(data.get("history") or [])]
-    goals = [_parse_goal(check, item, i) for i, item in enumerate(data.get("goals") or [])]
+    items = list(enumerate(data.get("goals") or []))
+    marked = {i for i, item in items if isinstance(item, dict) and item.get("not_modelled") is True}
+    goals = [_parse_goal(check, item, i) for i, item in items if i not in marked]
+    uncovered = [_parse_uncovered(check, item, i) for i, item in items if i in marked]
     assumptions = [_parse_assumption(check, item, i) for i, item in enumerate(data.get("assumptions") or [])]
     published = [_parse_published(check, item, i) for i, item in enumerate(data.get("published") or [])]
-    for items, kind in ((history, "history"), (goals, "goal"), (assumptions, "assumption"), (published, "published")):
+    for items, kind in ((history, "history"), (goals + uncovered, "goal"), (assumptions, "assumption"), (published, "published")):
         _check_unique(check, items, kind)
     return Plan(
         region=region,
@@ -331,6 +342,7 @@ def load_plan(path_or_region) -> Plan:
         path=path.resolve(),
         published=published,
         calibration=_parse_calibration(check, data),
+        not_modelled=uncovered,
     )
 
 

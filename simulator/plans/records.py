@@ -121,6 +121,17 @@ class Goal:
 
 
 @dataclass(frozen=True)
+class Uncovered:
+    """A target of the plan that no model variable measures (``not_modelled: true``): listed, never evaluated."""
+
+    id: str
+    label: dict
+    indicator: str
+    source: Source
+    why: str = ""
+
+
+@dataclass(frozen=True)
 class Assumption:
     """A number the model needs that the plan does not give: value, plausible range, reason."""
 
@@ -147,6 +158,8 @@ class Plan:
     published: list = field(default_factory=list)
     #: {fit_until: year, free: [constant names]}: how the baseline was fitted (validate-history)
     calibration: dict = field(default_factory=dict)
+    #: targets of the plan the model does not cover (goals marked ``not_modelled: true``), for the report
+    not_modelled: list = field(default_factory=list)
 
     def goal(self, goal_id: str) -> Goal:
         """The goal with id ``goal_id`` (PlanError naming the known ids otherwise)."""

@@ -1,0 +1,139 @@
+"""Scenarios, new region: a plan text + a like region → models/NAME/plan.yaml and the four scenario files.
+
+The goals and history come from :func:`simulator.plans.extract.draft.extract`; everything the
+model needs that the text does not give is borrowed from the ``like`` region: its model file,
+its assumptions (each marked ``borrowed``, its range widened by half its width on each side, not
+below zero when it was not) and its scenarios (the sampled ranges widened the same way). Nothing
+is written when anything fails; an existing region is never overwritten.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from simulator.errors import PlanError
+from simulator.plans.extract.document import document, dump
+from simulator.plans.extract.draft import extract
+
+SCENARIOS = ("baseline", "plan", "baseline_uncertain", "plan_uncertain")
+WIDEN = 0.5
+
+
+@dataclass
+class NewRegion:
+    """What ``create_region`` wrote, and the draft it read."""
+
+    draft: object
+    written: list = field(default_factory=list)
+    note: str = ""
+
+
+def widened(low: float, high: float) -> tuple:
+    """``[low, high]`` widened by half its width each side; a range that was not negative stays >= 0.
+
+    >>> widened(0.2, 0.4)
+    (0.1, 0.5)
+    >>> widened(0.0, 1.0)
+    (0.0, 1.5)
+    """
+    pad = (high - low) * WIDEN
+    new_low = low - pad if low < 0 else max(0.0, low - pad)
+    return round(new_low, 10), round(high + pad, 10)
+
+
+def _borrowed_assumptions(like_plan: dict, like: str) -> list:
+    rows = []
+    for item in like_plan.get("assumptions") or []:
+        low, high = widened(*item["range"])
+        rows.append({**item, "range": [low, high], "borrowed": like,
+                     "reason": f"borrowed from {like} (range widened by half its width each side): {item['reason']}"})
+    return rows
+
+
+def _widen_distribution(spec):
+    if not isinstance(spec, dict) or "low" not in spec or "high" not in spec:
+        return spec
+    low, high = widened(float(spec["low"]), float(spec["high"]))
+    out = {**spec, "low": low, "high": high}
+    if "mode" in out:
+        out["mode"] = min(max(float(out["mode"]), low), high)
+    return out
+
+
+def _scenario(data: dict, name: str, like: str) -> dict:
+    data = dict(data)
+    data["region"] = name
+    data["description"] = (f"{name}: {data.get('name', '')} scenario borrowed from {like} (python run.py region new): "
+                           f"its settings, levers and sampled ranges (widened) are {like}'s until the office replaces them.")
+    if isinstance(data.get("uncertain"), dict):
+        data["uncertain"] = {key: _widen_distribution(spec) for key, spec in data["uncertain"].items()}
+    return data
+
+
+def _load(path: Path) -> dict:
+    if not path.is_file():
+        raise PlanError(f"{path}: not found; --like must name a region with models/<like>/plan.yaml and scenarios/<like>/")
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _plan_document(name: str, draft, like_plan: dict, like_dir: Path, new_dir: Path, like: str) -> dict:
+    model = (like_dir / like_plan["model"]).resolve()
+    drafted = document(draft)
+    return {
+        "region": name,
+        "name": {"zh": name, "en": name},
+        "plan": drafted["plan"],
+        "model": os.path.relpath(model, new_dir),
+        "history": drafted["history"],
+        "goals": drafted["goals"],
+        "assumptions": _borrowed_assumptions(like_plan, like),
+        "notes": {**drafted["notes"], "borrowed_from": like},
+    }
+
+
+def create_region(name: str, plan_text, like: str = "jizhou", project=".", year_default: int | None = None) -> NewRegion:
+    """Write ``models/NAME/plan.yaml`` and ``scenarios/NAME/*.yaml`` under ``project`` (PlanError on failure)."""
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+        raise PlanError(f"region name '{name}' must be a lower-case ASCII id like hengshui (letters, digits, _)")
+    project = Path(project)
+    new_models, new_scenarios = project / "models" / name, project / "scenarios" / name
+    if new_models.exists() or new_scenarios.exists():
+        raise PlanError(f"{new_models}: region '{name}' exists already; choose another NAME or remove its folders")
+    like_dir = _find_like(project, like)
+    like_plan = _load(like_dir / "plan.yaml")
+    scenarios = {s: _load(like_dir.parent.parent / "scenarios" / like / f"{s}.yaml") for s in SCENARIOS}
+    draft = extract(plan_text, year_default=year_default)
+    plan = _plan_document(name, draft, like_plan, like_dir, new_models, like)
+    texts = {new_models / "plan.yaml": dump(plan, draft.doc)}
+    for scenario, data in scenarios.items():
+        header = "# yaml-language-server: $schema=../../docs/scenario.schema.json\n"
+        texts[new_scenarios / f"{scenario}.yaml"] = header + yaml.safe_dump(_scenario(data, name, like), allow_unicode=True,
+                                                                            sort_keys=False, width=200)
+    made = NewRegion(draft=draft)
+    try:
+        for path, text in texts.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            made.written.append(path)
+    except OSError:
+        for path in made.written:
+            path.unlink(missing_ok=True)
+        raise
+    made.note = (f"region {name}: {len(plan['goals'])} goals, {len(plan['assumptions'])} assumptions borrowed from {like}; "
+                 "no data template written (the `data template` command is not in this version)")
+    return made
+
+
+def _find_like(project: Path, like: str) -> Path:
+    """``models/<like>`` in ``project``, else in the repository."""
+    from simulator.plans.records import MODELS_DIR
+
+    for folder in (project / "models" / like, MODELS_DIR / like):
+        if (folder / "plan.yaml").is_file():
+            return folder
+    raise PlanError(f"--like {like}: no models/{like}/plan.yaml in {project} or {MODELS_DIR}; name an existing region")

@@ -173,6 +173,13 @@ def _parse_uncovered(check: _Checker, item, index: int) -> Uncovered:
                      why=str(item.get("why", "")))
 
 
+def _parse_goals(check: _Checker, items: list) -> tuple:
+    """(goals, uncovered): the goals to evaluate, and those marked ``not_modelled: true``."""
+    marked = {i for i, item in enumerate(items) if isinstance(item, dict) and item.get("not_modelled") is True}
+    return ([_parse_goal(check, item, i) for i, item in enumerate(items) if i not in marked],
+            [_parse_uncovered(check, item, i) for i, item in enumerate(items) if i in marked])
+
+
 def _goal_levers(check: _Checker, item, label: str) -> tuple:
     """The optional ``levers: [name, ...]``: the plan's own means for the goal (``run.py seek`` tries them)."""
     levers = item.get("levers")
@@ -323,10 +330,7 @@ def load_plan(path_or_region) -> Plan:
     if not model_path.is_file():
         check.fail(data, "model", f"model file {model_path} does not exist; give a path relative to {path.name}")
     history = [_parse_fact(check, item, i) for i, item in enumerate(data.get("history") or [])]
-    items = list(enumerate(data.get("goals") or []))
-    marked = {i for i, item in items if isinstance(item, dict) and item.get("not_modelled") is True}
-    goals = [_parse_goal(check, item, i) for i, item in items if i not in marked]
-    uncovered = [_parse_uncovered(check, item, i) for i, item in items if i in marked]
+    goals, uncovered = _parse_goals(check, data.get("goals") or [])
     assumptions = [_parse_assumption(check, item, i) for i, item in enumerate(data.get("assumptions") or [])]
     published = [_parse_published(check, item, i) for i, item in enumerate(data.get("published") or [])]
     for items, kind in ((history, "history"), (goals + uncovered, "goal"), (assumptions, "assumption"), (published, "published")):

@@ -25,6 +25,8 @@ _FYP_RE = re.compile(r"(十[三四五六]五)”?\s*(?:期间|时期|末|规划�
 _BY_RE = re.compile(rf"(?:到|至|在|于)\s*{YEAR}\s*年(?:底|末)?|{YEAR}\s*年(?:底|末)?(?:前|以前)")
 _WINDOW_RE = re.compile(rf"{YEAR}\s*[—–\-~～至到]\s*{YEAR}\s*年")
 _PLAIN_RE = re.compile(rf"(?<!比)(?<!较)(?<!\d){YEAR}\s*年(?!\s*[—–\-~～至到]\s*\d)")
+#: words that put a whole line in the past (its figures are results, not targets)
+PAST_RE = re.compile(r"过去五年|五年来|刚刚过去|过去一年|去年|上年")
 _NOW_RE = re.compile(r"今年|(?<![\d到至])年内|年底前|本年度|全年|当年")
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from simulator.plans import reading
-from simulator.plans.extract.clauses import When, in_review, plan_years, split, when
+from simulator.plans.extract.clauses import PAST_RE, When, in_review, plan_years, split, when
 from simulator.plans.extract.numbers import mask, quantities
 from simulator.plans.extract.targets import read_clause
 from simulator.plans.extract.text import read_lines, simplified
@@ -139,7 +139,7 @@ def extract(path, year_default: int | None = None) -> Draft:
         unread = []
         review = in_review(text, review, years["now"])
         for sentence in split(text):
-            context = When(years["now"] - 1, past=True) if review else None
+            context = When(years["now"] - 1, past=True) if review or PAST_RE.search(text) else None
             for clause in sentence:
                 context = when(clause.text, years["now"]) or context
                 found = read_clause(clause.text, context, years["now"], text[:clause.start], years["default"])

@@ -31,7 +31,7 @@ MASKS = (
     (r"^\s*[（(]?\s*\d+\s*[)）.．、](?!\d)|[（(]\s*\d+\s*[)）]", "a clause number"),
     (r"第\s*\d+|前\s*\d+\s*(?:名|位|强)?|后\s*\d+\s*(?:名|位)?|\d+\s*强|排名\D{0,6}\d+", "a rank"),
     (r"[A-Za-z]+\s*\d+(?:\.\d+)?[A-Za-z\d]*|\d+(?:\.\d+)?\s*[A-Za-z]+\d*", "a name with digits (5G, G338, IPv6)"),
-    (r"\d+(?:\s*[到至—\-~～]\s*\d+)?\s*(?:个月|年|周|小时|分钟)(?:内|间|来|以来|过渡期)?", "a duration"),
+    (r"(?<![\d.])\d+(?:\s*[到至—\-~～]\s*\d+)?\s*(?:个月|年|周|小时|分钟)(?:内|间|来|以来|过渡期)?", "a duration"),
     (r"\d+(?:\.\d+)?\s*(?:级|星级|千伏|届|次会议|国道|省道|环路)", "a level or a name"),
     (r"\d+\s*\+\s*\d+", "a name (3+2)"),
 )
@@ -96,10 +96,20 @@ def _unit_and_scale(mag, unit: str | None, after: str) -> tuple[str, float]:
     return unit or "", _SCALE[mag] if mag == "千" else 1.0
 
 
+_RATIO_RE = re.compile(rf"(?<![\d.])(?P<a>{NUMBER})\s*[∶:]\s*1(?![\d.])")
+
+
 def quantities(text: str) -> list[Quantity]:
-    """The quantities in ``text`` (simplified characters), in order."""
+    """The quantities in ``text`` (simplified characters), in order; a ratio A∶1 is A (unit ``∶1``).
+
+    >>> [(q.value, q.unit) for q in quantities("收入差距控制在2.2∶1以内")]
+    [(2.2, '∶1')]
+    """
     masked, _ = mask(text)
-    found = []
+    found = [Quantity(float(m.group("a")), "∶1", m.start(), m.end(), text[m.start():m.end()])
+             for m in _RATIO_RE.finditer(masked)]
+    for q in found:
+        masked = masked[:q.start] + re.sub(r"\d", "#", masked[q.start:q.end]) + masked[q.end:]
     for match in _QTY_RE.finditer(masked):
         unit, scale = _unit_and_scale(match.group("bmag") or match.group("amag"), match.group("unit"), masked[match.end():])
         low = float(match.group("a")) * scale

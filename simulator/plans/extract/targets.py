@@ -24,7 +24,11 @@ from simulator.plans.extract.numbers import Quantity, quantities
 #: words that make a clause with a number a target even when no comparison word of the reading rule is in it
 TARGET_WORDS = ("提高到", "提升到", "增加到", "增至", "提高至", "提升至", "控制在", "保持在", "稳定在", "增长", "新增", "新建",
                 "建成", "完成", "实现", "确保", "力争", "争取", "累计", "打造", "达", "突破", "以上", "以内", "左右",
-                "不低于", "不超过", "降至", "下降", "降低", "减少", "提高", "培育")
+                "不低于", "不超过", "降至", "下降", "降低", "减少", "提高", "培育", "冲刺", "至少", "不少于", "大于",
+                "缩小到", "缩小至", "压缩到",
+                "压缩至")
+#: words that bring a level down to a number (a ceiling) that the reading rule's table does not list
+DOWN_TO = ("缩小到", "缩小至", "压缩到", "压缩至", "压减到", "压减至")
 _DECLINE_RE = re.compile(r"(?:比|较)\s*((?:19|20)\d\d)\s*年?\s*(?:末|底)?\s*(?:累计)?\s*(?:下降|降低|减少)")
 _DOWN_WORDS = ("下降", "降低", "减少")
 _CHANGE_WORDS = ("增加", "增长", "下降", "提高", "减少", "降低", "增", "降")
@@ -84,10 +88,12 @@ def _level(text: str, q: Quantity, when: When) -> dict | None:
         return None
     comparison = allowed[0] if allowed[0] in (">=", "<=", "between") else (
         "<=" if any(word in text for word in _DOWN_WORDS) else ">=")
+    if not reading.expected_comparisons(text) and any(word in text for word in DOWN_TO):
+        comparison = "<="
     low, high = (q.value, q.value) if isinstance(q.value, float) else q.value
     scale = 0.01 if _percent(q) else 1.0
     if comparison == "between":
-        band = reading.about_band(text[q.start:q.end + 6]) if isinstance(q.value, float) else None
+        band = _about(text, q) if isinstance(q.value, float) else None
         if band:
             value = [round(band[0], 10), round(band[1], 10)]
             return {"comparison": "between", "value": value, "year": when.year,
@@ -103,6 +109,14 @@ def _level(text: str, q: Quantity, when: When) -> dict | None:
     if not reading.expected_comparisons(text):
         rule = "no comparison word of the rule; a target verb, read as a floor"
     return {"comparison": comparison, "value": value, "year": when.year, "reading": f"{rule} -> {comparison} {value:g}"}
+
+
+def _about(text: str, q: Quantity):
+    """The ±band of reading.about_band for the number ``q`` when 左右 follows it (and its unit: 68万人左右)."""
+    if not text[q.end:].lstrip().startswith("左右"):
+        return reading.about_band(text[:q.end + 6]) if _percent(q) else None
+    band = reading.about_band(text[:q.end + 6])
+    return band or reading.about_band(f"{q.value!r}{'%' if _percent(q) else ''}左右")
 
 
 def _subjects(text: str, count: int) -> list | None:

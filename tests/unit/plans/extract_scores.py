@@ -36,14 +36,20 @@ def same_value(a, b) -> bool:
 
 
 def seed_gold() -> dict:
-    """{doc: [(line, comparison, value, id)]} from every shipped plan.yaml, one entry per distinct goal."""
-    gold = {}
+    """{doc: [(line, comparison, value, id)]} from every shipped plan.yaml, one entry per distinct goal.
+
+    Two plans citing the same target (PM2.5 降至49 of 001 line 21 in shijiazhuang and qiaoxi) count
+    once: same line, comparison, value and variable.
+    """
+    gold, seen = {}, {}
     for path in list_plans():
         for goal in load_plan(path).goals:
             key = (goal.source.line, goal.comparison, goal.value, goal.id)
-            entries = gold.setdefault(goal.source.doc, [])
-            if not any(e[0] == key[0] and e[1] == key[1] and same_value(e[2], key[2]) for e in entries):
-                entries.append(key)
+            known = seen.setdefault(goal.source.doc, [])
+            if any(k[0] == key[0] and k[1] == key[1] and same_value(k[2], key[2]) and k[3] == goal.variable for k in known):
+                continue
+            known.append((*key[:3], goal.variable))
+            gold.setdefault(goal.source.doc, []).append(key)
     return gold
 
 

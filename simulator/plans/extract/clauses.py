@@ -109,7 +109,8 @@ def plan_years(lines: list, year_default: int | None) -> dict:
 
 
 _HEADING_RE = re.compile(r"^\s*(?:第[一二三四五六七八九十]+[章篇]|[一二三四五六七八九十]+、)")
-_REVIEW_WORDS = ("发展基础", "发展成就", "回顾", "全面建成小康", "小康社会全面建成", "决定性成就", "五年来")
+_REVIEW_WORDS = ("发展基础", "发展成就", "回顾", "全面建成小康", "小康社会全面建成", "决定性成就", "五年来", "成绩单")
+_TARGETS_HEADING = ("预期目标", "主要目标", "目标任务")
 
 
 def in_review(line: str, was: bool, now: int) -> bool:
@@ -124,6 +125,7 @@ def in_review(line: str, was: bool, now: int) -> bool:
     current = [name for name, (base, _) in FIVE_YEAR_PLANS.items() if base == now - 1]
     if any(word in head for word in _REVIEW_WORDS) or any(name in head[:6] for name in past):
         return True
-    if _HEADING_RE.match(line) or any(name in head[:6] for name in current):
+    targets_heading = any(word in line.strip()[:30] for word in _TARGETS_HEADING)
+    if _HEADING_RE.match(line) or any(name in head[:6] for name in current) or targets_heading:
         return False
     return was

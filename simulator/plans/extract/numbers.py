@@ -14,6 +14,8 @@ a name with digits (``PM2.5``, ``5G``, ``G338``, ``5A级``, a quoted ``“1559�
 [(10000.0, '亿元')]
 >>> [q.value for q in quantities("2017年11月26日,第3次会议,前10名")]
 []
+>>> [(q.value, q.unit) for q in quantities("全市生产总值增长6%-6.5%")]
+[((6.0, 6.5), '%')]
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ NUMBER = r"\d+(?:\.\d+)?"
 MAGNITUDE = r"万亿|亿|万|千"
 _QTY_RE = re.compile(
     rf"(?<![\d.])(?P<a>{NUMBER})\s*(?P<amag>{MAGNITUDE})?"
-    rf"(?:\s*[—–\-~～至到]\s*(?P<b>{NUMBER})\s*(?P<bmag>{MAGNITUDE})?)?"
+    rf"(?:\s*%?\s*[—–\-~～至到]\s*(?P<b>{NUMBER})\s*(?P<bmag>{MAGNITUDE})?)?"
     rf"\s*(?P<unit>{'|'.join(re.escape(u) for u in UNITS)})?"
 )
 _WORD_RE = re.compile(r"(?<![\d.万亿千百])(?P<word>万亿|千亿|百亿)(?=元|级|规模)")

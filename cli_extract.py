@@ -37,7 +37,12 @@ def extract(plan_text, output, year_default):
 
 @click.group()
 def region():
-    """Regions: make a new one from a plan text."""
+    """Regions: make a new one from a plan text (see: python run.py region new --help).
+
+    \b
+    Example:
+      python run.py region new hengshui --plan plan.txt --like jizhou
+    """
 
 
 @region.command("new")
@@ -62,5 +67,21 @@ def region_new(name, plan_text, like, project, year_default):
     made = create_region(name, plan_text, like=like, project=project, year_default=year_default)
     for path in made.written:
         click.echo(f"wrote {path}")
-    click.echo(made.note)
+    click.echo(made.note + _data_template(name, Path(project)))
     click.echo(summary(made.draft), err=True)
+
+
+def _data_template(name: str, project: Path) -> str:
+    """Write models/NAME/data_template.xlsx with `data template` when this version has that command; say what happened."""
+    from simulator.errors import SimulatorError
+
+    data = click.get_current_context().find_root().command.commands.get("data")
+    template = getattr(data, "commands", {}).get("template") if data is not None else None
+    if template is None:
+        return "; no data template written (this version has no `python run.py data template` command)"
+    target = project / "models" / name / "data_template.xlsx"
+    try:
+        template.main([name, "-o", str(target)], standalone_mode=False)
+    except (SimulatorError, click.ClickException) as err:
+        return f"; data template not written: {err}"
+    return f"; data template {target}"

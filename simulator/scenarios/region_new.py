@@ -124,8 +124,9 @@ def create_region(name: str, plan_text, like: str = "jizhou", project=".", year_
         for path in made.written:
             path.unlink(missing_ok=True)
         raise
-    made.note = (f"region {name}: {len(plan['goals'])} goals, {len(plan['assumptions'])} assumptions borrowed from {like}; "
-                 "no data template written (the `data template` command is not in this version)")
+    mapped = sum(1 for goal in plan["goals"] if "variable" in goal)
+    made.note = (f"region {name}: {len(plan['goals'])} goals ({mapped} on model variables, {len(plan['goals']) - mapped} "
+                 f"listed as not modelled), {len(plan['assumptions'])} assumptions borrowed from {like}")
     return made
 
 

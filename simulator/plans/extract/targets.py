@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from simulator.plans import reading
 from simulator.plans.extract.clauses import When, year_before
-from simulator.plans.extract.indicators import clusters_in, lookup
+from simulator.plans.extract.indicators import clusters_in, dictionary, lookup
 from simulator.plans.extract.numbers import Quantity, quantities
 
 #: words that make a clause with a number a target even when no comparison word of the reading rule is in it
@@ -160,6 +160,36 @@ def _fact(text: str, q: Quantity, when: When, indicator, subject: str) -> dict |
     return {"kind": "fact", "year": year, "quantity": q, "indicator": indicator, "subject": subject}
 
 
+#: words that state a direction without a number (docs/goal-reading.md: words only -> rising / falling)
+RISING_WORDS = ("回升", "上升", "提高", "提升", "增加")
+FALLING_WORDS = ("下降", "降低", "减少", "压减", "控制")
+
+
+def _direction(text: str, when: When, now: int) -> dict | None:
+    """A target in words only: a mapped indicator with a direction word right beside it -> rising/falling."""
+    for name, _ in dictionary()["rows"]:
+        at = text.find(name)
+        indicator = lookup(text[max(0, at - 3):at + len(name) + 12], text) if at >= 0 else None
+        if indicator is None or indicator.variable is None or indicator.phrase or indicator.name != name:
+            continue
+        start = max([text.rfind(mark, 0, at) for mark in "、和及与"] + [-1]) + 1
+        ends = [i for i in (text.find(mark, at + len(name)) for mark in "、和及与") if i >= 0]
+        piece_end = min(ends) if ends else len(text)
+        near = text[max(start, at - 6):min(piece_end, at + len(name) + 6)]
+        rising, falling = any(w in near for w in RISING_WORDS), any(w in near for w in FALLING_WORDS)
+        if rising != falling:
+            break
+    else:
+        return None
+    window = list(when.window) if when.window else [now - 1, when.year]
+    if window[0] >= window[1]:
+        return None
+    comparison = "rising" if rising else "falling"
+    return {"kind": "goal", "quantity": None, "indicator": indicator, "subject": text, "comparison": comparison,
+            "value": None, "year": window,
+            "reading": f"words only ({near.strip()}) -> {comparison} over {window}, stated in words"}
+
+
 def read_clause(text: str, when: When | None, now: int, context: str = "", default_year: int | None = None) -> list:
     """Goals and past facts of one clause (simplified words); ``context``: the words before it in its line."""
     when = when or When(default_year or now + 4)
@@ -174,8 +204,11 @@ def read_clause(text: str, when: When | None, now: int, context: str = "", defau
         if read:
             found.extend(_several({"kind": "goal", "quantity": q, "indicator": indicator, "subject": subject, **read},
                                   context))
-    if not found and when is not None and not quantities(text):
+    if not found and not quantities(text):
         indicator = lookup(text)
+        if not (indicator and indicator.phrase):
+            direction = None if when.past else _direction(text, when, now)
+            return [direction] if direction else []
         if indicator and indicator.phrase:
             found.append({"kind": "goal", "quantity": None, "indicator": indicator, "subject": text,
                           "comparison": indicator.phrase["comparison"], "value": indicator.phrase["value"],

@@ -157,3 +157,16 @@ def test_a_line_about_the_past_gives_facts(tmp_path):
     path.write_text("政府工作报告\n过去五年,经济实力跨越。全省生产总值达到4.5万亿元左右。\n", encoding="utf-8")
     draft = extract(path, year_default=2023)
     assert draft.goals == [] and [(f["variable"], f["value"]) for f in draft.history] == [("gdp_nominal", 45000.0)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("促进地下水位稳步回升", [("rising", "groundwater_storage")]),
+    ("稳步降低能源消耗强度", [("falling", "energy_intensity")]),
+    ("PM 2.5 浓度降低、城市空气质量优良天数比率完成市定目标", [("falling", "pm25")]),   # the direction beside its name
+    ("严格控制地下水开采", []),                                                       # 开采 is another indicator
+    ("提高城市品位", []),                                                            # no indicator of the dictionary
+])
+def test_words_only_direction(text, expected):
+    found = read_clause(text, When(2025), 2021)
+    assert [(g["comparison"], g["indicator"].variable) for g in found] == expected
+    assert all(g["year"] == [2020, 2025] and g["value"] is None for g in found)

@@ -81,9 +81,27 @@ def _load(path: Path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
+def _outside_model(drafted: dict, model_path: Path) -> None:
+    """Goals and facts whose variable the borrowed model lacks become not modelled / notes (the dictionary is
+    written for models/regional; another model may not have its variables)."""
+    from simulator.engine.simulate import load_model
+
+    known = set(load_model(model_path).variables)
+    for goal in drafted["goals"]:
+        variable = goal.get("variable")
+        if variable and variable.split("[")[0] not in known:
+            goal.pop("variable")
+            goal.update({"not_modelled": True, "indicator": variable, "why": f"{variable} is not in {model_path.name}"})
+    lacking = [fact for fact in drafted["history"] if fact["variable"].split("[")[0] not in known]
+    if lacking:
+        drafted["history"] = [fact for fact in drafted["history"] if fact not in lacking]
+        drafted["notes"].setdefault("history_without_variable", []).extend(lacking)
+
+
 def _plan_document(name: str, draft, like_plan: dict, like_dir: Path, new_dir: Path, like: str) -> dict:
     model = (like_dir / like_plan["model"]).resolve()
     drafted = document(draft)
+    _outside_model(drafted, model)
     return {
         "region": name,
         "name": {"zh": name, "en": name},

@@ -94,6 +94,24 @@ def _basis(goal: dict, item: dict) -> None:
         goal["basis"] = "nominal"
 
 
+_VERB_TAIL = re.compile(r"(?:总体|分别|力争|争取|确保|继续|基本|全面)?(?:达到|达|突破|超过|超|不低于|不少于|不超过|"
+                        r"控制在|保持在|稳定在|提高到|提高至|提升到|提升至|增加到|增至|降至|降到|缩小到|年均增长|增长|下降|降低|大于|至少|为|在)?\s*$")
+_TIME_HEAD = re.compile(r"^\s*(?:到|至)?\s*(?:19|20)\d\d\s*年(?:底|末)?(?:前)?\s*|^\s*(?:力争|争取|确保|其中)\s*")
+
+
+def indicator_name(subject: str) -> str:
+    """The indicator's words in the subject of a target: time and verbs trimmed (森林覆盖率达到 -> 森林覆盖率).
+
+    >>> indicator_name("到2025 年全区森林覆盖率达到")
+    '全区森林覆盖率'
+    """
+    name = _TIME_HEAD.sub("", subject.strip())
+    previous = None
+    while previous != name:
+        previous, name = name, _VERB_TAIL.sub("", name).strip("“”\"'、，, ")
+    return name[-24:]
+
+
 def _goal(item: dict, source: dict, sentence: str, taken: set) -> dict:
     value, unit, variable, why = _convert(item)
     label = source["quote"] if len(source["quote"]) <= 60 else source["quote"][:59] + "…"
@@ -102,7 +120,7 @@ def _goal(item: dict, source: dict, sentence: str, taken: set) -> dict:
         goal["variable"] = variable
     else:
         goal["not_modelled"] = True
-        goal["indicator"] = (item["indicator"].name if item["indicator"] else item["subject"].strip()[-24:]) or label
+        goal["indicator"] = (item["indicator"].name if item["indicator"] else indicator_name(item["subject"])) or label
         goal["why"] = why
     goal.update({"year": item["year"], "comparison": item["comparison"], "value": value, "unit": unit})
     _basis(goal, item)
@@ -120,7 +138,7 @@ def _fact(item: dict, source: dict, taken: set) -> tuple:
             "note": "read by python run.py extract; check the year and the unit"}
     if variable is None:
         fact.pop("variable")
-        fact["indicator"], fact["why"] = item["subject"].strip()[-24:], why
+        fact["indicator"], fact["why"] = indicator_name(item["subject"]), why
     fact["id"] = _unique(f"{_slug(variable) if variable else 'fact_line' + str(source['line'])}_{item['year']}", taken)
     return fact, variable is not None
 

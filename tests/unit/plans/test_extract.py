@@ -170,3 +170,13 @@ def test_words_only_direction(text, expected):
     found = read_clause(text, When(2025), 2021)
     assert [(g["comparison"], g["indicator"].variable) for g in found] == expected
     assert all(g["year"] == [2020, 2025] and g["value"] is None for g in found)
+
+
+@needs_seeds
+def test_every_quote_of_a_seed_draft_is_on_its_line():
+    from simulator.plans.records import Source
+
+    for text in sorted(seeds_dir().glob("*.txt")):
+        draft = extract(text)
+        for item in draft.goals + draft.history + draft.unmapped_history:
+            Source(**item["source"]).verify()

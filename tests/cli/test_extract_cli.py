@@ -38,6 +38,19 @@ def test_extract_missing_file_is_one_error_line(tmp_path):
     assert result.output == f"Error: {tmp_path / 'none.txt'}: plan text not found; give the path of a UTF-8 .txt file\n"
 
 
+def test_extract_gbk_text_is_one_error_line(tmp_path):
+    text = tmp_path / "gbk.txt"
+    text.write_bytes("到2025年城镇化率达到60%".encode("gbk"))
+    result = CliRunner().invoke(cli, ["extract", str(text)])
+    assert result.exit_code == 1
+    assert result.output == (f"Error: {text}: not UTF-8 (byte 0); save the text as UTF-8, e.g. iconv -f GBK -t UTF-8\n")
+
+
+def test_region_new_help_has_an_example():
+    result = CliRunner().invoke(cli, ["region", "new", "--help"])
+    assert "  Example:\n    python run.py region new hengshui --plan plan.txt --like jizhou\n" in result.output
+
+
 @needs_seeds
 @pytest.mark.slow
 def test_region_new_then_batch_then_report(tmp_path):

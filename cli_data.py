@@ -7,6 +7,19 @@ simulator/plans/dataimport.py), prints.
 import click
 
 
+def _plan(region: str):
+    """The plan of ``region``: a plan.yaml path, or an id looked up in the working folder's project, then plansim's."""
+    import re
+    from pathlib import Path
+
+    from simulator.plans.plan import load_plan
+    from simulator.scenarios.resolve import find_plan_file
+
+    if re.fullmatch(r"[a-z0-9_]+", region):
+        return load_plan(find_plan_file(region, Path.cwd()) or region)
+    return load_plan(region)
+
+
 @click.group()
 def data():
     """Bring an office's own statistics in: a workbook to fill, then a checked import (docs/data.md).
@@ -35,11 +48,10 @@ def template(region, output, first, last):
 
     from simulator.errors import DataImportError
     from simulator.plans.datasheet import first_year, last_year, write_template
-    from simulator.plans.plan import load_plan
 
     if Path(output).suffix.lower() != ".xlsx":
         raise DataImportError(f"{output}: the template is an .xlsx workbook; name it FILE.xlsx")
-    plan = load_plan(region)
+    plan = _plan(region)
     first = first_year(plan) if first is None else first
     last = last_year() if last is None else last
     if last < first:
@@ -66,13 +78,15 @@ def import_(file, region, replace, max_jump, office):
     from simulator.errors import DataImportError
     from simulator.plans.datachecks import MAX_JUMP
     from simulator.plans.dataimport import import_file
-    from simulator.plans.plan import load_plan
+    from simulator.yamlmarks import display_path
 
     if max_jump is not None and max_jump <= 1:
         raise DataImportError(f"--max-jump {max_jump:g}: give a factor above 1, e.g. --max-jump 1.5")
-    summary = import_file(load_plan(region), file, replace=replace, max_jump=max_jump or MAX_JUMP, office=office)
+    summary = import_file(_plan(region), file, replace=replace, max_jump=max_jump or MAX_JUMP, office=office)
     series = sorted({c.spec.variable for c in summary.written})
-    click.echo(f"imported {len(summary.written)} figures ({', '.join(series) or 'none new'}) into {summary.path}; "
+    count = len(summary.written)
+    click.echo(f"imported {count} figure{'' if count == 1 else 's'} ({', '.join(series) or 'none new'}) into "
+               f"{display_path(summary.path)}; "
                f"{summary.unchanged} already recorded")
     if summary.replaced:
         click.echo(f"replaced: {', '.join(summary.replaced)}")

@@ -18,8 +18,6 @@ from simulator.plans.observed import INTERNAL, as_fraction
 MAX_JUMP = 1.3
 #: growth-rate series (1/Year) are compared by difference, not ratio: at most this far apart (0.10 = 10 points)
 MAX_RATE_STEP = 0.10
-_HINTS = ((1e4, "万元 written where 亿元 is meant, or 人 where 万人 is meant?"),
-          (100.0, "a % written as a share, or the reverse?"))
 
 
 @dataclass
@@ -111,35 +109,55 @@ def _duplicates(checked: list) -> None:
         seen[key] = item
 
 
-def _jump_message(item, other_year, other_value, other_source, ratio_or_step, is_rate, max_jump) -> str:
-    shown = f"{ratio_or_step:.3g} points" if is_rate else f"{ratio_or_step:.3g}×"
-    hint = next((h for scale, h in _HINTS if not is_rate and abs(ratio_or_step / scale - 1) < 0.2), "")
-    fix = f"pass --max-jump {ratio_or_step * 1.05:.2g} if it is right" if not is_rate else "check it"
+def _hint(item, other_value: float, ratio: float) -> str:
+    """A likely cause of a jump: a unit 10^4 or 100 off, or a 户籍 figure in a 常住 series."""
+    if abs(ratio / 1e4 - 1) < 0.2:
+        return {"亿元": "a 万元 figure written as 亿元? ", "万人": "a 人 figure written as 万人? "}.get(item.spec.unit, "")
+    if abs(ratio / 100 - 1) < 0.2:
+        return "a % written as a share, or the reverse? "
+    if item.spec.basis == "常住" and item.value < other_value:
+        return "a 户籍 (registered) figure in a 常住 (resident) row? "
+    return ""
+
+
+def _jump_message(item, other_year, other_value, other_source, size: float, is_rate: bool) -> str:
+    shown = f"{size:.3g} points" if is_rate else (f"{size:,.0f}×" if size >= 10 else f"{size:.3g}×")
+    hint = "" if is_rate else _hint(item, other_value, size)
+    fix = f"or pass --max-jump {size * 1.05:.2g} if it is right" if not is_rate and size < 10 else "and fix it"
     return (f"{item.entry.where}: {item.spec.variable} {item.year} = {item.value:g} is {shown} away from "
-            f"{other_value:g} ({other_year}, {other_source}); {hint + ' ' if hint else ''}"
-            f"check the value, unit and 口径, or {fix}")
+            f"{other_value:g} ({other_year}, {other_source}); {hint}check the value, unit and 口径, {fix}")
+
+
+def _jump(item, value: float, max_jump: float) -> float:
+    """How far ``item`` is from ``value`` (points for growth rates, a ratio otherwise); 0 when within bounds."""
+    if item.spec.unit == "1/Year":
+        step = abs(item.value - value) * 100
+        return step if step > MAX_RATE_STEP * 100 else 0.0
+    if value > 0 and item.value > 0:
+        ratio = max(item.value / value, value / item.value)
+        return ratio if ratio > max_jump else 0.0
+    return float("inf") if (value > 0) != (item.value > 0) else 0.0
 
 
 def _jumps(checked: list, recorded: dict, max_jump: float) -> None:
-    """Each new figure against the nearest earlier and later figure of its series (recorded or new)."""
+    """Each new figure against the nearest earlier and later figure of its series (recorded or new); a figure
+    that jumps away from both its neighbours is named first (it, not its neighbour, is the odd one)."""
+    found = []
     for item in checked:
         others = {y: (v, s) for y, (v, s) in recorded.get(item.spec.variable, {}).items() if y != item.year}
         for other in checked:
             if other.spec.variable == item.spec.variable and other.year != item.year:
                 others[other.year] = (other.value, other.entry.where)
-        is_rate = item.spec.unit == "1/Year"
-        for year in _neighbours(sorted(others), item.year):
-            value, source = others[year]
-            if is_rate:
-                step = abs(item.value - value) * 100
-                if step > MAX_RATE_STEP * 100:
-                    raise DataImportError(_jump_message(item, year, value, source, step, True, max_jump))
-            elif value > 0 and item.value > 0:
-                ratio = max(item.value / value, value / item.value)
-                if ratio > max_jump:
-                    raise DataImportError(_jump_message(item, year, value, source, ratio, False, max_jump))
-            elif (value > 0) != (item.value > 0):
-                raise DataImportError(_jump_message(item, year, value, source, float("inf"), False, max_jump))
+        near = _neighbours(sorted(others), item.year)
+        jumps = [(year, _jump(item, others[year][0], max_jump)) for year in near]
+        jumps = [(year, size) for year, size in jumps if size]
+        if jumps:
+            year, size = jumps[0]
+            odd = len(jumps) == len(near) and len(near) > 1
+            found.append((not odd, _jump_message(item, year, others[year][0], others[year][1], size,
+                                                 item.spec.unit == "1/Year")))
+    if found:
+        raise DataImportError(sorted(found, key=lambda f: f[0])[0][1])
 
 
 def _neighbours(years: list, year: int) -> list:

@@ -182,6 +182,14 @@ def test_people_are_converted_to_wan_ren(sjz):
     assert (record["value"], record["unit"], record["note"]) == (1087.99, "万人", "given as 1.08799e+07 人, stored ×0.0001 in 万人")
 
 
+def test_a_series_may_be_named_as_in_the_template(sjz):
+    rows = _with(fixture_rows(), "urbanization_rate", 2017, series="常住人口城镇化率")
+    write_csv(sjz / "x.csv", [r for r in rows if r["series"] == "常住人口城镇化率"])
+    assert invoke("data", "import", "x.csv", "--region", "shijiazhuang").exit_code == 0
+    record = yaml.safe_load(data_file(sjz).read_text(encoding="utf-8"))["imported"][0]
+    assert (record["variable"], record["year"], record["value"]) == ("urbanization_rate", 2017, 0.6164)
+
+
 def test_a_conflict_names_both_sources_and_replace_supersedes_the_plan_figure(sjz):
     from simulator.plans.plan import load_plan
 

@@ -39,7 +39,9 @@ def _value(goal, value: float, lang: str) -> str:
 def _source(verdict, lang: str) -> str:
     last = verdict.figures[-1]
     title, publisher = last.source.get("title", ""), last.source.get("publisher", "")
-    return f"{INTERNAL}·{publisher}" if title == INTERNAL else (title if lang == "zh" or not publisher else publisher)
+    if title == INTERNAL:
+        return f"{INTERNAL}·{publisher}" if lang == "zh" else f"office's own figures: {publisher}"
+    return title if lang == "zh" or not publisher else publisher
 
 
 def row(ctx, goal, verdict, numbers) -> list:

@@ -193,6 +193,24 @@ def _conflicts(checked: list, plan, replace: bool) -> tuple:
     return keep, unchanged
 
 
+def _unchanged_record(plan, entries: list, specs: dict, by_name: dict) -> list:
+    """``entries`` less the cells of 已入库 rows, each of which must still equal its recorded figure."""
+    recorded = {(p.variable, int(p.year)): p for p in plan.published if p.variable}
+    kept = []
+    for entry in entries:
+        if not getattr(entry, "recorded", False):
+            kept.append(entry)
+            continue
+        spec = _spec_of(entry, specs, by_name)
+        value = _value(entry, spec)[0]
+        figure = recorded.get((spec.variable, _year(entry)))
+        if figure is None or abs(as_fraction(figure) - value) > 1e-9 * max(1.0, abs(value)):
+            was = "no recorded figure" if figure is None else f"the recorded {as_fraction(figure):g} ({_label(figure)})"
+            raise DataImportError(f"{entry.where}: this grey 已入库 cell was changed ({value:g}; {was}); undo it — "
+                                  f"to correct a recorded figure write it in a 待填 row and pass --replace")
+    return kept
+
+
 def check_entries(plan, entries: list, *, replace: bool = False, max_jump: float = MAX_JUMP, office: str | None = None):
     """Checked figures of ``entries`` against ``plan``: (list of Checked to write, number already recorded).
 
@@ -201,10 +219,11 @@ def check_entries(plan, entries: list, *, replace: bool = False, max_jump: float
     DataImportError
         At the first problem (cell or line, what is wrong, the fix; how many more problems follow).
     """
-    if not entries:
-        raise DataImportError("the file holds no figure to import; fill the 待填 rows (or the CSV's lines)")
     specs = {s.variable: s for s in layout.catalogue(plan)}
     by_name = {s.name: s for s in specs.values()}
+    entries = _unchanged_record(plan, entries, specs, by_name)
+    if not entries:
+        raise DataImportError("the file holds no figure to import; fill the 待填 rows (or the CSV's lines)")
     checked, problems = [], []
     for entry in entries:
         try:

@@ -43,6 +43,7 @@ class Entry:
     basis: str = ""
     geography: str = ""
     source: dict = field(default_factory=dict)
+    recorded: bool = False  # a cell of a grey 已入库 row: must still equal the record
 
 
 @dataclass
@@ -63,7 +64,7 @@ def _text(value) -> str:
 
 
 def read_workbook(path: Path, region: str) -> list:
-    """Entries of the filled template ``path`` (rows marked 已入库 are skipped)."""
+    """Entries of the filled template ``path`` (cells of 已入库 rows marked ``recorded``)."""
     from openpyxl import load_workbook
 
     try:
@@ -83,7 +84,7 @@ def read_workbook(path: Path, region: str) -> list:
     entries = []
     for number, row in enumerate(rows[1:], start=2):
         row = list(row) + [None] * (len(sheet_layout.HEADERS) + len(years) - len(row))
-        if _text(row[5]) == sheet_layout.RECORDED or not _text(row[0]):
+        if not _text(row[0]):
             continue
         source = dict(zip(_SOURCE_KEYS, (_text(v) for v in row[6:11])))
         for offset, year in enumerate(years):
@@ -91,7 +92,8 @@ def read_workbook(path: Path, region: str) -> list:
             if _text(value):
                 column = _column_letter(len(sheet_layout.HEADERS) + offset + 1)
                 entries.append(Entry(f"{path.name}:{sheet_layout.SHEET}!{column}{number}", _text(row[0]), year, value,
-                                     _text(row[2]), _text(row[3]), _text(row[4]), source))
+                                     _text(row[2]), _text(row[3]), _text(row[4]), source,
+                                     recorded=_text(row[5]) == sheet_layout.RECORDED))
     return entries
 
 

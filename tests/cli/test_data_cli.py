@@ -129,6 +129,19 @@ def test_swapped_year_columns_are_caught(template, sjz):
                            "order (swapped or edited headers?); restore the template's headers", sjz)
 
 
+def test_a_changed_recorded_cell_is_refused(template, sjz):
+    fill_template(template, fixture_rows(), sjz / "edited.xlsx")
+    book = load_workbook(sjz / "edited.xlsx")
+    sheet = book["数据"]
+    column = [c.value for c in sheet[1]].index(2021) + 1
+    sheet.cell(2, column).value = 1121.0   # row 2: population, 已入库 (plan.yaml population_2021 = 1120.47)
+    book.save(sjz / "edited.xlsx")
+    result = invoke("data", "import", "edited.xlsx", "--region", "shijiazhuang", "--office", OFFICE)
+    assert_refused(result, "edited.xlsx:数据!W2: this grey 已入库 cell was changed (1121; the recorded 1120.47 "
+                           "(population_2021: 石家庄2021年常住人口缩减 (城市化网, citing 石家庄市2021年国民经济和社会发展统计公报))); "
+                           "undo it — to correct a recorded figure write it in a 待填 row and pass --replace", sjz)
+
+
 CSV_CASES = {
     "future_year": (lambda rows: _with(rows, "gdp_growth_rate", 2024, year="2042"),
                     f"x.csv:25: year 2042 is outside 1949-{LAST} (no figure can be out yet); a swapped or mistyped "

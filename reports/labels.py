@@ -329,6 +329,9 @@ STRINGS = {
             "itself. Observed figures: the plan's published record and figures brought in with python run.py data import."
         ),
     },
+    "f_oos_tested": {"zh": "{k} 个序列在拟合期后有 {n} 个及以上数据，其拟合期外误差即样本外检验：{names}。",
+                     "en": ("{k} series have {n} or more figures after the fit window; their out-of-sample errors "
+                            "are a test: {names}.")},
     "forecast_goals": {"zh": "尚待实现的目标（模型预测）", "en": "Goals still ahead (model forecast)"},
     # footer
     "page": {"zh": "第 {i} / {n} 页", "en": "page {i} / {n}"},

@@ -92,4 +92,7 @@ def test_validation_after_the_fit_window_and_observed_verdicts_in_the_report(imp
     assert forecast and "（实际值）" not in " ".join(map(str, forecast[0]))   # a 2025 goal without an observed PM2.5
     pages = validation_page.pages(ctx)
     assert pages[0].name == "validation"
+    texts = [t.get_text() for page in pages for t in page.figure.findobj(lambda a: hasattr(a, "get_text"))]
+    assert ("4 个序列在拟合期后有 3 个及以上数据，其拟合期外误差即样本外检验：常住人口、常住人口城镇化率、地区生产总值（现价）、"
+            "地区生产总值增速。") in "".join(texts).replace("\n", "")
     assert ctx.cache["validation"][2] == "python run.py validate-history scenarios/shijiazhuang/baseline.yaml --refit"

@@ -73,8 +73,9 @@ def test_validation_after_the_fit_window_and_observed_verdicts_in_the_report(imp
         assert split == pytest.approx(1.0, abs=1e-9)
 
     result = invoke("batch", "scenarios/shijiazhuang/baseline_uncertain.yaml", "-n", "8", "--seed", "1",
-                    "--out", tmp_path / "run", "--quiet")
+                    "--out", tmp_path / "run", "--quiet", "--report", "pdf")
     assert result.exit_code == 0, result.output
+    assert (tmp_path / "run" / "report_zh.pdf").stat().st_size > 0
     from reports import scorecard, validation_page
     from reports.context import ReportContext
     from reports.data import load_run

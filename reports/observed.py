@@ -6,7 +6,7 @@ P(met) and median are the run's own (goals.csv), i.e. what the model said from i
 lists these goals in their own table, apart from the goals that are still a forecast.
 """
 
-from simulator.plans.observed import INTERNAL, observed_verdicts
+from simulator.plans.observed import INTERNAL, observed_verdicts, text_of
 from simulator.plans.kinds import KINDS
 
 from . import formatting as fmt
@@ -38,7 +38,7 @@ def _value(goal, value: float, lang: str) -> str:
 
 def _source(verdict, lang: str) -> str:
     last = verdict.figures[-1]
-    title, publisher = last.source.get("title", ""), last.source.get("publisher", "")
+    title, publisher = text_of(last.source.get("title")), text_of(last.source.get("publisher"))
     if title == INTERNAL:
         return f"{INTERNAL}·{publisher}" if lang == "zh" else f"office's own figures: {publisher}"
     return title if lang == "zh" or not publisher else publisher

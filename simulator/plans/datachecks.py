@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from simulator.errors import DataImportError
 from simulator.plans import datasheet as layout
-from simulator.plans.observed import INTERNAL, as_fraction
+from simulator.plans.observed import INTERNAL, as_fraction, text_of
 
 #: default: a value more than this factor away from the series' neighbouring figure is questioned
 MAX_JUMP = 1.3
@@ -167,7 +167,7 @@ def _neighbours(years: list, year: int) -> list:
 
 
 def _label(figure) -> str:
-    title = figure.source.get("title", "")
+    title = text_of(figure.source.get("title"))
     return f"{figure.id}: {title}" if title else figure.id
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from simulator.names import split_name
+from simulator.plans.observed import as_fraction, text_of
 
 SHEET, GUIDE = "数据", "说明"
 #: fixed columns of sheet 数据, then one column per year
@@ -126,14 +127,12 @@ def last_year() -> int:
 
 def _recorded_rows(plan, spec: SeriesSpec) -> list:
     """One row per (source title) of the figures already recorded on ``spec.variable``: (source, {year: shown value})."""
-    from simulator.plans.observed import as_fraction
-
     rows: dict = {}
     scale = 100.0 if spec.shown_unit == "%" else 1.0
     for figure in plan.published:
         if figure.variable != spec.variable:
             continue
-        key = (figure.source.get("title", ""), figure.source.get("publisher", ""))
+        key = (text_of(figure.source.get("title")), text_of(figure.source.get("publisher")))
         entry = rows.setdefault(key, (figure.source, {}))
         entry[1][int(figure.year)] = round(as_fraction(figure) * scale, 10)
     return list(rows.values())
@@ -153,7 +152,7 @@ def write_template(plan, path: Path | str, years: range) -> int:
     for spec in specs:
         fixed = [spec.variable, spec.name, spec.shown_unit, spec.basis, spec.geography]
         for source, values in _recorded_rows(plan, spec):
-            meta = [source.get(k, "") for k in ("title", "publisher", "year_published", "url", "quote")]
+            meta = [text_of(source.get(k)) for k in ("title", "publisher", "year_published", "url", "quote")]
             sheet.append(fixed + [RECORDED] + meta + [values.get(int(y)) for y in years])
             for cell in sheet[sheet.max_row]:
                 cell.fill = grey

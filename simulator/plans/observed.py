@@ -25,6 +25,13 @@ INTERNAL = "单位内部数据"
 _RECORD_KEYS = ("id", "variable", "year", "value", "unit", "geography", "source")
 
 
+def text_of(value) -> str:
+    """A plan text field as plain text: a ``{zh, en}`` mapping gives its Chinese, else English; None gives ""."""
+    if isinstance(value, dict):
+        return str(value.get("zh") or value.get("en") or "")
+    return "" if value is None else str(value)
+
+
 def data_path(plan_path: Path | str) -> Path:
     """``data.yaml`` beside a plan file."""
     return Path(plan_path).parent / DATA_FILE

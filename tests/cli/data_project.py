@@ -18,19 +18,21 @@ from click.testing import CliRunner
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "data" / "shijiazhuang_office.csv"
 OFFICE = "石家庄市发展和改革委员会规划处"
+#: the plan as it stood when these tests were written (its published figures set the expected counts and conflicts)
+FROZEN_PLAN = ROOT / "tests" / "fixtures" / "data" / "shijiazhuang_plan.yaml"
 
 
 @pytest.fixture
 def sjz(tmp_path, monkeypatch):
-    """``tmp/proj`` with models/shijiazhuang (plan), models/regional (model, labels) and scenarios/shijiazhuang;
-    the working directory is the project."""
+    """``tmp/proj`` with models/shijiazhuang/plan.yaml (the frozen copy), models/regional (model, labels) and
+    scenarios/shijiazhuang; the working directory is the project."""
     proj = tmp_path / "proj"
-    shutil.copytree(ROOT / "models" / "shijiazhuang", proj / "models" / "shijiazhuang")
+    (proj / "models" / "shijiazhuang").mkdir(parents=True)
+    shutil.copy(FROZEN_PLAN, proj / "models" / "shijiazhuang" / "plan.yaml")
     (proj / "models" / "regional").mkdir(parents=True)
     for name in ("regional.mdl", "labels.yaml"):
         shutil.copy(ROOT / "models" / "regional" / name, proj / "models" / "regional" / name)
     shutil.copytree(ROOT / "scenarios" / "shijiazhuang", proj / "scenarios" / "shijiazhuang")
-    (proj / "models" / "shijiazhuang" / "data.yaml").unlink(missing_ok=True)
     monkeypatch.chdir(proj)
     return proj
 

@@ -72,16 +72,11 @@ def region_new(name, plan_text, like, project, year_default):
 
 
 def _data_template(name: str, project: Path) -> str:
-    """Write models/NAME/data_template.xlsx with `data template` when this version has that command; say what happened."""
-    from simulator.errors import SimulatorError
+    """Write models/NAME/data_template.xlsx (as `data template NAME` would) for the office to fill; say where."""
+    from simulator.plans.datasheet import first_year, last_year, write_template
+    from simulator.plans.plan import load_plan
 
-    data = click.get_current_context().find_root().command.commands.get("data")
-    template = getattr(data, "commands", {}).get("template") if data is not None else None
-    if template is None:
-        return "; no data template written (this version has no `python run.py data template` command)"
+    plan = load_plan(project / "models" / name / "plan.yaml")
     target = project / "models" / name / "data_template.xlsx"
-    try:
-        template.main([name, "-o", str(target)], standalone_mode=False)
-    except (SimulatorError, click.ClickException) as err:
-        return f"; data template not written: {err}"
-    return f"; data template {target}"
+    count = write_template(plan, target, range(first_year(plan), last_year() + 1))
+    return f"; data template {target} ({count} series to fill)"

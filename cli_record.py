@@ -40,16 +40,19 @@ def calibrate(scenario, free, max_evals, fit_until, ranges):
 @click.argument("scenario", type=click.Path(dir_okay=False))
 @click.option("--fit-until", type=int, default=None,
               help="Last year of the fit window (default: the plan's calibration.fit_until, else 2019).")
-def validate_history(scenario, fit_until):
+@click.option("--refit", is_flag=True,
+              help="First refit the plan's calibration.free constants on the figures up to --fit-until.")
+def validate_history(scenario, fit_until, refit):
     """Compare a calibrated baseline with the published record: in- and out-of-sample MAPE, RMSPE, Theil.
 
     \b
     Example:
       python run.py validate-history scenarios/jizhou/baseline.yaml
+      python run.py validate-history scenarios/shijiazhuang/baseline.yaml --fit-until 2021 --refit
     """
     from simulator.runs.validation import format_report, validate_scenario
 
-    click.echo(format_report(validate_scenario(scenario, fit_until)))
+    click.echo(format_report(validate_scenario(scenario, fit_until, refit=refit)))
 
 
 @click.command()

@@ -47,10 +47,16 @@ def _validate(run):
     if path is None:
         return None, "no_baseline", command
     from simulator.errors import SimulatorError
+    from simulator.plans.observed import is_imported
     from simulator.runs.validation import validate_scenario
 
+    plan = getattr(run, "plan", None)
+    # an office's imported figures (data.yaml): the free constants are refitted on them before the test
+    refit = bool(plan is not None and (plan.calibration or {}).get("free")
+                 and any(is_imported(p) for p in plan.published))
+    command += " --refit" if refit else ""
     try:
-        return validate_scenario(path), "", command
+        return validate_scenario(path, refit=refit), "", command
     except SimulatorError:
         return None, "validation_failed", command
 

@@ -310,6 +310,29 @@ STRINGS = {
     "simulated": {"zh": "模拟值", "en": "simulated"},
     "fit_window": {"zh": "拟合期", "en": "fit window"},
     "analysis_file": {"zh": "读取自 `{file}`", "en": "read from `{file}`"},
+    # goals judged on observed figures (reports/observed.py)
+    "observed_goals": {"zh": "已有实际值的目标（按实际值判定）", "en": "Goals judged on what happened (observed)"},
+    "col_observed": {"zh": "实际值（年份）", "en": "observed (years)"},
+    "col_observed_verdict": {"zh": "判定（实际值）", "en": "verdict (observed)"},
+    "col_model_said": {"zh": "模型预测：达成概率 · 中位数", "en": "the model said: P(met) · median"},
+    "col_observed_source": {"zh": "实际值来源", "en": "observed figure from"},
+    "met_observed": {"zh": "已达成（实际值）", "en": "met (observed)"},
+    "missed_observed": {"zh": "未达成（实际值）", "en": "missed (observed)"},
+    "observed_note": {
+        "zh": (
+            "目标年份不晚于该指标最近的实际值年份时，按实际值判定；右侧为模型以拟合期（截至 {until} 年）的数据所作的预测，"
+            "两者对照即模型本身的事后检验。实际值来自规划数据文件的公开数据和 `python run.py data import` 导入的数据。"
+        ),
+        "en": (
+            "A goal whose year is at or before the last observed year of its indicator is judged on the observed "
+            "figures; beside it, what the model said from its fit window (to {until}): the ex-post check of the model "
+            "itself. Observed figures: the plan's published record and figures brought in with python run.py data import."
+        ),
+    },
+    "f_oos_tested": {"zh": "{k} 个序列在拟合期后有 {n} 个及以上数据，其拟合期外误差即样本外检验：{names}。",
+                     "en": ("{k} series have {n} or more figures after the fit window; their out-of-sample errors "
+                            "are a test: {names}.")},
+    "forecast_goals": {"zh": "尚待实现的目标（模型预测）", "en": "Goals still ahead (model forecast)"},
     # footer
     "page": {"zh": "第 {i} / {n} 页", "en": "page {i} / {n}"},
 }

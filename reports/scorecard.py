@@ -7,6 +7,7 @@ Numbers come from :mod:`reports.attainment` (goals.csv only); wording from
 from simulator.plans.kinds import is_window
 
 from . import formatting as fmt
+from . import observed
 from .attainment import LIGHT_COLOURS, verdict
 from .evidence import series_errors
 from .labels import pick
@@ -81,7 +82,13 @@ def run_blocks(ctx, run, heading: bool = True) -> list:
     summary = ctx.summary(run)
     goals = [g for g in ctx.goals() if g.id in summary.index]
     blocks = [Heading(f"{ctx.t('scenario')}: {run.title(ctx.lang)}  (n = {run.n})")] if heading else []
-    blocks.append(Table(columns(ctx), [row(ctx, g, summary.loc[g.id]) for g in goals]))
+    judged = observed.blocks(ctx, run, summary)  # goals whose year has passed: judged on the observed figures
+    ahead = observed.forecast_goals(ctx, goals)
+    if judged and ahead:
+        blocks.append(Heading(ctx.t("forecast_goals"), size=9.5))
+    if ahead or not judged:
+        blocks.append(Table(columns(ctx), [row(ctx, g, summary.loc[g.id]) for g in ahead]))
+    blocks += judged
     if run.failed:
         blocks.append(Paragraph(ctx.t("failed_runs", failed=run.failed), size=SMALL_SIZE, colour=MUTED))
     return blocks

@@ -19,6 +19,8 @@ GRID = (3, 3)
 PANEL_AREA = 0.52
 
 OBSERVED, SIMULATED, WINDOW = "#000000", "#0072b2", "#d9d9d9"
+#: points after the fit window that make a series' out-of-sample errors a test (issue 22)
+OOS_TEST = 3
 
 
 def _panel(ax, ctx, series, fit_until) -> None:
@@ -85,6 +87,11 @@ def pages(ctx) -> list:
     if report.exactly_identified:
         head.append(Paragraph(ctx.t("exactly_identified"), colour="#a03000"))
     head += [Paragraph(sentence) for sentence in evidence.no_out_of_sample(ctx, report)]
+    tested = [s for s in report.series if s.out_of_sample is not None and s.out_of_sample.n >= OOS_TEST]
+    if tested:
+        names = "、".join(input_label(ctx.main, s.variable, ctx.lang) for s in tested) if ctx.lang == "zh" else \
+            ", ".join(input_label(ctx.main, s.variable, ctx.lang) for s in tested)
+        head.append(Paragraph(ctx.t("f_oos_tested", k=len(tested), n=OOS_TEST, names=names)))
     per_page = GRID[0] * GRID[1]
     chunks = [report.series[i:i + per_page] for i in range(0, len(report.series), per_page)] or [[]]
     result = []

@@ -55,3 +55,7 @@ class BatchOptionError(SimulatorError):
 
 class NonFiniteError(SimulatorError):
     """A run produced inf or NaN (the first variable and time are in the message)."""
+
+
+class DataImportError(PlanError):
+    """An office's statistics file (data import) has a figure that fails a check (file, cell or line, and the fix)."""

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from simulator.errors import PlanError
 from simulator.plans.kinds import KINDS
+from simulator.plans.observed import merge_published
 from simulator.yamlmarks import line_of, load_yaml_with_lines
 
 from simulator.plans.records import (  # noqa: F401  (re-exported: the reader's public names)
@@ -335,6 +336,7 @@ def load_plan(path_or_region) -> Plan:
     published = [_parse_published(check, item, i) for i, item in enumerate(data.get("published") or [])]
     for items, kind in ((history, "history"), (goals + uncovered, "goal"), (assumptions, "assumption"), (published, "published")):
         _check_unique(check, items, kind)
+    published = merge_published(published, path)  # an office's imported figures (data.yaml beside the plan)
     return Plan(
         region=region,
         name=dict(name),

@@ -79,4 +79,8 @@ def format_ranges(ranges: list, n_figures: int, n_free: int) -> str:
                          f"keep its assumed range  (refits: {refits})")
             continue
         lines.append(f"  {r.name}: {r.value:.4g} [{r.low:.4g}, {r.high:.4g}]  (refits: {refits})")
+    sampled = [r for r in ranges if r.identified and r.high > r.low]
+    if sampled:  # ready for an uncertain scenario's uncertain: block, so its ranges follow the refit
+        lines.append("for the uncertain scenario's uncertain: block (the record's ranges):")
+        lines += [f'  "{r.name}": {{dist: uniform, low: {r.low:.4g}, high: {r.high:.4g}}}' for r in sampled]
     return "\n".join(lines)

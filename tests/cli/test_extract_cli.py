@@ -58,6 +58,12 @@ def test_region_new_then_batch_then_report(tmp_path):
     made = runner.invoke(cli, ["region", "new", "jz_test", "--plan", str(SEED), "--like", "jizhou", "--project", str(tmp_path)])
     assert made.exit_code == 0, made.output
     assert f"wrote {tmp_path / 'models/jz_test/plan.yaml'}" in made.output
+    template = tmp_path / "models/jz_test/data_template.xlsx"
+    assert f"data template {template}" in made.output
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(template).worksheets[0]
+    assert sheet.max_row > 2 and any("常住人口" in str(cell.value) for cell in sheet["B"] + sheet["A"])
     again = runner.invoke(cli, ["region", "new", "jz_test", "--plan", str(SEED), "--project", str(tmp_path)])
     assert again.exit_code == 1 and "exists already" in again.output
     run_dir = tmp_path / "run"

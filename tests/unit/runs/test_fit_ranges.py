@@ -57,3 +57,13 @@ def test_no_range_when_exactly_identified():
     targets = _teacup_targets(model, 12.0, years=(5.0,))
     assert jackknife_ranges(model, {}, [FreeParameter("characteristic_time", 8.0, 5.0, 20.0)], targets) == []
     assert "exactly identified" in format_ranges([], 1, 1)
+
+
+def test_identified_ranges_are_printed_ready_for_an_uncertain_block():
+    from simulator.runs.fit_ranges import FitRange
+
+    ranges = [FitRange("urbanization_speed", 0.079, (0.079, 0.077), 0.07568, 0.08227),
+              FitRange("tfp_growth", 0.06, (0.06, 0.06), 0.06, 0.06, identified=False)]
+    lines = format_ranges(ranges, 3, 2).splitlines()
+    assert lines[-2:] == ["for the uncertain scenario's uncertain: block (the record's ranges):",
+                          '  "urbanization_speed": {dist: uniform, low: 0.07568, high: 0.08227}']

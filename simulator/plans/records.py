@@ -147,6 +147,9 @@ class Plan:
     published: list = field(default_factory=list)
     #: {fit_until: year, free: [constant names]}: how the baseline was fitted (validate-history)
     calibration: dict = field(default_factory=dict)
+    #: {floors: [ids], misfits: [{id, size, reason}]}: figures read as lower bounds, and those the
+    #: baseline_uncertain band does not hold, with size and reason (tests/models/test_record.py)
+    record: dict = field(default_factory=lambda: {"floors": [], "misfits": []})
 
     def goal(self, goal_id: str) -> Goal:
         """The goal with id ``goal_id`` (PlanError naming the known ids otherwise)."""

@@ -27,6 +27,9 @@ N, SEED = 40, 20201101
 #: figures that may never be explained away as misfits
 NEVER_MISFIT = ("population_2020_census7", "gdp_nominal_2020")
 #: regions where the 90 % goal is not met yet, with the reason (strict xfail)
+#: the highest sector share of GDP in 2035 a region may reach, with the stated reason where above 0.9
+SECTOR_SHARE_LIMIT = {"qiaoxi": (0.96, "a central urban district: services were 87 % of GDP in 2015 (assumed split, 2020 services"
+                                      " 677.7 of 743亿 = 91 %, plan line 15) and industry relocates out (退二进三)")}
 BELOW_GOAL = {"qiaoxi": "7 figures only: the rounded '人口80万' of 2016 (basis unknown) is the one misfit, 6/7 = 86 %"}
 
 
@@ -87,7 +90,8 @@ def test_no_sector_or_cluster_runs_to_an_extreme(region):
     ds = _central(region, ["gdp", "value_added", "cluster_value_added"])
     gdp = ds["gdp"].sel(time=2035)
     shares = ds["value_added"].sel(time=2035) / gdp
-    assert float(shares.max()) < 0.9, f"{region}: a sector holds {float(shares.max()):.0%} of GDP in 2035"
+    limit = SECTOR_SHARE_LIMIT.get(region, (0.9, ""))[0]
+    assert float(shares.max()) < limit, f"{region}: a sector holds {float(shares.max()):.0%} of GDP in 2035"
     cluster_share = ds["cluster_value_added"].sel(time=2035) / gdp
     assert float(cluster_share.max()) <= 0.30, f"{region}: a cluster holds {float(cluster_share.max()):.0%} of GDP in 2035"
     tertiary = ds["value_added"].sel(sector="tertiary")

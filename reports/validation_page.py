@@ -2,8 +2,9 @@
 
 Numbers from :func:`reports.evidence.validation` (= ``python run.py validate-history`` on the region's
 baseline.yaml). One small panel per series (published figures as dots, the model as a line, the
-fit window in grey), then the table of in- and out-of-sample errors with Theil's decomposition, and
-the words "exactly identified" when the fit window has no more figures than free constants.
+fit window in grey), then the table of in- and out-of-sample errors with Theil's decomposition, the
+words "exactly identified" when the fit window has no more figures than free constants, and each
+known misfit of the region's plan (``record.misfits``: size and reason, issue 20).
 """
 
 import numpy as np
@@ -85,6 +86,7 @@ def pages(ctx) -> list:
     if report.exactly_identified:
         head.append(Paragraph(ctx.t("exactly_identified"), colour="#a03000"))
     head += [Paragraph(sentence) for sentence in evidence.no_out_of_sample(ctx, report)]
+    head += [Paragraph(sentence, colour="#a03000") for sentence in evidence.record_misfits(ctx)]
     per_page = GRID[0] * GRID[1]
     chunks = [report.series[i:i + per_page] for i in range(0, len(report.series), per_page)] or [[]]
     result = []

@@ -210,7 +210,7 @@ def _parse_record(check: _Checker, data, anchors: set) -> dict:
     """``record: {floors: [id, ...], misfits: [{id, size, reason}, ...]}``: how the baseline holds its record.
 
     ``floors`` names figures the source gives as a lower bound (超过, 突破); ``misfits`` lists figures
-    the baseline_uncertain band does not hold, each with its size and reason (issue 20).
+    the baseline_uncertain band does not hold, each with its size and reason (text or ``{zh, en}``; issue 20).
     """
     block = data.get("record")
     if block is None:
@@ -225,7 +225,7 @@ def _parse_record(check: _Checker, data, anchors: set) -> dict:
         label = f"record.misfits[{index}]"
         if not isinstance(item, dict):
             raise PlanError(f"{check.path}: {label} must be a mapping with id, size, reason")
-        entry = {"id": check.require(item, "id", str, label), "size": check.require(item, "size", str, label),
+        entry = {"id": check.require(item, "id", str, label), "size": check.require(item, "size", (str, dict), label),
                  "reason": check.require(item, "reason", (str, dict), label)}
         misfits.append(entry)
     for name in [*floors, *(m["id"] for m in misfits)]:

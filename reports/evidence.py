@@ -76,6 +76,24 @@ def no_out_of_sample(ctx, report) -> list:
     return result
 
 
+def record_misfits(ctx) -> list:
+    """One sentence per figure the region's plan lists under ``record.misfits`` (size and reason; issue 20)."""
+    plan = getattr(ctx, "plan", None)
+    record = getattr(plan, "record", None) or {}
+    figures = {f.id: f for f in [*getattr(plan, "history", []), *getattr(plan, "published", [])]}
+    result = []
+    for misfit in record.get("misfits", []):
+        figure = figures.get(misfit["id"])
+        size, reason = (text.get(ctx.lang) or next(iter(text.values()), "") if isinstance(text, dict) else text
+                        for text in (misfit["size"], misfit["reason"]))
+        from .indicators import input_label
+
+        label = input_label(ctx.main, figure.variable, ctx.lang) if figure is not None else misfit["id"]
+        result.append(ctx.t("f_record_misfit", label=label, year=int(figure.year) if figure else "?",
+                            value=f"{figure.value:g}" if figure else "?", size=size, reason=reason))
+    return result
+
+
 def series_errors(ctx) -> dict:
     """Model variable -> its SeriesValidation (empty without a validation)."""
     report = validation(ctx)[0]

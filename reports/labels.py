@@ -238,6 +238,11 @@ STRINGS = {
             " is from {last}, so no figure after the fit window is there to test the model against."
         ),
     },
+    "f_record_misfit": {
+        "zh": "已知偏差：{label}（{year} 年公开值 {value}）不在不确定基准情景 5%–95% 区间内：{size}。原因：{reason}",
+        "en": ("Known misfit: {label} ({value} published for {year}) lies outside the uncertain baseline's 5-95 % band:"
+               " {size}. Reason: {reason}"),
+    },
     "f_no_oos_others": {
         "zh": "另有 {k} 个其他地域（如所在省）的公开数据只用于设定常数，不是本地区的数值，不与模型对照。",
         "en": (

@@ -2,8 +2,9 @@
 
 Numbers from :func:`reports.evidence.validation` (= ``python run.py validate-history`` on the region's
 baseline.yaml). One small panel per series (published figures as dots, the model as a line, the
-fit window in grey), then the table of in- and out-of-sample errors with Theil's decomposition, and
-the words "exactly identified" when the fit window has no more figures than free constants.
+fit window in grey), then the table of in- and out-of-sample errors with Theil's decomposition, the
+words "exactly identified" when the fit window has no more figures than free constants, and each
+known misfit of the region's plan (``record.misfits``: size and reason, issue 20).
 """
 
 import numpy as np
@@ -92,6 +93,7 @@ def pages(ctx) -> list:
         names = "、".join(input_label(ctx.main, s.variable, ctx.lang) for s in tested) if ctx.lang == "zh" else \
             ", ".join(input_label(ctx.main, s.variable, ctx.lang) for s in tested)
         head.append(Paragraph(ctx.t("f_oos_tested", k=len(tested), n=OOS_TEST, names=names)))
+    head += [Paragraph(sentence, colour="#a03000") for sentence in evidence.record_misfits(ctx)]
     per_page = GRID[0] * GRID[1]
     chunks = [report.series[i:i + per_page] for i in range(0, len(report.series), per_page)] or [[]]
     result = []

@@ -26,7 +26,7 @@ from simulator.plans.records import (  # noqa: F401  (re-exported: the reader's 
 
 _VARIABLE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_ ]*(\[[A-Za-z0-9_ ,]+\])?$")
 _TOP_KEYS = {"region", "name", "plan", "model", "history", "goals", "assumptions"}
-_OPTIONAL_TOP_KEYS = {"notes", "published", "calibration"}
+_OPTIONAL_TOP_KEYS = {"notes", "published", "calibration", "record"}
 
 
 # ----------------------------------------------------------------------------- YAML with line numbers
@@ -222,6 +222,35 @@ def _parse_calibration(check: _Checker, data) -> dict:
     return {"fit_until": fit_until, "free": list(free)}
 
 
+def _parse_record(check: _Checker, data, anchors: set) -> dict:
+    """``record: {floors: [id, ...], misfits: [{id, size, reason}, ...]}``: how the baseline holds its record.
+
+    ``floors`` names figures the source gives as a lower bound (超过, 突破); ``misfits`` lists figures
+    the baseline_uncertain band does not hold, each with its size and reason (text or ``{zh, en}``; issue 20).
+    """
+    block = data.get("record")
+    if block is None:
+        return {"floors": [], "misfits": []}
+    if not isinstance(block, dict) or set(block) - {"floors", "misfits"}:
+        check.fail(data, "record", "must be a mapping {floors: [ID, ...], misfits: [{id, size, reason}, ...]}")
+    floors = block.get("floors") or []
+    if not (isinstance(floors, list) and all(isinstance(i, str) for i in floors)):
+        check.fail(block, "floors", "in record: must be a list of history/published ids")
+    misfits = []
+    for index, item in enumerate(block.get("misfits") or []):
+        label = f"record.misfits[{index}]"
+        if not isinstance(item, dict):
+            raise PlanError(f"{check.path}: {label} must be a mapping with id, size, reason")
+        entry = {"id": check.require(item, "id", str, label), "size": check.require(item, "size", (str, dict), label),
+                 "reason": check.require(item, "reason", (str, dict), label)}
+        misfits.append(entry)
+    for name in [*floors, *(m["id"] for m in misfits)]:
+        if name not in anchors:
+            check.fail(data, "record", f"'{name}' is no history or published id naming a model variable; "
+                                       f"use one of {', '.join(sorted(anchors))}")
+    return {"floors": list(floors), "misfits": misfits}
+
+
 def _parse_published(check: _Checker, item, index: int) -> Published:
     label = f"published[{index}]"
     if not isinstance(item, dict):
@@ -349,6 +378,7 @@ def load_plan(path_or_region) -> Plan:
         published=published,
         calibration=_parse_calibration(check, data),
         not_modelled=uncovered,
+        record=_parse_record(check, data, {f.id for f in history} | {p.id for p in published if p.variable}),
     )
 
 

@@ -160,6 +160,9 @@ class Plan:
     calibration: dict = field(default_factory=dict)
     #: targets of the plan the model does not cover (goals marked ``not_modelled: true``), for the report
     not_modelled: list = field(default_factory=list)
+    #: {floors: [ids], misfits: [{id, size, reason}]}: figures read as lower bounds, and those the
+    #: baseline_uncertain band does not hold, with size and reason (tests/models/test_record.py)
+    record: dict = field(default_factory=lambda: {"floors": [], "misfits": []})
 
     def goal(self, goal_id: str) -> Goal:
         """The goal with id ``goal_id`` (PlanError naming the known ids otherwise)."""

@@ -205,3 +205,48 @@ def format_report(report: ValidationReport) -> str:
     if not report.series:
         lines.append("(no history or published figure names a model variable)")
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class AnchorCheck:
+    """One published figure against the 5-95 % band of an uncertain scenario in its year."""
+
+    id: str
+    variable: str
+    year: float
+    value: float
+    low: float
+    high: float
+    floor: bool
+    inside: bool
+
+
+def band_holds(value: float, low: float, high: float, tolerance: float = 0.005, floor: bool = False) -> bool:
+    """Whether ``value`` lies in ``[low, high]`` widened by ``tolerance`` (relative); a floor needs only ``high``.
+
+    >>> band_holds(100.4, 90.0, 100.0), band_holds(101.0, 90.0, 100.0), band_holds(50.0, 90.0, 100.0, floor=True)
+    (True, False, True)
+    """
+    slack_low, slack_high = tolerance * abs(low), tolerance * abs(high)
+    if floor:
+        return value <= high + slack_high
+    return low - slack_low <= value <= high + slack_high
+
+
+def record_coverage(path, n: int = 40, seed: int | None = None, tolerance: float = 0.005) -> list:
+    """Every history/published figure of a region that names a model variable against the 5-95 % band
+    of the uncertain scenario at ``path`` (``n`` samples, ``seed``), as :class:`AnchorCheck` rows."""
+    from simulator.scenarios.scenario import load_scenario
+
+    scenario = load_scenario(path)
+    if scenario.plan is None:
+        raise ScenarioError(f"{path}: a record check needs region: (its plan holds the published figures)")
+    kwargs = scenario.run_kwargs(scenario.sample_inputs(n, seed))
+    targets = targets_from_plan(scenario.plan, since=run_start(scenario.model, kwargs))
+    kwargs["return_columns"] = sorted({split_name(t.variable)[0] for t in targets})
+    simulated = extract(scenario.model.run(**kwargs), targets)
+    low, high = np.nanpercentile(simulated, 5, axis=0), np.nanpercentile(simulated, 95, axis=0)
+    floors = set(scenario.plan.record.get("floors", []))
+    return [AnchorCheck(t.id, t.variable, t.year, t.value, float(lo), float(hi), t.id in floors,
+                        band_holds(t.value, float(lo), float(hi), tolerance, t.id in floors))
+            for t, lo, hi in zip(targets, low, high)]

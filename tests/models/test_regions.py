@@ -62,7 +62,11 @@ def test_baseline_fits_the_figures_of_its_fit_window(baseline):
         pytest.skip("no plan history or published figure in the fit window")
     mape = history_fit(baseline.model, baseline.run_kwargs(), baseline.plan, _fit_until(baseline.plan))
     print(f"\n{baseline.region} history MAPE: " + ", ".join(f"{k} {v:.2f} %" for k, v in mape.items()))
-    worst = {name: round(value, 2) for name, value in mape.items() if value >= MAPE_LIMIT}
+    # a series whose figures in the window are all listed misfits (size and reason in plan.yaml record:) is exempt
+    misfits = {m["id"] for m in baseline.plan.record["misfits"]}
+    window = targets_from_plan(baseline.plan, _fit_until(baseline.plan), since)
+    exempt = {t.variable for t in window} - {t.variable for t in window if t.id not in misfits}
+    worst = {name: round(value, 2) for name, value in mape.items() if value >= MAPE_LIMIT and name not in exempt}
     assert not worst, f"series above {MAPE_LIMIT} % MAPE: {worst}"
 
 

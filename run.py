@@ -350,12 +350,13 @@ def _echo_report_files(written):
 
 
 # --- commands kept in their own modules: the record and run-folder files (cli_record.py), what it would
-# take: sensitivity, seek, discover (cli_whatif.py) ---
+# take: sensitivity, seek, discover (cli_whatif.py), the web app (cli_explore.py) ---
 
 from cli_record import calibrate, export, schema, validate_history  # noqa: E402
 from cli_whatif import discover, seek, sensitivity  # noqa: E402
+from cli_explore import explore  # noqa: E402
 
-for _command in (calibrate, validate_history, export, schema, sensitivity, seek, discover):
+for _command in (calibrate, validate_history, export, schema, sensitivity, seek, discover, explore):
     cli.add_command(_command)
 
 

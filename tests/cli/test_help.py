@@ -16,7 +16,7 @@ COMMANDS = sorted(run.cli.commands)
 
 
 def test_every_command_is_covered():
-    assert COMMANDS == ["batch", "calibrate", "check", "discover", "export", "list", "report", "schema", "seek",
+    assert COMMANDS == ["batch", "calibrate", "check", "discover", "explore", "export", "list", "report", "schema", "seek",
                         "sensitivity", "show", "simulate", "validate", "validate-history"]
 
 

@@ -1,8 +1,9 @@
 """The wing order of simulator/ (issue 8, ../shared/DESIGN.md "Layout"), checked by parsing imports.
 
 Wings in data-flow order: the top modules (errors, names, yamlmarks) < engine < plans < scenarios
-< runs < reports < explore (the web app, a shell like run.py). A module never imports a higher wing; inside the engine, lowering and codegen
-never import each other and ir / functions / analysis import nothing above them. Function-level
+< runs < reports < explore (the web app, a shell like run.py). A module never imports a higher
+wing; inside the engine, lowering and codegen never import each other and ir / functions /
+analysis import nothing above them. Function-level
 imports count too (they are allowed for start-up speed, never to hide a cycle), and there is no
 import cycle anywhere. No module over 400 lines, no function over 60.
 """

@@ -30,9 +30,15 @@ def explore(scenario, baseline, port, lang, n, seed, kernel, save_dir):
       python run.py explore scenarios/jizhou/plan_uncertain.yaml
       python run.py explore scenarios/shijiazhuang_metro/plan_uncertain.yaml --lang en --port 8800
     """
-    from explore.server import serve
+    from explore.server import bind, serve
     from explore.session import Explorer, default_baseline
 
+    sockets = bind(port)
     click.echo("explore: compiling the model and running the plan and its baseline …")
-    explorer = Explorer(scenario, baseline or default_baseline(scenario), n=n, seed=seed, kernel=kernel)
-    serve(explorer, port=port, lang=lang, save_dir=save_dir, echo=click.echo)
+    try:
+        explorer = Explorer(scenario, baseline or default_baseline(scenario), n=n, seed=seed, kernel=kernel)
+    except BaseException:
+        for sock in sockets:
+            sock.close()
+        raise
+    serve(explorer, sockets, lang=lang, save_dir=save_dir, echo=click.echo)

@@ -204,14 +204,30 @@ def make_app(explorer, lang: str = "zh", save_dir=None) -> tornado.web.Applicati
     ]), state
 
 
-def serve(explorer, port: int = 8765, lang: str = "zh", save_dir=None, echo=print) -> None:
-    """Serve the app on 127.0.0.1:``port`` (0: any free port) until Ctrl-C or SIGTERM; prints the address."""
-    asyncio.run(_serve(explorer, port, lang, save_dir, echo))
+def bind(port: int) -> list:
+    """Listening sockets on 127.0.0.1:``port`` (0: any free port); taken before the model loads, so a busy port fails fast.
+
+    Raises
+    ------
+    BatchOptionError
+        The port is in use or not allowed.
+    """
+    from simulator.errors import BatchOptionError
+
+    try:
+        return tornado.netutil.bind_sockets(port, address="127.0.0.1")
+    except OSError as err:
+        raise BatchOptionError(f"--port {port}: cannot listen on 127.0.0.1:{port} ({err.strerror or err}); "
+                               f"choose another --port, or --port 0 for any free one") from None
 
 
-async def _serve(explorer, port, lang, save_dir, echo):
+def serve(explorer, sockets: list, lang: str = "zh", save_dir=None, echo=print) -> None:
+    """Serve the app on ``sockets`` (from :func:`bind`) until Ctrl-C or SIGTERM; prints the address first."""
+    asyncio.run(_serve(explorer, sockets, lang, save_dir, echo))
+
+
+async def _serve(explorer, sockets, lang, save_dir, echo):
     app, state = make_app(explorer, lang, save_dir)
-    sockets = tornado.netutil.bind_sockets(port, address="127.0.0.1")
     server = tornado.httpserver.HTTPServer(app)
     server.add_sockets(sockets)
     stop = asyncio.Event()

@@ -12,8 +12,10 @@ plan.yaml) when the scenario sets or samples them. A lever is one number in its 
 - ``uncertain``: an input the scenario samples; moving it *pins* it to one value in every sampled
   scenario (the other inputs keep their sampled values: common random numbers).
 
-Its range and unit come from plan.yaml's ``assumptions:`` on the same variable (the one whose id
-ends in ``_plan`` or whose value is nearest the scenario's), widened to hold the scenario's value;
+Every other uncertain input of the scenario is offered too (``extra``), for the user to pin. A
+lever's range and unit come from plan.yaml's ``assumptions:`` on the same variable (the one whose id
+ends in ``_plan`` or whose value is nearest the scenario's), widened to hold the scenario's value
+and, for a sampled input, its sampled range;
 the hover text is that assumption's reason and, when the reason cites ``line N``, line N of the plan
 document (``PLANSIM_SEEDS``).
 """
@@ -51,6 +53,7 @@ class Lever:
     line: int | None = None
     switch: bool = False    # 0/1 lever shown as a switch
     ranged_by: str = ""     # the assumption id that gave the range, or why there is none
+    extra: bool = False     # an uncertain input that is not a plan lever: offered for pinning, hidden until chosen
 
     @property
     def step(self) -> float:
@@ -67,7 +70,7 @@ class Lever:
         return {"name": self.name, "kind": self.kind, "value": self.value, "low": self.low, "high": self.high,
                 "step": self.step, "unit": unit(self.unit, lang), "label": pick(self.label, lang) or self.name,
                 "reason": self.reason, "plan_line": self.plan_line, "line": self.line, "switch": self.switch,
-                "ranged_by": self.ranged_by}
+                "ranged_by": self.ranged_by, "extra": self.extra}
 
 
 def path_level(spec: LeverSpec) -> float:
@@ -141,41 +144,50 @@ def _own_names(scenario, baseline) -> list:
 
 
 def plan_levers(scenario, baseline=None, indicators=None) -> list:
-    """The scenario's plan levers (module docstring), in file order, then the goals' named means."""
-    from reports.indicators import indicator_name
-
+    """The scenario's plan levers (module docstring), in file order, then the goals' named means, then every other
+    uncertain input of the scenario as an ``extra`` lever (one the user may choose to pin)."""
     names = _own_names(scenario, baseline)
     for goal in scenario.goals:
         names += [n for n in goal.levers if n not in names]
+    levers = [lever for lever in (_lever(scenario, name, indicators) for name in names) if lever is not None]
+    extra = [_lever(scenario, spec.name, indicators) for spec in scenario.uncertain if spec.name not in names]
+    for lever in extra:
+        lever.extra = True
+    return levers + extra
+
+
+def _lever(scenario, name: str, indicators) -> Lever | None:
+    """The control of ``name``; None for a list value or a goal's mean the scenario leaves alone."""
+    from reports.indicators import indicator_name
+
     uncertain = {spec.name: spec for spec in scenario.uncertain}
-    levers = []
-    for name in names:
-        if name in uncertain:
-            kind, value = "uncertain", float(uncertain[name].median)
-            support = uncertain[name].support
-        elif name in scenario.lever_specs:
-            kind, value, support = "path", path_level(scenario.lever_specs[name]), None
-        elif isinstance(scenario.fixed.get(name), (int, float)):
-            kind, value, support = "set", float(scenario.fixed[name]), None
-        else:
-            continue                                   # a list value, or a goal's mean the scenario leaves alone
-        assumption = _assumption_for(scenario.plan, name, value)
-        if assumption is not None:
-            low, high = (float(x) for x in assumption.range)
-            unit, reason, ranged_by = assumption.unit, assumption.reason, assumption.id
-        elif support and all(math.isfinite(s) for s in support):
-            (low, high), unit, reason, ranged_by = support, "", "", "sampling range"
-        else:
-            low, high = (0.0, 2.0 * value) if value > 0 else ((2.0 * value, 0.0) if value < 0 else (0.0, 1.0))
-            unit, reason, ranged_by = "", "", "no assumption in plan.yaml: 0 to twice the value"
-        low, high = min(low, value), max(high, value)
-        line, text = _plan_line(scenario.plan, reason)
-        label = {lang: indicator_name(indicators or {}, name, lang) or name for lang in ("zh", "en")}
-        levers.append(Lever(name, kind, value, low, high, unit, label, reason, text, line,
-                            switch=(low, high) == (0.0, 1.0) and value in (0.0, 1.0) and kind != "uncertain"
-                            and name.split("[")[0].endswith("support"),
-                            ranged_by=ranged_by))
-    return levers
+    if name in uncertain:
+        kind, value = "uncertain", float(uncertain[name].median)
+        support = uncertain[name].support
+    elif name in scenario.lever_specs:
+        kind, value, support = "path", path_level(scenario.lever_specs[name]), None
+    elif isinstance(scenario.fixed.get(name), (int, float)):
+        kind, value, support = "set", float(scenario.fixed[name]), None
+    else:
+        return None
+    assumption = _assumption_for(scenario.plan, name, value)
+    if assumption is not None:
+        low, high = (float(x) for x in assumption.range)
+        unit, reason, ranged_by = assumption.unit, assumption.reason, assumption.id
+    elif support and all(math.isfinite(s) for s in support):
+        (low, high), unit, reason, ranged_by = support, "", "", "sampling range"
+    else:
+        low, high = (0.0, 2.0 * value) if value > 0 else ((2.0 * value, 0.0) if value < 0 else (0.0, 1.0))
+        unit, reason, ranged_by = "", "", "no assumption in plan.yaml: 0 to twice the value"
+    if support and all(math.isfinite(s) for s in support):    # a sampled input: its whole sampled range too
+        low, high = min(low, support[0]), max(high, support[1])
+    low, high = min(low, value), max(high, value)
+    line, text = _plan_line(scenario.plan, reason)
+    label = {lang: indicator_name(indicators or {}, name, lang) or name for lang in ("zh", "en")}
+    return Lever(name, kind, value, low, high, unit, label, reason, text, line,
+                 switch=(low, high) == (0.0, 1.0) and value in (0.0, 1.0) and kind != "uncertain"
+                 and name.split("[")[0].endswith("support"),
+                 ranged_by=ranged_by)
 
 
 def moved(levers: list, values: dict) -> dict:

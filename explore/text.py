@@ -21,7 +21,7 @@ STRINGS = {
     "col_verdict": {"zh": "判断", "en": "Verdict"},
     "fan_of": {"zh": "扇形图", "en": "Fan chart"},
     "fan_now": {"zh": "当前杠杆", "en": "these levers"},
-    "fan_base": {"zh": "基准情景 5–95%", "en": "baseline 5–95 %"},
+    "fan_base": {"zh": "基准情景（中位数、95% 区间）", "en": "baseline (median, 95 % band)"},
     "computing": {"zh": "计算中…", "en": "computing…"},
     "answered": {"zh": "{n} 个抽样情景，{ms} 毫秒", "en": "{n} sampled scenarios, {ms} ms"},
     "save": {"zh": "另存为情景", "en": "Save as scenario"},
@@ -33,6 +33,7 @@ STRINGS = {
     "save_first": {"zh": "请先另存为情景", "en": "save as a scenario first"},
     "moved": {"zh": "已调整", "en": "moved"},
     "none_moved": {"zh": "未调整任何杠杆", "en": "no lever moved"},
+    "pin_other": {"zh": "固定其他不确定输入…", "en": "pin another uncertain input…"},
     "on": {"zh": "开", "en": "on"},
     "off": {"zh": "关", "en": "off"},
 }

@@ -91,9 +91,31 @@ function build_levers() {
       }
       row.append(ends);
     }
+    row.hidden = Boolean(lever.extra);      // offered in the "pin another input" list until chosen
     box.append(row);
     values[lever.name] = lever.kind === "uncertain" ? null : lever.value;
     refresh_lever(i);
+  });
+}
+
+function build_pin_list() {
+  const select = $("pin-other");
+  select.textContent = "";
+  const extra = config.levers.map((lever, i) => [lever, i]).filter(([lever]) => lever.extra);
+  select.hidden = extra.length === 0;
+  const first = document.createElement("option");
+  first.value = ""; first.textContent = T.pin_other; select.append(first);
+  for (const [lever, i] of extra) {
+    const option = document.createElement("option");
+    option.value = String(i); option.textContent = lever.label; select.append(option);
+  }
+  select.addEventListener("change", () => {
+    if (select.value === "") return;
+    const row = $("levers").children[Number(select.value)];
+    row.hidden = false;
+    row.scrollIntoView({block: "nearest"});
+    select.remove(select.selectedIndex);
+    select.value = "";
   });
 }
 
@@ -159,7 +181,7 @@ function render() {
     tr.id = "goal-" + g.id;
     tr.className = g.id === chosen ? "chosen" : "";
     const cells = [
-      [g.label, ""], [g.target, ""], [g.p_text, "p"], [g.outcome, "num"], [null, ""],
+      [g.label, "label"], [g.target, "nowrap"], [g.p_text, "p"], [g.outcome, "num"], [null, ""],
       [g.plan_p_text, "num muted"], [g.base_p_text, "num muted"]];
     cells.forEach(([text, cls], k) => {
       const td = document.createElement("td");
@@ -169,6 +191,7 @@ function render() {
         v.className = "verdict"; v.style.background = g.colour; v.textContent = g.verdict;
         td.append(v);
       } else td.textContent = text;
+      if (k === 0) td.title = g.label;
       if (k === 2) { td.id = "p-" + g.id; td.dataset.p = g.p_met === null ? "" : String(g.p_met); td.style.color = g.colour; }
       tr.append(td);
     });
@@ -202,7 +225,7 @@ function draw_fan() {
   if (!goal || !fan) return;
   const base = config.base ? config.base.fans[chosen] : null;
   const times = answer.times, baseTimes = config.base ? config.base.times : [];
-  const W = 900, H = 380, L = 90, R = 20, TOP = 20, B = 50;
+  const W = 1000, H = 360, L = 90, R = 20, TOP = 20, B = 50;
   let values_all = fan.flat().concat(base ? [base[0], base[3], base[6]].flat() : []);
   if (goal.target_value !== null) values_all.push(goal.target_value);
   if (goal.target_pair) values_all = values_all.concat(goal.target_pair);
@@ -307,6 +330,7 @@ async function start() {
   $("save").addEventListener("click", save);
   $("report").addEventListener("click", report);
   build_levers();
+  build_pin_list();
   answer = config.plan;
   render();
   document.body.dataset.idle = "1";

@@ -24,7 +24,7 @@ def explorer():
 
 
 def test_levers_are_what_the_plan_files_set_beyond_the_baseline(explorer):
-    by_name = {lever.name: lever for lever in explorer.levers}
+    by_name = {lever.name: lever for lever in explorer.levers if not lever.extra}
     assert list(by_name) == [
         "cluster_investment_push[big_health]", "cluster_investment_push[new_materials]",
         "cluster_investment_push[advanced_equipment]", "outside_cluster_investment[big_health]",
@@ -41,6 +41,16 @@ def test_levers_are_what_the_plan_files_set_beyond_the_baseline(explorer):
     assert by_name["plan_support"].switch and not speed.switch
     reclaimed = by_name["reclaimed_water_target_rate"]
     assert (reclaimed.low, reclaimed.high, reclaimed.ranged_by) == (0.15, 0.35, "reclaimed_rate_plan")
+
+
+def test_every_other_uncertain_input_is_offered_for_pinning(explorer):
+    extra = [lever for lever in explorer.levers if lever.extra]
+    sampled = [spec.name for spec in explorer.scenario.uncertain]
+    assert [lever.name for lever in extra] == [name for name in sampled if not name.startswith(("cluster_investment_push",
+                                                                                              "outside_cluster"))]
+    tfp = next(lever for lever in extra if lever.name == "tfp_growth[secondary]")
+    # plan.yaml's tfp_growth_secondary range [-0.02, 0.08] holds the sampled triangular(0.04507, 0.06802, 0.08)
+    assert (tfp.kind, tfp.low, tfp.high, tfp.ranged_by) == ("uncertain", -0.02, 0.08, "tfp_growth_secondary")
 
 
 def test_no_move_gives_the_plan_answer_and_a_move_reuses_the_sample(explorer):

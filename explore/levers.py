@@ -9,6 +9,9 @@ plan.yaml) when the scenario sets or samples them. A lever is one number in its 
 - ``path``: the level of a time path (a step's or ramp's ``to``; for points, the knot farthest from the
   first knot); moving it moves every knot that differs from the first knot in proportion, so the
   path keeps its shape and its years;
+- ``start``: the year a time path departs from its first value (a step's ``year``, a ramp's ``start``;
+  named ``<path>@start``); moving it shifts the whole path in time by whole years (at most
+  ±5, inside the run): "what if the policy starts two years later?";
 - ``uncertain``: an input the scenario samples; moving it *pins* it to one value in every sampled
   scenario (the other inputs keep their sampled values: common random numbers).
 
@@ -31,7 +34,10 @@ import numpy as np
 
 from simulator.scenarios.schema import LeverSpec
 
-KINDS = ("set", "path", "uncertain")
+KINDS = ("set", "path", "start", "uncertain")
+
+#: Name suffix of a path's start-year lever (``urbanization_speed@start``); years it may move either way.
+START, START_SPAN = "@start", 5
 
 #: A plan line cited in an assumption's reason: "line 178", "lines 139-143".
 _LINE_RE = re.compile(r"\blines? (\d+)")
@@ -58,7 +64,7 @@ class Lever:
     @property
     def step(self) -> float:
         """Slider step: 1 for switches and whole-number ranges of years, else 1/200 of the range."""
-        if self.switch:
+        if self.switch or self.kind == "start":
             return 1.0
         span = self.high - self.low
         return span / 200.0 if span > 0 else 1.0
@@ -70,7 +76,7 @@ class Lever:
         return {"name": self.name, "kind": self.kind, "value": self.value, "low": self.low, "high": self.high,
                 "step": self.step, "unit": unit(self.unit, lang), "label": pick(self.label, lang) or self.name,
                 "reason": self.reason, "plan_line": self.plan_line, "line": self.line, "switch": self.switch,
-                "ranged_by": self.ranged_by, "extra": self.extra}
+                "ranged_by": self.ranged_by, "extra": self.extra, "year": self.kind == "start"}
 
 
 def path_level(spec: LeverSpec) -> float:
@@ -100,6 +106,31 @@ def moved_path(spec: LeverSpec, level: float) -> LeverSpec:
     else:
         new = first + (values - first) * (level - first) / (old - first)
     return LeverSpec(tuple(spec.times), tuple(round(float(v), 12) for v in new), spec.kind)
+
+
+def path_start(spec: LeverSpec) -> float:
+    """The year the path departs from its first value: the first knot that differs, or for linear paths the knot before it.
+
+    >>> path_start(LeverSpec((2020.0, 2021.0), (0.089, 0.10), "step"))
+    2021.0
+    >>> path_start(LeverSpec((2021.0, 2025.0), (0.15, 0.25), "linear"))
+    2021.0
+    """
+    values = np.asarray(spec.values, dtype=float)
+    differs = np.flatnonzero(values != values[0])
+    if not len(differs):
+        return float(spec.times[0])
+    k = int(differs[0])
+    return float(spec.times[k - 1] if spec.kind != "step" else spec.times[k])
+
+
+def shifted_path(spec: LeverSpec, years: float) -> LeverSpec:
+    """``spec`` with every knot ``years`` later (earlier if negative).
+
+    >>> shifted_path(LeverSpec((2020.0, 2021.0), (0.089, 0.10), "step"), 2).times
+    (2022.0, 2023.0)
+    """
+    return LeverSpec(tuple(float(t) + years for t in spec.times), tuple(spec.values), spec.kind)
 
 
 def _assumption_for(plan, name: str, value: float):
@@ -149,11 +180,25 @@ def plan_levers(scenario, baseline=None, indicators=None) -> list:
     names = _own_names(scenario, baseline)
     for goal in scenario.goals:
         names += [n for n in goal.levers if n not in names]
-    levers = [lever for lever in (_lever(scenario, name, indicators) for name in names) if lever is not None]
+    levers = []
+    for lever in (_lever(scenario, name, indicators) for name in names):
+        if lever is not None:
+            levers += [lever] + ([_start_lever(scenario, lever)] if lever.kind == "path" else [])
     extra = [_lever(scenario, spec.name, indicators) for spec in scenario.uncertain if spec.name not in names]
     for lever in extra:
         lever.extra = True
     return levers + extra
+
+
+def _start_lever(scenario, path: Lever) -> Lever:
+    """The start-year lever of a time-path lever: ±:data:`START_SPAN` whole years, inside the run."""
+    start = path_start(scenario.lever_specs[path.name])
+    run = scenario.effective_time()
+    low = max(start - START_SPAN, math.ceil(run["start"])) if run.get("start") is not None else start - START_SPAN
+    high = min(start + START_SPAN, math.floor(run["end"])) if run.get("end") is not None else start + START_SPAN
+    label = {"zh": f"{path.label['zh']}·起始年份", "en": f"{path.label['en']} · start year"}
+    return Lever(path.name + START, "start", start, float(min(low, start)), float(max(high, start)), "Year", label,
+                 path.reason, path.plan_line, path.line, ranged_by=f"±{START_SPAN} years, inside the run")
 
 
 def _lever(scenario, name: str, indicators) -> Lever | None:
@@ -201,6 +246,24 @@ def moved(levers: list, values: dict) -> dict:
     return out
 
 
+def moved_paths(scenario, levers: list, values: dict) -> dict:
+    """``{path name: LeverSpec}`` of the time paths whose level or start moved (level first, then the shift)."""
+    change = moved(levers, values)
+    kinds = {lever.name: lever for lever in levers}
+    out = {}
+    for name, value in change.items():
+        path = name[:-len(START)] if kinds[name].kind == "start" else name
+        if kinds[name].kind not in ("path", "start") or path in out:
+            continue
+        spec = scenario.lever_specs[path]
+        if path in change:
+            spec = moved_path(spec, change[path])
+        if path + START in change:
+            spec = shifted_path(spec, change[path + START] - kinds[path + START].value)
+        out[path] = spec
+    return out
+
+
 def apply(scenario, inputs, levers: list, values: dict):
     """``(scenario, inputs)`` with the moved levers applied: set values, time paths, pinned input columns.
 
@@ -213,13 +276,12 @@ def apply(scenario, inputs, levers: list, values: dict):
     change = moved(levers, values)
     fixed, paths, specs = dict(scenario.fixed), dict(scenario.levers), dict(scenario.lever_specs)
     pinned = inputs
+    for name, spec in moved_paths(scenario, levers, values).items():
+        specs[name], paths[name] = spec, lever_series(spec)
     for name, value in change.items():
         if kinds[name] == "set":
             fixed[name] = value
-        elif kinds[name] == "path":
-            specs[name] = moved_path(scenario.lever_specs[name], value)
-            paths[name] = lever_series(specs[name])
-        else:
+        elif kinds[name] == "uncertain":
             pinned = pinned.copy() if pinned is inputs else pinned
             pinned[name] = value
     return dataclasses.replace(scenario, fixed=fixed, levers=paths, lever_specs=specs), pinned

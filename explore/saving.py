@@ -1,7 +1,7 @@
 """Explore app, keeping what was found: the moved levers as a scenario file that extends the explored one, and its report.
 
-The file sets only what moved: ``set:`` values, ``levers:`` time paths (written as ``points:`` with
-the path's own interpolation, the same knots :mod:`explore.levers` ran) and pinned uncertain inputs as
+The file sets only what moved: ``set:`` values, ``levers:`` time paths (level or start year moved;
+written as ``points:`` with the path's own interpolation, the same knots :mod:`explore.levers` ran) and pinned uncertain inputs as
 ``{dist: choice, values: [v]}`` — an input that stays in the sample with one value, so the other
 inputs keep their sampled values and ``python run.py batch`` on the file gives the numbers the page
 showed (same ``sampling: {n, seed}``, also written). The file is written to a hidden ``.<name>.part.yaml`` sibling,
@@ -41,12 +41,8 @@ def scenario_mapping(explorer, values: dict, name: str, folder: Path) -> dict:
         "extends": os.path.relpath(explorer.path.resolve(), folder.resolve()),
     }
     fixed = {k: _number(v) for k, v in change.items() if kinds[k] == "set"}
-    paths = {}
-    for key, value in change.items():
-        if kinds[key] == "path":
-            spec = lever_mod.moved_path(explorer.scenario.lever_specs[key], value)
-            paths[key] = {"points": {_number(t): _number(v) for t, v in zip(spec.times, spec.values)},
-                          "interpolation": spec.kind}
+    paths = {key: {"points": {_number(t): _number(v) for t, v in zip(spec.times, spec.values)}, "interpolation": spec.kind}
+             for key, spec in lever_mod.moved_paths(explorer.scenario, explorer.levers, values).items()}
     pinned = {k: {"dist": "choice", "values": [_number(v)]} for k, v in change.items() if kinds[k] == "uncertain"}
     for section, content in (("set", fixed), ("levers", paths), ("uncertain", pinned)):
         if content:

@@ -33,6 +33,7 @@ async function post(path, body) {
 
 function lever_value_text(lever, v) {
   if (lever.switch) return v >= 0.5 ? T.on : T.off;
+  if (lever.year) return String(Math.round(v));
   return fmt(v) + (lever.unit ? " " + lever.unit : "");
 }
 
@@ -81,7 +82,8 @@ function build_levers() {
       const ends = document.createElement("div");
       ends.className = "ends";
       const low = document.createElement("span"), high = document.createElement("span");
-      low.textContent = fmt(lever.low); high.textContent = fmt(lever.high);
+      low.textContent = lever.year ? String(lever.low) : fmt(lever.low);
+      high.textContent = lever.year ? String(lever.high) : fmt(lever.high);
       ends.append(low, high);
       if (lever.kind === "uncertain") {
         const unpin = document.createElement("button");

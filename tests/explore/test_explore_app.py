@@ -29,10 +29,16 @@ def test_levers_are_what_the_plan_files_set_beyond_the_baseline(explorer):
         "cluster_investment_push[big_health]", "cluster_investment_push[new_materials]",
         "cluster_investment_push[advanced_equipment]", "outside_cluster_investment[big_health]",
         "outside_cluster_investment[new_materials]", "outside_cluster_investment[advanced_equipment]",
-        "plan_support", "urbanization_speed", "reclaimed_water_target_rate", "agricultural_water_saving_rate"]
+        "plan_support", "plan_support@start", "urbanization_speed", "urbanization_speed@start",
+        "reclaimed_water_target_rate", "reclaimed_water_target_rate@start", "agricultural_water_saving_rate",
+        "agricultural_water_saving_rate@start"]
+    paths = ["plan_support", "urbanization_speed", "reclaimed_water_target_rate", "agricultural_water_saving_rate"]
     assert {name: lever.kind for name, lever in by_name.items()} == {
-        **{name: "uncertain" for name in list(by_name)[:6]}, "plan_support": "path", "urbanization_speed": "path",
-        "reclaimed_water_target_rate": "path", "agricultural_water_saving_rate": "path"}
+        **{name: "uncertain" for name in list(by_name)[:6]}, **{name: "path" for name in paths},
+        **{name + "@start": "start" for name in paths}}
+    # start years: plan_support's points and the steps from 2021, the reclaimed-water ramp 2021-2025
+    assert [(by_name[p + "@start"].value, by_name[p + "@start"].low, by_name[p + "@start"].high) for p in paths] == [
+        (2021.0, 2016.0, 2026.0)] * 4
     speed = by_name["urbanization_speed"]       # plan.yaml: urbanization_speed_plan, value 0.10, range [0.089, 0.12]
     assert (speed.value, speed.low, speed.high, speed.ranged_by, speed.unit) == (0.10, 0.089, 0.12,
                                                                                  "urbanization_speed_plan", "1/Year")
@@ -92,6 +98,22 @@ def test_save_refuses_a_bad_name_and_an_existing_file(explorer, tmp_path, monkey
         save_scenario(explorer, {}, "twice", tmp_path)
     assert str(again.value) == f"{tmp_path / 'twice.yaml'}: exists; choose another name"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["twice.yaml"]      # nothing half-written
+
+
+def test_a_later_start_saves_as_a_shifted_path(explorer, tmp_path, monkeypatch):
+    """"What if the reclaimed-water push starts two years later?": the ramp moves to 2023-2027, saved and run alike."""
+    monkeypatch.setenv("PLANSIM_ALLOW_OUTSIDE_PROJECT", "1")
+    values = {"reclaimed_water_target_rate@start": 2023, "reclaimed_water_target_rate": 0.35}
+    shown = explorer.evaluate(values)
+    saved = load_scenario(save_scenario(explorer, values, "later", tmp_path))
+    spec = saved.lever_specs["reclaimed_water_target_rate"]
+    assert (spec.times, spec.values, spec.kind) == ((2023.0, 2027.0), (0.15, 0.35), "linear")
+    from simulator.runs.experiment import run_rows
+
+    outcomes = run_rows(saved, explorer.model, saved.goals, saved.sample_inputs(), kernel="numpy")
+    assert {g: float(outcomes.met[g].mean()) for g in outcomes.goal_ids} == dict(zip(shown.table["goal_id"],
+                                                                                     shown.table["p_met"]))
+    assert dict(zip(shown.table["goal_id"], shown.table["p_met"]))["reclaimed_water_2025"] == 0.0   # 2025 is mid-ramp
 
 
 def test_path_levers_move_in_proportion():

@@ -70,13 +70,21 @@ class Lever:
         return span / 200.0 if span > 0 else 1.0
 
     def as_json(self, lang: str) -> dict:
-        from reports.formatting import unit
+        from reports.formatting import has_cjk, has_latin, unit
         from reports.labels import pick
+
+        # the reason only in a language it is written in (as reports.formatting.note): plan.yaml's are English
+        wrong = has_latin(self.reason) if lang == "zh" else (has_cjk(self.reason) and not has_latin(self.reason))
 
         return {"name": self.name, "kind": self.kind, "value": self.value, "low": self.low, "high": self.high,
                 "step": self.step, "unit": unit(self.unit, lang), "label": pick(self.label, lang) or self.name,
-                "reason": self.reason, "plan_line": self.plan_line, "line": self.line, "switch": self.switch,
-                "ranged_by": self.ranged_by, "extra": self.extra, "year": self.kind == "start"}
+                "reason": "" if wrong else self.reason, "plan_line": _clip(self.plan_line), "line": self.line,
+                "switch": self.switch, "ranged_by": self.ranged_by, "extra": self.extra, "year": self.kind == "start"}
+
+
+def _clip(text: str, limit: int = 160) -> str:
+    """``text`` cut to ``limit`` characters with … (a plan line can be a whole paragraph)."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def path_level(spec: LeverSpec) -> float:

@@ -59,7 +59,8 @@ function build_levers() {
     reason.textContent = (lever.reason || "") + (lever.ranged_by ? "  [" + T.range_from + " " + lever.ranged_by + "]" : "");
     const quote = document.createElement("q");
     quote.textContent = lever.line ? T.plan_line + " " + lever.line + ": " + (lever.plan_line || T.no_plan_line) : "";
-    tip.append(document.createTextNode(lever.name + " · " + T.plan_value + " " + lever_value_text(lever, lever.value)),
+    const own = lever.kind === "uncertain" ? T.sampled + ", " + T.fan_median : T.plan_value;
+    tip.append(document.createTextNode(lever.name + " · " + own + " " + lever_value_text(lever, lever.value)),
                reason, quote);
     let input;
     if (lever.switch) {

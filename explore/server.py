@@ -2,10 +2,11 @@
 
 Routes: ``GET /`` the page; ``GET /static/…`` its script and style (shipped in the package, no
 CDN); ``GET /font/cjk`` the report's CJK font; ``GET /api/config`` levers, goals, words and the plan's and baseline's answers;
-``POST /api/evaluate`` ``{tab, values}`` → goal rows and fans; ``POST /api/save`` ``{tab, name}``
+``POST /api/evaluate`` ``{tab, values}`` → goal rows and fans; ``POST /api/save`` ``{tab, name, values}``
 → the saved, validated scenario file; ``POST /api/report`` ``{tab}`` → batch + report of the tab's
 saved file. Each browser tab sends its own id; the server keeps per tab only its last lever values
-and saved file (:class:`Tabs`), so tabs never see each other's state. Model runs go to a worker
+and saved file (:class:`Tabs`), so tabs never see each other's state (the page makes a new id on every
+load, so even a duplicated tab gets its own). Model runs go to a worker
 thread (the page stays served while one runs). Ctrl-C (SIGINT) or SIGTERM stops the server cleanly.
 """
 
@@ -91,6 +92,16 @@ class _Handler(tornado.web.RequestHandler):
             raise tornado.web.HTTPError(400, reason="send a JSON object with a tab id")
         return data
 
+    def lever_values(self, data: dict, default=None) -> dict:
+        """``data["values"]`` checked: ``{lever name: number or null}`` (``default`` when absent)."""
+        values = data.get("values", default)
+        if values is None:
+            return {}
+        if not isinstance(values, dict) or not all(v is None or (isinstance(v, (int, float)) and math.isfinite(v))
+                                                   for v in values.values()):
+            raise tornado.web.HTTPError(400, reason="values must map lever names to finite numbers or null")
+        return values
+
     def reply(self, data: dict) -> None:
         self.set_header("Content-Type", "application/json; charset=utf-8")
         self.set_header("Cache-Control", "no-store")
@@ -151,9 +162,7 @@ class ConfigHandler(_Handler):
 class EvaluateHandler(_Handler):
     async def post(self):
         data = self.body()
-        values = data.get("values") or {}
-        if not isinstance(values, dict) or not all(v is None or isinstance(v, (int, float)) for v in values.values()):
-            raise tornado.web.HTTPError(400, reason="values must map lever names to numbers or null")
+        values = self.lever_values(data)
         explorer, lang = self.state["explorer"], self.state["lang"]
         self.state["tabs"].update(data.get("tab", ""), values=dict(values))
         result = await self.in_worker(lambda: answer_json(explorer, explorer.evaluate(values), lang))
@@ -164,7 +173,8 @@ class SaveHandler(_Handler):
     async def post(self):
         data = self.body()
         tab = data.get("tab", "")
-        values = self.state["tabs"].get(tab)["values"]
+        # the page sends the values it shows; without them, the tab's last evaluated values
+        values = self.lever_values(data, default=self.state["tabs"].get(tab)["values"])
         explorer = self.state["explorer"]
 
         def save():

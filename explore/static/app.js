@@ -2,8 +2,8 @@
 // Plain JavaScript, no library, nothing fetched from outside this server.
 "use strict";
 
-const TAB = (sessionStorage.getItem("plansim-tab") || Math.random().toString(36).slice(2) + Date.now().toString(36));
-sessionStorage.setItem("plansim-tab", TAB);   // one id per browser tab (sessionStorage is per tab)
+// one id per page load: a duplicated tab (which copies sessionStorage) still gets its own
+const TAB = Math.random().toString(36).slice(2) + Date.now().toString(36);
 
 let config = null;          // /api/config
 let values = {};            // lever name -> value (null: an uncertain input left sampled)
@@ -297,7 +297,7 @@ function draw_fan() {
 
 async function save() {
   const name = $("save-name").value.trim();
-  const got = await post("/api/save", {name: name});
+  const got = await post("/api/save", {name: name, values: values});
   if (got.error) message(got.error, true); else { message(T.saved + got.path, false); $("save").dataset.saved = got.path; }
 }
 

@@ -147,6 +147,9 @@ def test_tabs_keep_their_own_levers(explorer, tmp_path, monkeypatch):
                                         post("/api/evaluate", {"tab": "B", "values": {"reclaimed_water_target_rate": 0.3}}))
             saved = [await post("/api/save", {"tab": tab, "name": f"tab_{tab}"}) for tab in "AB"]
             refused = await post("/api/report", {"tab": "C"})
+            bad = await client.fetch(base + "/api/evaluate", method="POST", raise_error=False,
+                                     body=json.dumps({"tab": "D", "values": {"urbanization_speed": "fast"}}))
+            assert (bad.code, bad.reason) == (400, "values must map lever names to finite numbers or null")
             config = json.loads((await client.fetch(base + "/api/config")).body)
         finally:
             server.stop()

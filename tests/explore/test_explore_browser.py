@@ -113,6 +113,9 @@ def test_move_save_validate_and_batch_agree(app, browser, tmp_path):
     browser.get(address)
     _wait(lambda: browser.execute_script("return document.body.dataset.ready") == "1", what="the page")
     browser.execute_async_script("document.fonts.ready.then(arguments[0])")
+    loaded = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    assert loaded and all(url.startswith(address) for url in loaded), loaded      # nothing from outside (no CDN)
+    assert any(url.endswith("/font/cjk") for url in loaded)                        # Chinese from the shipped font
     before = _shown_p(browser)
     assert before[GOAL] == 0.0                  # the plan's 25 % reclaimed-water rate misses the 30 % goal
 

@@ -69,6 +69,9 @@ class Explorer:
         from simulator.runs.chunks import model_of
         from simulator.scenarios.scenario import load_scenario
 
+        self.n = DEFAULT_N if n is None else int(n)
+        if self.n < 1:
+            raise BatchOptionError(f"-n must be at least 1, got {n}")
         self.path = Path(path)
         self.scenario = load_scenario(path)
         if not self.scenario.goals:
@@ -76,13 +79,11 @@ class Explorer:
         self.model = model_of(self.scenario)            # compiled once, shared by every tab
         self.kernel = kernel or default_kernel()
         self.scenario.model = self.model
-        self.n = int(n or DEFAULT_N)
-        if self.n < 1:
-            raise BatchOptionError(f"-n must be at least 1, got {n}")
         self.seed = self.scenario.sampling.seed if seed is None else int(seed)
         self.goals = self.scenario.goals
         self.indicators = load_indicators(self.scenario.model_path)
         self.inputs = self._sample(self.scenario)
+        self.n = len(self.inputs)                        # a grid design has its own size
         self.baseline_path = Path(baseline) if baseline else None
         self.baseline = None
         if self.baseline_path is not None:

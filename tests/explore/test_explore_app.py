@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -116,7 +117,23 @@ def test_a_later_start_saves_as_a_shifted_path(explorer, tmp_path, monkeypatch):
     assert dict(zip(shown.table["goal_id"], shown.table["p_met"]))["reclaimed_water_2025"] == 0.0   # 2025 is mid-ramp
 
 
-def test_path_levers_move_in_proportion():
+@pytest.mark.slow
+def test_report_runs_the_normal_batch_and_report_on_the_saved_file(explorer, tmp_path, monkeypatch):
+    """The page's "report" button: batch + report of the saved file, in a run folder under out/."""
+    from explore.saving import report_scenario
+    from simulator.runs.show import summarize_run
+
+    monkeypatch.setenv("PLANSIM_ALLOW_OUTSIDE_PROJECT", "1")
+    values = {"reclaimed_water_target_rate": 0.35}
+    shown = explorer.evaluate(values)
+    path = save_scenario(explorer, values, "reported", tmp_path).resolve()
+    monkeypatch.chdir(tmp_path)                                   # out/ goes here
+    files = [Path(f) for f in report_scenario(path, explorer.n, explorer.seed, "en")]
+    folder = files[0].parent
+    assert folder.parent == tmp_path / "out" and folder.name.startswith("jizhou-reported-")
+    assert (folder / "report_en.pdf") in files and all(f.exists() for f in files)
+    batch = summarize_run(folder).goals.set_index("goal_id")["p_met"]      # the numbers the report prints
+    assert batch.to_dict() == dict(zip(shown.table["goal_id"], shown.table["p_met"]))
     spec = lever_mod.LeverSpec((2020.0, 2021.0, 2025.0), (0.1, 0.2, 0.3), "linear")
     assert lever_mod.path_level(spec) == 0.3
     assert lever_mod.moved_path(spec, 0.5).values == (0.1, 0.3, 0.5)

@@ -83,6 +83,14 @@ class _Handler(tornado.web.RequestHandler):
     def check_xsrf_cookie(self):       # a local app; the JSON API takes no cookies
         return None
 
+    def prepare(self):
+        """Answer only this machine's own pages: the Host must be 127.0.0.1/localhost (no DNS rebinding) and a POST
+        must be JSON (another site's page cannot send that without a CORS preflight, which this app never grants)."""
+        if self.request.host_name not in ("127.0.0.1", "localhost"):
+            raise tornado.web.HTTPError(403, reason="explore answers on 127.0.0.1 only")
+        if self.request.method == "POST" and not self.request.headers.get("Content-Type", "").startswith("application/json"):
+            raise tornado.web.HTTPError(415, reason="send JSON (Content-Type: application/json)")
+
     def body(self) -> dict:
         try:
             data = json.loads(self.request.body or b"{}")

@@ -157,7 +157,8 @@ def test_tabs_keep_their_own_levers(explorer, tmp_path, monkeypatch):
         client = tornado.httpclient.AsyncHTTPClient()
 
         async def post(path, body):
-            response = await client.fetch(base + path, method="POST", body=json.dumps(body))
+            response = await client.fetch(base + path, method="POST", body=json.dumps(body),
+                                          headers={"Content-Type": "application/json"})
             return json.loads(response.body)
         try:
             a, b = await asyncio.gather(post("/api/evaluate", {"tab": "A", "values": {"urbanization_speed": 0.12}}),
@@ -165,8 +166,13 @@ def test_tabs_keep_their_own_levers(explorer, tmp_path, monkeypatch):
             saved = [await post("/api/save", {"tab": tab, "name": f"tab_{tab}"}) for tab in "AB"]
             refused = await post("/api/report", {"tab": "C"})
             bad = await client.fetch(base + "/api/evaluate", method="POST", raise_error=False,
+                                     headers={"Content-Type": "application/json"},
                                      body=json.dumps({"tab": "D", "values": {"urbanization_speed": "fast"}}))
             assert (bad.code, bad.reason) == (400, "values must map lever names to finite numbers or null")
+            form = await client.fetch(base + "/api/save", method="POST", raise_error=False, body="name=x&tab=A")
+            assert form.code == 415                    # a cross-site form post is refused
+            rebound = await client.fetch(base + "/api/config", raise_error=False, headers={"Host": "evil.example"})
+            assert rebound.code == 403
             config = json.loads((await client.fetch(base + "/api/config")).body)
         finally:
             server.stop()

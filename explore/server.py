@@ -1,13 +1,13 @@
 """Explore app, the web side: a tornado server on 127.0.0.1 serving the page, its scripts and a small JSON API.
 
 Routes: ``GET /`` the page; ``GET /static/…`` its script and style (shipped in the package, no
-CDN); ``GET /font/cjk`` the report's CJK font; ``GET /api/config`` levers, goals, words and the plan's and baseline's answers;
-``POST /api/evaluate`` ``{tab, values}`` → goal rows and fans; ``POST /api/save`` ``{tab, name, values}``
-→ the saved, validated scenario file; ``POST /api/report`` ``{tab}`` → batch + report of the tab's
-saved file. Each browser tab sends its own id; the server keeps per tab only its last lever values
-and saved file (:class:`Tabs`), so tabs never see each other's state (the page makes a new id on every
-load, so even a duplicated tab gets its own). Model runs go to a worker
-thread (the page stays served while one runs). Ctrl-C (SIGINT) or SIGTERM stops the server cleanly.
+CDN); ``GET /font/cjk`` the report's CJK font; ``GET /api/config`` levers, goals, words and the
+plan's and baseline's answers; ``POST /api/evaluate`` ``{tab, values}`` → goal rows and fans;
+``POST /api/save`` ``{tab, name, values}`` → the saved, validated scenario file; ``POST
+/api/report`` ``{tab}`` → batch + report of the tab's saved file. Each page load makes its own tab
+id; the server keeps per tab only its last lever values and saved file (:class:`Tabs`), so tabs
+never see each other's state. Model runs go to a worker thread (the page stays served while one
+runs). Ctrl-C (SIGINT) or SIGTERM stops the server cleanly.
 """
 
 from __future__ import annotations

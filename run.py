@@ -350,14 +350,16 @@ def _echo_report_files(written):
 
 
 # --- commands kept in their own modules: the record and run-folder files (cli_record.py), what it would
-# take: sensitivity, seek, discover (cli_whatif.py), an office's statistics: data template/import (cli_data.py) ---
+# take: sensitivity, seek, discover (cli_whatif.py), plan texts: extract, region new (cli_extract.py), an office's
+# statistics: data template/import (cli_data.py), the web app (cli_explore.py) ---
 
 from cli_record import calibrate, export, schema, validate_history  # noqa: E402
 from cli_whatif import discover, seek, sensitivity  # noqa: E402
 from cli_extract import extract, region  # noqa: E402
 from cli_data import data  # noqa: E402
+from cli_explore import explore  # noqa: E402
 
-for _command in (calibrate, validate_history, export, schema, sensitivity, seek, discover, extract, region, data):
+for _command in (calibrate, validate_history, export, schema, sensitivity, seek, discover, extract, region, data, explore):
     cli.add_command(_command)
 
 

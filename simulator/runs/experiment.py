@@ -98,7 +98,8 @@ def _output_ids(goals) -> list:
 
 
 def run_rows(scenario, model, goals, inputs: pd.DataFrame, overrides: dict | None = None,
-             chunk_size: int | None = None, progress: Callable | None = None) -> Outcomes:
+             chunk_size: int | None = None, progress: Callable | None = None,
+             on_chunk: Callable | None = None, kernel: str | None = None) -> Outcomes:
     """Run every row of ``inputs`` (plus per-row ``overrides``) and evaluate ``goals`` on it.
 
     Parameters
@@ -116,6 +117,11 @@ def run_rows(scenario, model, goals, inputs: pd.DataFrame, overrides: dict | Non
         Rows per model call (default :data:`DEFAULT_CHUNK_SIZE`).
     progress : callable, optional
         ``progress(done, total, label)`` after every chunk.
+    on_chunk : callable, optional
+        ``on_chunk(ds, a, b)`` with each chunk's results Dataset (rows ``[a, b)``), e.g. to keep the
+        goal variables' time paths (the explore app's fan charts).
+    kernel : str, optional
+        ``CompiledModel.run``'s ``kernel`` (auto, fused, numpy; default: the engine's choice).
 
     Returns
     -------
@@ -137,12 +143,16 @@ def run_rows(scenario, model, goals, inputs: pd.DataFrame, overrides: dict | Non
         b = min(a + chunk, n)
         kwargs = scenario.run_kwargs(inputs.iloc[a:b])
         kwargs["return_columns"] = columns
+        if kernel:
+            kwargs["kernel"] = kernel
         for key, value in (overrides or {}).items():
             kwargs["params"][key] = value(a, b) if callable(value) else value[a:b]
         ds = model.run(**kwargs)
         if a == 0:
             check_goals(ds, goals)
         _evaluate(ds, specs, result, a, b)
+        if on_chunk:
+            on_chunk(ds, a, b)
         if progress:
             progress(b, n, scenario.name)
     result.seconds = time.perf_counter() - started

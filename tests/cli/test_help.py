@@ -15,8 +15,8 @@ COMMANDS = sorted(run.cli.commands)
 
 
 def test_every_command_is_covered():
-    assert COMMANDS == ["batch", "calibrate", "check", "data", "discover", "export", "extract", "list", "region", "report",
-                        "schema", "seek", "sensitivity", "show", "simulate", "validate", "validate-history"]
+    assert COMMANDS == ["batch", "calibrate", "check", "data", "discover", "explore", "export", "extract", "list", "region",
+                        "report", "schema", "seek", "sensitivity", "show", "simulate", "validate", "validate-history"]
 
 
 @pytest.mark.parametrize("flag", ["--help", "-h"])

@@ -56,8 +56,8 @@ def test_every_other_uncertain_input_is_offered_for_pinning(explorer):
     assert [lever.name for lever in extra] == [name for name in sampled if not name.startswith(("cluster_investment_push",
                                                                                               "outside_cluster"))]
     tfp = next(lever for lever in extra if lever.name == "tfp_growth[secondary]")
-    # plan.yaml's tfp_growth_secondary range [-0.02, 0.08] holds the sampled triangular(0.04507, 0.06802, 0.08)
-    assert (tfp.kind, tfp.low, tfp.high, tfp.ranged_by) == ("uncertain", -0.02, 0.08, "tfp_growth_secondary")
+    # plan.yaml's tfp_growth_secondary range [0.03, 0.14] holds the sampled uniform(0.128, 0.14)
+    assert (tfp.kind, tfp.low, tfp.high, tfp.ranged_by) == ("uncertain", 0.03, 0.14, "tfp_growth_secondary")
 
 
 def test_no_move_gives_the_plan_answer_and_a_move_reuses_the_sample(explorer):

@@ -9,18 +9,19 @@ from pathlib import Path
 
 from simulator.errors import ReportError
 
-from . import (analyses, assumptions, colophon, comparison, drivers, fan_charts, findings, scorecard, structure,
-               validation_page)
-from .context import ReportContext
+from . import (analyses, assumptions, changes, colophon, comparison, drivers, fan_charts, findings, glossary, scorecard,
+               structure, validation_page)
+from .context import ReportContext, by_role
 from .data import load_run
 from .labels import check_language
 from .pdf import write_pdf
 from .png import write_pngs
 
-#: Page modules in PDF order; each has ``pages(ctx) -> list[Page]``. Findings first; the colophon and the model
-#: structure (proper ids: file names, hashes, equations) close the report.
-SECTIONS = (findings, scorecard, comparison, validation_page, analyses, fan_charts, drivers, assumptions, colophon,
-            structure)
+#: Page modules in PDF order; each has ``pages(ctx) -> list[Page]``. Findings first, then what the plan changes
+#: before the scorecard; the glossary, the colophon and the model structure (proper ids: file names, hashes,
+#: equations) close the report.
+SECTIONS = (findings, changes, scorecard, comparison, validation_page, analyses, fan_charts, drivers, assumptions,
+            glossary, colophon, structure)
 
 #: Modules whose stand-alone ``figures(ctx)`` replace their pages in the PNG output.
 PNG_FIGURES = (fan_charts, drivers, comparison)
@@ -67,13 +68,14 @@ def build_report(run_dirs, lang: str = "zh", formats="pdf,png", out=None) -> lis
     Parameters
     ----------
     run_dirs : list of str or Path
-        Run folders made by ``run_batch`` (docs/interfaces.md §4); the first is the main run.
+        Run folders made by ``run_batch`` (docs/interfaces.md §4), in any order: the plan run is the main one
+        and the baseline run the one it is compared with (:func:`reports.context.by_role`).
     lang : {"zh", "en"}
         Language of the report's text.
     formats : str or list of str
         ``"pdf"``, ``"png"`` or both (``"pdf,png"``).
     out : str or Path, optional
-        Output folder; default the first run folder.
+        Output folder; default the plan run's folder.
 
     Returns
     -------
@@ -95,7 +97,7 @@ def build_report(run_dirs, lang: str = "zh", formats="pdf,png", out=None) -> lis
         run_dirs = [run_dirs]
     if not run_dirs:
         raise ReportError("no run folder given; pass one or more folders made by `python run.py batch`")
-    ctx = ReportContext([load_run(path) for path in run_dirs], lang)
+    ctx = ReportContext(by_role([load_run(path) for path in run_dirs]), lang)
     out_dir = Path(out) if out is not None else ctx.main.path
     out_dir.mkdir(parents=True, exist_ok=True)
     pages = {}

@@ -129,3 +129,42 @@ def command(run, kind: str) -> str:
     scenario = run.manifest.get("scenario_path")
     scenario = shown_path(scenario) if scenario else "SCENARIO.yaml"
     return ANALYSES[kind][1].format(run=shown_path(run.path), scenario=scenario)
+
+
+def seek_results(run) -> dict:
+    """``{goal id: seek.json dict}`` of every seek written under the run folder (newest per goal)."""
+    import json
+
+    found = {}
+    paths = sorted(list(run.path.glob("seek*.json")) + list((run.path / "analysis").rglob("seek.json")),
+                   key=lambda p: p.stat().st_mtime)
+    for path in paths:
+        try:
+            result = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(result, dict) and result.get("goal_id"):
+            found[result["goal_id"]] = result
+    return found
+
+
+def seek_in_units(run, result: dict, goal) -> dict:
+    """The seek's answer, the plan's value and the top of the searched range, in the lever's own units.
+
+    A seek over a constant answers in its value (``mode: value``); one over a time path answers as a
+    multiplier of the path (``mode: multiplier``), turned here into the path's value in the goal's
+    year. Keys ``answer`` (None when not reached), ``plan``, ``high``.
+    """
+    import numpy as np
+
+    low_high = result.get("range") or [None, None]
+    if result.get("mode") != "multiplier":
+        return {"answer": result.get("answer"), "plan": result.get("scenario_magnitude"), "high": low_high[1]}
+    spec = getattr(run.scenario, "levers", {}).get(result.get("lever")) if run.scenario is not None else None
+    if spec is None:
+        return {"answer": result.get("answer"), "plan": 1.0, "high": low_high[1], "multiplier": True}
+    year = goal.year[-1] if isinstance(goal.year, (list, tuple)) else goal.year
+    level = float(np.interp(float(year), np.asarray(spec.times, float), np.asarray(spec.values, float)))
+    answer = result.get("answer")
+    return {"answer": None if answer is None else answer * level, "plan": level,
+            "high": None if low_high[1] is None else low_high[1] * level}

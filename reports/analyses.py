@@ -156,13 +156,13 @@ def seek_blocks(ctx) -> list:
     summary = ctx.summary(run)
     unlikely = [g for g in ctx.goals() if g.id in summary.index and float(summary.loc[g.id, "p_met"]) < 0.5]
     goals = [g for g in ctx.goals() if g.id in results or g in unlikely]
-    if not goals and run.n <= 1:
+    if not goals:
         return []
     prob = next((f"{float(r.get('prob', 0.8)) * 100:.0f}%" for r in results.values()), "80%")
     blocks = [Heading(ctx.t("seek_title"), size=10), Paragraph(ctx.t("seek_intro", prob=prob), size=SMALL_SIZE + 0.5,
                                                                colour=MUTED)]
     sentences = [s for s in (seek_sentence(ctx, run, g) for g in goals) if s]
-    blocks += [Paragraph(f"{i}. {s}") for i, s in enumerate(sentences, 1)] or [Paragraph(ctx.t("seek_none_needed"))]
+    blocks += [Paragraph(f"{i}. {s}") for i, s in enumerate(sentences, 1)]
     return blocks + [Spacer()]
 
 

@@ -44,9 +44,10 @@ def verdicts(ctx, run) -> dict:
             if goal.id not in summary.index:
                 continue
             row = summary.loc[goal.id]
+            if run.n <= 1:      # one run has no spread to judge: it is met or not (word())
+                found[goal.id] = Verdict("probability", float(row["p_met"]), float(row["median"]))
+                continue
             spread = float(row["q95"] - row["q05"]) if math.isfinite(row["q95"] - row["q05"]) else math.nan
-            if run.n <= 1:
-                spread = 0.0 if math.isfinite(row["median"]) else math.nan
             found[goal.id] = judge(spread, float(row["p_met"]), float(row["median"]), indices(ctx, run, goal), anchored,
                                    plan_levers(ctx))
         ctx.cache[key] = found

@@ -108,7 +108,6 @@ MORE = {
                          "（其他不确定因素照常抽样）。",
                    "en": "For each unlikely goal with a plan measure: how large the measure would have to be for the goal "
                          "to reach a {prob} probability (other inputs sampled as usual)."},
-    "seek_none_needed": {"zh": "没有不太可能达成的目标，无需反推。", "en": "No goal is unlikely: nothing to size."},
     "prim_title": {"zh": "在什么条件下目标会落空", "en": "Under which conditions goals fail"},
     "prim_rule": {"zh": "“{goal}”：当{conditions}时，多数样本未达成（覆盖 {coverage} 的未达成样本，其中 {density} 未达成）。",
                   "en": "“{goal}”: when {conditions}, most samples fail (covers {coverage} of the failures, "

@@ -170,7 +170,8 @@ def check(model, functions, units):
               help="Finish an interrupted batch in this run folder (give no scenario files).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--report", "report_formats", default=None, metavar="FORMATS",
-              help="Then write the goal-attainment report (pdf, png or pdf,png) into the run folder(s).")
+              help="Then write the goal-attainment report (pdf, png, docx, xlsx; e.g. pdf,png,docx,xlsx) into the plan "
+                   "run's folder.")
 @click.option("--lang", default="zh", show_default=True, help="Language of the --report: zh or en.")
 @click.option("--analyses/--no-analyses", default=True, show_default=True,
               help="With --report: first write the sensitivity of every goal and a seek per unlikely goal into "
@@ -334,9 +335,9 @@ def list_(root):
 @click.argument("run_dirs", nargs=-1, required=True, type=click.Path(file_okay=False))
 @click.option("--lang", default="zh", show_default=True, help="Report language: zh or en.")
 @click.option("--format", "formats", default="pdf,png", show_default=True,
-              help="Comma-separated output formats: pdf, png.")
+              help="Comma-separated output formats: pdf, png, docx (Word), xlsx (Excel).")
 @click.option("--out", type=click.Path(file_okay=False), default=None,
-              help="Output folder (default: the first run folder).")
+              help="Output folder (default: the plan run's folder).")
 def report(run_dirs, lang, formats, out):
     """Write the goal-attainment report (PDF, PNG, Word, Excel) of one or more batch run folders.
 
@@ -349,6 +350,7 @@ def report(run_dirs, lang, formats, out):
     Example:
       python run.py report out/baseline-20251121-101500 --lang en --format pdf
       python run.py report out/baseline-20251121-101500 out/green-20251121-102000 --out out/compare
+      python run.py report out/baseline-20251121-101500 --format docx,xlsx
     """
     from reports import build_report
 
@@ -356,7 +358,7 @@ def report(run_dirs, lang, formats, out):
 
 
 def _echo_report_files(written):
-    """Print the report's PDF path(s) and, in one line, how many PNG files went where."""
+    """Print the report's PDF/Word/Excel paths and, in one line, how many PNG files went where."""
     pngs = [path for path in written if path.suffix == ".png"]
     for path in written:
         if path.suffix != ".png":

@@ -1,4 +1,4 @@
-"""Report stage, entry point: run folders → ReportContext → pages → PDF and/or PNG files in the output folder.
+"""Report stage, entry point: run folders → ReportContext → pages → PDF, PNG, Word and Excel files in the output folder.
 
 ``build_report`` is what ``python run.py report`` and ``batch --report`` call. It validates its
 arguments first (language, formats, folders), then asks each page module for its pages in the
@@ -16,6 +16,8 @@ from .data import load_run
 from .labels import check_language
 from .pdf import write_pdf
 from .png import write_pngs
+from .document import write_docx
+from .workbook import write_xlsx
 
 #: Page modules in PDF order; each has ``pages(ctx) -> list[Page]``. Findings first, then what the plan changes
 #: before the scorecard; the glossary, the colophon and the model structure (proper ids: file names, hashes,
@@ -32,6 +34,8 @@ WRITERS = {
     "pdf": lambda ctx, pages, out: [write_pdf(ctx, [p for section in _all_pages(ctx, pages).values() for p in section],
                                               out)],
     "png": lambda ctx, pages, out: write_pngs(ctx, pages, SECTIONS, PNG_FIGURES, out),
+    "docx": lambda ctx, pages, out: [write_docx(ctx, out)],
+    "xlsx": lambda ctx, pages, out: [write_xlsx(ctx, out)],
 }
 
 
@@ -49,7 +53,8 @@ def parse_formats(formats) -> list:
     names = [n.strip().lower() for n in names if n.strip()]
     bad = [n for n in names if n not in WRITERS]
     if bad or not names:
-        raise ReportError(f"--format {','.join(bad) or repr(formats)}: unknown report format; use pdf, png or pdf,png")
+        raise ReportError(f"--format {','.join(bad) or repr(formats)}: unknown report format; use pdf, png, docx or xlsx, "
+                          f"comma-separated")
     return [name for name in WRITERS if name in names]
 
 
@@ -73,14 +78,15 @@ def build_report(run_dirs, lang: str = "zh", formats="pdf,png", out=None) -> lis
     lang : {"zh", "en"}
         Language of the report's text.
     formats : str or list of str
-        ``"pdf"``, ``"png"`` or both (``"pdf,png"``).
+        ``"pdf"``, ``"png"``, ``"docx"`` (Word), ``"xlsx"`` (Excel), or several (``"pdf,png,docx,xlsx"``).
     out : str or Path, optional
         Output folder; default the plan run's folder.
 
     Returns
     -------
     list of Path
-        The files written: ``report_<lang>.pdf`` first (if asked for), then the PNGs.
+        The files written: ``report_<lang>.pdf`` first (if asked for), then the PNGs, ``report_<lang>.docx`` and
+        ``report_<lang>.xlsx``.
 
     Raises
     ------

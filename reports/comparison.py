@@ -90,12 +90,19 @@ def _grid(fig, ctx, box) -> None:
             ax.legend(fontsize=7, frameon=False)
 
 
+def blocks(ctx) -> list:
+    """The comparison table and its reading guide (nothing for a single run)."""
+    if len(ctx.runs) < 2:
+        return []
+    return [table(ctx), Paragraph(reading_text(ctx), size=SMALL_SIZE, colour=MUTED)]
+
+
 def pages(ctx) -> list:
     """The comparison table page(s) and the median-path page, or nothing for a single run."""
     if len(ctx.runs) < 2:
         return []
     title = ctx.t("comparison")
-    figures = flow([table(ctx), Paragraph(reading_text(ctx), size=SMALL_SIZE, colour=MUTED)],
+    figures = flow(blocks(ctx),
                    lambda i: new_page(title + (ctx.t("continued") if i else ""), " · ".join(r.title(ctx.lang) for r in ctx.runs)))
     result = [Page("comparison" if i == 0 else f"comparison_{i + 1}", f) for i, f in enumerate(figures)]
     fig = new_page(ctx.t("comparison_medians"), " · ".join(r.title(ctx.lang) for r in ctx.runs))

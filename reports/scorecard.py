@@ -105,20 +105,24 @@ def reading_text(ctx) -> str:
     return ctx.t("how_to_read_body", n=ctx.main.n) if ctx.main.n > 1 else ctx.t("how_to_read_single")
 
 
+def blocks(ctx) -> list:
+    """The scorecard of every run, the reading guide and where the targets come from."""
+    result = []
+    for run in ctx.runs:
+        result += run_blocks(ctx, run) + [Spacer()]
+    result += [Heading(ctx.t("how_to_read"), size=9.5),
+               Paragraph(reading_text(ctx), size=SMALL_SIZE + 0.5, colour=MUTED)]
+    return result + sources_blocks(ctx)
+
+
 def pages(ctx) -> list:
     """The scorecard pages of every run, then the reading guide."""
-    blocks = []
-    for run in ctx.runs:
-        blocks += run_blocks(ctx, run) + [Spacer()]
-    blocks += [Heading(ctx.t("how_to_read"), size=9.5),
-               Paragraph(reading_text(ctx), size=SMALL_SIZE + 0.5, colour=MUTED)]
-    blocks += sources_blocks(ctx)
     title = ctx.t("scorecard")
 
     def make(i):
         return new_page(title + (ctx.t("continued") if i else ""), _subtitle(ctx))
 
-    figures = flow(blocks, make)
+    figures = flow(blocks(ctx), make)
     return [Page("scorecard" if i == 0 else f"scorecard_{i + 1}", f) for i, f in enumerate(figures)]
 
 

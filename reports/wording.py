@@ -113,6 +113,23 @@ MORE = {
                   "en": "“{goal}”: when {conditions}, most samples fail (covers {coverage} of the failures, "
                         "{density} of the samples in it fail)."},
     "prim_between": {"zh": "“{name}”在 {low} 到 {high} 之间", "en": "“{name}” is between {low} and {high}"},
+    "drivers_all": {"zh": "关键影响因素", "en": "What decides each goal"},
+    # Excel workbook
+    "sheet_goals": {"zh": "目标", "en": "Goals"},
+    "sheet_years": {"zh": "逐年", "en": "By year"},
+    "sheet_inputs": {"zh": "输入", "en": "Inputs"},
+    "sheet_samples": {"zh": "抽样值", "en": "Samples"},
+    "col_verdict": {"zh": "判断", "en": "verdict"},
+    "col_q05": {"zh": "5%分位", "en": "5th percentile"},
+    "col_q25": {"zh": "25%分位", "en": "25th percentile"},
+    "col_q50": {"zh": "中位数", "en": "median"},
+    "col_q75": {"zh": "75%分位", "en": "75th percentile"},
+    "col_q95": {"zh": "95%分位", "en": "95th percentile"},
+    "col_p_by_year": {"zh": "截至当年已达成的概率", "en": "P(met by this year)"},
+    "col_target_value": {"zh": "目标值", "en": "target"},
+    "col_goal_year": {"zh": "目标年份", "en": "goal year"},
+    "col_min": {"zh": "最小值", "en": "min"},
+    "col_max": {"zh": "最大值", "en": "max"},
     # glossary
     "glossary": {"zh": "术语说明", "en": "Glossary"},
     "col_term": {"zh": "术语", "en": "term"},

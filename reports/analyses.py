@@ -162,6 +162,8 @@ def seek_blocks(ctx) -> list:
     blocks = [Heading(ctx.t("seek_title"), size=10), Paragraph(ctx.t("seek_intro", prob=prob), size=SMALL_SIZE + 0.5,
                                                                colour=MUTED)]
     sentences = [s for s in (seek_sentence(ctx, run, g) for g in goals) if s]
+    if not sentences:
+        return []
     blocks += [Paragraph(f"{i}. {s}") for i, s in enumerate(sentences, 1)]
     return blocks + [Spacer()]
 

@@ -109,8 +109,8 @@ def draw_goal(fig, ctx, run, goal, rows, bad, meta, top) -> None:
     if np.isfinite(conf).any():
         ax.errorbar(np.clip(share, 0, 1), ypos, xerr=np.where(np.isfinite(conf), conf, 0), fmt="none",
                     ecolor="#222222", elinewidth=0.7, capsize=2)
-    for yi, s in zip(ypos, share):
-        ax.text(min(max(s, 0), 1) + 0.015, yi, f"{s:.2f}", va="center", fontsize=7)
+    for yi, s, c in zip(ypos, share, conf):       # the number right of the bar's 95 % range
+        ax.text(min(max(s, 0), 1) + (c if np.isfinite(c) else 0.0) + 0.015, yi, f"{s:.2f}", va="center", fontsize=7)
     ax.set_yticks(ypos, names, fontsize=7.5)
     ax.set_xlim(0, 1.08)
     ax.set_ylim(-0.6, max(len(shown), 1) - 0.4)
@@ -159,8 +159,7 @@ def seek_blocks(ctx) -> list:
     if not goals:
         return []
     prob = next((f"{float(r.get('prob', 0.8)) * 100:.0f}%" for r in results.values()), "80%")
-    blocks = [Heading(ctx.t("seek_title"), size=10), Paragraph(ctx.t("seek_intro", prob=prob), size=SMALL_SIZE + 0.5,
-                                                               colour=MUTED)]
+    blocks = [Paragraph(ctx.t("seek_intro", prob=prob), size=SMALL_SIZE + 0.5, colour=MUTED)]   # the page title heads it
     sentences = [s for s in (seek_sentence(ctx, run, g) for g in goals) if s]
     if not sentences:
         return []

@@ -151,20 +151,25 @@ def seek_results(run) -> dict:
 def seek_in_units(run, result: dict, goal) -> dict:
     """The seek's answer, the plan's value and the top of the searched range, in the lever's own units.
 
-    A seek over a constant answers in its value (``mode: value``); one over a time path answers as a
-    multiplier of the path (``mode: multiplier``), turned here into the path's value in the goal's
-    year. Keys ``answer`` (None when not reached), ``plan``, ``high``.
+    Reads both seek.json layouts: the one in the lever's units (``needed_value``, ``plan_value``, ``found``,
+    ``lever_unit``; issue 21.6) and the earlier one (``answer``, ``scenario_magnitude``, ``reached``, ``mode``),
+    where a seek over a time path answered as a multiplier of the path, turned here into the path's value in the
+    goal's year. Keys ``answer`` (None when not reached), ``plan``, ``high``, ``reached``, ``unit``.
     """
     import numpy as np
 
     low_high = result.get("range") or [None, None]
+    if "needed_value" in result or "plan_value" in result:
+        return {"answer": result.get("needed_value"), "plan": result.get("plan_value"), "high": low_high[1],
+                "reached": bool(result.get("found")), "unit": result.get("lever_unit") or ""}
+    found = {"reached": bool(result.get("reached")), "unit": ""}
     if result.get("mode") != "multiplier":
-        return {"answer": result.get("answer"), "plan": result.get("scenario_magnitude"), "high": low_high[1]}
+        return {**found, "answer": result.get("answer"), "plan": result.get("scenario_magnitude"), "high": low_high[1]}
     spec = getattr(run.scenario, "levers", {}).get(result.get("lever")) if run.scenario is not None else None
     if spec is None:
-        return {"answer": result.get("answer"), "plan": 1.0, "high": low_high[1], "multiplier": True}
+        return {**found, "answer": result.get("answer"), "plan": 1.0, "high": low_high[1]}
     year = goal.year[-1] if isinstance(goal.year, (list, tuple)) else goal.year
     level = float(np.interp(float(year), np.asarray(spec.times, float), np.asarray(spec.values, float)))
     answer = result.get("answer")
-    return {"answer": None if answer is None else answer * level, "plan": level,
+    return {**found, "answer": None if answer is None else answer * level, "plan": level,
             "high": None if low_high[1] is None else low_high[1] * level}

@@ -165,13 +165,22 @@ def seek_sentence(ctx, run, goal=None) -> str:
         return ctx.t("f_seek_none", goal=ctx.label(goal)) if not getattr(goal, "levers", None) else ""
     values = evidence.seek_in_units(run, result, goal)
     lever = input_label(run, result["lever"], ctx.lang)
-    plan = "–" if values["plan"] is None else fmt.number(values["plan"])
+    per_year = str(values["unit"]).lower() == "1/year"       # a rate: read as a percent a year
+    unit = fmt.unit_suffix(fmt.unit(values["unit"], ctx.lang), ctx.lang) if values["unit"] and not per_year else ""
+
+    def shown(value):
+        if value is None:
+            return "–"
+        if per_year:
+            return f"{value * 100:.1f}%/年" if ctx.lang == "zh" else f"{value * 100:.1f} %/year"
+        return f"{fmt.number(value)}{unit}"
+
     prob = f"{float(result.get('prob', 0.8)) * 100:.0f}%"
-    if result.get("reached") and values["answer"] is not None:
+    if values["reached"] and values["answer"] is not None:
         key = "f_seek_reached" if values["plan"] is None or values["answer"] >= values["plan"] else "f_seek_lower"
-        return ctx.t(key, goal=ctx.label(goal), prob=prob, lever=lever, answer=fmt.number(values["answer"]), plan=plan)
-    high = "–" if values["high"] is None else fmt.number(values["high"])
-    return ctx.t("f_seek_never", goal=ctx.label(goal), lever=lever, high=high, plan=plan,
+        return ctx.t(key, goal=ctx.label(goal), prob=prob, lever=lever, answer=shown(values["answer"]),
+                     plan=shown(values["plan"]))
+    return ctx.t("f_seek_never", goal=ctx.label(goal), lever=lever, high=shown(values["high"]), plan=shown(values["plan"]),
                  p=fmt.percent(result.get("p_max", 0.0)))
 
 

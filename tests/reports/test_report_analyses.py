@@ -158,3 +158,25 @@ def test_the_metro_validation_says_plainly_that_nothing_is_out_of_sample_and_why
         sentences = evidence.no_out_of_sample(ctx, report)
         assert sentences[0] == text("f_no_oos_why", lang, until=2024, last=2024)
         assert sentences[1] == text("f_no_oos_others", lang, k=others) and others == 10
+
+
+def test_a_seek_in_the_levers_units_reads_its_own_fields(run_copy):
+    """seek.json as issue 21.6 writes it (needed_value, plan_value, found, lever_unit): the sentence uses them."""
+    import json
+
+    from reports import findings
+
+    ctx = context(run_copy, "zh")
+    goal = ctx.goals()[0]
+    folder = run_copy / "analysis" / f"seek-{goal.id}"
+    folder.mkdir(parents=True)
+    result = {"kind": "seek", "goal_id": goal.id, "lever": "water_price", "lever_unit": "1/Year", "prob": 0.8,
+              "range": [0.0, 0.1], "plan_value": 0.03, "needed_value": 0.045, "found": True, "p_max": 0.9}
+    (folder / "seek.json").write_text(json.dumps(result), encoding="utf-8")
+    sentence = findings.seek_sentence(ctx, ctx.main, goal)
+    assert sentence.endswith("需将“water_price”提高到 4.5%/年（规划为 3.0%/年）。")
+    result.update(found=False, needed_value=None, p_max=0.35)
+    (folder / "seek.json").write_text(json.dumps(result), encoding="utf-8")
+    assert findings.seek_sentence(ctx, ctx.main, goal) == (
+        f"即使将“water_price”提高到 10.0%/年（规划为 3.0%/年），“{ctx.label(goal)}”的达成概率也只有 35%："
+        "单靠这项措施达不到目标。")

@@ -6,7 +6,8 @@ state it (issue 20, item 5):
 - ``"set"`` — the goal's value has no spread (5 % and 95 % quantiles equal): a fixed setting or
   a lever of the plan decides it; the verdict names the value, never a probability.
 - ``"undecidable"`` — more than :data:`UNANCHORED_LIMIT` of the goal value's variance comes
-  (first-order indices, summed) from inputs that no published figure anchors; the verdict names
+  (first-order indices, summed; scaled to a total of 1 where the estimates sum above it) from inputs that
+  no published figure anchors; the verdict names
   the input whose published figure would settle it, never a probability. The plan's own lever
   magnitudes do not count: their size is the plan's decision (what it would take is the seek's
   question), not a figure the statistics office could publish.
@@ -27,6 +28,8 @@ An input is *anchored* when the plan's ``published:`` record names it (``sets:``
 'probability'
 >>> judge(spread=2.0, p_met=0.4, median=30.0, indices={"lever": 0.6, "a": 0.2}, anchored=set(), levers={"lever"}).kind
 'probability'
+>>> round(judge(1.0, 0.5, 3.0, {"a": 0.7, "b": 0.7}, anchored={"b"}).unanchored_share, 2)   # noisy total 1.4
+0.5
 """
 
 from __future__ import annotations
@@ -114,7 +117,9 @@ def judge(spread: float, p_met: float, median: float, indices: dict, anchored: s
     if not clean:
         return Verdict("probability", p_met, median)
     loose = {k: v for k, v in clean.items() if not is_anchored(k, anchored) and not is_anchored(k, set(levers))}
-    share = sum(loose.values())
+    # First-order shares of independent inputs sum to at most 1; estimates that sum above it carry sampling noise
+    # (each clipped at 0, so the noise only adds up): scale them back to a total of 1.
+    share = sum(loose.values()) / max(1.0, sum(clean.values()))
     if share > UNANCHORED_LIMIT:
         return Verdict("undecidable", p_met, median, share, max(loose, key=loose.get))
     return Verdict("probability", p_met, median, share)

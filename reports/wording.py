@@ -152,7 +152,7 @@ GLOSSARY = {
         ("历史检验", "把模型在过去年份的结果与公开统计数据对照；用于确定参数的年份叫拟合期，之后的年份用来检验。"),
         ("自由参数", "根据历史数据调整取值的模型常数。"),
         ("秩相关（斯皮尔曼）", "一个因素越大、结果是否越大（+1）或越小（−1）的程度。"),
-        ("一阶方差贡献（ε²）", "一个因素单独能解释的结果差异份额，直接用已有的模拟结果估算（“关键影响因素”页）。"),
+        ("一阶方差贡献（ε²）", "一个因素单独能解释的结果差异份额，直接用已有的模拟结果估算（见各目标的影响因素图）。"),
         ("样本外误差", "模型对拟合期之后年份的结果与实际统计数之间的平均偏差（百分比）。"),
     ],
     "en": [
@@ -173,7 +173,7 @@ GLOSSARY = {
         ("free constant", "a model constant set from the historical data."),
         ("rank correlation (Spearman)", "how far a larger input goes with a larger (+1) or smaller (−1) result."),
         ("first-order variance share (ε²)", "the share of the result's spread an input explains alone, estimated from "
-                                            "the runs already made (the “What decides it” pages)."),
+                                            "the runs already made (the driver charts of each goal)."),
         ("out-of-sample error", "mean percentage gap between the model and published figures after the fit window."),
     ],
 }

@@ -161,7 +161,7 @@ def check(model, functions, units):
 @click.option("--seed", type=int, default=None, help="Sampling seed (default: the file's sampling.seed).")
 @click.option("--out", type=click.Path(file_okay=False), default=None,
               help="Run folder (one scenario) or parent folder (several). Default: out/<region>-<scenario>-<timestamp>.")
-@click.option("--chunk-size", type=int, default=None, help="Scenarios per chunk; memory grows with it (default 5000).")
+@click.option("--chunk-size", type=int, default=None, help="Scenarios per chunk; memory grows with it (default 2,500).")
 @click.option("--workers", type=int, default=1, show_default=True,
               help="Local worker processes (at most the CPU count); results do not depend on it.")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
@@ -170,13 +170,21 @@ def check(model, functions, units):
               help="Finish an interrupted batch in this run folder (give no scenario files).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--report", "report_formats", default=None, metavar="FORMATS",
-              help="Then write the goal-attainment report (pdf, png or pdf,png) into the run folder(s).")
+              help="Then write the goal-attainment report (pdf, png, docx, xlsx; e.g. pdf,png,docx,xlsx) into the plan "
+                   "run's folder.")
 @click.option("--lang", default="zh", show_default=True, help="Language of the --report: zh or en.")
-def batch(scenarios, n, seed, out, chunk_size, workers, scheduler, resume, quiet, report_formats, lang):
+@click.option("--analyses/--no-analyses", default=True, show_default=True,
+              help="With --report: first write the sensitivity of every goal and a seek per unlikely goal into "
+                   "the plan run's analysis/ folder (analysis/sensitivity, analysis/seek-GOAL), which the report reads.")
+def batch(scenarios, n, seed, out, chunk_size, workers, scheduler, resume, quiet, report_formats, lang, analyses):
     """Run scenario files as batches: sample, simulate chunk by chunk, check the plan's goals.
 
     Writes results.zarr, inputs.csv, goals.csv and manifest.json into a run folder
     (python run.py export RUN_DIR --netcdf makes a results.nc from it).
+
+    With --report, the plan run's analysis/ folder gets the sensitivity of every goal and a seek per
+    unlikely goal first (--no-analyses skips them); `report` reads RUN/analysis/<kind> folders, which
+    `sensitivity`, `seek` and `discover --out RUN/analysis/<kind>` also write.
 
     \b
     Example:
@@ -197,6 +205,12 @@ def batch(scenarios, n, seed, out, chunk_size, workers, scheduler, resume, quiet
         resume=resume or False, progress=None if quiet else ProgressLine(), command=" ".join(["python run.py", *sys.argv[1:]]),
     )
     _echo_written(folders)
+    if report_formats and analyses:
+        from simulator.runs.analyses import complete_analyses, plan_folder
+
+        for folder in complete_analyses(plan_folder(folders), progress=None if quiet else ProgressLine(),
+                                        echo=lambda line: click.echo(line, err=True)):
+            click.echo(f"wrote {folder}")
     if report_formats:
         from reports import build_report
 
@@ -321,18 +335,22 @@ def list_(root):
 @click.argument("run_dirs", nargs=-1, required=True, type=click.Path(file_okay=False))
 @click.option("--lang", default="zh", show_default=True, help="Report language: zh or en.")
 @click.option("--format", "formats", default="pdf,png", show_default=True,
-              help="Comma-separated output formats: pdf, png.")
+              help="Comma-separated output formats: pdf, png, docx (Word), xlsx (Excel).")
 @click.option("--out", type=click.Path(file_okay=False), default=None,
-              help="Output folder (default: the first run folder).")
+              help="Output folder (default: the plan run's folder).")
 def report(run_dirs, lang, formats, out):
-    """Write the goal-attainment report (PDF and PNG) of one or more batch run folders.
+    """Write the goal-attainment report (PDF, PNG, Word, Excel) of one or more batch run folders.
 
-    With several folders the report compares them; it is written into the first one (or --out).
+    With several folders the report compares them, the plan run against the baseline run whatever
+    their order; it is written into the plan run's folder (or --out). Analyses found in
+    RUN/analysis/<kind> (sensitivity, seek-GOAL, discovery; written by `batch --report` or by
+    `sensitivity`, `seek`, `discover --out RUN/analysis/<kind>`) get their own pages.
 
     \b
     Example:
       python run.py report out/baseline-20251121-101500 --lang en --format pdf
       python run.py report out/baseline-20251121-101500 out/green-20251121-102000 --out out/compare
+      python run.py report out/baseline-20251121-101500 --format docx,xlsx
     """
     from reports import build_report
 
@@ -340,7 +358,7 @@ def report(run_dirs, lang, formats, out):
 
 
 def _echo_report_files(written):
-    """Print the report's PDF path(s) and, in one line, how many PNG files went where."""
+    """Print the report's PDF/Word/Excel paths and, in one line, how many PNG files went where."""
     pngs = [path for path in written if path.suffix == ".png"]
     for path in written:
         if path.suffix != ".png":

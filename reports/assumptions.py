@@ -57,10 +57,23 @@ def _param(value) -> str:
     return fmt.plain(value)
 
 
+def scenario_of(ctx, assumption) -> str:
+    """Which scenario an assumption row belongs to: ids ``*_plan`` the plan; ``*_baseline``, or another row of a
+    variable the plan has its own ``*_plan`` row for, the baseline; anything else both."""
+    ident = str(assumption.id)
+    if ident.endswith("_plan"):
+        return ctx.t("in_plan")
+    planned = {a.variable for a in ctx.plan.assumptions if str(a.id).endswith("_plan")}
+    if ident.endswith("_baseline") or assumption.variable in planned:
+        return ctx.t("in_baseline")
+    return ctx.t("both_scenarios")
+
+
 def plan_assumptions_table(ctx) -> Table:
-    columns = [Column(ctx.t("col_variable"), 0.26), Column(ctx.t("col_value"), 0.09, "right"),
-               Column(ctx.t("col_range"), 0.14), Column(ctx.t("col_unit"), 0.1), Column(ctx.t("col_reason"), 0.41)]
-    rows = [[_assumed(display_name(ctx.main, a.variable, ctx.lang)), _assumed(fmt.plain(a.value)),
+    columns = [Column(ctx.t("col_variable"), 0.23), Column(ctx.t("col_scenario"), 0.1),
+               Column(ctx.t("col_value"), 0.08, "right"), Column(ctx.t("col_range"), 0.13), Column(ctx.t("col_unit"), 0.09),
+               Column(ctx.t("col_reason"), 0.37)]
+    rows = [[_assumed(display_name(ctx.main, a.variable, ctx.lang)), _assumed(scenario_of(ctx, a)), _assumed(fmt.plain(a.value)),
              _assumed(_range(a.range)), _assumed(fmt.unit(a.unit, ctx.lang)), _assumed(_reason(ctx, a.reason))]
             for a in ctx.plan.assumptions]
     return Table(columns, rows, stripes=False)

@@ -13,10 +13,13 @@ from simulator.plans import attainment
 #: (lower bound of p_met, light name), checked from the top.
 LIGHTS = ((0.9, "green"), (0.5, "amber"), (0.0, "red"))
 
-#: Colours of the traffic lights: Okabe-Ito bluish green, orange and vermillion (told apart under the
-#: common colour-vision deficiencies), always printed with a word (:func:`verdict`) so the light reads
-#: without colour; in greyscale the three differ in lightness (orange lightest, green darkest).
-LIGHT_COLOURS = {"green": "#007a5a", "amber": "#e69f00", "red": "#d55e00"}
+#: Colours of the traffic lights: bluish green, orange and a true red (a 红灯 reads red, issue 21), always
+#: printed with a word (:func:`verdict`) so the light reads without colour; in greyscale the three differ in
+#: lightness (orange lightest, red darkest). Goals given no probability (reports.verdicts) get grey dots.
+LIGHT_COLOURS = {"green": "#007a5a", "amber": "#e69f00", "red": "#c8102e"}
+
+#: Dots of the verdicts that replace a probability: set by a lever, cannot be judged from public data.
+VERDICT_COLOURS = {"set": "#8c8c8c", "undecidable": "#4a5568"}
 
 #: Marker shape of each light in charts (filled circle, diamond, cross), so a grey print tells them apart.
 LIGHT_MARKERS = {"green": "o", "amber": "D", "red": "X"}

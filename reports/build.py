@@ -1,4 +1,4 @@
-"""Report stage, entry point: run folders → ReportContext → pages → PDF and/or PNG files in the output folder.
+"""Report stage, entry point: run folders → ReportContext → pages → PDF, PNG, Word and Excel files in the output folder.
 
 ``build_report`` is what ``python run.py report`` and ``batch --report`` call. It validates its
 arguments first (language, formats, folders), then asks each page module for its pages in the
@@ -9,18 +9,21 @@ from pathlib import Path
 
 from simulator.errors import ReportError
 
-from . import (analyses, assumptions, colophon, comparison, drivers, fan_charts, findings, scorecard, structure,
-               validation_page)
-from .context import ReportContext
+from . import (analyses, assumptions, changes, colophon, comparison, drivers, fan_charts, findings, glossary, scorecard,
+               structure, validation_page)
+from .context import ReportContext, by_role
 from .data import load_run
 from .labels import check_language
 from .pdf import write_pdf
 from .png import write_pngs
+from .document import write_docx
+from .workbook import write_xlsx
 
-#: Page modules in PDF order; each has ``pages(ctx) -> list[Page]``. Findings first; the colophon and the model
-#: structure (proper ids: file names, hashes, equations) close the report.
-SECTIONS = (findings, scorecard, comparison, validation_page, analyses, fan_charts, drivers, assumptions, colophon,
-            structure)
+#: Page modules in PDF order; each has ``pages(ctx) -> list[Page]``. Findings first, then what the plan changes
+#: before the scorecard; the glossary, the colophon and the model structure (proper ids: file names, hashes,
+#: equations) close the report.
+SECTIONS = (findings, changes, scorecard, comparison, validation_page, analyses, fan_charts, drivers, assumptions,
+            glossary, colophon, structure)
 
 #: Modules whose stand-alone ``figures(ctx)`` replace their pages in the PNG output.
 PNG_FIGURES = (fan_charts, drivers, comparison)
@@ -31,6 +34,8 @@ WRITERS = {
     "pdf": lambda ctx, pages, out: [write_pdf(ctx, [p for section in _all_pages(ctx, pages).values() for p in section],
                                               out)],
     "png": lambda ctx, pages, out: write_pngs(ctx, pages, SECTIONS, PNG_FIGURES, out),
+    "docx": lambda ctx, pages, out: [write_docx(ctx, out)],
+    "xlsx": lambda ctx, pages, out: [write_xlsx(ctx, out)],
 }
 
 
@@ -48,7 +53,8 @@ def parse_formats(formats) -> list:
     names = [n.strip().lower() for n in names if n.strip()]
     bad = [n for n in names if n not in WRITERS]
     if bad or not names:
-        raise ReportError(f"--format {','.join(bad) or repr(formats)}: unknown report format; use pdf, png or pdf,png")
+        raise ReportError(f"--format {','.join(bad) or repr(formats)}: unknown report format; use pdf, png, docx or xlsx, "
+                          f"comma-separated")
     return [name for name in WRITERS if name in names]
 
 
@@ -67,18 +73,20 @@ def build_report(run_dirs, lang: str = "zh", formats="pdf,png", out=None) -> lis
     Parameters
     ----------
     run_dirs : list of str or Path
-        Run folders made by ``run_batch`` (docs/interfaces.md §4); the first is the main run.
+        Run folders made by ``run_batch`` (docs/interfaces.md §4), in any order: the plan run is the main one
+        and the baseline run the one it is compared with (:func:`reports.context.by_role`).
     lang : {"zh", "en"}
         Language of the report's text.
     formats : str or list of str
-        ``"pdf"``, ``"png"`` or both (``"pdf,png"``).
+        ``"pdf"``, ``"png"``, ``"docx"`` (Word), ``"xlsx"`` (Excel), or several (``"pdf,png,docx,xlsx"``).
     out : str or Path, optional
-        Output folder; default the first run folder.
+        Output folder; default the plan run's folder.
 
     Returns
     -------
     list of Path
-        The files written: ``report_<lang>.pdf`` first (if asked for), then the PNGs.
+        The files written: ``report_<lang>.pdf`` first (if asked for), then the PNGs, ``report_<lang>.docx`` and
+        ``report_<lang>.xlsx``.
 
     Raises
     ------
@@ -95,7 +103,7 @@ def build_report(run_dirs, lang: str = "zh", formats="pdf,png", out=None) -> lis
         run_dirs = [run_dirs]
     if not run_dirs:
         raise ReportError("no run folder given; pass one or more folders made by `python run.py batch`")
-    ctx = ReportContext([load_run(path) for path in run_dirs], lang)
+    ctx = ReportContext(by_role([load_run(path) for path in run_dirs]), lang)
     out_dir = Path(out) if out is not None else ctx.main.path
     out_dir.mkdir(parents=True, exist_ok=True)
     pages = {}

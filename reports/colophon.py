@@ -61,12 +61,17 @@ def hashes_table(ctx) -> Table:
     return Table(columns, rows)
 
 
-def pages(ctx) -> list:
+def blocks(ctx) -> list:
     generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     blocks = plan_block(ctx) + [Spacer(0.02), Heading(ctx.t("runs")), runs_table(ctx)] + descriptions(ctx)
     blocks += [Spacer(0.02), Heading(ctx.t("hashes")), hashes_table(ctx), Spacer(0.02),
                Paragraph(f"{ctx.t('version')}: {_attr(ctx.main, 'plansim_version') or '–'} · "
                          f"{ctx.t('generated')}: {generated}", colour=MUTED)]
+    return blocks
+
+
+def pages(ctx) -> list:
+    blocks_ = blocks(ctx)
     subtitle = pick(ctx.plan.name, ctx.lang) if ctx.plan is not None else ctx.main.title(ctx.lang)
-    figures = flow(blocks, lambda i: new_page(ctx.t("colophon"), subtitle))
+    figures = flow(blocks_, lambda i: new_page(ctx.t("colophon"), subtitle))
     return [Page("colophon" if i == 0 else f"colophon_{i + 1}", f) for i, f in enumerate(figures)]

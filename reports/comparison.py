@@ -11,7 +11,8 @@ from matplotlib.figure import Figure
 from simulator.plans.kinds import KINDS, is_window
 
 from . import formatting as fmt
-from .attainment import LIGHT_COLOURS, verdict
+from . import verdicts
+from .scorecard import reading_text
 from .fan_charts import GOAL_COLOUR, GOAL_MARKERS, goals_by_variable, series_percentiles, variable_title
 from .layout import Cell, Column, Paragraph, Table, flow, wrap
 from .page import BOTTOM, LEFT, MUTED, RIGHT, SMALL_SIZE, TOP, Page, new_page
@@ -43,8 +44,7 @@ def table(ctx) -> Table:
             measure = KINDS[goal.comparison].measure
             if measure != "level":
                 median = f"{ctx.t(measure)} {median}"
-            row.append(Cell(f"{fmt.percent(numbers['p_met'])} {verdict(numbers['light'], ctx.lang)}\n{median}",
-                            dot=LIGHT_COLOURS[numbers["light"]]))
+            row.append(Cell(f"{verdicts.word(ctx, run, goal)}\n{median}", dot=verdicts.colour(ctx, run, goal)))
         rows.append(row)
     return Table(columns, rows)
 
@@ -90,12 +90,19 @@ def _grid(fig, ctx, box) -> None:
             ax.legend(fontsize=7, frameon=False)
 
 
+def blocks(ctx) -> list:
+    """The comparison table and its reading guide (nothing for a single run)."""
+    if len(ctx.runs) < 2:
+        return []
+    return [table(ctx), Paragraph(reading_text(ctx), size=SMALL_SIZE, colour=MUTED)]
+
+
 def pages(ctx) -> list:
     """The comparison table page(s) and the median-path page, or nothing for a single run."""
     if len(ctx.runs) < 2:
         return []
     title = ctx.t("comparison")
-    figures = flow([table(ctx), Paragraph(ctx.t("how_to_read_body", n=ctx.main.n), size=SMALL_SIZE, colour=MUTED)],
+    figures = flow(blocks(ctx),
                    lambda i: new_page(title + (ctx.t("continued") if i else ""), " · ".join(r.title(ctx.lang) for r in ctx.runs)))
     result = [Page("comparison" if i == 0 else f"comparison_{i + 1}", f) for i, f in enumerate(figures)]
     fig = new_page(ctx.t("comparison_medians"), " · ".join(r.title(ctx.lang) for r in ctx.runs))

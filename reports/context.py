@@ -12,6 +12,14 @@ from .attainment import goal_summary
 from .labels import pick
 
 
+def by_role(runs: list) -> list:
+    """The runs with plan scenarios first, then baselines (stable within each), so that a report compares the
+    plan against the baseline whatever order the folders were typed in."""
+    from simulator.runs.analyses import scenario_role
+
+    return sorted(runs, key=lambda run: scenario_role(run.name) == "baseline")
+
+
 def _goal_from_row(row) -> SimpleNamespace:
     """A minimal goal (no label/source) rebuilt from a goals.csv row, for goals not in the plan."""
 
@@ -32,7 +40,8 @@ class ReportContext:
     Attributes
     ----------
     runs : list of reports.data.RunData
-        First run = the main one (its plan, its folder).
+        First run = the main one (its plan, its folder); :func:`by_role` puts the plan run first whatever
+        order the folders were given in.
     lang : {"zh", "en"}
     """
 
@@ -50,6 +59,15 @@ class ReportContext:
     @property
     def plan(self):
         return self.main.plan
+
+    @property
+    def baseline(self):
+        """The run compared against: the first other run whose scenario is a baseline, else the second run."""
+        from simulator.runs.analyses import scenario_role
+
+        others = self.runs[1:]
+        found = next((r for r in others if scenario_role(r.name) == "baseline"), None)
+        return found or (others[0] if others else None)
 
     def goals(self) -> list:
         """Goals of the report, in plan order: every goal id that appears in some run's goals.csv (cached)."""

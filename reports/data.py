@@ -165,5 +165,5 @@ def load_run(path) -> RunData:
     run = RunData(path=path, results=results, goals=goals, inputs=inputs, manifest=manifest)
     run.plan = _load_plan(manifest, run.region)
     run.scenario = _load_scenario(manifest)
-    run.indicators = load_indicators(getattr(run.plan, "model_path", None))
+    run.indicators = load_indicators(getattr(run.plan, "model_path", None), run.region)
     return run

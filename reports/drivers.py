@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from simulator.plans.kinds import KINDS, is_trend
 
 from . import formatting as fmt
+from . import verdicts
 from .attainment import LIGHT_COLOURS
 from .layout import Paragraph, flow, text_em, wrap, wrap_to_page
 from .page import LEFT, MUTED, RIGHT, Page, new_page
@@ -150,7 +151,9 @@ def _levels(goal) -> list:
 
 def _heading(ctx, run, goal) -> str:
     numbers = ctx.summary(run).loc[goal.id]
-    return (f"{fmt.target(goal, ctx.lang)} · {ctx.t('p_met_short', p=fmt.percent(numbers['p_met']))} · "
+    shown = verdicts.verdicts(ctx, run)[goal.id]
+    words = ctx.t('p_met_short', p=fmt.percent(numbers['p_met'])) if shown.shows_probability else verdicts.word(ctx, run, goal)
+    return (f"{fmt.target(goal, ctx.lang)} · {words} · "
             f"{ctx.t('scenario')}: {run.title(ctx.lang)}")
 
 

@@ -153,3 +153,47 @@ def command(run, kind: str) -> str:
     scenario = run.manifest.get("scenario_path")
     scenario = shown_path(scenario) if scenario else "SCENARIO.yaml"
     return ANALYSES[kind][1].format(run=shown_path(run.path), scenario=scenario)
+
+
+def seek_results(run) -> dict:
+    """``{goal id: seek.json dict}`` of every seek written under the run folder (newest per goal)."""
+    import json
+
+    found = {}
+    paths = sorted(list(run.path.glob("seek*.json")) + list((run.path / "analysis").rglob("seek.json")),
+                   key=lambda p: p.stat().st_mtime)
+    for path in paths:
+        try:
+            result = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(result, dict) and result.get("goal_id"):
+            found[result["goal_id"]] = result
+    return found
+
+
+def seek_in_units(run, result: dict, goal) -> dict:
+    """The seek's answer, the plan's value and the top of the searched range, in the lever's own units.
+
+    Reads both seek.json layouts: the one in the lever's units (``needed_value``, ``plan_value``, ``found``,
+    ``lever_unit``; issue 21.6) and the earlier one (``answer``, ``scenario_magnitude``, ``reached``, ``mode``),
+    where a seek over a time path answered as a multiplier of the path, turned here into the path's value in the
+    goal's year. Keys ``answer`` (None when not reached), ``plan``, ``high``, ``reached``, ``unit``.
+    """
+    import numpy as np
+
+    low_high = result.get("range") or [None, None]
+    if "needed_value" in result or "plan_value" in result:
+        return {"answer": result.get("needed_value"), "plan": result.get("plan_value"), "high": low_high[1],
+                "reached": bool(result.get("found")), "unit": result.get("lever_unit") or ""}
+    found = {"reached": bool(result.get("reached")), "unit": ""}
+    if result.get("mode") != "multiplier":
+        return {**found, "answer": result.get("answer"), "plan": result.get("scenario_magnitude"), "high": low_high[1]}
+    spec = getattr(run.scenario, "levers", {}).get(result.get("lever")) if run.scenario is not None else None
+    if spec is None:
+        return {**found, "answer": result.get("answer"), "plan": 1.0, "high": low_high[1]}
+    year = goal.year[-1] if isinstance(goal.year, (list, tuple)) else goal.year
+    level = float(np.interp(float(year), np.asarray(spec.times, float), np.asarray(spec.values, float)))
+    answer = result.get("answer")
+    return {**found, "answer": None if answer is None else answer * level, "plan": level,
+            "high": None if low_high[1] is None else low_high[1] * level}

@@ -21,7 +21,7 @@ from simulator.names import split_name, to_id
 from simulator.plans.kinds import KINDS, is_window
 
 from . import formatting as fmt
-from .attainment import LIGHT_COLOURS
+from . import verdicts
 from .indicators import indicator_name
 from .page import BOTTOM, LEFT, RIGHT, TOP, Page, new_page
 
@@ -94,10 +94,10 @@ def variable_title(run, goal, lang) -> str:
     return f"{indicator}（{unit}）" if lang == "zh" else f"{indicator} ({unit})"
 
 
-def _draw_goal(ax, ctx, goal, p_met, times):
-    colour = LIGHT_COLOURS.get(p_met[1], GOAL_COLOUR) if p_met else GOAL_COLOUR
-    label = (f"{ctx.label(goal)}  {fmt.percent(p_met[0])} {fmt.verdict_word(p_met[1], ctx.lang)}" if p_met
-             else ctx.label(goal))
+def _draw_goal(ax, ctx, goal, verdict, times):
+    """Mark ``goal`` on the fan; ``verdict`` = (its words, its dot colour) from reports.verdicts, or None."""
+    colour = verdict[1] if verdict else GOAL_COLOUR
+    label = f"{ctx.label(goal)}  {verdict[0]}" if verdict else ctx.label(goal)
     comparison, year = goal.comparison, goal.year
     if is_window(comparison):
         ax.axvspan(year[0], year[1], color=colour, alpha=0.12, linewidth=0)
@@ -131,8 +131,8 @@ def draw_fan(ax, ctx, run, variable: str, goals: list) -> None:
         ax.plot(times, bands[0], color=FAN_COLOUR, linewidth=1.8)
     summary = ctx.summary(run)
     for goal in goals:
-        numbers = summary.loc[goal.id] if goal.id in summary.index else None
-        _draw_goal(ax, ctx, goal, (numbers["p_met"], numbers["light"]) if numbers is not None else None, times)
+        verdict = (verdicts.word(ctx, run, goal), verdicts.colour(ctx, run, goal)) if goal.id in summary.index else None
+        _draw_goal(ax, ctx, goal, verdict, times)
     history = [h for h in (ctx.plan.history if ctx.plan is not None else []) if h.variable == variable]
     if history:
         ax.plot([h.year for h in history], [h.value for h in history], "o", color=HISTORY_COLOUR, markersize=4.5,

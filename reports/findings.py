@@ -1,57 +1,29 @@
-"""Report stage, page 1: the findings in sentences, generated from the run's numbers (never written per region).
+"""Report stage, page 1: the answer in three to five plain sentences, generated from the run's numbers.
 
-Reads only what the other pages show: the per-goal summaries (:meth:`ReportContext.summary`), the
-driver ranking (:mod:`reports.sensitivity`, labelled a quick look) or the sensitivity file of
-``python run.py sensitivity`` when it exists, the seek file when it exists, and the baseline's fit
-to published history (:mod:`reports.evidence`). The gap of a goal is measured in the goal's own
-units (the median's shortfall from the target) and as a share of the target.
+Which goals are on track, which are not and by how much (the median's shortfall as a share of the
+target), whether the plan's measures change that against the baseline (a change of :data:`CHANGE`
+or more), what it would take for the most important unlikely goal (the seek result under the run's
+``analysis/`` folder), and which goals cannot be judged from public data or are set by a lever
+(:mod:`reports.verdicts`). No command, file name or method name appears on page 1; the glossary page
+explains the methods in plain words.
 """
 
 import math
 
 from simulator.plans.kinds import KINDS
 
-from . import evidence
+from . import evidence, verdicts
 from . import formatting as fmt
 from .indicators import input_label
 from .labels import pick
-from .attainment import LIGHT_COLOURS
 from .layout import Cell, Column, Heading, Paragraph, Spacer, Table, flow
 from .page import MUTED, SMALL_SIZE, Page, new_page
-from .sensitivity import rank_inputs
 
-#: Goals named in the gap sentences; inputs named per goal.
-TOP_GAPS, TOP_INPUTS = 3, 2
+#: Unlikely goals named with their gap on page 1.
+TOP_GAPS = 3
 
 #: A change of P(met) counted as a change between two scenarios (probability points).
 CHANGE = 0.10
-
-#: Columns of a sensitivity file read as the index, in order of preference.
-INDEX_COLUMNS = ("ST", "S_total", "total", "S1", "first_order", "index", "value")
-
-
-def count_sentence(ctx, run) -> str:
-    counts = ctx.summary(run)["light"].value_counts()
-    return ctx.t("f_counts", run=run.title(ctx.lang), n=run.n, total=int(counts.sum()), green=int(counts.get("green", 0)),
-                 amber=int(counts.get("amber", 0)), red=int(counts.get("red", 0)))
-
-
-def versus_sentences(ctx) -> list:
-    """How the main (plan) run moves each goal's probability against the second run (baseline)."""
-    if len(ctx.runs) < 2:
-        return []
-    main, base = ctx.summary(ctx.main), ctx.summary(ctx.runs[1])
-    shared = [g for g in ctx.goals() if g.id in main.index and g.id in base.index]
-    deltas = {g.id: float(main.loc[g.id, "p_met"] - base.loc[g.id, "p_met"]) for g in shared}
-    up = sum(d > CHANGE for d in deltas.values())
-    down = sum(d < -CHANGE for d in deltas.values())
-    result = [ctx.t("f_versus", base=ctx.runs[1].title(ctx.lang), main=ctx.main.title(ctx.lang), up=up, down=down)]
-    if deltas:
-        goal = max(shared, key=lambda g: abs(deltas[g.id]))
-        if abs(deltas[goal.id]) > 0:
-            result.append(ctx.t("f_versus_one", goal=ctx.label(goal), p0=fmt.percent(base.loc[goal.id, "p_met"]),
-                                p1=fmt.percent(main.loc[goal.id, "p_met"])))
-    return result
 
 
 def gap(goal, median: float):
@@ -72,124 +44,182 @@ def gap(goal, median: float):
     return short, (short / abs(target) if target else math.inf)
 
 
-def largest_gaps(ctx, run) -> list:
-    """The goals of ``run`` whose median misses the target most (as a share of it), largest first."""
+def _goal_by_id(ctx, goal_id):
+    return next((g for g in ctx.goals() if g.id == goal_id), None)
+
+
+def _joined(ctx, items) -> str:
+    return ("；" if ctx.lang == "zh" else "; ").join(items)
+
+
+def _names(ctx, goals) -> str:
+    return ("、" if ctx.lang == "zh" else ", ").join(f"“{ctx.label(g)}”" for g in goals)
+
+
+def categories(ctx, run) -> dict:
+    """``{category: [goals]}`` of ``run`` (green, amber, red, undecidable, set), plan order within each."""
+    found = {key: [] for key in ("green", "amber", "red", "undecidable", "set")}
     summary = ctx.summary(run)
-    found = []
     for goal in ctx.goals():
-        if goal.id not in summary.index:
-            continue
-        result = gap(goal, float(summary.loc[goal.id, "median"]))
-        if result is not None:
-            found.append((result[1], result[0], goal))
-    found.sort(key=lambda item: -item[0])
-    return found[:TOP_GAPS]
+        if goal.id in summary.index:
+            found[verdicts.category(ctx, run, goal)].append(goal)
+    return found
 
 
-def gap_sentence(ctx, run, share, short, goal) -> str:
-    numbers = ctx.summary(run).loc[goal.id]
-    p = f"{fmt.percent(numbers['p_met'])}（{fmt.verdict_word(numbers['light'], ctx.lang)}）" if ctx.lang == "zh" \
-        else f"{fmt.percent(numbers['p_met'])} ({fmt.verdict_word(numbers['light'], ctx.lang)})"
-    if KINDS[goal.comparison].measure == "growth":
-        return ctx.t("f_gap_rate", goal=ctx.label(goal), median=fmt.rate(numbers["median"]),
-                     target=fmt.rate(goal.value), gap=f"{short * 100:.1f}", p=p)
-    unit = fmt.unit(getattr(goal, "unit", ""), ctx.lang)
-    share_text = "∞" if math.isinf(share) else f"{share * 100:.0f}%"
-    return ctx.t("f_gap", goal=ctx.label(goal), median=fmt.number(numbers["median"]), target=fmt.target(goal, ctx.lang),
-                 gap=fmt.number(short), unit=fmt.unit_suffix(unit, ctx.lang), share=share_text, p=p)
+def count_sentence(ctx, run) -> str:
+    """How many goals fall into each verdict (likely, uncertain, unlikely, cannot be judged, set by a lever)."""
+    groups = categories(ctx, run)
+    total = sum(len(v) for v in groups.values())
+    if run.n <= 1:
+        met = sum(1 for g in ctx.goals() if g.id in ctx.summary(run).index and ctx.summary(run).loc[g.id, "p_met"] >= 0.5)
+        return ctx.t("f_counts_single", run=run.title(ctx.lang), met=met, not_met=total - met, total=total)
+    return ctx.t("f_counts2", run=run.title(ctx.lang), n=run.n, total=total,
+                 **{key: len(goals) for key, goals in groups.items()})
 
 
-def decider_sentence(ctx, run, goals) -> str:
-    """Which inputs decide ``goals``: the sensitivity file if there is one, else the quick driver ranking."""
-    if not goals:
-        return ""
-    table, path = evidence.read_analysis(run, "sensitivity")
-    parts = []
-    for goal in goals:
-        ranked = _from_file(ctx, run, table, goal) if table is not None else _quick(ctx, run, goal)
-        if ranked:
-            names = "、".join(ranked) if ctx.lang == "zh" else "; ".join(ranked)
-            parts.append(ctx.t("f_decider", goal=ctx.label(goal), inputs=names))
-    items = ("；" if ctx.lang == "zh" else "; ").join(parts)
-    if table is not None:
-        return ctx.t("f_deciders_sens", file=path.name, items=items) if items else ""
-    if not run.input_names:
-        return ctx.t("f_no_inputs")
-    return ctx.t("f_deciders_quick", items=items) if items else ""
+def on_track_sentence(ctx, run) -> str:
+    goals = categories(ctx, run)["green"]
+    return ctx.t("f_on_track", k=len(goals), goals=_names(ctx, goals)) if goals else ctx.t("f_on_track_none")
 
 
-def _quick(ctx, run, goal) -> list:
-    values = run.goal_values(goal.id)
-    if not run.input_names or values.nunique() < 2:
-        return []
-    table = rank_inputs(run.inputs, values).head(TOP_INPUTS)
-    return [ctx.t("f_input_share", name=input_label(run, r["input"], ctx.lang),
-                 share=f"{float(r['first_order']) * 100:.0f}%") for _, r in table.iterrows()
-            if math.isfinite(float(r["first_order"]))]
-
-
-def _from_file(ctx, run, table, goal) -> list:
-    if "goal_id" not in table.columns or "input" not in table.columns:
-        return []
-    rows = table[table["goal_id"] == goal.id]
-    column = next((c for c in INDEX_COLUMNS if c in rows.columns), None)
-    if column is None or rows.empty:
-        return []
-    rows = rows.sort_values(column, ascending=False).head(TOP_INPUTS)
-    return [ctx.t("f_input_share", name=input_label(run, r["input"], ctx.lang),
-                 share=f"{float(r[column]) * 100:.0f}%") for _, r in rows.iterrows()]
-
-
-def seek_sentence(ctx, run) -> str:
-    table, path = evidence.read_analysis(run, "seek")
-    if table is None:
-        return ctx.t("f_missing", what=ctx.t("what_seek"), command=evidence.command(run, "seek"))
-    return ctx.t("f_seek", file=path.name, page=ctx.t("what_seek"))
-
-
-def validation_sentences(ctx) -> list:
-    report, reason, command = evidence.validation(ctx)
-    if report is None:
-        return [ctx.t("validation_missing", why=ctx.t(reason), command=command)]
-    result = [ctx.t("f_validation", series=len(report.series), until=report.fit_until, fit=report.n_fit_figures,
-                    free=report.n_free)]
-    outside = [s for s in report.series if s.out_of_sample is not None]
-    if outside:
-        mapes = sorted(s.out_of_sample.mape for s in outside)
-        worst = max(outside, key=lambda s: s.out_of_sample.mape)
-        result.append(ctx.t("f_validation_oos", k=len(outside), mape=f"{mapes[len(mapes) // 2]:.1f}%",
-                            worst=input_label(ctx.main, worst.variable, ctx.lang),
-                            worst_mape=f"{worst.out_of_sample.mape:.1f}%"))
-    else:
-        result += evidence.no_out_of_sample(ctx, report)[:1]
-    if report.exactly_identified:
-        result.append(ctx.t("exactly_identified"))
+def off_track_sentences(ctx, run) -> list:
+    """The unlikely goals with their gap, largest first (at most :data:`TOP_GAPS` named), and the uncertain ones."""
+    groups = categories(ctx, run)
+    result = []
+    red = groups["red"]
+    if red:
+        summary = ctx.summary(run)
+        ranked = sorted(red, key=lambda g: -(gap(g, float(summary.loc[g.id, "median"])) or (0.0, 0.0))[1])
+        items = [_gap_item(ctx, run, goal) for goal in ranked[:TOP_GAPS]]
+        more = len(ranked) - TOP_GAPS
+        text = _joined(ctx, items) + (("等" if ctx.lang == "zh" else f"; and {more} more") if more > 0 else "")
+        result.append(ctx.t("f_off_track", k=len(red), items=text))
+    if groups["amber"]:
+        result.append(ctx.t("f_uncertain", k=len(groups["amber"]), goals=_names(ctx, groups["amber"])))
     return result
 
 
-def assumption_sentence(ctx) -> str:
-    goals = [g for g in ctx.goals() if getattr(g, "decided_by", None) == "assumption"]
-    if not goals:
+def _median_text(ctx, run, goal) -> str:
+    """The goal's median in its own units (a rate as a percent)."""
+    median = float(ctx.summary(run).loc[goal.id, "median"])
+    if KINDS[goal.comparison].measure == "growth":
+        return fmt.rate(median)
+    return f"{fmt.number(median)}{fmt.unit_suffix(fmt.unit(getattr(goal, 'unit', ''), ctx.lang), ctx.lang)}"
+
+
+def _gap_item(ctx, run, goal) -> str:
+    median = float(ctx.summary(run).loc[goal.id, "median"])
+    found = gap(goal, median)
+    if KINDS[goal.comparison].measure == "growth":
+        return ctx.t("f_off_item_rate", goal=ctx.label(goal), median=fmt.rate(median), target=fmt.rate(goal.value))
+    unit = fmt.unit_suffix(fmt.unit(getattr(goal, "unit", ""), ctx.lang), ctx.lang)
+    share = "—" if found is None else ("∞" if math.isinf(found[1]) else f"{found[1] * 100:.0f}%")
+    return ctx.t("f_off_item", goal=ctx.label(goal), median=f"{fmt.number(median)}{unit}",
+                 target=fmt.target(goal, ctx.lang), share=share)
+
+
+def plan_effect_sentence(ctx) -> str:
+    """Whether the plan's measures move any goal by :data:`CHANGE` or more against the baseline ("" without one)."""
+    base = ctx.baseline
+    if base is None or base is ctx.main or ctx.main.n <= 1 or base.n <= 1:
         return ""
-    names = ("、" if ctx.lang == "zh" else "; ").join(ctx.label(g) for g in goals)
-    return ctx.t("f_assumption_goals", k=len(goals), goals=names)
+    main, other = ctx.summary(ctx.main), ctx.summary(base)
+    shared = [g for g in ctx.goals() if g.id in main.index and g.id in other.index]
+    deltas = {g.id: float(main.loc[g.id, "p_met"] - other.loc[g.id, "p_met"]) for g in shared}
+    moved = [g for g in shared if abs(deltas[g.id]) >= CHANGE]
+    if moved:
+        items = [ctx.t("f_change_item", goal=ctx.label(g), p0=fmt.percent(other.loc[g.id, "p_met"]),
+                       p1=fmt.percent(main.loc[g.id, "p_met"])) for g in moved]
+        return ctx.t("f_change", k=len(moved), items=_joined(ctx, items))
+    if not shared or max(abs(d) for d in deltas.values()) == 0:
+        return ctx.t("f_no_change_flat")
+    goal = max(shared, key=lambda g: abs(deltas[g.id]))
+    return ctx.t("f_no_change", goal=ctx.label(goal), p0=fmt.percent(other.loc[goal.id, "p_met"]),
+                 p1=fmt.percent(main.loc[goal.id, "p_met"]))
+
+
+def most_important_unlikely(ctx, run):
+    """The unlikely goal page 1 sizes a measure for: binding first, then the largest gap; None without one."""
+    summary = ctx.summary(run)
+    red = [g for g in ctx.goals() if g.id in summary.index and float(summary.loc[g.id, "p_met"]) < 0.5
+           and verdicts.verdicts(ctx, run)[g.id].kind != "set"]
+    if not red:
+        return None
+    results = evidence.seek_results(run)
+
+    def key(goal):
+        found = gap(goal, float(summary.loc[goal.id, "median"]))
+        return (goal.id not in results, verdicts.verdicts(ctx, run)[goal.id].kind != "probability",
+                getattr(goal, "binding", None) is not True, -(found[1] if found else 0.0))
+
+    return sorted(red, key=key)[0]
+
+
+def seek_sentence(ctx, run, goal=None) -> str:
+    """One sentence: how large the goal's plan measure would have to be for an 80 % probability (seek result)."""
+    goal = goal or most_important_unlikely(ctx, run)
+    if goal is None:
+        return ""
+    result = evidence.seek_results(run).get(goal.id)
+    if result is None:
+        return ctx.t("f_seek_none", goal=ctx.label(goal)) if not getattr(goal, "levers", None) else ""
+    values = evidence.seek_in_units(run, result, goal)
+    lever = input_label(run, result["lever"], ctx.lang)
+    per_year = str(values["unit"]).lower() == "1/year"       # a rate: read as a percent a year
+    unit = fmt.unit_suffix(fmt.unit(values["unit"], ctx.lang), ctx.lang) if values["unit"] and not per_year else ""
+
+    def shown(value):
+        if value is None:
+            return "–"
+        if per_year:
+            return f"{value * 100:.1f}%/年" if ctx.lang == "zh" else f"{value * 100:.1f} %/year"
+        return f"{fmt.number(value)}{unit}"
+
+    prob = f"{float(result.get('prob', 0.8)) * 100:.0f}%"
+    if values["reached"] and values["answer"] is not None:
+        key = "f_seek_reached" if values["plan"] is None or values["answer"] >= values["plan"] else "f_seek_lower"
+        return ctx.t(key, goal=ctx.label(goal), prob=prob, lever=lever, answer=shown(values["answer"]),
+                     plan=shown(values["plan"]))
+    return ctx.t("f_seek_never", goal=ctx.label(goal), lever=lever, high=shown(values["high"]), plan=shown(values["plan"]),
+                 p=fmt.percent(result.get("p_max", 0.0)))
+
+
+def judged_sentences(ctx, run) -> list:
+    """The goals that cannot be judged from public data (with the figure that would settle each) and those set."""
+    groups = categories(ctx, run)
+    result = []
+    found = verdicts.verdicts(ctx, run)
+    if groups["undecidable"]:
+        items = [ctx.t("f_undecidable_item", goal=ctx.label(g), median=_median_text(ctx, run, g),
+                       target=fmt.target(g, ctx.lang)) for g in groups["undecidable"]]
+        figures = verdicts.settling_figures(ctx, run, [found[g.id].settled_by for g in groups["undecidable"]])
+        result.append(ctx.t("f_undecidable", k=len(items), items=_joined(ctx, items), figures=figures))
+    if groups["set"]:
+        items = [ctx.t("f_set_item", goal=ctx.label(g), value=fmt.number(found[g.id].value)) for g in groups["set"]]
+        result.append(ctx.t("f_set", k=len(items), items=_joined(ctx, items)))
+    return result
+
+
+def answer_sentences(ctx) -> list:
+    """Page 1's answer: on track, not on track and by how much, the plan's effect, what it would take, not judged."""
+    run = ctx.main
+    sentences = [on_track_sentence(ctx, run)] + off_track_sentences(ctx, run)
+    sentences += [s for s in (plan_effect_sentence(ctx), seek_sentence(ctx, run)) if s]
+    return sentences + judged_sentences(ctx, run)
 
 
 def glance_table(ctx) -> Table:
-    """Goal × run: P(met) with its light and word, so the sentences can be checked against the numbers."""
+    """Goal × run: the verdict (a probability with its word, or why none is given), to check the sentences against."""
     share = 0.55 / len(ctx.runs)
     columns = [Column(ctx.t("col_goal"), 0.45)] + [Column(run.title(ctx.lang), share) for run in ctx.runs]
     rows = []
     for goal in ctx.goals():
         row = [ctx.label(goal)]
         for run in ctx.runs:
-            summary = ctx.summary(run)
-            if goal.id not in summary.index:
+            if goal.id not in ctx.summary(run).index:
                 row.append("–")
                 continue
-            light = summary.loc[goal.id, "light"]
-            row.append(Cell(f"{fmt.percent(summary.loc[goal.id, 'p_met'])} {fmt.verdict_word(light, ctx.lang)}",
-                            dot=LIGHT_COLOURS[light]))
+            row.append(Cell(verdicts.word(ctx, run, goal), dot=verdicts.colour(ctx, run, goal)))
         rows.append(row)
     return Table(columns, rows, size=SMALL_SIZE + 0.5)
 
@@ -205,21 +235,12 @@ def plan_lines(ctx) -> list:
 
 
 def blocks(ctx) -> list:
-    """The findings page's blocks, top to bottom."""
-    run = ctx.main
-    result = plan_lines(ctx) + [Paragraph(count_sentence(ctx, r)) for r in ctx.runs]
-    result += [Paragraph(s) for s in versus_sentences(ctx)]
-    gaps = largest_gaps(ctx, run)
-    result += [Spacer(), Heading(ctx.t("f_gaps_head", run=run.title(ctx.lang)), size=10)]
-    result += [Paragraph(f"{i}. {gap_sentence(ctx, run, *item)}") for i, item in enumerate(gaps, 1)] or \
-        [Paragraph(ctx.t("f_no_gaps"))]
-    for sentence in (decider_sentence(ctx, run, [item[2] for item in gaps]), assumption_sentence(ctx)):
-        if sentence:
-            result += [Spacer(0.006), Paragraph(sentence)]
-    result += [Spacer(), Heading(ctx.t("what_seek"), size=10), Paragraph(seek_sentence(ctx, run))]
-    result += [Spacer(), Heading(ctx.t("what_validation"), size=10)] + [Paragraph(s) for s in validation_sentences(ctx)]
+    """The findings page's blocks, top to bottom: plan, the answer, the counts, every goal at a glance."""
+    result = plan_lines(ctx) + [Heading(ctx.t("f_answer"), size=10)]
+    result += [Paragraph(f"{i}. {s}") for i, s in enumerate(answer_sentences(ctx), 1)]
+    result += [Spacer()] + [Paragraph(count_sentence(ctx, r), size=SMALL_SIZE + 0.5) for r in ctx.runs]
     result += [Spacer(), Heading(ctx.t("f_glance"), size=10), glance_table(ctx)]
-    result += [Spacer(), Paragraph(ctx.t("f_note"), size=SMALL_SIZE, colour=MUTED)]
+    result += [Spacer(), Paragraph(ctx.t("f_note2"), size=SMALL_SIZE, colour=MUTED)]
     return result
 
 

@@ -35,9 +35,16 @@ def number(value, digits: int = 3) -> str:
 
 
 def plain(value) -> str:
-    """A number as written in a file: up to 4 significant digits, no trailing zeros (``0.0075``)."""
+    """A number as written in a file: up to 4 significant digits, no trailing zeros (``0.0075``); whole numbers of
+    10,000 or more in full (``60000``, never ``6e+04``: a planner reads 万m³ quotas and 亿元 levels).
+
+    >>> plain(0.0075), plain(60000), plain(1.25e5), plain(3.14159)
+    ('0.0075', '60000', '125000', '3.142')
+    """
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
+    if 1e4 <= abs(value) < 1e15:
+        return f"{float(f'{value:.4g}'):.0f}"
     return f"{value:.4g}"
 
 

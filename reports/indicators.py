@@ -13,8 +13,13 @@ from simulator.names import split_name
 LABELS_FILE = "labels.yaml"
 
 
-def load_indicators(model_path) -> dict:
-    """``{"variables": {id: {zh, en}}, "elements": {name: {zh, en}}}`` beside the model file, or empty."""
+def load_indicators(model_path, region: str = None) -> dict:
+    """``{"variables": {id: {zh, en}}, "elements": {name: {zh, en}}}`` beside the model file, or empty.
+
+    A shared model's labels file may hold ``regions: {region: {elements: …, variables: …}}``: the names one
+    region's plan uses for the same element (石家庄都市圈's plan says 先进新材料 where 冀州's says 新材料),
+    merged over the common ones for ``region``.
+    """
     if model_path is None:
         return {}
     path = Path(model_path).parent / LABELS_FILE
@@ -24,8 +29,11 @@ def load_indicators(model_path) -> dict:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as err:
         raise ReportError(f"{path}: not valid YAML ({err}); fix the file or remove it") from None
-    if not isinstance(data, dict) or not set(data) <= {"variables", "elements"}:
-        raise ReportError(f"{path}: expected the keys 'variables' and 'elements' only")
+    if not isinstance(data, dict) or not set(data) <= {"variables", "elements", "regions"}:
+        raise ReportError(f"{path}: expected the keys 'variables', 'elements' and 'regions' only")
+    own = (data.pop("regions", None) or {}).get(region) or {}
+    for key in ("variables", "elements"):
+        data[key] = {**(data.get(key) or {}), **(own.get(key) or {})}
     return data
 
 

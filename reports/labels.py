@@ -6,6 +6,8 @@ with a key from :data:`STRINGS`, so ``--lang zh|en`` switches the whole report.
 
 from simulator.errors import ReportError
 
+from .wording import MORE
+
 #: Languages the report can be written in.
 LANGUAGES = ("zh", "en")
 
@@ -46,13 +48,16 @@ STRINGS = {
             "概率 = 在不确定输入的 {n} 个抽样中达成目标的比例。绿灯 ≥ 90%，黄灯 50–90%，红灯 < 50%。"
             "中位数与 5–95% 区间为目标年份的模拟值。首次达成年份为各样本首次达标年份的中位数"
             "（过半样本始终未达标时记为“未达成”）。★ 约束性指标，☆ 预期性指标。"
+            "结果差异一半以上来自无公开数据支撑的假设时记为“无法判断”（灰点）；结果在所有样本中相同时记为“由规划措施定为…”。"
         ),
         "en": (
             "Probability = share of the {n} samples of the uncertain inputs that meet the goal. "
             "Green ≥ 90 %, amber 50–90 %, red < 50 %. Median and 5–95 % range are the simulated "
             "value in the goal year. First year met is the median over samples of the first year "
             "the goal holds ('never' when most samples never meet it). ★ binding target, "
-            "☆ expected target."
+            "☆ expected target. A goal whose spread comes more than half from assumptions no published figure "
+            "anchors reads 'cannot be judged from public data' (grey dot); one with no spread reads 'set by the "
+            "plan's lever at …'."
         ),
     },
     # scorecard
@@ -341,6 +346,7 @@ STRINGS = {
     # footer
     "page": {"zh": "第 {i} / {n} 页", "en": "page {i} / {n}"},
 }
+STRINGS.update(MORE)
 
 
 def check_language(lang: str) -> str:

@@ -7,8 +7,7 @@ Numbers come from :mod:`reports.attainment` (goals.csv only); wording from
 from simulator.plans.kinds import is_window
 
 from . import formatting as fmt
-from . import observed
-from .attainment import LIGHT_COLOURS, verdict
+from . import observed, verdicts
 from .evidence import series_errors
 from .labels import pick
 from .layout import Cell, Column, Heading, Paragraph, Spacer, Table, flow
@@ -21,12 +20,12 @@ BINDING_MARK = {True: "★", False: "☆", None: ""}
 def columns(ctx) -> list:
     """The scorecard's columns (widths sum to 1)."""
     return [
-        Column(ctx.t("col_goal"), 0.24),
-        Column(ctx.t("col_target"), 0.16),
+        Column(ctx.t("col_goal"), 0.23),
+        Column(ctx.t("col_target"), 0.15),
         Column(ctx.t("col_source"), 0.08),
-        Column(ctx.t("col_median"), 0.19, "right"),
-        Column(ctx.t("col_prob"), 0.15),
-        Column(ctx.t("col_first"), 0.08, "right"),
+        Column(ctx.t("col_median"), 0.18, "right"),
+        Column(ctx.t("col_prob"), 0.16),
+        Column(ctx.t("col_first"), 0.10, "right"),   # wide enough for 首次达成 on one line
         Column(ctx.t("col_oos"), 0.10, "right"),
     ]
 
@@ -56,24 +55,25 @@ def goal_cell(ctx, goal) -> Cell:
     return Cell(f"{mark} {ctx.label(goal)}{suffix}".strip() + assumed)
 
 
-def row(ctx, goal, numbers) -> list:
+def row(ctx, goal, numbers, run=None) -> list:
     """One scorecard row for ``goal`` from its summary ``numbers`` (a row of attainment.goal_summary)."""
-    light = numbers["light"]
+    run = run or ctx.main
     return [
         goal_cell(ctx, goal),
         fmt.target(goal, ctx.lang),
         Cell(fmt.source(goal, ctx.lang), colour=MUTED),
         fmt.outcome(goal, numbers, ctx.lang),
-        Cell(_p_met_text(ctx, numbers, light), dot=LIGHT_COLOURS[light]),
+        Cell(_p_met_text(ctx, run, goal, numbers), dot=verdicts.colour(ctx, run, goal)),
         fmt.first_met(numbers["first_met"], ctx.lang, goal.comparison),
         Cell(oos_text(ctx, goal), colour=MUTED),
     ]
 
 
-def _p_met_text(ctx, numbers, light) -> str:
-    """P(met) and its verdict word, with "n failed" beneath it when some scenarios went non-finite."""
+def _p_met_text(ctx, run, goal, numbers) -> str:
+    """P(met) and its verdict word, or the verdict that replaces it (reports.verdicts), with "n failed" beneath it
+    when some scenarios went non-finite."""
     failed = int(numbers["n"]) - int(numbers["n_ok"])
-    text = f"{fmt.percent(numbers['p_met'])} {verdict(light, ctx.lang)}"
+    text = verdicts.word(ctx, run, goal)
     return text + (f"\n{ctx.t('n_failed', n=failed)}" if failed > 0 else "")
 
 
@@ -81,13 +81,14 @@ def run_blocks(ctx, run, heading: bool = True) -> list:
     """Blocks of one run's scorecard: heading, table, notes."""
     summary = ctx.summary(run)
     goals = [g for g in ctx.goals() if g.id in summary.index]
-    blocks = [Heading(f"{ctx.t('scenario')}: {run.title(ctx.lang)}  (n = {run.n})")] if heading else []
+    size = f"  (n = {run.n})" if run.n > 1 else ""
+    blocks = [Heading(f"{ctx.t('scenario')}: {run.title(ctx.lang)}{size}")] if heading else []
     judged = observed.blocks(ctx, run, summary)  # goals whose year has passed: judged on the observed figures
     ahead = observed.forecast_goals(ctx, goals)
     if judged and ahead:
         blocks.append(Heading(ctx.t("forecast_goals"), size=9.5))
     if ahead or not judged:
-        blocks.append(Table(columns(ctx), [row(ctx, g, summary.loc[g.id]) for g in ahead]))
+        blocks.append(Table(columns(ctx), [row(ctx, g, summary.loc[g.id], run) for g in ahead]))
     blocks += judged
     if run.failed:
         blocks.append(Paragraph(ctx.t("failed_runs", failed=run.failed), size=SMALL_SIZE, colour=MUTED))
@@ -118,20 +119,29 @@ def not_modelled_blocks(ctx) -> list:
     return [Spacer(), Heading(title, size=9.5), Table(columns, rows, size=SMALL_SIZE + 0.5)]
 
 
+def reading_text(ctx) -> str:
+    """The reading guide: probabilities and verdicts for sampled runs; value and met/not met for a single run."""
+    return ctx.t("how_to_read_body", n=ctx.main.n) if ctx.main.n > 1 else ctx.t("how_to_read_single")
+
+
+def blocks(ctx) -> list:
+    """The scorecard of every run, the reading guide and where the targets come from."""
+    result = []
+    for run in ctx.runs:
+        result += run_blocks(ctx, run) + [Spacer()]
+    result += [Heading(ctx.t("how_to_read"), size=9.5),
+               Paragraph(reading_text(ctx), size=SMALL_SIZE + 0.5, colour=MUTED)]
+    return result + sources_blocks(ctx) + not_modelled_blocks(ctx)
+
+
 def pages(ctx) -> list:
     """The scorecard pages of every run, then the reading guide."""
-    blocks = []
-    for run in ctx.runs:
-        blocks += run_blocks(ctx, run) + [Spacer()]
-    blocks += [Heading(ctx.t("how_to_read"), size=9.5),
-               Paragraph(ctx.t("how_to_read_body", n=ctx.main.n), size=SMALL_SIZE + 0.5, colour=MUTED)]
-    blocks += sources_blocks(ctx) + not_modelled_blocks(ctx)
     title = ctx.t("scorecard")
 
     def make(i):
         return new_page(title + (ctx.t("continued") if i else ""), _subtitle(ctx))
 
-    figures = flow(blocks, make)
+    figures = flow(blocks(ctx), make)
     return [Page("scorecard" if i == 0 else f"scorecard_{i + 1}", f) for i, f in enumerate(figures)]
 
 

@@ -70,7 +70,7 @@ CLI = [
     ("set_near_miss", lambda p: ["simulate", TEACUP, "--set", "Room Temprature=60"], "models/teacup/teacup.mdl: no variable named 'Room Temprature'; did you mean 'Room Temperature', 'Teacup Temperature'?"),
     ("columns_near_miss", lambda p: ["simulate", TEACUP, "--columns", "Teacup Temprature"], "models/teacup/teacup.mdl: no variable named 'Teacup Temprature'; did you mean 'Teacup Temperature', 'Room Temperature'?"),
     ("free_without_assumption", lambda p: ["calibrate", COOL, "--free", "characteristic_tme"], "{p}/models/teacup_town/plan.yaml: no assumption for 'characteristic_tme', so the fit has no range for it; add it under assumptions: with value, range, unit and reason"),
-    ("report_bad_format", lambda p: ["batch", COOL, "--report", "docx", "--out", "out"], '--format docx: unknown report format; use pdf, png or pdf,png'),
+    ("report_bad_format", lambda p: ["batch", COOL, "--report", "odt", "--out", "out"], '--format odt: unknown report format; use pdf, png, docx or xlsx, comma-separated'),
     ("report_bad_lang", lambda p: ["batch", COOL, "--report", "pdf", "--lang", "fr", "--out", "out"], "--lang 'fr': unknown report language; use one of zh, en"),
     ("batch_without_scenario", lambda p: ["batch", "--out", "out"], 'give at least one scenario file, e.g. python run.py batch scenarios/jizhou/baseline.yaml'),
     ("resume_with_scenario", lambda p: ["batch", COOL, "--resume", "out"], '--resume takes the run folder only; the scenario, -n and --seed come from its manifest'),

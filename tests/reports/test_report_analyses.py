@@ -35,52 +35,81 @@ def context(path, lang="en"):
     return ReportContext([load_run(path)], lang)
 
 
-def test_missing_analyses_name_the_command_that_makes_them(run_copy):
+def test_without_analysis_files_no_page_says_missing_and_every_goal_still_gets_a_chart(run_copy):
+    """Issue 21.4: an analysis that was not run is left out, never "missing — run …"; the sensitivity charts fall
+    back on the run's own samples, one chart per goal, three to a page, none cut."""
     from reports import analyses
 
-    text = blocks_text(analyses.blocks(context(run_copy)))
-    for command, folder in (("sensitivity", "sensitivity"), ("seek", "seek-GOAL"), ("discover", "discovery")):
-        assert f"missing — run `python run.py {command} " in text
-        assert f" --out {run_copy.name}/analysis/{folder}`" in text      # the folder (in /tmp) by its name only
-        assert str(run_copy.resolve()) not in text
+    ctx = context(run_copy)
+    text = blocks_text(analyses.blocks(ctx))
+    assert "missing" not in text and "python run.py" not in text
+    pages = analyses.sensitivity_pages(ctx)
+    goals = [g for g in ctx.goals() if g.id in ctx.summary(ctx.main).index]
+    assert len(pages) == -(-len(goals) // analyses.PER_PAGE)
+    drawn = [t.get_text() for page in pages for t in page.figure.texts]
+    assert all(ctx.label(g) in drawn for g in goals)
 
 
-def test_the_long_rows_of_run_py_sensitivity_are_read_per_goal_and_input(run_copy):
-    """``python run.py sensitivity`` writes one row per goal × output × input × index (docs/sensitivity.md)."""
-    from reports import evidence, findings
-
-    goal = goals_csv(run_copy)["goal_id"].iloc[0]
+def _long_rows(run_copy, goal, conf=0.05):
     folder = run_copy / "analysis" / "sensitivity"
     folder.mkdir(parents=True)
-    rows = [(goal, output, name, index, estimate, 0.05) for output in ("value", "met")
+    rows = [(goal, output, name, index, estimate, conf) for output in ("value", "met")
             for name, s1, st in (("water_price", 0.1, 0.2), ("birth_rate", 0.6, 0.7))
             for index, estimate in (("S1", s1 if output == "value" else 0.0), ("ST", st if output == "value" else 0.0))]
     pd.DataFrame(rows, columns=["goal_id", "output", "input", "index", "estimate", "conf"]).to_csv(
         folder / "sensitivity.csv", index=False)
+
+
+def test_the_long_rows_of_run_py_sensitivity_are_read_per_goal_and_input(run_copy):
+    """``python run.py sensitivity`` writes one row per goal × output × input × index (docs/sensitivity.md)."""
+    from reports import analyses, evidence, verdicts
+
+    goal = goals_csv(run_copy)["goal_id"].iloc[0]
+    _long_rows(run_copy, goal)
     ctx = context(run_copy)
     table, path = evidence.read_analysis(ctx.main, "sensitivity")
     assert path.name == "sensitivity.csv" and len(table) == 2
     assert table.set_index("input").loc["birth_rate", "ST"] == 0.7     # the value rows, not the met rows
     goal_obj = next(g for g in ctx.goals() if g.id == goal)
-    sentence = findings.decider_sentence(ctx, ctx.main, [goal_obj])
-    assert sentence.index("birth_rate (explains 70%") < sentence.index("water_price (explains 20%")
+    assert verdicts.indices(ctx, ctx.main, goal_obj) == {"birth_rate": 0.6, "water_price": 0.1}   # S1 drives verdicts
+    rows = analyses.goal_indices(ctx, ctx.main, goal_obj, table)
+    assert [r[0] for r in rows] == ["birth_rate", "water_price"] and rows[0][1:] == (0.6, 0.05)
+    assert analyses.unreliable(rows) == []
 
 
-def test_a_sensitivity_file_is_shown_and_decides_the_findings(run_copy):
-    from reports import analyses, findings
+def test_too_few_samples_are_said_in_words_with_the_n_that_would_do(run_copy):
+    """An index whose 95 % range is wider than itself: the chart says so, with a power-of-2 -n (CI ∝ 1/√N)."""
+    from reports import analyses
 
     goal = goals_csv(run_copy)["goal_id"].iloc[0]
-    (run_copy / "analysis").mkdir()
-    pd.DataFrame({"goal_id": [goal, goal], "input": ["water_price", "birth_rate"], "S1": [0.1, 0.6],
-                  "ST": [0.2, 0.7]}).to_csv(run_copy / "analysis" / "sensitivity_indices.csv", index=False)
+    _long_rows(run_copy, goal, conf=0.3)          # water_price 0.1 ± 0.3: wider than the index
+    (run_copy / "analysis" / "sensitivity" / "sensitivity.json").write_text('{"n": 256, "runs": 1024}')
     ctx = context(run_copy)
-    text = blocks_text(analyses.blocks(ctx))
-    assert "read from `sensitivity_indices.csv`" in text and "total-effect ST" in text
-    assert "missing — run `python run.py sensitivity" not in text
+    table, meta = analyses.sensitivity_source(ctx, ctx.main)
     goal_obj = next(g for g in ctx.goals() if g.id == goal)
-    sentence = findings.decider_sentence(ctx, ctx.main, [goal_obj])
-    assert "sensitivity file `sensitivity_indices.csv`" in sentence
-    assert sentence.index("birth_rate (explains 70%") < sentence.index("water_price (explains 20%")
+    bad = analyses.unreliable(analyses.goal_indices(ctx, ctx.main, goal_obj, table))
+    assert [b[0] for b in bad] == ["water_price"]
+    assert analyses.needed_n(meta, bad) == 4096           # (0.3 / 0.1)² = 9 → 256 · 9 → next power of 2
+    drawn = [t.get_text() for page in analyses.sensitivity_pages(ctx) for t in page.figure.texts]
+    assert any("Too few samples" in t and "-n 4,096" in t for t in drawn)
+    assert analyses.unreliable([("x", -0.02, 0.05), ("y", 0.5, 0.1)]) == []      # noise around 0 is not a warning
+    assert analyses.unreliable([("x", -0.2, 0.05)]) == [("x", -0.2, 0.05)]
+
+
+def test_seek_results_become_one_sentence_per_goal_in_the_levers_units(run_copy):
+    import json
+
+    from reports import analyses
+
+    ctx = context(run_copy, "zh")
+    goal = ctx.goals()[0]
+    folder = run_copy / "analysis" / f"seek-{goal.id}"
+    folder.mkdir(parents=True)
+    (folder / "seek.json").write_text(json.dumps({
+        "kind": "seek", "goal_id": goal.id, "lever": "water_price", "mode": "value", "prob": 0.8, "range": [0, 10],
+        "scenario_magnitude": 2.0, "answer": 4.5, "reached": True, "p_max": 0.95}), encoding="utf-8")
+    text = blocks_text(analyses.blocks(ctx))
+    assert f"要使“{ctx.label(goal)}”的达成概率达到 80%，需将" in text and "提高到 4.50（规划为 2.00）" in text
 
 
 def test_commands_in_the_report_show_no_machine_path(tmp_path, monkeypatch):
@@ -129,3 +158,25 @@ def test_the_metro_validation_says_plainly_that_nothing_is_out_of_sample_and_why
         sentences = evidence.no_out_of_sample(ctx, report)
         assert sentences[0] == text("f_no_oos_why", lang, until=2024, last=2024)
         assert sentences[1] == text("f_no_oos_others", lang, k=others) and others == 10
+
+
+def test_a_seek_in_the_levers_units_reads_its_own_fields(run_copy):
+    """seek.json as issue 21.6 writes it (needed_value, plan_value, found, lever_unit): the sentence uses them."""
+    import json
+
+    from reports import findings
+
+    ctx = context(run_copy, "zh")
+    goal = ctx.goals()[0]
+    folder = run_copy / "analysis" / f"seek-{goal.id}"
+    folder.mkdir(parents=True)
+    result = {"kind": "seek", "goal_id": goal.id, "lever": "water_price", "lever_unit": "1/Year", "prob": 0.8,
+              "range": [0.0, 0.1], "plan_value": 0.03, "needed_value": 0.045, "found": True, "p_max": 0.9}
+    (folder / "seek.json").write_text(json.dumps(result), encoding="utf-8")
+    sentence = findings.seek_sentence(ctx, ctx.main, goal)
+    assert sentence.endswith("需将“water_price”提高到 4.5%/年（规划为 3.0%/年）。")
+    result.update(found=False, needed_value=None, p_max=0.35)
+    (folder / "seek.json").write_text(json.dumps(result), encoding="utf-8")
+    assert findings.seek_sentence(ctx, ctx.main, goal) == (
+        f"即使将“water_price”提高到 10.0%/年（规划为 3.0%/年），“{ctx.label(goal)}”的达成概率也只有 35%："
+        "单靠这项措施达不到目标。")

@@ -72,8 +72,8 @@ def test_no_report_files_written_on_error(copy_of_run, tmp_path):
 
 @pytest.mark.parametrize("options, message", [
     ({"lang": "fr"}, "--lang 'fr': unknown report language; use one of zh, en"),
-    ({"formats": "svg"}, "--format svg: unknown report format; use pdf, png or pdf,png"),
-    ({"formats": "pdf,jpeg"}, "--format jpeg: unknown report format; use pdf, png or pdf,png"),
+    ({"formats": "svg"}, "--format svg: unknown report format; use pdf, png, docx or xlsx, comma-separated"),
+    ({"formats": "pdf,jpeg"}, "--format jpeg: unknown report format; use pdf, png, docx or xlsx, comma-separated"),
 ])
 def test_bad_options(batch_runs, options, message):
     with pytest.raises(ReportError) as err:

@@ -49,8 +49,21 @@ def test_every_goal_variable_has_chinese_and_english_names(plan_file):
 
 def test_a_labels_file_with_unknown_keys_is_one_line_error(tmp_path):
     (tmp_path / "labels.yaml").write_text("names: {}\n", encoding="utf-8")
-    with pytest.raises(ReportError, match=r"labels.yaml: expected the keys 'variables' and 'elements' only"):
+    with pytest.raises(ReportError, match=r"labels.yaml: expected the keys 'variables', 'elements' and 'regions' only"):
         load_indicators(tmp_path / "model.mdl")
+
+
+def test_a_region_names_an_element_as_its_own_plan_does():
+    """石家庄都市圈's plan says 先进新材料 (line 142) where the shared model's labels say 新材料: one name per report."""
+    from pathlib import Path
+
+    from reports.indicators import indicator_name
+
+    model = Path(__file__).resolve().parents[2] / "models" / "regional" / "regional.mdl"
+    metro, jizhou = load_indicators(model, "shijiazhuang_metro"), load_indicators(model, "jizhou")
+    name = "initial_cluster_revenue[new_materials]"
+    assert indicator_name(metro, name, "zh").endswith("·先进新材料")
+    assert indicator_name(jizhou, name, "zh").endswith("·新材料")
 
 
 def _has_label(indicators: dict, plan, name: str, lang: str) -> bool:

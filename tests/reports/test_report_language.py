@@ -44,7 +44,9 @@ def main_reports(tmp_path_factory):
 
     out = tmp_path_factory.mktemp("main_job")
     runs = run_batch([SCENARIOS / "plan_uncertain.yaml", SCENARIOS / "baseline_uncertain.yaml"], n=16, out=out)
-    return {lang: build_report(runs, lang=lang, formats="pdf", out=out / lang)[0] for lang in ("zh", "en")}
+    reports = {lang: build_report(runs, lang=lang, formats="pdf", out=out / lang)[0] for lang in ("zh", "en")}
+    reports["reversed"] = build_report(runs[::-1], lang="en", formats="pdf", out=out / "reversed")[0]
+    return reports
 
 
 def body_pages(pdf: Path, lang: str) -> list:
@@ -92,4 +94,11 @@ def test_findings_come_first_and_compare_plan_with_baseline(main_reports):
     first = pypdf.PdfReader(main_reports["en"]).pages[0].extract_text()
     assert first.lstrip().startswith("Findings")
     assert "plan (uncertain)" in first and "baseline (uncertain)" in first
-    assert "largest gaps" in first
+    assert "The answer" in first and "Against the baseline, the plan's measures" in first
+    assert "python run.py" not in first and ".txt" not in first and "`" not in first     # no command, no file name
+
+
+def test_the_plan_run_is_the_plan_whatever_order_the_folders_are_typed_in(main_reports):
+    """Issue 21.3: `report BASELINE PLAN` tells the same story as `report PLAN BASELINE`."""
+    pages = [pypdf.PdfReader(main_reports[key]).pages for key in ("en", "reversed")]
+    assert [p.extract_text() for p in pages[0][:3]] == [p.extract_text() for p in pages[1][:3]]

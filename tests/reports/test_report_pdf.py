@@ -33,13 +33,18 @@ def test_pdf_written_first_and_named_by_language(zh_report, en_report):
 
 
 def test_zh_page_count_by_section(zh_report, batch_runs):
+    """The comparison's main run is the plan run (green), whatever order the folders came in (issue 21.3)."""
     texts = page_texts(zh_report)
-    amber_or_red = int((p_met(batch_runs[0]) < 0.9).sum())     # driver pages of the main run only
+    main = p_met(batch_runs[1])
+    amber_or_red = int((main < 0.9).sum())     # driver pages of the main run only
     variables = {g["variable"] for g in GOALS}
     count = {
         "findings": sum(t.startswith("主要发现") for t in texts),
+        "changes": sum(t.startswith("规划改变了什么") for t in texts),
         "validation": sum("模型对照公开历史数据" in t for t in texts),
-        "analyses": sum(t.startswith("敏感性、需求反推与情景发现") for t in texts),
+        "sensitivity": sum("哪些不确定因素决定各目标" in t for t in texts),     # charts come first in the text
+        "seek": sum(t.startswith("达到目标需要什么") for t in texts),
+        "glossary": sum(t.startswith("术语说明") for t in texts),
         "colophon": sum(t.startswith("版本信息\n") for t in texts),
         "scorecard": sum(t.startswith("目标记分卡") for t in texts),
         "comparison": sum(t.startswith("情景比较") for t in texts),
@@ -50,13 +55,15 @@ def test_zh_page_count_by_section(zh_report, batch_runs):
         "structure": sum("模型结构" in t for t in texts),
     }
     assert count == {
-        "findings": 1, "validation": 1, "analyses": 1, "colophon": 1,
+        "findings": 1, "changes": 1, "validation": 1, "sensitivity": math.ceil(len(GOALS) / 3),
+        "seek": int((main < 0.5).any()), "glossary": 1, "colophon": 1,
         "scorecard": count["scorecard"], "comparison": 1, "medians": 1,
-        "fans": math.ceil(len(variables) / 2), "drivers": amber_or_red, "assumptions": 1, "structure": 1,
+        "fans": math.ceil(len(variables) / 2), "drivers": amber_or_red, "assumptions": count["assumptions"], "structure": 1,
     }
-    assert count["scorecard"] >= 1
+    assert count["scorecard"] >= 1 and count["assumptions"] >= 1
     assert len(texts) == sum(count.values())
     assert all(f"第 {i} / {len(texts)} 页" in t for i, t in enumerate(texts, start=1))
+    assert not any("缺失" in t or "missing" in t for t in texts)
 
 
 def test_scorecard_shows_labels_probabilities_and_sources(zh_report, batch_runs):

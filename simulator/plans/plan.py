@@ -310,6 +310,8 @@ def load_plan(path_or_region) -> Plan:
     meta = check.require(data, "plan", dict, "plan")
     for key in ("doc", "title", "period"):
         check.require(meta, key, (str, dict), "plan.plan")
+    if "start_year" in meta:
+        check.require(meta, "start_year", int, "plan.plan")
     model_rel = check.require(data, "model", str, "plan")
     model_path = (path.parent / model_rel).resolve()
     if not model_path.is_file():

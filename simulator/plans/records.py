@@ -148,6 +148,12 @@ class Plan:
     #: {fit_until: year, free: [constant names]}: how the baseline was fitted (validate-history)
     calibration: dict = field(default_factory=dict)
 
+    @property
+    def start_year(self) -> int | None:
+        """The plan's first year (``plan: {start_year}``): levers act from it, ``run.py seek`` searches after it."""
+        year = self.plan.get("start_year")
+        return None if year is None else int(year)
+
     def goal(self, goal_id: str) -> Goal:
         """The goal with id ``goal_id`` (PlanError naming the known ids otherwise)."""
         for goal in self.goals:

@@ -135,6 +135,8 @@ def note(goal, ctx) -> str:
     value = getattr(goal, "note", "") or ""
     if isinstance(value, dict):
         return pick(value, ctx.lang)
+    if getattr(value, "zh", ""):
+        return value.pick(ctx.lang)
     wrong = has_latin(value) if ctx.lang == "zh" else (has_cjk(value) and not has_latin(value))
     return ctx.t("note_in_en") if wrong and value else value
 
@@ -211,5 +213,7 @@ def localized(value, lang: str) -> str:
     (Latin words in a zh report, or CJK in an en report, hide it)."""
     if isinstance(value, dict):
         return pick(value, lang)
+    if getattr(value, "zh", ""):
+        return value.pick(lang)
     shown = "" if value is None else str(value)
     return "" if (has_latin(shown) if lang == "zh" else has_cjk(shown)) else shown

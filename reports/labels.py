@@ -350,7 +350,9 @@ def scenario_name(name: str, lang: str) -> str:
 
 
 def pick(value, lang: str) -> str:
-    """A plan field that may be ``{zh: ..., en: ...}`` or a plain string, in ``lang`` if present."""
+    """A plan field that may be ``{zh: ..., en: ...}``, a two-language ``Text`` or a plain string, in ``lang`` if present."""
+    if hasattr(value, "pick"):
+        return value.pick(lang) or str(value)
     if isinstance(value, dict):
         return str(value.get(lang) or value.get("zh") or value.get("en") or next(iter(value.values()), ""))
     return "" if value is None else str(value)

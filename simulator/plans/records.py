@@ -61,6 +61,32 @@ class Source:
             )
 
 
+#: plan.yaml keys whose text a report shows: each is ``{zh: …, en: …}`` (issue 21; tests/models/test_texts.py)
+TEXT_KEYS = ("reason", "note", "decided_by_note", "reading")
+
+
+class Text(str):
+    """A plan text in two languages: the English as the string itself (messages, logs), the Chinese in ``zh``.
+
+    Read from ``{zh: …, en: …}``; a plain string is English only (``zh`` empty).
+
+    >>> reason = Text("assumed", zh="假设")
+    >>> reason, reason.pick("zh"), reason.pick("en"), Text("only English").pick("zh")
+    ('assumed', '假设', 'assumed', '')
+    """
+
+    zh: str = ""
+
+    def __new__(cls, en: str = "", zh: str = ""):
+        text = super().__new__(cls, en)
+        text.zh = zh
+        return text
+
+    def pick(self, lang: str) -> str:
+        """The text in ``lang`` (``"zh"`` or ``"en"``); empty when it was not written in that language."""
+        return self.zh if lang == "zh" else str(self)
+
+
 @dataclass(frozen=True)
 class Fact:
     """A figure the plan gives for a past year (a calibration target)."""
@@ -71,7 +97,7 @@ class Fact:
     value: float
     unit: str
     source: Source
-    note: str = ""
+    note: Text = Text()
 
 
 @dataclass(frozen=True)
@@ -90,7 +116,7 @@ class Published:
     geography: str
     source: dict
     sets: str | None = None
-    note: str = ""
+    note: Text = Text()
 
 
 @dataclass(frozen=True)
@@ -107,15 +133,15 @@ class Goal:
     binding: bool
     source: Source
     tolerance: float | None = None
-    note: str = ""
+    note: Text = Text()
     #: money goals: "real" (constant prices of price_year) or "nominal" (current prices)
     basis: str | None = None
     price_year: int | None = None
     #: which rule of docs/goal-reading.md turned the plan's words into this comparison
-    reading: str = ""
+    reading: Text = Text()
     #: "feedback", "assumption" (set by a single assumed rate) or "data"; and why
     decided_by: str | None = None
-    decided_by_note: str = ""
+    decided_by_note: Text = Text()
     #: the levers (model constants or scenario levers) the plan itself names as this goal's means
     levers: tuple = ()
 
@@ -129,7 +155,7 @@ class Assumption:
     value: float
     range: tuple
     unit: str
-    reason: str
+    reason: Text
 
 
 @dataclass

@@ -124,9 +124,9 @@ def test_goals_are_pinned_to_their_quoted_lines(region):
 @pytest.mark.parametrize("region", REGIONS)
 def test_every_goal_states_its_reading_decider_and_basis(region):
     for goal in _raw(region)["goals"]:
-        assert goal.get("reading", "").strip(), goal["id"]
+        assert goal.get("reading", {}).get("en", "").strip(), goal["id"]     # {zh, en} texts (issue 21)
         assert goal.get("decided_by") in ("feedback", "assumption", "data"), goal["id"]
-        assert goal.get("decided_by_note", "").strip(), goal["id"]
+        assert goal.get("decided_by_note", {}).get("en", "").strip(), goal["id"]
         if "元" in goal["unit"]:
             assert goal.get("basis") in ("real", "nominal"), f"{goal['id']}: money goal without basis"
         if goal.get("basis") == "nominal":
@@ -134,9 +134,11 @@ def test_every_goal_states_its_reading_decider_and_basis(region):
         if goal.get("basis") == "real":
             assert "nominal" not in goal["variable"], goal["id"]
             assert isinstance(goal.get("price_year"), int), goal["id"]
-        if "左右" in goal["source"]["quote"]:  # issue 9 item 4: one rule for 左右
-            low, high = goal["value"]
-            assert goal["comparison"] == "between" and low == pytest.approx(high * 0.95 / 1.05)
+        if "左右" in goal["source"]["quote"]:  # issue 20 item 6: 左右 by direction (reading.about_goal)
+            from simulator.plans.reading import about_goal
+
+            comparison, value = about_goal(goal["source"]["quote"])
+            assert goal["comparison"] == comparison and goal["value"] == pytest.approx(value)
         if "力争" in goal["source"]["quote"]:
             assert goal["binding"] is False, goal["id"]
 

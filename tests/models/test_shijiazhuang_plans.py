@@ -218,7 +218,15 @@ def test_scenarios_set_only_listed_assumptions(region, name):
         low, high = spec["low"], spec["high"]
         ranges = [a.range for a in assumed[item.name].values()]
         assert any(r[0] <= low and high <= r[1] for r in ranges), (item.name, low, high, ranges)
-    assert not data.get("levers"), "policy magnitudes are set: constants so the uncertain scenarios can sample them"
+    base = _scenario(region, "baseline")
+    for constant, lever in (data.get("levers") or {}).items():
+        # issue 20 item 4: a policy is a step at the plan's first year from the baseline's value to its *_plan value
+        step = lever.get("step") if isinstance(lever, dict) else None
+        assert name == "plan" and step, f"{region}/{name}: lever {constant} is not a step of the plan scenario"
+        assert step["year"] == plan.start_year, constant
+        assert step["from"] == pytest.approx(base.fixed.get(constant, 0)), constant
+        assert any(a.id.endswith("_plan") and math.isclose(step["to"], a.value, rel_tol=1e-9)
+                   for a in assumed[constant].values()), constant
 
 
 @pytest.mark.parametrize("region", REGIONS)
@@ -228,6 +236,7 @@ def test_plan_scenario_levers_are_not_sized_from_goals(region):
     scenario = _scenario(region, "plan")
     base = _scenario(region, "baseline")
     changed = {k: v for k, v in scenario.fixed.items() if base.fixed.get(k) != v}
+    changed.update({k: spec.values[-1] for k, spec in scenario.lever_specs.items()})   # steps from the plan's first year
     assert "plan_support" in changed
     plan_items = {a.variable: a for a in plan.assumptions if a.id.endswith("_plan")}
     for constant, value in changed.items():

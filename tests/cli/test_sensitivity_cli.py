@@ -53,21 +53,29 @@ def test_seek_prints_the_curve_and_the_answer(tmp_path):
     result = invoke("seek", ISHIGAMI, "--goal", "y_high", "--prob", 0.8, "--range", "0,6", "-n", 500, "--out", out)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == "P(y_high met) against shift (value), 500 sampled scenarios each:"
-    assert lines[-2].startswith("smallest magnitude with P(met) >= 80%: ")
+    assert lines[0] == "P(y_high met) against shift, 500 sampled scenarios each:"
+    assert lines[-2].startswith("needed for P(met) >= 80%: shift = ")
     assert lines[-1] == f"wrote {out}"
 
 
-def test_seek_refuses_when_no_magnitude_reaches_the_probability(tmp_path):
+def test_seek_says_not_found_in_words_and_keeps_the_curve(tmp_path):
+    """Not reaching the probability in the range is an answer (exit 0), said in words with the highest P(met)."""
     out = tmp_path / "k"
     result = invoke("seek", ISHIGAMI, "--goal", "y_very_high", "--lever", "shift", "--range", "0,1", "-n", 200,
                     "--out", out)
-    assert result.exit_code == 1
-    last = result.output.splitlines()[-1]
-    assert re.fullmatch(re.escape(f"Error: {ISHIGAMI}: no shift magnitude in [0, 1] gives P(y_very_high met) >= 80% "
-                                  f"(highest ") + r"\d+\.\d%\); widen --range or lower --prob", last), last
-    assert float(last.split("(highest ")[1].split("%")[0]) < 80
+    assert result.exit_code == 0, result.output
+    line = result.output.splitlines()[-2]
+    assert re.fullmatch(r"not found: no shift in \[0, 1\] gives P\(met\) >= 80% \(highest \d+\.\d%; the scenario assumes "
+                        r".*\); widen --range or lower --prob", line), line
     assert (out / "seek.csv").exists()          # the curve is kept: it shows how far the goal is
+
+
+def test_seek_refuses_a_0_1_switch(tmp_path):
+    result = invoke("seek", ROOT / "scenarios" / "jizhou" / "plan_uncertain.yaml", "--goal", "big_health_100_2025", "--lever",
+                    "plan_support", "-n", 2, "--out", tmp_path / "k")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: --lever 'plan_support' is a 0/1 switch (on or off), not an amount to search")
+    assert not (tmp_path / "k").exists()
 
 
 def test_seek_bad_range_is_one_error_line(tmp_path):

@@ -70,7 +70,7 @@ def seek(scenario, goal, lever, prob, value_range, n, seed, points, out):
     \b
     Example:
       python run.py seek scenarios/jizhou/plan_uncertain.yaml --goal big_health_100_2025 -n 64
-      python run.py seek scenarios/jizhou/plan.yaml --goal reclaimed_water_2025 --lever reclaimed_water_target_rate
+      python run.py seek scenarios/jizhou/plan_uncertain.yaml --goal reclaimed_water_2025 --lever reclaimed_water_target_rate
     """
     from simulator.errors import BatchOptionError
     from simulator.runs.seek import format_seek, goal_lever

@@ -28,6 +28,27 @@ def test_sensitivity_prints_the_top_inputs_and_writes_the_folder(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["sensitivity.csv", "sensitivity.json"]
 
 
+def test_too_few_samples_is_said_in_words_with_the_n_that_would_do(tmp_path):
+    """Issue 21: with N = 8 the Ishigami indices are noise; the output says so and names a larger -n."""
+    out = tmp_path / "s"
+    result = invoke("sensitivity", ISHIGAMI, "-n", 8, "--seed", 1, "--goals", "y_high", "--out", out, "--quiet")
+    assert result.exit_code == 0, result.output
+    line = result.output.splitlines()[-2]
+    match = re.fullmatch(r"too few samples: with N = 8, \d+ indices lie outside \[0, 1\] or have a 95 % interval wider "
+                         r"than the index itself \(e\.g\. y_high .*\), so they rank nothing; rerun with -n ([\d,]+) or "
+                         r"more \(intervals shrink as 1/√n\)", line)
+    assert match, line
+    needed = int(match.group(1).replace(",", ""))
+    assert needed > 8 and needed & (needed - 1) == 0      # a power of 2, as Sobol' needs
+
+
+def test_enough_samples_say_nothing_about_sample_size(tmp_path):
+    out = tmp_path / "s"
+    result = invoke("sensitivity", ISHIGAMI, "-n", 4096, "--seed", 1, "--goals", "y_high", "--out", out, "--quiet")
+    assert result.exit_code == 0, result.output
+    assert "too few samples" not in result.output
+
+
 def test_bad_n_is_one_error_line_and_nothing_is_written(tmp_path):
     out = tmp_path / "s"
     result = invoke("sensitivity", ISHIGAMI, "-n", 100, "--out", out)

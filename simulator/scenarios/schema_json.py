@@ -77,7 +77,8 @@ def _sampling() -> dict:
 def _sections() -> dict:
     return {
         "name": {"type": "string"},
-        "description": {"type": "string"},
+        "description": {"anyOf": [{"type": "string"}, _closed({"zh": {"type": "string"}, "en": {"type": "string"}},
+                                                               required=("zh", "en"))]},
         "extends": {"type": ["string", "null"], "pattern": r"\.(yaml|yml)$"},
         "region": {"type": "string", "pattern": "^[a-z0-9_]+$"},
         "model": {"type": "string", "pattern": "(" + "|".join(s.replace(".", r"\.") for s in MODEL_SUFFIXES) + ")$"},

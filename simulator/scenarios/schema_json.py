@@ -44,6 +44,8 @@ def _distribution(name: str, row) -> dict:
     props = {"dist": {"const": name}}
     for key in row.required + row.optional:
         props[key] = {"type": "array", "items": NUMBER, "minItems": 1} if key in ("values", "weights") else NUMBER
+    props["from"] = _closed({"year": NUMBER, "before": NUMBER}, ("year", "before"),
+                            "the sampled value acts from year on; before holds until then")
     return _closed(props, ("dist",) + row.required, f"e.g. {row.example}")
 
 

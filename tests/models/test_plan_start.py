@@ -57,14 +57,35 @@ def test_the_metro_groundwater_recharge_of_2024_is_the_baseline_s():
     assert float(plan["groundwater_net_recharge"].sel(time=2030)) != float(base["groundwater_net_recharge"].sel(time=2030))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "plan_uncertain samples the plan's policy magnitudes (agricultural_water_saving_rate, ecological_water_use, ...) "
-    "as constants for the whole run, so they act from the run start 2024; a sampled value that starts at the plan's "
-    "first year needs a scenario form for it (uncertain 'to' of a step lever), not built yet"))
-def test_the_uncertain_metro_plan_leaves_2024_as_the_baseline_s():
-    medians = {}
-    for name in ("baseline_uncertain", "plan_uncertain"):
-        scenario = load_scenario(REPO / "scenarios" / "shijiazhuang_metro" / f"{name}.yaml")
-        ds = scenario.model.run(**scenario.run_kwargs(scenario.sample_inputs(n=16, seed=1)))
-        medians[name] = float(np.median(ds["groundwater_net_recharge"].sel(time=2024).values))
-    assert medians["plan_uncertain"] == medians["baseline_uncertain"]
+@pytest.mark.parametrize("region", ["shijiazhuang", "shijiazhuang_metro"])
+def test_sampled_plan_magnitudes_act_from_the_plan_s_first_year_only(region):
+    """plan_uncertain samples the policy magnitudes (``from: {year, before}``): moving every one of them to the top
+    of its range changes nothing before the start year, bit for bit, and changes the years after it."""
+    start = load_plan(region).start_year
+    scenario = load_scenario(REPO / "scenarios" / region / "plan_uncertain.yaml")
+    stepped = [spec for spec in scenario.uncertain if spec.start is not None]
+    assert stepped and all(spec.start[0] == start for spec in stepped)
+    inputs = scenario.sample_inputs(n=4, seed=3)
+    moved = inputs.copy()
+    for spec in stepped:
+        moved[spec.name] = float(spec.support[1])
+    runs = [scenario.model.run(**scenario.run_kwargs(table)) for table in (inputs, moved)]
+    times = [float(t) for t in runs[0]["time"].values]
+    before = [t for t in times if t < start]
+    names = [v for v in runs[0].data_vars if v not in ("status", "message")]
+    for name in names:
+        assert np.array_equal(runs[0][name].sel(time=before).values, runs[1][name].sel(time=before).values), name
+    assert any(not np.array_equal(runs[0][name].sel(time=start + 5).values, runs[1][name].sel(time=start + 5).values)
+               for name in names)
+
+
+@pytest.mark.parametrize("region", ["shijiazhuang", "shijiazhuang_metro"])
+def test_each_sampled_step_starts_from_the_baseline_s_value(region):
+    """The ``before`` of a sampled plan magnitude is the baseline's own value and its year the plan's step year."""
+    base = load_scenario(REPO / "scenarios" / region / "baseline.yaml")
+    plan = load_scenario(REPO / "scenarios" / region / "plan.yaml")
+    for spec in load_scenario(REPO / "scenarios" / region / "plan_uncertain.yaml").uncertain:
+        if spec.start is not None:
+            year, before = spec.start
+            assert before == base.fixed[spec.name], spec.name
+            assert year == plan.lever_specs[spec.name].times[-1], spec.name

@@ -57,7 +57,7 @@ class Lever:
     kind: str                 # "value" (a constant) or "path" (the end point of a time path)
     plan_value: float | None  # the scenario's value after the plan starts (an uncertain input: its median)
     start: float | None       # first year the candidate acts (None: the whole run)
-    base: object = None       # the TimeSeries (path); the fixed value, or None (sampled / model default)
+    base: object = None       # the TimeSeries (path); the value before the start year, or None (each sample's own)
     default_range: tuple | None = None
     model_default: float | None = None
 
@@ -178,7 +178,8 @@ def resolve_lever(scenario, model, name: str) -> Lever:
     if name in uncertain:
         spec = uncertain[name]
         support = spec.support if all(math.isfinite(s) for s in spec.support) else None
-        return Lever(name, key, unit, "value", float(spec.median), start, None, assumed or support)
+        before = spec.start[1] if spec.start is not None else None     # sampled from the plan's year: its value before
+        return Lever(name, key, unit, "value", float(spec.median), start, before, assumed or support)
     if name in scenario.fixed and isinstance(scenario.fixed[name], (int, float)):
         value = float(scenario.fixed[name])
         return Lever(name, key, unit, "value", value, start, value, assumed)
@@ -245,10 +246,10 @@ def _override(lever: Lever, values: np.ndarray, inputs: pd.DataFrame) -> dict:
         return {lever.key: lambda a, b: per_row[a:b]}
     from simulator.engine.timeseries import TimeSeries
 
-    if lever.name in inputs.columns:
-        before = np.tile(inputs[lever.name].to_numpy(dtype=float), len(values))
-    elif lever.base is not None:
+    if lever.base is not None:
         before = np.full(len(per_row), float(lever.base))
+    elif lever.name in inputs.columns:
+        before = np.tile(inputs[lever.name].to_numpy(dtype=float), len(values))
     elif lever.model_default is not None:
         before = np.full(len(per_row), lever.model_default)
     else:

@@ -142,3 +142,13 @@ def test_every_goal_with_levers_has_a_default_that_runs(tmp_path, region, goal_i
     assert result["found"] == (result["needed_value"] is not None) and (folder / "seek.json").is_file()
     low, high = result["range"]
     assert low <= result["plan_value"] <= high      # searched around the plan's own value, in its units
+
+
+def test_a_plan_magnitude_sampled_from_the_plan_s_year_keeps_the_baseline_value_before_it():
+    from simulator.scenarios.scenario import load_scenario
+
+    scenario = load_scenario(ROOT / "scenarios" / "shijiazhuang_metro" / "plan_uncertain.yaml")
+    lever = resolve_lever(scenario, scenario.model, "energy_intensity_decline")
+    assert (lever.kind, lever.start, lever.base) == ("value", 2025.0, 0.03)
+    series = _override(lever, np.array([0.05]), pd.DataFrame({"energy_intensity_decline": [0.04, 0.041]}))
+    assert np.asarray(series["energy_intensity_decline"](0, 2).values).tolist() == [[0.03, 0.05], [0.03, 0.05]]

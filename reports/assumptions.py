@@ -48,7 +48,13 @@ def word(value: str, lang: str) -> str:
 def _distribution(spec, lang: str = "en") -> str:
     """``"uniform(low=0.01, high=0.03)"`` (``"均匀分布(下限=0.01, 上限=0.03)"``) from an UncertainInput."""
     params = ", ".join(f"{word(k, lang)}={_param(v)}" for k, v in spec.params.items())
-    return f"{word(spec.dist, lang)}({params})"
+    start = getattr(spec, "start", None)
+    if start is None:
+        return f"{word(spec.dist, lang)}({params})"
+    year, before = start
+    when = (f"，自 {fmt.year(year)} 年起（此前 {fmt.plain(before)}）" if lang == "zh"
+            else f", from {fmt.year(year)} ({fmt.plain(before)} before)")
+    return f"{word(spec.dist, lang)}({params}){when}"
 
 
 def _param(value) -> str:

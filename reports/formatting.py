@@ -136,12 +136,38 @@ def has_cjk(value: str) -> bool:
     return any("\u4e00" <= char <= "\u9fff" for char in value or "")
 
 
+#: Chinese magnitude words after a number, in English (a number stays as written: "1000亿" → "1000 × 100 million")
+MAGNITUDES = (("亿立方米", "100 million m³"), ("万立方米", "10,000 m³"), ("亿元", "100 million yuan"),
+              ("万元", "10,000 yuan"), ("万人", "10,000 persons"), ("万吨", "10,000 t"), ("万亩", "10,000 mu"),
+              ("亿", "100 million"), ("万", "10,000"))
+_MAGNITUDE = re.compile(r"(\d[\d.,]*)\s*(" + "|".join(word for word, _ in MAGNITUDES) + ")")
+_CJK = "\u4e00-\u9fff\u3000-\u303f\uff00-\uffef"
+_CJK_RUN = re.compile(rf"[\u4e00-\u9fff][{_CJK}\d.%·—\s]*[{_CJK}]|[\u4e00-\u9fff]")
+_QUOTED = re.compile(r"“[^“”]*”|‘[^‘’]*’|'[^']*'|\"[^\"]*\"")
+
+
+def english(text: str) -> str:
+    """An English plan text as the English report prints it: Chinese magnitudes after numbers in English, and every
+    other Chinese word (the plan's own terms) set in quotes, as quoted plan words.
+
+    >>> english("no published size; 1000亿 in 2023 (京津产业转移, '超过')")
+    "no published size; 1000 × 100 million in 2023 (‘京津产业转移’, '超过')"
+    """
+    words = dict(MAGNITUDES)
+    text = _MAGNITUDE.sub(lambda m: f"{m.group(1)} × {words[m.group(2)]}", text)
+    parts = re.split(f"({_QUOTED.pattern})", text)
+    return "".join(part if _QUOTED.fullmatch(part or "x") else _CJK_RUN.sub(lambda m: f"‘{m.group(0).strip()}’", part)
+                   for part in parts)
+
+
 def note(goal, ctx) -> str:
     """A goal's conversion note in the report's language; a note written only in the other language is not shown, the
     reader is told where to find it."""
     value = getattr(goal, "note", "") or ""
     if isinstance(value, dict):
         return pick(value, ctx.lang)
+    if getattr(value, "zh", ""):
+        return value.pick(ctx.lang) if ctx.lang == "zh" else english(value.pick("en"))
     wrong = has_latin(value) if ctx.lang == "zh" else (has_cjk(value) and not has_latin(value))
     return ctx.t("note_in_en") if wrong and value else value
 
@@ -218,5 +244,7 @@ def localized(value, lang: str) -> str:
     (Latin words in a zh report, or CJK in an en report, hide it)."""
     if isinstance(value, dict):
         return pick(value, lang)
+    if getattr(value, "zh", ""):
+        return value.pick(lang) if lang == "zh" else english(value.pick("en"))
     shown = "" if value is None else str(value)
     return "" if (has_latin(shown) if lang == "zh" else has_cjk(shown)) else shown

@@ -159,6 +159,15 @@ STRINGS = {
     "col_name": {"zh": "名称", "en": "name"},
     "col_equation": {"zh": "方程", "en": "equation"},
     "col_dims": {"zh": "下标", "en": "subscripts"},
+    "col_used": {"zh": "本情景取值", "en": "value used"},
+    "file_default": {"zh": "模型文件默认值（本情景未采用）", "en": "model file default (not used here)"},
+    "as_in_file": {"zh": "同模型文件", "en": "as in the model file"},
+    "median_short": {"zh": "中位数", "en": "median"},
+    "values_from": {
+        "zh": "“本情景取值”为情景“{scenario}”实际使用的数值（设定值、随时间变化的路径或抽样分布）；名称取自 labels.yaml。",
+        "en": ("\"Value used\" is what the scenario “{scenario}” gave each constant (a set value, a time path or a "
+               "sampled distribution); names from labels.yaml."),
+    },
     "equations_from": {
         "zh": "变量、类型、下标与单位取自编译后的模型；方程按模型文件 {source} 原文列出。",
         "en": "Variables, kinds, subscripts and units from the compiled model; equations as written in {source}.",
@@ -384,7 +393,9 @@ def scenario_name(name: str, lang: str) -> str:
 
 
 def pick(value, lang: str) -> str:
-    """A plan field that may be ``{zh: ..., en: ...}`` or a plain string, in ``lang`` if present."""
+    """A plan field that may be ``{zh: ..., en: ...}``, a two-language ``Text`` or a plain string, in ``lang`` if present."""
+    if hasattr(value, "pick"):
+        return value.pick(lang) or str(value)
     if isinstance(value, dict):
         return str(value.get(lang) or value.get("zh") or value.get("en") or next(iter(value.values()), ""))
     return "" if value is None else str(value)

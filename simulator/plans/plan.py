@@ -20,7 +20,7 @@ from simulator.plans.observed import merge_published
 from simulator.yamlmarks import line_of, load_yaml_with_lines
 
 from simulator.plans.records import (  # noqa: F401  (re-exported: the reader's public names)
-    BASES, DECIDERS, MODELS_DIR, PUBLISHED_SOURCE_KEYS, REPO_ROOT, Assumption, Fact, Goal, Plan, Published, Source,
+    BASES, DECIDERS, MODELS_DIR, PUBLISHED_SOURCE_KEYS, REPO_ROOT, Assumption, Fact, Goal, Plan, Published, Source, Text,
     Uncovered, seeds_dir,
 )
 
@@ -91,6 +91,18 @@ def _parse_source(check: _Checker, item, label: str) -> Source:
     return Source(doc=doc, line=line, quote=str(quote), where=f"{check.path}:{src.line} ({label})")
 
 
+def _text(check: _Checker, item, key: str, label: str) -> Text:
+    """A text field: plain English, or ``{zh: …, en: …}`` (both non-empty) for the report's two languages."""
+    value = item.get(key, "") if isinstance(item, dict) else ""
+    if isinstance(value, dict):
+        if set(value) != {"zh", "en"} or not all(isinstance(v, str) and v.strip() for v in value.values()):
+            check.fail(item, key, f"in {label}: a text in two languages is {{zh: 中文, en: English}}, both non-empty")
+        return Text(value["en"].strip(), zh=value["zh"].strip())
+    if value is not None and not isinstance(value, (str, int, float)):
+        check.fail(item, key, f"in {label}: must be text or {{zh: 中文, en: English}}")
+    return Text("" if value is None else str(value))
+
+
 def _parse_variable(check: _Checker, item, label: str) -> str:
     variable = check.require(item, "variable", str, label)
     if not _VARIABLE_RE.match(variable):
@@ -109,7 +121,7 @@ def _parse_fact(check: _Checker, item, index: int) -> Fact:
         value=float(check.require(item, "value", NUMBER, label)),
         unit=str(check.require(item, "unit", str, label)),
         source=_parse_source(check, item, label),
-        note=str(item.get("note", "")),
+        note=_text(check, item, "note", label),
     )
 
 
@@ -160,7 +172,7 @@ def _parse_goal(check: _Checker, item, index: int) -> Goal:
         binding=check.require(item, "binding", bool, label),
         source=_parse_source(check, item, label),
         tolerance=None if tolerance is None else float(tolerance),
-        note=str(item.get("note", "")),
+        note=_text(check, item, "note", label),
         levers=_goal_levers(check, item, label),
         **_goal_reading(check, item, label),
     )
@@ -205,8 +217,8 @@ def _goal_reading(check: _Checker, item, label: str) -> dict:
     decided_by = item.get("decided_by")
     if decided_by is not None and decided_by not in DECIDERS:
         check.fail(item, "decided_by", f"in {label}: decided_by must be one of {', '.join(DECIDERS)}")
-    return {"basis": basis, "price_year": price_year, "reading": str(item.get("reading", "")),
-            "decided_by": decided_by, "decided_by_note": str(item.get("decided_by_note", ""))}
+    return {"basis": basis, "price_year": price_year, "reading": _text(check, item, "reading", label),
+            "decided_by": decided_by, "decided_by_note": _text(check, item, "decided_by_note", label)}
 
 
 def _parse_calibration(check: _Checker, data) -> dict:
@@ -271,7 +283,7 @@ def _parse_published(check: _Checker, item, index: int) -> Published:
         geography=str(check.require(item, "geography", str, label)),
         source=dict(source),
         sets=item.get("sets"),
-        note=str(item.get("note", "")),
+        note=_text(check, item, "note", label),
     )
 
 
@@ -286,7 +298,8 @@ def _parse_assumption(check: _Checker, item, index: int) -> Assumption:
     low, high = float(bounds[0]), float(bounds[1])
     if not low <= value <= high:
         check.fail(item, "value", f"in {label}: {value} is outside its range [{low}, {high}]; fix the value or the range")
-    reason = check.require(item, "reason", str, label)
+    check.require(item, "reason", (str, dict), label)
+    reason = _text(check, item, "reason", label)
     if not reason.strip():
         check.fail(item, "reason", f"in {label}: give a one-line reason for the assumed value")
     return Assumption(
@@ -355,6 +368,8 @@ def load_plan(path_or_region) -> Plan:
     meta = check.require(data, "plan", dict, "plan")
     for key in ("doc", "title", "period"):
         check.require(meta, key, (str, dict), "plan.plan")
+    if "start_year" in meta:
+        check.require(meta, "start_year", int, "plan.plan")
     model_rel = check.require(data, "model", str, "plan")
     model_path = (path.parent / model_rel).resolve()
     if not model_path.is_file():

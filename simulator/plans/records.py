@@ -61,6 +61,32 @@ class Source:
             )
 
 
+#: plan.yaml keys whose text a report shows: each is ``{zh: …, en: …}`` (issue 21; tests/models/test_texts.py)
+TEXT_KEYS = ("reason", "note", "decided_by_note", "reading")
+
+
+class Text(str):
+    """A plan text in two languages: the English as the string itself (messages, logs), the Chinese in ``zh``.
+
+    Read from ``{zh: …, en: …}``; a plain string is English only (``zh`` empty).
+
+    >>> reason = Text("assumed", zh="假设")
+    >>> reason, reason.pick("zh"), reason.pick("en"), Text("only English").pick("zh")
+    ('assumed', '假设', 'assumed', '')
+    """
+
+    zh: str = ""
+
+    def __new__(cls, en: str = "", zh: str = ""):
+        text = super().__new__(cls, en)
+        text.zh = zh
+        return text
+
+    def pick(self, lang: str) -> str:
+        """The text in ``lang`` (``"zh"`` or ``"en"``); empty when it was not written in that language."""
+        return self.zh if lang == "zh" else str(self)
+
+
 @dataclass(frozen=True)
 class Fact:
     """A figure the plan gives for a past year (a calibration target)."""
@@ -71,7 +97,7 @@ class Fact:
     value: float
     unit: str
     source: Source
-    note: str = ""
+    note: Text = Text()
 
 
 @dataclass(frozen=True)
@@ -90,7 +116,7 @@ class Published:
     geography: str
     source: dict
     sets: str | None = None
-    note: str = ""
+    note: Text = Text()
 
 
 @dataclass(frozen=True)
@@ -107,15 +133,15 @@ class Goal:
     binding: bool
     source: Source
     tolerance: float | None = None
-    note: str = ""
+    note: Text = Text()
     #: money goals: "real" (constant prices of price_year) or "nominal" (current prices)
     basis: str | None = None
     price_year: int | None = None
     #: which rule of docs/goal-reading.md turned the plan's words into this comparison
-    reading: str = ""
+    reading: Text = Text()
     #: "feedback", "assumption" (set by a single assumed rate) or "data"; and why
     decided_by: str | None = None
-    decided_by_note: str = ""
+    decided_by_note: Text = Text()
     #: the levers (model constants or scenario levers) the plan itself names as this goal's means
     levers: tuple = ()
 
@@ -140,7 +166,7 @@ class Assumption:
     value: float
     range: tuple
     unit: str
-    reason: str
+    reason: Text
 
 
 @dataclass
@@ -163,6 +189,12 @@ class Plan:
     #: {floors: [ids], misfits: [{id, size, reason}]}: figures read as lower bounds, and those the
     #: baseline_uncertain band does not hold, with size and reason (tests/models/test_record.py)
     record: dict = field(default_factory=lambda: {"floors": [], "misfits": []})
+
+    @property
+    def start_year(self) -> int | None:
+        """The plan's first year (``plan: {start_year}``): levers act from it, ``run.py seek`` searches after it."""
+        year = self.plan.get("start_year")
+        return None if year is None else int(year)
 
     def goal(self, goal_id: str) -> Goal:
         """The goal with id ``goal_id`` (PlanError naming the known ids otherwise)."""

@@ -223,6 +223,43 @@ def _plain(value):
     return str(value)
 
 
+#: indices that are shares of variance (or δ), so lie in [0, 1]; μ* (Morris) has the output's own units
+SHARE_INDICES = ("S1", "ST", "S2", "delta")
+#: the smallest index a confidence half-width is compared with (an index near 0 is "about 0", whatever its CI)
+INDEX_FLOOR = 0.05
+
+
+def too_few_samples(table: pd.DataFrame, n: int, method: str) -> tuple[list, int | None]:
+    """Rows that show the sample is too small, and the base ``-n`` that would do.
+
+    A share index (S1, ST, S2, δ) outside [0, 1] by more than its confidence half-width, or a half-width wider
+    than the larger of the index and :data:`INDEX_FLOOR`, says the estimate is noise (an index of 0 ± 0.03 is a
+    clear "about 0", not noise). Half-widths shrink as
+    1/√n, so the ``n`` at which the widest one would fall below its index (for Sobol' the next power of 2)
+    is returned with the rows (``None`` when no row is flagged).
+
+    >>> t = pd.DataFrame({"goal_id": ["g", "g"], "output": ["value"] * 2, "input": ["a", "b"], "index": ["ST"] * 2,
+    ...                   "estimate": [2.0, 0.4], "conf": [2.5, 0.05]})
+    >>> rows, needed = too_few_samples(t, 64, "sobol")
+    >>> [r["input"] for r in rows], needed
+    (['a'], 512)
+    """
+    if table.empty:
+        return [], None
+    share = table[table["index"].isin(SHARE_INDICES)].dropna(subset=["estimate", "conf"])
+    size = share["estimate"].abs().clip(upper=1.0).clip(lower=INDEX_FLOOR)
+    outside = (share["estimate"] < -share["conf"]) | (share["estimate"] > 1 + share["conf"])
+    wide = share["conf"] > size
+    flagged = share[outside | wide]
+    if flagged.empty:
+        return [], None
+    factor = float(((flagged["conf"] / size[flagged.index]) ** 2).max())
+    needed = int(math.ceil(n * max(factor, 2.0)))
+    if method == "sobol":
+        needed = 1 << (needed - 1).bit_length()
+    return flagged.to_dict("records"), needed
+
+
 def format_sensitivity(folder) -> str:
     """A short text summary of a sensitivity folder: per goal and output, the inputs by the main index."""
     folder = Path(folder)
@@ -242,4 +279,11 @@ def format_sensitivity(folder) -> str:
             if len(top):
                 items = ", ".join(f"{r.input} {r.estimate:.3f}±{r.conf:.3f}" for r in top.itertuples())
                 lines.append(f"  {output:<5} {main}: {items}")
+    flagged, needed = too_few_samples(table, int(meta["n"]), meta["method"])
+    if flagged:
+        worst = max(flagged, key=lambda r: r["conf"])
+        lines.append(f"too few samples: with N = {meta['n']:,}, {len(flagged)} indices lie outside [0, 1] or have a "
+                     f"95 % interval wider than the index itself (e.g. {worst['goal_id']} {worst['output']} "
+                     f"{worst['index']}[{worst['input']}] = {worst['estimate']:.2f} ± {worst['conf']:.2f}), so they "
+                     f"rank nothing; rerun with -n {needed:,} or more (intervals shrink as 1/√n)")
     return "\n".join(lines) + "\n"

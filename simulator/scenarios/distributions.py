@@ -179,6 +179,9 @@ class UncertainInput:
     name: str
     dist: str
     params: dict
+    #: ``(year, before)`` from ``from: {year, before}``: the sampled value acts from ``year`` on, ``before`` holds
+    #: until then (a plan magnitude sampled from the plan's first year; docs/scenarios.md), else None
+    start: tuple | None = None
 
     @property
     def marginal(self):
@@ -260,8 +263,9 @@ def make_input(name: str, spec: Any) -> UncertainInput:
     row = DISTRIBUTIONS[dist]
     known = row.required + row.optional
     params = {}
+    start = _start(spec.get("from"))
     for key, value in spec.items():
-        if key == "dist":
+        if key in ("dist", "from"):
             continue
         if key not in known:
             hint = nearest(key, known)
@@ -272,4 +276,14 @@ def make_input(name: str, spec: Any) -> UncertainInput:
         if key not in params:
             raise SpecError(f"missing parameter '{key}' for {dist} (needs: {', '.join(row.required)}); e.g. {row.example}")
     row.check(params)
-    return UncertainInput(name=name, dist=dist, params=params)
+    return UncertainInput(name=name, dist=dist, params=params, start=start)
+
+
+def _start(value) -> tuple | None:
+    """``(year, before)`` of an uncertain input's optional ``from: {year: 2025, before: 0.03}``."""
+    if value is None:
+        return None
+    if not (isinstance(value, dict) and set(value) == {"year", "before"}):
+        raise SpecError(f"'from' must be {{year: YEAR, before: VALUE}} (the sampled value acts from YEAR, VALUE before it), "
+                        f"got {value!r}", "from")
+    return _number(value["year"], "from"), _number(value["before"], "from")

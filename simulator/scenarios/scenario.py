@@ -219,6 +219,16 @@ class Scenario:
             for spec in self.uncertain:
                 values = inputs[spec.name].to_numpy(dtype=float)
                 shape = self.element_shapes.get(spec.name, ())
+                if spec.start is not None and shape:
+                    raise ScenarioError(f"{display_path(self.path)}: uncertain.{spec.name}: 'from' needs one value "
+                                        f"(a constant or one element, e.g. \"{spec.name}[elem]\")")
+                if spec.start is not None:      # sampled from a year on, a fixed value before it
+                    from simulator.engine.timeseries import TimeSeries
+
+                    year, before = spec.start
+                    params[key(spec.name, spec.name)] = TimeSeries(
+                        np.array([year - 1.0, year]), np.stack([np.full(n, before), values], axis=1), kind="step")
+                    continue
                 # (n, *dims), never a bare (n,) that the engine could read as (*dims) when n == len(dim)
                 params[key(spec.name, spec.name)] = np.array(
                     np.broadcast_to(values.reshape((n,) + (1,) * len(shape)), (n,) + shape))

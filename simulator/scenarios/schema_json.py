@@ -44,6 +44,8 @@ def _distribution(name: str, row) -> dict:
     props = {"dist": {"const": name}}
     for key in row.required + row.optional:
         props[key] = {"type": "array", "items": NUMBER, "minItems": 1} if key in ("values", "weights") else NUMBER
+    props["from"] = _closed({"year": NUMBER, "before": NUMBER}, ("year", "before"),
+                            "the sampled value acts from year on; before holds until then")
     return _closed(props, ("dist",) + row.required, f"e.g. {row.example}")
 
 
@@ -77,7 +79,8 @@ def _sampling() -> dict:
 def _sections() -> dict:
     return {
         "name": {"type": "string"},
-        "description": {"type": "string"},
+        "description": {"anyOf": [{"type": "string"}, _closed({"zh": {"type": "string"}, "en": {"type": "string"}},
+                                                               required=("zh", "en"))]},
         "extends": {"type": ["string", "null"], "pattern": r"\.(yaml|yml)$"},
         "region": {"type": "string", "pattern": "^[a-z0-9_]+$"},
         "model": {"type": "string", "pattern": "(" + "|".join(s.replace(".", r"\.") for s in MODEL_SUFFIXES) + ")$"},

@@ -52,3 +52,102 @@ def test_help_loads_no_heavy_module():
             "print(sorted(m for m in ('xarray', 'pandas', 'scipy', 'matplotlib') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# --- every example of every --help runs (issue 21 item 6) ------------------------------------------------------------
+
+#: base samples an example runs with instead of its own (the point is that the command line works, fast)
+SMALL_N = {"batch": 4, "discover": 16, "seek": 4, "sensitivity": 8}
+#: run folders a batch makes (out/...) stand for these, made once by the fixture below
+RUN_FOLDERS = ("baseline_uncertain", "plan_uncertain")
+
+
+def _examples():
+    found = []
+    for name in COMMANDS:
+        text = run.cli.commands[name].help or ""
+        block = text[text.index("Example"):] if "Example" in text else ""
+        for line in block.splitlines():
+            line = line.strip().removeprefix("Example:").strip()
+            if line.startswith("python run.py "):
+                found.append((name, line))
+    return found
+
+
+EXAMPLES = _examples()
+
+
+def test_every_command_has_an_example_to_run():
+    assert sorted({name for name, _ in EXAMPLES}) == COMMANDS
+
+
+@pytest.fixture(scope="module")
+def run_folders(tmp_path_factory):
+    """Two finished run folders and one interrupted one (for ``batch --resume``), from Jizhou's scenarios."""
+    from interrupted import interrupted_batch
+
+    base = tmp_path_factory.mktemp("runs")
+    made = []
+    for name in RUN_FOLDERS:
+        result = CliRunner().invoke(run.cli, ["batch", f"scenarios/jizhou/{name}.yaml", "-n", "4", "--out", str(base / name)])
+        assert result.exit_code == 0, result.output
+        made.append(base / name)
+    partial = interrupted_batch(ROOT / "scenarios" / "jizhou" / "baseline_uncertain.yaml", base / "partial", n=8, chunk=4)
+    return made, partial
+
+
+def _fast(name: str, line: str, tmp: Path, folders) -> list:
+    """The example's arguments with a small -n, outputs in ``tmp`` and out/... run folders replaced by real ones.
+
+    Reports are written as PDF only (the PNG pages are the same pages rasterised, and take minutes on a busy machine).
+    """
+    import shlex
+
+    finished, partial = folders
+    args = shlex.split(line)[3:]
+    options = {opt for param in run.cli.commands[name].params for opt in param.opts}
+    out, runs, i = [], iter(finished), 0
+    while i < len(args):
+        arg = args[i]
+        nxt = args[i + 1] if i + 1 < len(args) else None
+        if arg == "-n" and name in SMALL_N:
+            out += ["-n", str(SMALL_N[name])]
+            i += 2
+            continue
+        if arg in ("--out", "-o"):
+            out += [arg, str(tmp / f"out{i}{Path(nxt).suffix}")]
+            i += 2
+            continue
+        if arg == "--scheduler" and nxt and nxt.startswith("tcp://"):
+            pytest.importorskip("distributed", reason="the --scheduler example needs dask.distributed")
+            out += [arg, "local:1"]                      # a cluster of one local worker stands for the remote one
+            i += 2
+            continue
+        if arg in ("--report", "--format") and nxt:
+            out += [arg, ",".join(f for f in nxt.split(",") if f != "png") or nxt]   # the PDF builds every page too
+            i += 2
+            continue
+        if arg.startswith("out/"):
+            out.append(str(partial if args[i - 1] == "--resume" else next(runs)))
+            i += 1
+            continue
+        out.append(arg)
+        i += 1
+    if "-n" in options and name in SMALL_N and "-n" not in out and "--resume" not in out:
+        out += ["-n", str(SMALL_N[name])]
+    if "--points" in options and "--points" not in out:
+        out += ["--points", "2"]
+    if "--out" in options and "--out" not in out and "--resume" not in out:
+        out += ["--out", str(tmp / "out")]
+    if "--format" in options and "--format" not in out:
+        out += ["--format", "pdf"]
+    return out
+
+
+@pytest.mark.parametrize("name, line", EXAMPLES, ids=[f"{n}:{i}" for i, (n, _) in enumerate(EXAMPLES)])
+def test_every_help_example_runs(tmp_path, monkeypatch, run_folders, name, line):
+    """The command line a --help shows works as written (with a small -n and outputs in a temporary folder)."""
+    monkeypatch.chdir(ROOT)
+    args = _fast(name, line, tmp_path, run_folders)
+    result = CliRunner().invoke(run.cli, [name, *args])
+    assert result.exit_code == 0, f"{line}\n  ran as: {name} {' '.join(args)}\n{result.output}"

@@ -239,7 +239,7 @@ def test_xiongan_density_is_a_documented_statement_not_a_goal(plan):
     statement = {s["id"]: s for s in notes["statements"]}["xiongan_density_standard"]
     assert statement["source"]["line"] == 171
     assert statement["source"]["quote"] in _seed_line(171)
-    assert "Not a checked goal" in statement["note"]
+    assert "Not a checked goal" in statement["note"]["en"]
 
 
 def test_relocation_is_counted_from_the_plans_start(model):

@@ -98,7 +98,7 @@ def test_base_year_values_are_the_published_figures(plan_data, published, consta
     assert assumption["value"] == pytest.approx(published[figure_id]["value"] * factor, rel=1e-12)
     low, high = assumption["range"]
     assert low < assumption["value"] < high  # a published figure keeps a range
-    assert figure_id in assumption["reason"]
+    assert figure_id in assumption["reason"]["en"]
 
 
 def test_beijing_starts_at_its_published_total_whatever_the_split(model):

@@ -23,8 +23,8 @@ JIZHOU_PINS = [
     ("big_health_100_2025", ">=", 100, "亿元/Year", 2025, "nominal", 86, ["2025 年", "100 亿元"]),
     ("new_materials_100_2025", ">=", 100, "亿元/Year", 2025, "nominal", 88, ["2025 年", "100 亿元"]),
     ("equipment_100_2025", ">=", 100, "亿元/Year", 2025, "nominal", 90, ["力争", "100 亿元"]),
-    # misreading 4: 左右 is a two-sided ±5 % band
-    ("urbanization_2025", "between", [0.57, 0.63], "1", 2025, None, 170, ["60%左右"]),
+    # issue 20 item 6: 达到 X 左右 on a more-is-better share is a floor at 0.95 X
+    ("urbanization_2025", ">=", 0.57, "1", 2025, None, 170, ["60%左右"]),
     ("groundwater_balance_2022", ">=", 0, "万m3/Year", 2022, None, 230, ["2022 年", "采补平衡"]),
     ("reclaimed_water_2025", ">=", 0.30, "1", 2025, None, 230, ["30%以上"]),
     ("water_table_rising_2025", "rising", None, "万m3", [2022, 2025], None, 230, ["稳步回升"]),

@@ -42,8 +42,8 @@ METRO_DOC = "000_fcef02064d2a7487.txt"
 # goal id → (line, words that must be in the quote, comparison, value, unit, year, basis)
 PINS = {
     "shijiazhuang": {
-        # issue 9 item 4: 75%左右 is a ±5 % band, not a one-sided floor
-        "urbanization_2025": (19, "75%左右", "between", [0.7125, 0.7875], "share", 2025, None),
+        # issue 20 item 6: 达到75%左右 on a more-is-better share is a floor at 0.95·X (an overshoot is met)
+        "urbanization_2025": (19, "75%左右", ">=", 0.7125, "share", 2025, None),
         "energy_intensity_2025": (21, "降低19%", "growth<=", 0.81 ** 0.2 - 1, "tce/万元", [2020, 2025], "real"),
         "pm25_2025": (21, "降至49微克/立方米", "<=", 49, "μg/m3", 2025, None),
         "pm25_2021": (45, "下降率不低于12%", "growth<=", -0.12, "μg/m3", [2020, 2021], None),
@@ -124,9 +124,9 @@ def test_goals_are_pinned_to_their_quoted_lines(region):
 @pytest.mark.parametrize("region", REGIONS)
 def test_every_goal_states_its_reading_decider_and_basis(region):
     for goal in _raw(region)["goals"]:
-        assert goal.get("reading", "").strip(), goal["id"]
+        assert goal.get("reading", {}).get("en", "").strip(), goal["id"]     # {zh, en} texts (issue 21)
         assert goal.get("decided_by") in ("feedback", "assumption", "data"), goal["id"]
-        assert goal.get("decided_by_note", "").strip(), goal["id"]
+        assert goal.get("decided_by_note", {}).get("en", "").strip(), goal["id"]
         if "元" in goal["unit"]:
             assert goal.get("basis") in ("real", "nominal"), f"{goal['id']}: money goal without basis"
         if goal.get("basis") == "nominal":
@@ -134,9 +134,11 @@ def test_every_goal_states_its_reading_decider_and_basis(region):
         if goal.get("basis") == "real":
             assert "nominal" not in goal["variable"], goal["id"]
             assert isinstance(goal.get("price_year"), int), goal["id"]
-        if "左右" in goal["source"]["quote"]:  # issue 9 item 4: one rule for 左右
-            low, high = goal["value"]
-            assert goal["comparison"] == "between" and low == pytest.approx(high * 0.95 / 1.05)
+        if "左右" in goal["source"]["quote"]:  # issue 20 item 6: 左右 by direction (reading.about_goal)
+            from simulator.plans.reading import about_goal
+
+            comparison, value = about_goal(goal["source"]["quote"])
+            assert goal["comparison"] == comparison and goal["value"] == pytest.approx(value)
         if "力争" in goal["source"]["quote"]:
             assert goal["binding"] is False, goal["id"]
 
@@ -216,7 +218,15 @@ def test_scenarios_set_only_listed_assumptions(region, name):
         low, high = spec["low"], spec["high"]
         ranges = [a.range for a in assumed[item.name].values()]
         assert any(r[0] <= low and high <= r[1] for r in ranges), (item.name, low, high, ranges)
-    assert not data.get("levers"), "policy magnitudes are set: constants so the uncertain scenarios can sample them"
+    base = _scenario(region, "baseline")
+    for constant, lever in (data.get("levers") or {}).items():
+        # issue 20 item 4: a policy is a step at the plan's first year from the baseline's value to its *_plan value
+        step = lever.get("step") if isinstance(lever, dict) else None
+        assert name == "plan" and step, f"{region}/{name}: lever {constant} is not a step of the plan scenario"
+        assert step["year"] == plan.start_year, constant
+        assert step["from"] == pytest.approx(base.fixed.get(constant, 0)), constant
+        assert any(a.id.endswith("_plan") and math.isclose(step["to"], a.value, rel_tol=1e-9)
+                   for a in assumed[constant].values()), constant
 
 
 @pytest.mark.parametrize("region", REGIONS)
@@ -226,6 +236,7 @@ def test_plan_scenario_levers_are_not_sized_from_goals(region):
     scenario = _scenario(region, "plan")
     base = _scenario(region, "baseline")
     changed = {k: v for k, v in scenario.fixed.items() if base.fixed.get(k) != v}
+    changed.update({k: spec.values[-1] for k, spec in scenario.lever_specs.items()})   # steps from the plan's first year
     assert "plan_support" in changed
     plan_items = {a.variable: a for a in plan.assumptions if a.id.endswith("_plan")}
     for constant, value in changed.items():

@@ -17,10 +17,13 @@ Chunks run in this process or in worker processes.
    process pool; ``--scheduler``: tasks on a Dask cluster, simulator.runs.cluster — either way
    the workers each load the scenario and compile the model once, then write their own chunks;
    only chunk indices travel back);
-5. concatenate ``goals.csv``, write ``inputs.csv`` and the final manifest, and drop ``PARTIAL``.
+5. finalize (simulator.runs.runstore.RunFolder.finalize, a journal of idempotent steps):
+   concatenate ``goals.csv``, write ``inputs.csv`` and the final manifest, rename the store into
+   place, remove ``_chunks/``, drop ``PARTIAL``.
 
-``--resume RUN_DIR`` re-opens step 4: it checks that the model, scenario and plan files still
-hash as recorded, skips every chunk whose files exist, and finishes — giving the same files as
+``--resume RUN_DIR`` re-opens step 4 (or 5, after every chunk; or only its clean-up, after the
+store's rename): it checks that the model, scenario and plan files still hash as recorded and that
+the store's layout is intact, skips every chunk whose files exist, and finishes — giving the same files as
 an uninterrupted run (the inputs come from the saved matrix; the chunk bounds from the manifest).
 """
 
@@ -38,7 +41,7 @@ import pandas as pd
 
 from simulator.errors import BatchOptionError, RunDirError, SimulatorError
 from simulator.plans.goals import check_goals
-from simulator.runs import integrity, limits
+from simulator.runs import integrity, limits, stops
 from simulator.runs.chunks import model_of, run_chunk_dataset, run_chunks
 from simulator.runs.inputs import scenario_rows
 from simulator.runs.cluster import cap_to_cpus, parse_scheduler, run_chunks_on_cluster
@@ -201,14 +204,15 @@ def _execute(job: Job, folder: RunFolder, manifest: dict, workers: int, progress
         finished += bounds[index][1] - bounds[index][0]
         manifest["chunks_done"] = sorted(done)
         folder.write_manifest(manifest)
+        stops.reached(f"chunk-recorded-{len(done)}")
         if progress:
             progress(finished, job.n, label)
 
     started = time.perf_counter()
     try:
-        if scheduler:
+        if todo and scheduler:                              # (no todo: a resume after every chunk, finalize only)
             run_chunks_on_cluster(job, folder, manifest["inputs"], results_attrs(manifest), todo, scheduler, record, _note)
-        else:
+        elif todo:
             run_chunks(job, folder, manifest, results_attrs(manifest), todo, workers, record)
         manifest["status_counts"] = folder.status_counts()
         manifest["seconds"]["chunks"] = round(manifest["seconds"].get("chunks", 0.0) + time.perf_counter() - started, 3)
@@ -348,6 +352,9 @@ def resume_batch(run_dir, chunk_size: int | None = None, workers: int = 1, progr
     """
     folder, manifest = RunFolder.open_partial(Path(run_dir))   # holds the folder's lock from here
     try:
+        if folder.store_placed(manifest):                      # stopped after the store's rename
+            folder.finish()
+            return folder.path
         return _resume_locked(folder, manifest, chunk_size, workers, progress, scheduler)
     finally:
         folder.release()
@@ -374,6 +381,7 @@ def _resume_locked(folder: RunFolder, manifest: dict, chunk_size, workers, progr
     goals = [g for g in scenario.goals if g.id in set(manifest["goal_ids"])]
     job = Job(scenario, None, goals, list(manifest["outputs"]), manifest["seed"], manifest["chunk_size"], folder.path,
               n=int(manifest["n"]), columns=list(manifest["inputs"]))
+    folder.check_layout()
     bad = integrity.drop_bad(folder.work, int(manifest["n_chunks"]), folder.chunk_files)
     if bad:
         manifest.setdefault("recomputed", []).extend(f"chunk {i}: {why}" for i, why in bad)

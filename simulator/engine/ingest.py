@@ -10,7 +10,7 @@ import re
 import warnings
 from pathlib import Path
 
-from simulator.engine import vensim_mappings, xmile_modules
+from simulator.engine import modelfile, vensim_mappings, xmile_modules
 from simulator.errors import ModelFileError, ModelParseError, UnsupportedFeatureError
 
 VENSIM_SUFFIXES = (".mdl",)
@@ -244,6 +244,7 @@ def read_abstract_model(path):
     if parser is None:
         known = ", ".join(sorted(PARSERS))
         raise ModelFileError(f"{path}: unknown model file extension '{path.suffix}'; use one of {known}")
+    modelfile.check(path, xmile=parser is _parse_xmile)      # binary, not XML, cut short: one line
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -1,4 +1,4 @@
-"""Robustness measurement of resuming a cluster batch (issue 26): interrupt, ``--resume`` on the cluster, compare with a local run.
+"""Robustness measurement of resuming a cluster batch (issue 26): interrupt, resume on the cluster, compare with a local run.
 
 Repeats tests/unit/runs/test_cluster.py::test_resume_a_run_started_on_the_cluster ``--tries``
 times: a batch of tests/fixtures/.../cooling.yaml (50 scenarios, chunks of 7) on a Dask

@@ -1,4 +1,4 @@
-"""Model file → ingest, the first look: a file that is binary, not XML, or cut short is refused in one line before the parser sees it.
+"""Model file → ingest, the first look: a binary, non-XML or cut-short model file is refused in one line before parsing.
 
 The parser's own errors on such files name nothing a modeller can act on ("decode() argument
 'encoding' must be str, not None" for a binary file, "'NoneType' object has no attribute 'nsmap'"

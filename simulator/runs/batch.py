@@ -230,7 +230,8 @@ def _execute(job: Job, folder: RunFolder, manifest: dict, workers: int, progress
         ) from None
     except OSError as err:                                  # disk full, quota, permissions: one line, resumable
         finished = sum(bounds[i][1] - bounds[i][0] for i in range(len(bounds)) if folder.chunk_done(i))
-        raise RunDirError(limits.os_error_line(err, folder.path, finished, job.n)) from None
+        per = limits.bytes_per_scenario(job.scenario, job.template) if job.template is not None else None
+        raise RunDirError(limits.os_error_line(err, folder.path, finished, job.n, per)) from None
     return folder.path
 
 

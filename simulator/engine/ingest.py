@@ -137,6 +137,11 @@ def _line_of(path, lhs, anywhere=False):
     return 0
 
 
+def equation_line(path, name) -> int:
+    """1-based line where the equation of the variable ``name`` starts in a model file (0: not found)."""
+    return _line_of(path, name, anywhere=Path(path).suffix.lower() != ".mdl") if Path(path).is_file() else 0
+
+
 _VARIABLE_TAGS = ("aux", "flow", "stock", "gf")
 
 

@@ -130,7 +130,7 @@ def _note(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-def prepare_job(path, n=None, seed=None, chunk_size=None, out=None) -> Job:
+def prepare_job(path, n=None, seed=None, chunk_size=None, out=None, allow_outside_range: bool = False) -> Job:
     """Validate one scenario file and sample its inputs (no folder is created).
 
     Parameters
@@ -143,6 +143,8 @@ def prepare_job(path, n=None, seed=None, chunk_size=None, out=None) -> Job:
         Scenarios per chunk (default :data:`DEFAULT_CHUNK_SIZE`).
     out : Path, optional
         The run folder to create (default ``out/<region>-<scenario>-<YYYYmmdd-HHMMSS>``).
+    allow_outside_range : bool
+        Accept values outside a model constant's declared range.
 
     Raises
     ------
@@ -151,7 +153,7 @@ def prepare_job(path, n=None, seed=None, chunk_size=None, out=None) -> Job:
     """
     from simulator.scenarios.scenario import load_scenario
 
-    scenario = load_scenario(path)
+    scenario = load_scenario(path, allow_outside_range=allow_outside_range)
     if n is not None and scenario.sampling.method == "grid":
         raise BatchOptionError(f"{display_path(scenario.path)}: -n does not apply to grid sampling "
                                f"(the grid's levels fix its size); leave -n out")
@@ -240,7 +242,7 @@ def _execute(job: Job, folder: RunFolder, manifest: dict, workers: int, progress
 
 def run_batch(scenario_paths: Sequence, n: int | None = None, seed: int | None = None, out=None,
               chunk_size: int | None = None, workers: int = 1, resume=False, progress: Progress | None = None,
-              command: str | None = None, scheduler: str | None = None) -> list[Path]:
+              command: str | None = None, scheduler: str | None = None, allow_outside_range: bool = False) -> list[Path]:
     """Run every scenario file as a batch; return the run folders (docs/interfaces.md §4).
 
     Parameters
@@ -265,6 +267,9 @@ def run_batch(scenario_paths: Sequence, n: int | None = None, seed: int | None =
         The command line to record in the manifest.
     scheduler : str, optional
         Run the chunks on a Dask cluster: ``tcp://HOST:PORT`` or ``local:N`` (simulator.runs.cluster).
+    allow_outside_range : bool
+        Accept values outside a model constant's declared range (simulator.scenarios.ranges);
+        recorded in the manifest, so ``--resume`` accepts them too.
 
     Returns
     -------
@@ -290,10 +295,12 @@ def run_batch(scenario_paths: Sequence, n: int | None = None, seed: int | None =
         return [resume_batch(run_dir, chunk_size=chunk_size, workers=workers, progress=progress, scheduler=scheduler)]
     if not scenario_paths:
         raise BatchOptionError("give at least one scenario file, e.g. python run.py batch scenarios/jizhou/baseline.yaml")
-    jobs, prepare_seconds = _prepare_all(scenario_paths, _folders_for(scenario_paths, out), n, seed, chunk_size)
+    jobs, prepare_seconds = _prepare_all(scenario_paths, _folders_for(scenario_paths, out), n, seed, chunk_size,
+                                         allow_outside_range)
     folders = []
     for job, seconds in zip(jobs, prepare_seconds):
-        manifest = dict(new_manifest(job, workers, command), seconds={"prepare": round(seconds, 3)}, scheduler=scheduler)
+        manifest = dict(new_manifest(job, workers, command), seconds={"prepare": round(seconds, 3)}, scheduler=scheduler,
+                        allow_outside_range=bool(allow_outside_range))
         folder = _create_folder(job, manifest)
         folders.append(_execute_and_release(job, folder, manifest, workers, progress, scheduler))
     return folders
@@ -312,12 +319,13 @@ def _execute_and_release(job: Job, folder: RunFolder, manifest: dict, workers: i
         folder.release()
 
 
-def _prepare_all(scenario_paths, targets, n, seed, chunk_size):
+def _prepare_all(scenario_paths, targets, n, seed, chunk_size, allow_outside_range=False):
     """Every job checked and sampled (no folder yet), with the seconds each took; folders distinct."""
     jobs, prepare_seconds = [], []
     for path, target in zip(scenario_paths, targets):
         started = time.perf_counter()
-        jobs.append(prepare_job(path, n=n, seed=seed, chunk_size=chunk_size, out=target))
+        jobs.append(prepare_job(path, n=n, seed=seed, chunk_size=chunk_size, out=target,
+                                allow_outside_range=allow_outside_range))
         prepare_seconds.append(time.perf_counter() - started)
     _check_distinct([job.folder_path for job in jobs])
     return jobs, prepare_seconds
@@ -378,7 +386,7 @@ def _resume_locked(folder: RunFolder, manifest: dict, chunk_size, workers, progr
             raise RunDirError(f"{folder.path}: {path} (used by this batch) is gone; the batch cannot be resumed")
         if sha256_of(Path(path)) != digest:
             raise RunDirError(f"{folder.path}: {path} changed since the batch started; start a new batch instead of --resume")
-    scenario = load_scenario(manifest["scenario_path"])
+    scenario = load_scenario(manifest["scenario_path"], allow_outside_range=bool(manifest.get("allow_outside_range")))
     goals = [g for g in scenario.goals if g.id in set(manifest["goal_ids"])]
     job = Job(scenario, None, goals, list(manifest["outputs"]), manifest["seed"], manifest["chunk_size"], folder.path,
               n=int(manifest["n"]), columns=list(manifest["inputs"]))

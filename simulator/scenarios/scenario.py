@@ -29,6 +29,7 @@ from simulator.scenarios.schema import (DEFAULT_SAMPLING, TIME_KEYS, Sampling, p
                               parse_uncertain)
 from simulator.yamlmarks import display_path
 from simulator.scenarios.timeinputs import check_time_inputs
+from simulator.scenarios.ranges import check_scenario as check_ranges
 from simulator.scenarios.resolve import (check_against_model, check_lever_times, find_plan_file, lever_series, load_region_plan,
                                         model_path_of, parse_goals)
 
@@ -234,7 +235,7 @@ class Scenario:
         }
 
 
-def load_scenario(path: Path | str, *, check_model: bool = True) -> Scenario:
+def load_scenario(path: Path | str, *, check_model: bool = True, allow_outside_range: bool = False) -> Scenario:
     """Read, merge and validate a scenario file (docs/interfaces.md §3).
 
     Parameters
@@ -244,6 +245,9 @@ def load_scenario(path: Path | str, *, check_model: bool = True) -> Scenario:
     check_model : bool
         Load the model and check every named variable against it (default). ``False`` checks
         the files, the plan and the goals only (fast; used by ``run.py list``).
+    allow_outside_range : bool
+        Accept values outside the plausible range a model constant declares (``~ Dmnl [0,1]``;
+        simulator.scenarios.ranges); by default they are refused.
 
     Returns
     -------
@@ -290,6 +294,8 @@ def load_scenario(path: Path | str, *, check_model: bool = True) -> Scenario:
         check_against_model(merged, scenario, outputs)
         check_lever_times(merged, scenario)
         check_time_inputs(merged, scenario)
+        if not allow_outside_range:
+            check_ranges(merged, scenario)
     else:
         scenario.outputs = list(outputs or [])
     scenario.levers = {name: lever_series(spec) for name, spec in scenario.lever_specs.items()}

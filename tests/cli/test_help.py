@@ -3,7 +3,6 @@
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -46,17 +45,15 @@ def test_example_paths_exist(command):
         assert (ROOT / path).is_file(), f"{command} --help names {path}, which does not exist"
 
 
-def test_help_answers_quickly():
-    """``import simulator`` is lazy, so ``run.py --help`` does not load numpy/xarray/pandas (< 0.4 s)."""
-    code = ("import sys, run; "
-            "print(sorted(m for m in ('xarray', 'pandas', 'scipy', 'matplotlib') if m in sys.modules))")
+def test_help_loads_no_heavy_module():
+    """``import simulator`` is lazy, so ``run.py --help`` does not load numpy/xarray/pandas (it answers at once).
+
+    Checked by what ``run.py --help`` imports, not by timing it: a timed assertion fails on a busy
+    machine (issue 26).
+    """
+    code = ("import sys, runpy; sys.argv = ['run.py', '--help']\n"
+            "try:\n    runpy.run_path('run.py', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('xarray', 'pandas', 'scipy', 'matplotlib', 'numpy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
-    best = min(_seconds([sys.executable, str(ROOT / "run.py"), "--help"]) for _ in range(3))
-    assert best < 0.4, f"run.py --help took {best:.2f} s"
-
-
-def _seconds(command):
-    start = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, capture_output=True, check=True)
-    return time.perf_counter() - start
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+    assert "Usage: run.py" in out.stdout

@@ -297,19 +297,16 @@ def run_batch(scenario_paths: Sequence, n: int | None = None, seed: int | None =
         raise BatchOptionError("give at least one scenario file, e.g. python run.py batch scenarios/jizhou/baseline.yaml")
     jobs, prepare_seconds = _prepare_all(scenario_paths, _folders_for(scenario_paths, out), n, seed, chunk_size,
                                          allow_outside_range)
-    folders = []
-    for job, seconds in zip(jobs, prepare_seconds):
-        manifest = dict(new_manifest(job, workers, command), seconds={"prepare": round(seconds, 3)}, scheduler=scheduler,
-                        allow_outside_range=bool(allow_outside_range))
-        folder = _create_folder(job, manifest)
-        folders.append(_execute_and_release(job, folder, manifest, workers, progress, scheduler))
-    return folders
+    extra = {"scheduler": scheduler, "allow_outside_range": bool(allow_outside_range)}
+    return [_execute_and_release(job, *_create_folder(job, new_manifest(job, workers, command), seconds, extra), workers,
+                                 progress, scheduler) for job, seconds in zip(jobs, prepare_seconds)]
 
 
-def _create_folder(job: Job, manifest: dict) -> RunFolder:
-    """The run folder with its inputs and an empty results store shaped like the trial run."""
+def _create_folder(job: Job, manifest: dict, seconds: float, extra: dict) -> tuple[RunFolder, dict]:
+    """The run folder with its inputs and an empty results store shaped like the trial run; its manifest."""
+    manifest = dict(manifest, seconds={"prepare": round(seconds, 3)}, **extra)
     template = job.template.assign_attrs(results_attrs(manifest))
-    return RunFolder.create(job.folder_path, manifest, job.inputs, template, job.chunk_size)
+    return RunFolder.create(job.folder_path, manifest, job.inputs, template, job.chunk_size), manifest
 
 
 def _execute_and_release(job: Job, folder: RunFolder, manifest: dict, workers: int, progress, scheduler) -> Path:

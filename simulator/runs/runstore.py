@@ -44,7 +44,8 @@ from simulator.errors import RunDirError
 from simulator.plans.goals import GOAL_COLUMNS
 from simulator.runs import integrity, stops, zarrstore
 from simulator.runs.blockread import read_compact
-from simulator.runs.inputs import InputRows, npy_rows, read_rows, write_npy
+from simulator.runs.csvtext import concat_goals, csv_text, write_inputs_csv
+from simulator.runs.inputs import InputRows, read_rows, write_npy
 from simulator.runs.lock import RunLock, create_locked
 
 PARTIAL = "PARTIAL"
@@ -88,54 +89,6 @@ def _write_atomic(path: Path, write, tmp_dir: Path | None = None) -> None:
 def write_text_atomic(path: Path, text: str) -> None:
     """Write ``text`` (UTF-8) to ``path`` through a temporary file and a rename."""
     _write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-
-
-def _csv_cell(value) -> str:
-    """One CSV cell: blank for None/NaN/NA, shortest round-trip repr for floats, quoted when needed."""
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, (bool, np.bool_)):
-        return str(int(value))
-    if isinstance(value, (float, np.floating)):
-        return repr(float(value))
-    if isinstance(value, (int, np.integer)):
-        return str(int(value))
-    text = str(value)
-    if any(ch in text for ch in ',"\n\r'):
-        return '"' + text.replace('"', '""') + '"'
-    return text
-
-
-def _csv_column(series: pd.Series) -> np.ndarray:
-    """A column's cells as an object array of str; each distinct non-float value is formatted once."""
-    if isinstance(series.dtype, pd.api.extensions.ExtensionDtype):   # e.g. Int64 with <NA>
-        values = series.to_numpy(dtype=object, na_value=None)
-    else:
-        values = series.to_numpy()
-    if values.dtype == np.float64:                     # values: (almost) all distinct
-        return np.array([repr(x) if x == x else "" for x in values.tolist()], dtype=object)
-    if values.dtype.kind in "iu":
-        return values.astype(str).astype(object)
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    cells = np.array([_csv_cell(v) for v in uniques] + [""], dtype=object)   # code -1 (missing) → blank
-    return cells[codes]
-
-
-def csv_header(columns) -> str:
-    """The header line (with its newline): names quoted like cells, so ``x[a,b]`` stays one column."""
-    return ",".join(_csv_cell(str(name)) for name in columns) + "\n"
-
-
-def csv_text(frame: pd.DataFrame, columns: list[str], header: bool) -> str:
-    """CSV text of ``frame[columns]``, the same bytes as ``DataFrame.to_csv(index=False)`` writes.
-
-    Floats are written as their shortest round-trip ``repr`` (as pandas does), missing values as
-    blanks, strings quoted only when they hold a comma, quote or line break. Written by hand
-    because ``to_csv`` took a quarter of a batch's time on the regional model.
-    """
-    cells = [_csv_column(frame[name]).tolist() for name in columns]
-    rows = "".join(line + "\n" for line in map(",".join, zip(*cells)))
-    return (csv_header(columns) if header else "") + rows
 
 
 def goals_csv_text(table: pd.DataFrame, header: bool) -> str:
@@ -330,17 +283,6 @@ class RunFolder:
 
     # --- the end -----------------------------------------------------------------------
 
-    def _write_inputs_csv(self, path: Path, columns: list[str], rows_per_block: int = 20_000) -> None:
-        """inputs.csv (``scenario`` + one column per input), block by block from inputs.npy."""
-        n = npy_rows(self.work / "inputs.npy")
-        with open(path, "w", encoding="utf-8", newline="") as fh:
-            fh.write(csv_header(["scenario", *columns]))
-            for start in range(0, n, rows_per_block):
-                block = self.input_rows(start, start + rows_per_block)
-                frame = pd.DataFrame(block, columns=columns)
-                frame.insert(0, "scenario", np.arange(start, start + len(block)))
-                fh.write(csv_text(frame, list(frame.columns), header=False))
-
     def finalize(self, manifest: dict, n_chunks: int, input_columns: list[str]) -> None:
         """Concatenate goals.csv, write inputs.csv and the complete manifest, rename the store into place, clean up.
 
@@ -353,10 +295,10 @@ class RunFolder:
             raise RunDirError(f"{self.path}: chunks {missing[:5]} are not finished; resume the batch")
         started = time.perf_counter()
         stops.reached("finalize-goals")
-        _write_atomic(self.path / GOALS, lambda tmp: _concat_goals([self.chunk_goals(i) for i in range(n_chunks)], tmp),
+        _write_atomic(self.path / GOALS, lambda tmp: concat_goals([self.chunk_goals(i) for i in range(n_chunks)], tmp),
                       self.work)
         stops.reached("finalize-inputs")
-        _write_atomic(self.path / INPUTS, lambda tmp: self._write_inputs_csv(tmp, input_columns), self.work)
+        _write_atomic(self.path / INPUTS, lambda tmp: write_inputs_csv(tmp, self.work / "inputs.npy", input_columns), self.work)
         stops.reached("finalize-manifest")
         seconds = dict(manifest.get("seconds") or {}, merge=round(time.perf_counter() - started, 3))
         self.write_manifest(dict(manifest, complete=True, seconds=seconds))
@@ -370,14 +312,6 @@ class RunFolder:
         shutil.rmtree(self.work, ignore_errors=True)
         stops.reached("finalize-partial")
         (self.path / PARTIAL).unlink(missing_ok=True)
-
-
-def _concat_goals(parts: list[Path], out: Path) -> None:
-    with open(out, "w", encoding="utf-8", newline="") as dst:
-        dst.write(csv_header(GOAL_COLUMNS))
-        for part in parts:
-            with open(part, encoding="utf-8", newline="") as src:
-                shutil.copyfileobj(src, dst, 1 << 20)
 
 
 # --- reading a complete folder (``show``, reports) -----------------------------------------------

@@ -43,9 +43,11 @@ def _short(value: float) -> str:
 
 def likely_intent(value: float, limits: tuple) -> str:
     """What a value outside ``limits`` probably meant (a percentage, per mille), or the plain fix."""
-    small = limits[1] is not None and limits[1] <= 0.1       # rates written per mille (births, deaths)
+    low, high = limits
+    share = high is not None and high <= 1 and (low is None or low >= -1)   # shares and rates, not any small range
+    small = share and high <= 0.1                                          # rates written per mille (births, deaths)
     for factor, what in ((100.0, "a percentage"), (1000.0, "per mille")):
-        if abs(value) > 1 and inside(value / factor, limits) and (factor == 100.0 or small):
+        if abs(value) > 1 and inside(value / factor, limits) and (small if factor == 1000.0 else share):
             return f"{value:g} looks like {what}: did you mean {_short(value / factor)}?"
     return f"give a value inside {format_range(limits)}"
 

@@ -235,6 +235,15 @@ class Scenario:
         }
 
 
+def _check_with_model(merged, scenario: Scenario, outputs, allow_outside_range: bool) -> None:
+    """Every name against the model, lever times, time inputs, and (unless allowed) the plausible ranges."""
+    check_against_model(merged, scenario, outputs)
+    check_lever_times(merged, scenario)
+    check_time_inputs(merged, scenario)
+    if not allow_outside_range:
+        check_ranges(merged, scenario)
+
+
 def load_scenario(path: Path | str, *, check_model: bool = True, allow_outside_range: bool = False) -> Scenario:
     """Read, merge and validate a scenario file (docs/interfaces.md §3).
 
@@ -246,8 +255,7 @@ def load_scenario(path: Path | str, *, check_model: bool = True, allow_outside_r
         Load the model and check every named variable against it (default). ``False`` checks
         the files, the plan and the goals only (fast; used by ``run.py list``).
     allow_outside_range : bool
-        Accept values outside the plausible range a model constant declares (``~ Dmnl [0,1]``;
-        simulator.scenarios.ranges); by default they are refused.
+        Accept values outside a model constant's declared range (simulator.scenarios.ranges).
 
     Returns
     -------
@@ -291,11 +299,7 @@ def load_scenario(path: Path | str, *, check_model: bool = True, allow_outside_r
     outputs, scenario.output_form = parse_outputs(merged)
     scenario.model_path = model_path_of(merged, plan)
     if check_model:
-        check_against_model(merged, scenario, outputs)
-        check_lever_times(merged, scenario)
-        check_time_inputs(merged, scenario)
-        if not allow_outside_range:
-            check_ranges(merged, scenario)
+        _check_with_model(merged, scenario, outputs, allow_outside_range)
     else:
         scenario.outputs = list(outputs or [])
     scenario.levers = {name: lever_series(spec) for name, spec in scenario.lever_specs.items()}

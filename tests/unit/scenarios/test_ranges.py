@@ -84,6 +84,10 @@ def test_a_birth_rate_typed_per_mille():
     assert ranges.likely_intent(11.35, (0.0, 0.1)) == "11.35 looks like per mille: did you mean 0.01135?"
 
 
+def test_no_percentage_guess_outside_shares_and_rates():
+    assert ranges.likely_intent(-3.5, (-3.1416, 3.1416)) == "give a value inside [-3.1416, 3.1416]"
+
+
 @pytest.mark.parametrize("scenario, line, label, value", [
     ("set:\n  reuse_share: 30\n", 4, "set.reuse_share", "30"),
     ("levers:\n  reuse_share: {points: {0: 0.2, 2: 40}}\n", 4, "levers.reuse_share", "40"),
@@ -134,8 +138,11 @@ def test_every_shipped_scenario_is_inside_the_ranges(path):
     assert len(declared) >= 17                                    # the regional and capital models declare them
 
 
-def test_typed_percentage_in_a_regional_scenario(tmp_path):
+def test_typed_percentage_in_a_regional_scenario(tmp_path, monkeypatch):
     """``reclaimed_water_target_rate: 30`` (meaning 30 %) passed validate and reported a 667 % share."""
+    from simulator.scenarios.files import ALLOW_OUTSIDE_ENV
+
+    monkeypatch.setenv(ALLOW_OUTSIDE_ENV, "")            # restored after the test; --allow-outside-project sets it
     path = tmp_path / "typed.yaml"
     path.write_text(f"name: typed\nextends: {ROOT / 'scenarios' / 'jizhou' / 'baseline.yaml'}\n"
                     f"set:\n  reclaimed_water_target_rate: 30\n", encoding="utf-8")

@@ -140,11 +140,16 @@ def test_resume_with_scenario_files_is_refused(run_dir):
 
 def stopped_at(step: str, tmp_path: Path, args: list, stderr=subprocess.DEVNULL) -> subprocess.Popen:
     """A ``run.py batch`` subprocess that waits once it reaches ``step`` (simulator/runs/stops.py): the
-    test signals it on that event, however fast or slow the machine is."""
+    test signals it on that event, however fast or slow the machine is.
+
+    SIGINT is reset to its default in the child: a suite started in the background by a shell
+    inherits SIGINT ignored, and Python then never raises KeyboardInterrupt.
+    """
     flag = tmp_path / f"reached-{step}"
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "run.py"), "batch", *map(str, args)], cwd=ROOT,
-        env=dict(os.environ, **{stops.ENV: f"{step}:wait:{flag}"}), stdout=subprocess.DEVNULL, stderr=stderr, text=True)
+        env=dict(os.environ, **{stops.ENV: f"{step}:wait:{flag}"}), stdout=subprocess.DEVNULL, stderr=stderr, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     while not flag.exists() and process.poll() is None:
         time.sleep(0.005)
     assert process.poll() is None, "the batch ended before it reached " + step

@@ -176,7 +176,10 @@ def check(model, functions, units):
 @click.option("--analyses/--no-analyses", default=True, show_default=True,
               help="With --report: first write the sensitivity of every goal and a seek per unlikely goal into "
                    "the plan run's analysis/ folder (analysis/sensitivity, analysis/seek-GOAL), which the report reads.")
-def batch(scenarios, n, seed, out, chunk_size, workers, scheduler, resume, quiet, report_formats, lang, analyses):
+@click.option("--allow-outside-range", is_flag=True,
+              help="Accept values outside the plausible range a model constant declares (~ Dmnl [0,1]), e.g. a stress test.")
+def batch(scenarios, n, seed, out, chunk_size, workers, scheduler, resume, quiet, report_formats, lang, analyses,
+          allow_outside_range):
     """Run scenario files as batches: sample, simulate chunk by chunk, check the plan's goals.
 
     Writes results.zarr, inputs.csv, goals.csv and manifest.json into a run folder
@@ -203,6 +206,7 @@ def batch(scenarios, n, seed, out, chunk_size, workers, scheduler, resume, quiet
     folders = run_batch(
         list(scenarios), n=n, seed=seed, out=out, chunk_size=chunk_size, workers=workers, scheduler=scheduler,
         resume=resume or False, progress=None if quiet else ProgressLine(), command=" ".join(["python run.py", *sys.argv[1:]]),
+        allow_outside_range=allow_outside_range,
     )
     _echo_written(folders)
     if report_formats and analyses:
@@ -251,10 +255,14 @@ def show(run_dir):
 
 @cli.command()
 @click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False))
-def validate(scenarios):
+@click.option("--allow-outside-range", is_flag=True,
+              help="Accept values outside the plausible range a model constant declares (~ Dmnl [0,1]).")
+def validate(scenarios, allow_outside_range):
     """Check scenario files (and the files they extend) against the schema, the plan and the model.
 
-    Prints a short summary per file and OK; stops at the first problem with one Error: line.
+    Prints a short summary per file and OK; stops at the first problem with one Error: line. A value
+    outside the plausible range its model constant declares (~ Dmnl [0,1]) is a problem, unless
+    --allow-outside-range.
 
     \b
     Example:
@@ -264,7 +272,7 @@ def validate(scenarios):
     from simulator.yamlmarks import display_path
 
     for path in scenarios:
-        scenario = load_scenario(path)
+        scenario = load_scenario(path, allow_outside_range=allow_outside_range)
         click.echo(display_path(path))
         click.echo("\n".join(scenario.summary()))
     click.echo("OK")

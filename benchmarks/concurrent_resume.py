@@ -3,7 +3,7 @@
 Each try: start ``python run.py batch SCENARIO -n N --chunk-size K`` in a child process, SIGKILL it
 once its first chunk is on disk, then start two ``batch --resume`` of that folder together. A try
 is *clean* when exactly one resume finishes (exit 0) and the other refuses with one ``Error:`` line
-(or both finish one after the other), the folder is complete, its ``results.nc`` opens, and its
+(or both finish one after the other), the folder is complete, its results store opens, and its
 ``goals.csv`` equals the one of an uninterrupted run measured once at the start (the reference).
 
 Usage::
@@ -49,13 +49,14 @@ def one_try(work: Path, n: int, chunk: int, reference: bytes) -> str:
     if any(err.count("\n") != 1 or not err.startswith("Error: ") for err in errors) or len(errors) == 2:
         return "dirty: " + " | ".join(e.strip()[:200] for e in errors)
     manifest = json.loads((folder / "manifest.json").read_text())
-    import xarray as xr
+    sys.path.insert(0, str(ROOT))
+    from simulator.runs.runstore import read_results
 
     try:
-        with xr.open_dataset(folder / "results.nc") as ds:
+        with read_results(folder) as ds:
             ds["status"].load()
-    except Exception as err:  # noqa: BLE001 - a corrupt file is the outcome being counted
-        return f"corrupt results.nc: {err}"
+    except Exception as err:  # noqa: BLE001 - a corrupt store is the outcome being counted
+        return f"corrupt results: {err}"
     if not manifest.get("complete") or (folder / "goals.csv").read_bytes() != reference:
         return "differs from the uninterrupted run"
     return "clean (one refused)" if errors else "clean (both finished in turn)"

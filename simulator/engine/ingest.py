@@ -10,7 +10,7 @@ import re
 import warnings
 from pathlib import Path
 
-from simulator.engine import vensim_mappings, xmile_modules
+from simulator.engine import modelfile, vensim_mappings, xmile_modules
 from simulator.errors import ModelFileError, ModelParseError, UnsupportedFeatureError
 
 VENSIM_SUFFIXES = (".mdl",)
@@ -137,6 +137,11 @@ def _line_of(path, lhs, anywhere=False):
     return 0
 
 
+def equation_line(path, name) -> int:
+    """1-based line where the equation of the variable ``name`` starts in a model file (0: not found)."""
+    return _line_of(path, name, anywhere=Path(path).suffix.lower() != ".mdl") if Path(path).is_file() else 0
+
+
 _VARIABLE_TAGS = ("aux", "flow", "stock", "gf")
 
 
@@ -244,6 +249,7 @@ def read_abstract_model(path):
     if parser is None:
         known = ", ".join(sorted(PARSERS))
         raise ModelFileError(f"{path}: unknown model file extension '{path.suffix}'; use one of {known}")
+    modelfile.check(path, xmile=parser is _parse_xmile)      # binary, not XML, cut short: one line
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

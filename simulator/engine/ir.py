@@ -158,6 +158,7 @@ class Variable:
     components: list
     units: str = ""
     doc: str = ""
+    limits: tuple = (None, None)       # Vensim's plausible range from the units field, ``~ Dmnl [0,1]``
     hidden: bool = False
     non_negative: bool = False
     extra: dict = field(default_factory=dict)

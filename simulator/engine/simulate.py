@@ -43,6 +43,7 @@ class VariableInfo:
     dims: tuple
     units: str
     doc: str
+    limits: tuple = (None, None)        # the plausible range the model declares (simulator/engine/ranges.py)
 
 
 def load_model(path):
@@ -76,7 +77,8 @@ class CompiledModel:
         topological_order(model_ir, "init")
         visible = [vid for vid in order if not model_ir.variables[vid].hidden]
         self.variables = {
-            vid: VariableInfo(vid, v.name, v.kind, tuple(v.dims), v.units, v.doc)
+            vid: VariableInfo(vid, v.name, v.kind, tuple(v.dims), v.units, v.doc,
+                              tuple(getattr(v, "limits", (None, None))))
             for vid in visible for v in [model_ir.variables[vid]]}
         self.dimensions = {name: list(d.elements) for name, d in model_ir.dimensions.items()}
         self._dynamic_time = timegrid.dynamic_keys(model_ir)

@@ -24,7 +24,8 @@ def value_at(times: np.ndarray, values: np.ndarray, year: float) -> np.ndarray:
     right = int(np.searchsorted(times, year))
     left = right - 1
     weight = (year - times[left]) / (times[right] - times[left])
-    return (1.0 - weight) * values[:, left] + weight * values[:, right]
+    with np.errstate(over="ignore", invalid="ignore"):    # huge values: ±inf (the caller checks finiteness)
+        return (1.0 - weight) * values[:, left] + weight * values[:, right]
 
 
 def least_squares_slope(times: np.ndarray, values: np.ndarray, start: float, end: float):
@@ -37,7 +38,14 @@ def least_squares_slope(times: np.ndarray, values: np.ndarray, start: float, end
     slope : ndarray (n,)
     window_values : ndarray (n, k)
         The values the slope was fitted to (checked for finiteness by the caller).
+
+    Values so large that the sums overflow give a non-finite slope, without a RuntimeWarning.
     """
+    with np.errstate(over="ignore", invalid="ignore"):    # exploding series: a non-finite slope, no warning
+        return _slope(times, values, start, end)
+
+
+def _slope(times: np.ndarray, values: np.ndarray, start: float, end: float):
     inside = (times > start) & (times < end)
     ts = np.concatenate([[start], times[inside], [end]])
     vs = np.column_stack([value_at(times, values, start), values[:, inside], value_at(times, values, end)])

@@ -17,10 +17,13 @@ Chunks run in this process or in worker processes.
    process pool; ``--scheduler``: tasks on a Dask cluster, simulator.runs.cluster — either way
    the workers each load the scenario and compile the model once, then write their own chunks;
    only chunk indices travel back);
-5. concatenate ``goals.csv``, write ``inputs.csv`` and the final manifest, and drop ``PARTIAL``.
+5. finalize (simulator.runs.runstore.RunFolder.finalize, a journal of idempotent steps):
+   concatenate ``goals.csv``, write ``inputs.csv`` and the final manifest, rename the store into
+   place, remove ``_chunks/``, drop ``PARTIAL``.
 
-``--resume RUN_DIR`` re-opens step 4: it checks that the model, scenario and plan files still
-hash as recorded, skips every chunk whose files exist, and finishes — giving the same files as
+``--resume RUN_DIR`` re-opens step 4 (or 5, after every chunk; or only its clean-up, after the
+store's rename): it checks that the model, scenario and plan files still hash as recorded and that
+the store's layout is intact, skips every chunk whose files exist, and finishes — giving the same files as
 an uninterrupted run (the inputs come from the saved matrix; the chunk bounds from the manifest).
 """
 
@@ -38,7 +41,7 @@ import pandas as pd
 
 from simulator.errors import BatchOptionError, RunDirError, SimulatorError
 from simulator.plans.goals import check_goals
-from simulator.runs import integrity, limits
+from simulator.runs import integrity, limits, stops
 from simulator.runs.chunks import model_of, run_chunk_dataset, run_chunks
 from simulator.runs.inputs import scenario_rows
 from simulator.runs.cluster import cap_to_cpus, parse_scheduler, run_chunks_on_cluster
@@ -127,7 +130,7 @@ def _note(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-def prepare_job(path, n=None, seed=None, chunk_size=None, out=None) -> Job:
+def prepare_job(path, n=None, seed=None, chunk_size=None, out=None, allow_outside_range: bool = False) -> Job:
     """Validate one scenario file and sample its inputs (no folder is created).
 
     Parameters
@@ -140,6 +143,8 @@ def prepare_job(path, n=None, seed=None, chunk_size=None, out=None) -> Job:
         Scenarios per chunk (default :data:`DEFAULT_CHUNK_SIZE`).
     out : Path, optional
         The run folder to create (default ``out/<region>-<scenario>-<YYYYmmdd-HHMMSS>``).
+    allow_outside_range : bool
+        Accept values outside a model constant's declared range.
 
     Raises
     ------
@@ -148,7 +153,7 @@ def prepare_job(path, n=None, seed=None, chunk_size=None, out=None) -> Job:
     """
     from simulator.scenarios.scenario import load_scenario
 
-    scenario = load_scenario(path)
+    scenario = load_scenario(path, allow_outside_range=allow_outside_range)
     if n is not None and scenario.sampling.method == "grid":
         raise BatchOptionError(f"{display_path(scenario.path)}: -n does not apply to grid sampling "
                                f"(the grid's levels fix its size); leave -n out")
@@ -201,14 +206,15 @@ def _execute(job: Job, folder: RunFolder, manifest: dict, workers: int, progress
         finished += bounds[index][1] - bounds[index][0]
         manifest["chunks_done"] = sorted(done)
         folder.write_manifest(manifest)
+        stops.reached(f"chunk-recorded-{len(done)}")
         if progress:
             progress(finished, job.n, label)
 
     started = time.perf_counter()
     try:
-        if scheduler:
+        if todo and scheduler:                              # (no todo: a resume after every chunk, finalize only)
             run_chunks_on_cluster(job, folder, manifest["inputs"], results_attrs(manifest), todo, scheduler, record, _note)
-        else:
+        elif todo:
             run_chunks(job, folder, manifest, results_attrs(manifest), todo, workers, record)
         manifest["status_counts"] = folder.status_counts()
         manifest["seconds"]["chunks"] = round(manifest["seconds"].get("chunks", 0.0) + time.perf_counter() - started, 3)
@@ -226,7 +232,8 @@ def _execute(job: Job, folder: RunFolder, manifest: dict, workers: int, progress
         ) from None
     except OSError as err:                                  # disk full, quota, permissions: one line, resumable
         finished = sum(bounds[i][1] - bounds[i][0] for i in range(len(bounds)) if folder.chunk_done(i))
-        raise RunDirError(limits.os_error_line(err, folder.path, finished, job.n)) from None
+        per = limits.bytes_per_scenario(job.scenario, job.template) if job.template is not None else None
+        raise RunDirError(limits.os_error_line(err, folder.path, finished, job.n, per)) from None
     return folder.path
 
 
@@ -235,7 +242,7 @@ def _execute(job: Job, folder: RunFolder, manifest: dict, workers: int, progress
 
 def run_batch(scenario_paths: Sequence, n: int | None = None, seed: int | None = None, out=None,
               chunk_size: int | None = None, workers: int = 1, resume=False, progress: Progress | None = None,
-              command: str | None = None, scheduler: str | None = None) -> list[Path]:
+              command: str | None = None, scheduler: str | None = None, allow_outside_range: bool = False) -> list[Path]:
     """Run every scenario file as a batch; return the run folders (docs/interfaces.md §4).
 
     Parameters
@@ -260,6 +267,9 @@ def run_batch(scenario_paths: Sequence, n: int | None = None, seed: int | None =
         The command line to record in the manifest.
     scheduler : str, optional
         Run the chunks on a Dask cluster: ``tcp://HOST:PORT`` or ``local:N`` (simulator.runs.cluster).
+    allow_outside_range : bool
+        Accept values outside a model constant's declared range (simulator.scenarios.ranges);
+        recorded in the manifest, so ``--resume`` accepts them too.
 
     Returns
     -------
@@ -285,19 +295,18 @@ def run_batch(scenario_paths: Sequence, n: int | None = None, seed: int | None =
         return [resume_batch(run_dir, chunk_size=chunk_size, workers=workers, progress=progress, scheduler=scheduler)]
     if not scenario_paths:
         raise BatchOptionError("give at least one scenario file, e.g. python run.py batch scenarios/jizhou/baseline.yaml")
-    jobs, prepare_seconds = _prepare_all(scenario_paths, _folders_for(scenario_paths, out), n, seed, chunk_size)
-    folders = []
-    for job, seconds in zip(jobs, prepare_seconds):
-        manifest = dict(new_manifest(job, workers, command), seconds={"prepare": round(seconds, 3)}, scheduler=scheduler)
-        folder = _create_folder(job, manifest)
-        folders.append(_execute_and_release(job, folder, manifest, workers, progress, scheduler))
-    return folders
+    jobs, prepare_seconds = _prepare_all(scenario_paths, _folders_for(scenario_paths, out), n, seed, chunk_size,
+                                         allow_outside_range)
+    extra = {"scheduler": scheduler, "allow_outside_range": bool(allow_outside_range)}
+    return [_execute_and_release(job, *_create_folder(job, new_manifest(job, workers, command), seconds, extra), workers,
+                                 progress, scheduler) for job, seconds in zip(jobs, prepare_seconds)]
 
 
-def _create_folder(job: Job, manifest: dict) -> RunFolder:
-    """The run folder with its inputs and an empty results store shaped like the trial run."""
+def _create_folder(job: Job, manifest: dict, seconds: float, extra: dict) -> tuple[RunFolder, dict]:
+    """The run folder with its inputs and an empty results store shaped like the trial run; its manifest."""
+    manifest = dict(manifest, seconds={"prepare": round(seconds, 3)}, **extra)
     template = job.template.assign_attrs(results_attrs(manifest))
-    return RunFolder.create(job.folder_path, manifest, job.inputs, template, job.chunk_size)
+    return RunFolder.create(job.folder_path, manifest, job.inputs, template, job.chunk_size), manifest
 
 
 def _execute_and_release(job: Job, folder: RunFolder, manifest: dict, workers: int, progress, scheduler) -> Path:
@@ -307,12 +316,13 @@ def _execute_and_release(job: Job, folder: RunFolder, manifest: dict, workers: i
         folder.release()
 
 
-def _prepare_all(scenario_paths, targets, n, seed, chunk_size):
+def _prepare_all(scenario_paths, targets, n, seed, chunk_size, allow_outside_range=False):
     """Every job checked and sampled (no folder yet), with the seconds each took; folders distinct."""
     jobs, prepare_seconds = [], []
     for path, target in zip(scenario_paths, targets):
         started = time.perf_counter()
-        jobs.append(prepare_job(path, n=n, seed=seed, chunk_size=chunk_size, out=target))
+        jobs.append(prepare_job(path, n=n, seed=seed, chunk_size=chunk_size, out=target,
+                                allow_outside_range=allow_outside_range))
         prepare_seconds.append(time.perf_counter() - started)
     _check_distinct([job.folder_path for job in jobs])
     return jobs, prepare_seconds
@@ -348,6 +358,9 @@ def resume_batch(run_dir, chunk_size: int | None = None, workers: int = 1, progr
     """
     folder, manifest = RunFolder.open_partial(Path(run_dir))   # holds the folder's lock from here
     try:
+        if folder.store_placed(manifest):                      # stopped after the store's rename
+            folder.finish()
+            return folder.path
         return _resume_locked(folder, manifest, chunk_size, workers, progress, scheduler)
     finally:
         folder.release()
@@ -370,10 +383,11 @@ def _resume_locked(folder: RunFolder, manifest: dict, chunk_size, workers, progr
             raise RunDirError(f"{folder.path}: {path} (used by this batch) is gone; the batch cannot be resumed")
         if sha256_of(Path(path)) != digest:
             raise RunDirError(f"{folder.path}: {path} changed since the batch started; start a new batch instead of --resume")
-    scenario = load_scenario(manifest["scenario_path"])
+    scenario = load_scenario(manifest["scenario_path"], allow_outside_range=bool(manifest.get("allow_outside_range")))
     goals = [g for g in scenario.goals if g.id in set(manifest["goal_ids"])]
     job = Job(scenario, None, goals, list(manifest["outputs"]), manifest["seed"], manifest["chunk_size"], folder.path,
               n=int(manifest["n"]), columns=list(manifest["inputs"]))
+    folder.check_layout()
     bad = integrity.drop_bad(folder.work, int(manifest["n_chunks"]), folder.chunk_files)
     if bad:
         manifest.setdefault("recomputed", []).extend(f"chunk {i}: {why}" for i, why in bad)

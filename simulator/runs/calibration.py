@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import least_squares
 
-from simulator.errors import ParameterError, PlanError
+from simulator.errors import BatchOptionError, ParameterError, PlanError
 from simulator.plans.series import value_at
 from simulator.names import split_name
 from simulator.scenarios.distributions import nearest
@@ -251,6 +251,12 @@ class BatchObjective:
         return self._point_and_jacobian(np.asarray(u, dtype=float))[1]
 
 
+def check_max_evals(max_nfev) -> None:
+    """Refuse an iteration budget least_squares cannot take (it raises a ValueError deep in scipy)."""
+    if isinstance(max_nfev, bool) or not isinstance(max_nfev, (int, np.integer)) or max_nfev < 1:
+        raise BatchOptionError(f"--max-evals must be a whole number >= 1 (the fit's iteration budget), got {max_nfev}")
+
+
 def fit(model, run_kwargs: dict, free: list[FreeParameter], targets: list[Target], *, keys=None,
         max_nfev: int = 100) -> CalibrationResult:
     """Fit ``free`` so the model reproduces ``targets`` (least squares on relative errors).
@@ -271,6 +277,7 @@ def fit(model, run_kwargs: dict, free: list[FreeParameter], targets: list[Target
     -------
     CalibrationResult
     """
+    check_max_evals(max_nfev)
     if not free:
         raise ParameterError("calibration needs at least one free constant (--free NAME,NAME)")
     if not targets:
@@ -347,6 +354,7 @@ def calibrate_scenario(path: Path | str, free_names: list[str], *, max_nfev: int
     free_names : list of str
         Constants to fit, as written in the scenario's ``set:`` (e.g. ``tfp_growth[secondary]``).
     """
+    check_max_evals(max_nfev)
     model, run_kwargs, free, targets, keys = calibration_problem(path, free_names, fit_until)
     return fit(model, run_kwargs, free, targets, keys=keys, max_nfev=max_nfev)
 

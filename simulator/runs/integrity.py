@@ -18,9 +18,9 @@ from pathlib import Path
 _BLOCK = 1 << 20
 
 
-def record_path(work: Path, index: int) -> Path:
-    """The checksum record of chunk ``index``."""
-    return Path(work) / f"sum-{index:06d}.json"
+def record_path(work: Path, index: int | str) -> Path:
+    """The checksum record of chunk ``index`` (or of a named set of files, e.g. ``"layout"``)."""
+    return Path(work) / (f"sum-{index}.json" if isinstance(index, str) else f"sum-{index:06d}.json")
 
 
 def file_digest(path: Path) -> tuple[int, str]:
@@ -34,7 +34,7 @@ def file_digest(path: Path) -> tuple[int, str]:
     return size, digest.hexdigest()
 
 
-def record(work: Path, index: int, files: list[Path]) -> None:
+def record(work: Path, index: int | str, files: list[Path]) -> None:
     """Hash ``files`` (all inside ``work``) and write chunk ``index``'s record atomically."""
     entries = {}
     for file in files:
@@ -49,12 +49,12 @@ def record(work: Path, index: int, files: list[Path]) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def recorded(work: Path, index: int) -> bool:
+def recorded(work: Path, index: int | str) -> bool:
     """Whether chunk ``index`` has a checksum record (cheap; no hashing)."""
     return record_path(work, index).is_file()
 
 
-def problem(work: Path, index: int) -> str | None:
+def problem(work: Path, index: int | str) -> str | None:
     """What is wrong with chunk ``index``'s files (None: every file is as recorded)."""
     try:
         entries = json.loads(record_path(work, index).read_text(encoding="utf-8"))["files"]

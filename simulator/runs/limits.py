@@ -20,8 +20,12 @@ from simulator.scenarios.schema import MAX_SEED
 #: Bytes the sampler holds per input value at its peak (the matrix, its ranks and permutations).
 SAMPLE_BYTES_PER_VALUE = 8 * 8
 
-#: Results are written twice: the chunk files, then the merged file (the chunks go after the merge).
-DISK_COPIES = 2
+#: Bytes of one goals.csv row, about (measured: 72 for the teacup fixture, 94 for the regional model);
+#: each row is on disk twice at the end of a batch: the chunk's goal rows and goals.csv.
+GOAL_ROW_BYTES = 96
+
+#: Bytes of one input value in inputs.csv, about (its shortest repr and a comma); inputs.npy holds 8.
+INPUT_CSV_BYTES = 24
 
 
 def check_seed(seed, where: str = "--seed") -> None:
@@ -63,8 +67,12 @@ def check_memory(n: int, n_inputs: int, where: str) -> None:
 
 
 def check_disk(folder: Path, n: int, bytes_per_scenario: float, where: str) -> None:
-    """Refuse a batch whose results would not fit on the disk that holds ``folder``."""
-    need = int(n * bytes_per_scenario * DISK_COPIES)
+    """Refuse a batch whose results would not fit on the disk that holds ``folder``.
+
+    ``bytes_per_scenario`` is everything a scenario puts on disk (results, inputs, goal rows);
+    the results store is written once, in place (nothing is merged or copied at the end).
+    """
+    need = int(n * bytes_per_scenario)
     probe = Path(os.path.abspath(folder))
     while not probe.exists() and probe != probe.parent:
         probe = probe.parent
@@ -96,8 +104,15 @@ def check_results_disk(scenario, n_scenarios: int, trial, folder: Path) -> None:
     """Disk for ``n_scenarios`` results like the one-scenario ``trial`` (before the folder is created)."""
     from simulator.yamlmarks import display_path
 
-    check_disk(folder, n_scenarios, float(trial.nbytes) + 8.0 * max(len(scenario.uncertain), 1),
-               display_path(scenario.path))
+    check_disk(folder, n_scenarios, bytes_per_scenario(scenario, trial), display_path(scenario.path))
+
+
+def bytes_per_scenario(scenario, trial) -> float:
+    """Disk one scenario takes, at most: its results uncompressed (the store compresses them), its
+    inputs in inputs.npy and inputs.csv, its goal rows twice (chunk rows, then goals.csv)."""
+    n_inputs = max(len(scenario.uncertain), 1)
+    return float(trial.nbytes) / max(trial.sizes.get("scenario", 1), 1) + (8 + INPUT_CSV_BYTES) * n_inputs \
+        + 2 * GOAL_ROW_BYTES * len(scenario.goals)
 
 
 def _folder_bytes(folder: Path) -> int:
@@ -111,19 +126,40 @@ def _folder_bytes(folder: Path) -> int:
     return total
 
 
-def os_error_line(err: OSError, folder: Path, done: int, total: int) -> str:
+def still_needed(folder: Path, done: int, total: int, per_scenario: float | None = None) -> float:
+    """Bytes a batch still needs to finish: the results and goal rows of the scenarios not yet run,
+    goals.csv (a copy of every goal row) and inputs.csv (the input matrix as text).
+
+    Measured on the chunks written so far (per finished scenario: their regions of the store,
+    their goal rows); before the first chunk, ``per_scenario`` (the front door's estimate) stands
+    in for both. Only what is still to be written counts: inputs.npy and the store's layout exist.
+    """
+    from simulator.runs import zarrstore
+
+    work = Path(folder) / "_chunks"
+    store = work / "results.zarr"
+    regions = sum(_folder_bytes(array / "c") for array in zarrstore.scenario_arrays(store)) if store.is_dir() else 0
+    parts = sum(f.stat().st_size for f in work.glob("goals-*.csv")) if work.is_dir() else 0
+    npy = (work / "inputs.npy").stat().st_size if (work / "inputs.npy").is_file() else 0
+    if done > 0:
+        per_results, per_goals = regions / done, parts / done
+    else:
+        per_results, per_goals = float(per_scenario or 0.0), 0.0
+    csv_inputs = npy / 8 * INPUT_CSV_BYTES                     # inputs.csv: the float64 matrix as text
+    return per_results * (total - done) + per_goals * (total - done) + per_goals * total + csv_inputs
+
+
+def os_error_line(err: OSError, folder: Path, done: int, total: int, per_scenario: float | None = None) -> str:
     """One line for an OS error during a batch: what, where, (disk full) how much space is needed, how to go on.
 
-    ``done``/``total`` are scenarios; the space still needed is estimated from what the folder
-    holds per finished scenario (results are written twice: chunks, then the merged file).
+    ``done``/``total`` are scenarios; the space still needed is :func:`still_needed`.
     """
     import errno
 
     where = err.filename or folder
     resume = f"then finish it with: python run.py batch --resume {folder}"
     if err.errno in (errno.ENOSPC, errno.EDQUOT):
-        per = _folder_bytes(folder) / max(done, 1)
-        need = per * (total - done) + per * total
+        need = still_needed(folder, done, total, per_scenario)
         try:
             free = shutil.disk_usage(folder).free
         except OSError:

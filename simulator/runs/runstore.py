@@ -14,9 +14,18 @@ cluster — write their chunks into the one store at the same time, without lock
 is merged or written twice at the end (the old layout wrote a NetCDF file per chunk and merged
 them into ``results.nc``). ``results.nc`` is still available on request: ``export_netcdf``.
 
-``finalize`` moves ``results.zarr`` into the folder, writes ``goals.csv`` and ``inputs.csv`` (each via
-a temporary name), then the manifest with ``complete: true``, then removes ``PARTIAL`` and
-``_chunks/``. Folders written before the Zarr store (``results.nc``) are still read.
+The store's layout — every ``zarr.json`` (attributes included) and the coordinates (``time``,
+subscript ranges) — is written once, when the folder is created, before any chunk; its checksums
+(``_chunks/sum-layout.json``) are verified on resume. A chunk's region is its data only, so a
+damaged chunk's repair never touches a coordinate.
+
+``finalize`` is a journal of idempotent steps (simulator.runs.stops.FINAL_STEPS), each written
+under a temporary name in ``_chunks/`` and renamed into place: ``goals.csv``, ``inputs.csv``, the
+manifest with ``complete: true``, then the store renamed from ``_chunks/results.zarr`` to
+``results.zarr`` (the last rename: until then every chunk file is kept), then ``_chunks/`` removed,
+then ``PARTIAL``. ``--resume`` after a kill or a full disk at any point redoes the steps not done
+(before the store's rename: all of them, giving the same bytes; after it: only the clean-up).
+Folders written before the Zarr store (``results.nc``) are still read.
 """
 
 from __future__ import annotations
@@ -33,9 +42,10 @@ import xarray as xr
 
 from simulator.errors import RunDirError
 from simulator.plans.goals import GOAL_COLUMNS
-from simulator.runs import integrity, zarrstore
+from simulator.runs import integrity, stops, zarrstore
 from simulator.runs.blockread import read_compact
-from simulator.runs.inputs import InputRows, npy_rows, read_rows, write_npy
+from simulator.runs.csvtext import concat_goals, csv_text, write_inputs_csv
+from simulator.runs.inputs import InputRows, read_rows, write_npy
 from simulator.runs.lock import RunLock, create_locked
 
 PARTIAL = "PARTIAL"
@@ -59,9 +69,16 @@ OK_STATUSES = {"ok", "", "0", "0.0"}
 
 _RERUN = "rerun `python run.py batch SCENARIO.yaml` or pass a complete run folder (out/<region>-<scenario>-<timestamp>)"
 
-def _write_atomic(path: Path, write) -> None:
-    """Call ``write(tmp_path)`` and rename the temporary file onto ``path`` (no temporary left on failure)."""
-    tmp = path.with_name(f".{path.name}.tmp")
+LAYOUT = "layout"               # the checksum record of the store's layout (integrity.record_path)
+
+
+def _write_atomic(path: Path, write, tmp_dir: Path | None = None) -> None:
+    """Call ``write(tmp_path)`` and rename the temporary file onto ``path`` (no temporary left on failure).
+
+    The temporary is ``.NAME.tmp`` beside ``path``, or in ``tmp_dir`` (same file system), where a
+    process killed while writing leaves it out of sight.
+    """
+    tmp = (Path(tmp_dir) if tmp_dir is not None else path.parent) / f".{path.name}.tmp"
     try:
         write(tmp)
         os.replace(tmp, path)
@@ -72,54 +89,6 @@ def _write_atomic(path: Path, write) -> None:
 def write_text_atomic(path: Path, text: str) -> None:
     """Write ``text`` (UTF-8) to ``path`` through a temporary file and a rename."""
     _write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-
-
-def _csv_cell(value) -> str:
-    """One CSV cell: blank for None/NaN/NA, shortest round-trip repr for floats, quoted when needed."""
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, (bool, np.bool_)):
-        return str(int(value))
-    if isinstance(value, (float, np.floating)):
-        return repr(float(value))
-    if isinstance(value, (int, np.integer)):
-        return str(int(value))
-    text = str(value)
-    if any(ch in text for ch in ',"\n\r'):
-        return '"' + text.replace('"', '""') + '"'
-    return text
-
-
-def _csv_column(series: pd.Series) -> np.ndarray:
-    """A column's cells as an object array of str; each distinct non-float value is formatted once."""
-    if isinstance(series.dtype, pd.api.extensions.ExtensionDtype):   # e.g. Int64 with <NA>
-        values = series.to_numpy(dtype=object, na_value=None)
-    else:
-        values = series.to_numpy()
-    if values.dtype == np.float64:                     # values: (almost) all distinct
-        return np.array([repr(x) if x == x else "" for x in values.tolist()], dtype=object)
-    if values.dtype.kind in "iu":
-        return values.astype(str).astype(object)
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    cells = np.array([_csv_cell(v) for v in uniques] + [""], dtype=object)   # code -1 (missing) → blank
-    return cells[codes]
-
-
-def csv_header(columns) -> str:
-    """The header line (with its newline): names quoted like cells, so ``x[a,b]`` stays one column."""
-    return ",".join(_csv_cell(str(name)) for name in columns) + "\n"
-
-
-def csv_text(frame: pd.DataFrame, columns: list[str], header: bool) -> str:
-    """CSV text of ``frame[columns]``, the same bytes as ``DataFrame.to_csv(index=False)`` writes.
-
-    Floats are written as their shortest round-trip ``repr`` (as pandas does), missing values as
-    blanks, strings quoted only when they hold a comma, quote or line break. Written by hand
-    because ``to_csv`` took a quarter of a batch's time on the regional model.
-    """
-    cells = [_csv_column(frame[name]).tolist() for name in columns]
-    rows = "".join(line + "\n" for line in map(",".join, zip(*cells)))
-    return (csv_header(columns) if header else "") + rows
 
 
 def goals_csv_text(table: pd.DataFrame, header: bool) -> str:
@@ -191,6 +160,7 @@ class RunFolder:
                 inputs = InputRows.of_array(inputs, [f"x{j}" for j in range(np.shape(inputs)[1])])
             _write_atomic(folder.work / "inputs.npy", lambda tmp: write_npy(tmp, inputs))
             zarrstore.create_store(folder.store, template, inputs.n, chunk_size, {})
+            integrity.record(folder.work, LAYOUT, zarrstore.layout_files(folder.store))
             folder.write_manifest(manifest)
         except OSError as err:                  # e.g. disk full: leave nothing half-made behind
             folder._undo_create(err)
@@ -213,12 +183,33 @@ class RunFolder:
         try:
             if manifest.get("complete") and not (folder.path / PARTIAL).exists():
                 raise RunDirError(f"{folder.path}: this batch is already complete; nothing to resume")
+            if folder.store_placed(manifest):
+                return folder, manifest         # finalization got past the store's rename
             if not (folder.work / "inputs.npy").exists():
                 raise RunDirError(f"{folder.path}: {WORK}/inputs.npy is missing, so the batch cannot be resumed; run it again")
         except RunDirError:
             folder.release()
             raise
         return folder, manifest
+
+    def store_placed(self, manifest: dict) -> bool:
+        """Whether finalization renamed the store into place (only its clean-up may be left to do)."""
+        return bool(manifest.get("complete")) and (self.path / STORE).is_dir() and not self.store.exists()
+
+    def check_layout(self) -> None:
+        """Verify the store's layout (metadata, attributes, coordinates) against its checksums.
+
+        Raises
+        ------
+        RunDirError
+            A layout file is missing or changed (folders from before the record are not checked).
+        """
+        if not integrity.recorded(self.work, LAYOUT):
+            return
+        why = integrity.problem(self.work, LAYOUT)
+        if why is not None:
+            raise RunDirError(f"{self.path}: the results store's layout (coordinates, attributes) is damaged: {why}; "
+                              f"the batch cannot be resumed, run it again")
 
     @classmethod
     def open_complete(cls, path: Path) -> tuple["RunFolder", dict]:
@@ -253,7 +244,9 @@ class RunFolder:
             raise RunDirError(f"{self.path / MANIFEST}: not valid JSON ({err}); the run folder is damaged") from None
 
     def write_manifest(self, manifest: dict) -> None:
-        write_text_atomic(self.path / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+        text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+        _write_atomic(self.path / MANIFEST, lambda tmp: tmp.write_text(text, encoding="utf-8"),
+                      self.work if self.work.is_dir() else None)
 
     def input_rows(self, start: int, stop: int) -> np.ndarray:
         """Rows ``[start, stop)`` of the sampled input matrix (read with a seek, not kept)."""
@@ -271,11 +264,16 @@ class RunFolder:
                 and integrity.recorded(self.work, index))
 
     def write_chunk(self, index: int, ds: xr.Dataset, goals: pd.DataFrame) -> None:
-        """Write one chunk's goal rows, results region and marker, then their checksums (the record commits it)."""
+        """Write one chunk's goal rows, results region and marker, then their checksums (the record commits it).
+
+        The record needs every file of the region: a region removed meanwhile (a resume discarding
+        a chunk that an orphaned cluster task was still writing) raises instead of committing it.
+        """
         _write_atomic(self.chunk_goals(index), lambda tmp: tmp.write_text(goals_csv_text(goals, header=False), encoding="utf-8"))
         zarrstore.write_region(self.store, ds)
         _write_atomic(self.chunk_marker(index), lambda tmp: tmp.write_bytes(b""))
-        integrity.record(self.work, index, self.chunk_files(index))
+        files = [self.chunk_goals(index), self.chunk_marker(index), *zarrstore.region_files(self.store, index, complete=True)]
+        integrity.record(self.work, index, files)
 
     def status_counts(self) -> dict:
         """``{"ok": k, "failed": m}`` over every scenario of the store (status 0 is ok)."""
@@ -285,39 +283,35 @@ class RunFolder:
 
     # --- the end -----------------------------------------------------------------------
 
-    def _write_inputs_csv(self, path: Path, columns: list[str], rows_per_block: int = 20_000) -> None:
-        """inputs.csv (``scenario`` + one column per input), block by block from inputs.npy."""
-        n = npy_rows(self.work / "inputs.npy")
-        with open(path, "w", encoding="utf-8", newline="") as fh:
-            fh.write(csv_header(["scenario", *columns]))
-            for start in range(0, n, rows_per_block):
-                block = self.input_rows(start, start + rows_per_block)
-                frame = pd.DataFrame(block, columns=columns)
-                frame.insert(0, "scenario", np.arange(start, start + len(block)))
-                fh.write(csv_text(frame, list(frame.columns), header=False))
-
     def finalize(self, manifest: dict, n_chunks: int, input_columns: list[str]) -> None:
-        """Move the store into place, concatenate goals.csv, write inputs.csv, mark complete."""
+        """Concatenate goals.csv, write inputs.csv and the complete manifest, rename the store into place, clean up.
+
+        Each step is idempotent and goes through a temporary name, and the chunk files are kept
+        until the store's rename: a kill or a full disk anywhere leaves a folder that ``--resume``
+        finishes with the same files (see the module docstring).
+        """
         missing = [i for i in range(n_chunks) if not self.chunk_done(i)]
         if missing:
             raise RunDirError(f"{self.path}: chunks {missing[:5]} are not finished; resume the batch")
         started = time.perf_counter()
-        os.replace(self.store, self.path / STORE)
-        _write_atomic(self.path / GOALS, lambda tmp: _concat_goals([self.chunk_goals(i) for i in range(n_chunks)], tmp))
-        _write_atomic(self.path / INPUTS, lambda tmp: self._write_inputs_csv(tmp, input_columns))
+        stops.reached("finalize-goals")
+        _write_atomic(self.path / GOALS, lambda tmp: concat_goals([self.chunk_goals(i) for i in range(n_chunks)], tmp),
+                      self.work)
+        stops.reached("finalize-inputs")
+        _write_atomic(self.path / INPUTS, lambda tmp: write_inputs_csv(tmp, self.work / "inputs.npy", input_columns), self.work)
+        stops.reached("finalize-manifest")
         seconds = dict(manifest.get("seconds") or {}, merge=round(time.perf_counter() - started, 3))
-        manifest = dict(manifest, complete=True, seconds=seconds)
-        self.write_manifest(manifest)
-        (self.path / PARTIAL).unlink(missing_ok=True)
+        self.write_manifest(dict(manifest, complete=True, seconds=seconds))
+        stops.reached("finalize-store")
+        os.replace(self.store, self.path / STORE)
+        self.finish()
+
+    def finish(self) -> None:
+        """The last finalization steps, once the store is in place: remove ``_chunks/``, then ``PARTIAL``."""
+        stops.reached("finalize-cleanup")
         shutil.rmtree(self.work, ignore_errors=True)
-
-
-def _concat_goals(parts: list[Path], out: Path) -> None:
-    with open(out, "w", encoding="utf-8", newline="") as dst:
-        dst.write(csv_header(GOAL_COLUMNS))
-        for part in parts:
-            with open(part, encoding="utf-8", newline="") as src:
-                shutil.copyfileobj(src, dst, 1 << 20)
+        stops.reached("finalize-partial")
+        (self.path / PARTIAL).unlink(missing_ok=True)
 
 
 # --- reading a complete folder (``show``, reports) -----------------------------------------------

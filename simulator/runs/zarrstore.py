@@ -21,6 +21,7 @@ cannot be written by several processes at once without MPI. ``export_netcdf`` wr
 
 from __future__ import annotations
 
+import errno
 import json
 from pathlib import Path
 
@@ -78,28 +79,63 @@ def write_region(path: Path, ds: xr.Dataset) -> None:
     """Write the scenarios of ``ds`` (its ``scenario`` coordinate: consecutive rows) into the store."""
     import zarr
 
-    group = zarr.open_group(str(path), mode="r+", zarr_format=3)
     rows = np.asarray(ds["scenario"].values)
     start, stop = int(rows[0]), int(rows[-1]) + 1
-    for name, var in ds.variables.items():
-        if "scenario" not in var.dims:
-            continue
-        index = tuple(slice(start, stop) if d == "scenario" else slice(None) for d in var.dims)
-        values = np.asarray(var.values)
-        group[name][index] = values.astype(str) if values.dtype.kind in "UOT" else values
+    with zarr.config.set({"array.write_empty_chunks": True}):      # a region is always one file per array
+        group = zarr.open_group(str(path), mode="r+", zarr_format=3)
+        for name, var in ds.variables.items():
+            if "scenario" not in var.dims:
+                continue
+            index = tuple(slice(start, stop) if d == "scenario" else slice(None) for d in var.dims)
+            values = np.asarray(var.values)
+            group[name][index] = values.astype(str) if values.dtype.kind in "UOT" else values
 
 
-def region_files(path: Path, index: int) -> list[Path]:
-    """The files of batch chunk ``index`` in the store (one Zarr chunk per batch chunk along ``scenario``;
-    chunks equal to the fill value are not written, so a region may have fewer files than variables)."""
-    files = []
+def scenario_arrays(path: Path) -> list[Path]:
+    """The folders of the store's arrays that have a ``scenario`` dimension (read from their ``zarr.json``)."""
+    arrays = []
     for array in sorted(p for p in Path(path).iterdir() if p.is_dir()):
+        try:
+            dims = json.loads((array / "zarr.json").read_text(encoding="utf-8")).get("dimension_names") or ()
+        except (OSError, ValueError, AttributeError):
+            continue
+        if "scenario" in dims:
+            arrays.append(array)
+    return arrays
+
+
+def region_files(path: Path, index: int, complete: bool = False) -> list[Path]:
+    """The files of batch chunk ``index`` in the store: its data only, one Zarr chunk per array with a
+    ``scenario`` dimension. Coordinates without that dimension (``time``, subscript ranges) and the
+    metadata belong to no chunk (:func:`layout_files`), so discarding a chunk never touches them.
+
+    With ``complete=True`` a missing file raises FileNotFoundError (:func:`write_region` writes a
+    file for every array, even one equal to the fill value).
+    """
+    files = []
+    for array in scenario_arrays(path):
         target = array / "c" / str(index)
         if target.is_file():
             files.append(target)
-        elif target.is_dir():
+        elif target.is_dir() and any(f.is_file() for f in target.rglob("*")):
             files.extend(sorted(f for f in target.rglob("*") if f.is_file()))
+        elif complete:
+            raise FileNotFoundError(errno.ENOENT, "chunk region not written", str(target))
     return files
+
+
+def layout_files(path: Path) -> list[Path]:
+    """The files written once when the store is laid out: every ``zarr.json`` (attributes included)
+    and the values of the arrays without a ``scenario`` dimension (coordinates)."""
+    path = Path(path)
+    data = set(scenario_arrays(path))
+    files = [path / "zarr.json"]
+    for array in sorted(p for p in path.iterdir() if p.is_dir()):
+        files.append(array / "zarr.json")
+        if array not in data and (array / "c").exists():
+            files.extend(sorted(f for f in (array / "c").rglob("*") if f.is_file()) if (array / "c").is_dir()
+                         else [array / "c"])
+    return [f for f in files if f.is_file()]
 
 
 def read_array(path: Path, name: str) -> np.ndarray:

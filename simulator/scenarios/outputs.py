@@ -10,7 +10,9 @@
 Only the *stored* results (``results.zarr``) are cut to ``years`` and ``precision``; every goal
 is evaluated on the full float64 series of the run before that (goals.csv does not change).
 float32 keeps 24 significant bits: a stored value differs from the computed one by at most
-2**-24 ≈ 6e-8 of its size (about 7 significant digits), which halves the store.
+2**-24 ≈ 6e-8 of its size (about 7 significant digits), which halves the store. A finite value
+beyond float32's range (±3.4e38, a run whose stocks explode) is stored as ±inf, silently: the
+goals saw the float64 value, and ``precision: float64`` keeps it.
 """
 
 from __future__ import annotations
@@ -115,7 +117,8 @@ def stored(ds: xr.Dataset, form: OutputForm) -> xr.Dataset:
         times = np.asarray(ds["time"].values, dtype=float)
         ds = ds.isel(time=[int(np.argmin(np.abs(times - year))) for year in form.years])
     if form.precision == "float32":
-        cast = {name: var.astype(np.float32) for name, var in ds.data_vars.items()
-                if "time" in var.dims and var.dtype == np.float64}
+        with np.errstate(over="ignore"):        # beyond float32's ±3.4e38 a finite value is stored as ±inf
+            cast = {name: var.astype(np.float32) for name, var in ds.data_vars.items()
+                    if "time" in var.dims and var.dtype == np.float64}
         ds = ds.assign(cast)
     return ds

@@ -29,6 +29,7 @@ from simulator.scenarios.schema import (DEFAULT_SAMPLING, TIME_KEYS, Sampling, p
                               parse_uncertain)
 from simulator.yamlmarks import display_path
 from simulator.scenarios.timeinputs import check_time_inputs
+from simulator.scenarios.ranges import check_scenario as check_ranges
 from simulator.scenarios.resolve import (check_against_model, check_lever_times, find_plan_file, lever_series, load_region_plan,
                                         model_path_of, parse_goals)
 
@@ -244,7 +245,16 @@ class Scenario:
         }
 
 
-def load_scenario(path: Path | str, *, check_model: bool = True) -> Scenario:
+def _check_with_model(merged, scenario: Scenario, outputs, allow_outside_range: bool) -> None:
+    """Every name against the model, lever times, time inputs, and (unless allowed) the plausible ranges."""
+    check_against_model(merged, scenario, outputs)
+    check_lever_times(merged, scenario)
+    check_time_inputs(merged, scenario)
+    if not allow_outside_range:
+        check_ranges(merged, scenario)
+
+
+def load_scenario(path: Path | str, *, check_model: bool = True, allow_outside_range: bool = False) -> Scenario:
     """Read, merge and validate a scenario file (docs/interfaces.md §3).
 
     Parameters
@@ -254,6 +264,8 @@ def load_scenario(path: Path | str, *, check_model: bool = True) -> Scenario:
     check_model : bool
         Load the model and check every named variable against it (default). ``False`` checks
         the files, the plan and the goals only (fast; used by ``run.py list``).
+    allow_outside_range : bool
+        Accept values outside a model constant's declared range (simulator.scenarios.ranges).
 
     Returns
     -------
@@ -297,9 +309,7 @@ def load_scenario(path: Path | str, *, check_model: bool = True) -> Scenario:
     outputs, scenario.output_form = parse_outputs(merged)
     scenario.model_path = model_path_of(merged, plan)
     if check_model:
-        check_against_model(merged, scenario, outputs)
-        check_lever_times(merged, scenario)
-        check_time_inputs(merged, scenario)
+        _check_with_model(merged, scenario, outputs, allow_outside_range)
     else:
         scenario.outputs = list(outputs or [])
     scenario.levers = {name: lever_series(spec) for name, spec in scenario.lever_specs.items()}

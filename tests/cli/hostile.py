@@ -55,6 +55,6 @@ def assert_clean(result, expected: str, out: Path | None = None) -> None:
     """Exit non-zero, exactly ``Error: <expected>`` on one line, and no complete-looking output."""
     assert result.exit_code != 0, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    assert result.output == f"Error: {expected}\n"
+    assert result.output == f"Error: {expected}\n", result.output
     if out is not None:
         assert not claims_complete(out)

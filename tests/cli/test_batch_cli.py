@@ -1,6 +1,7 @@
 """CLI `batch` and `show` (run.py): exact one-line errors, the printed summary, and --resume after a SIGKILL."""
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from run import cli
+from simulator.runs import stops
 from simulator.runs.batch import run_batch
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -136,21 +138,32 @@ def test_resume_with_scenario_files_is_refused(run_dir):
                              "the scenario, -n and --seed come from its manifest\n")
 
 
-def test_resume_after_sigkill_equals_uninterrupted_run(tmp_path):
-    """Run the CLI in a subprocess, SIGKILL it once the first chunk is on disk, then --resume."""
-    folder = tmp_path / "killed"
+def stopped_at(step: str, tmp_path: Path, args: list, stderr=subprocess.DEVNULL) -> subprocess.Popen:
+    """A ``run.py batch`` subprocess that waits once it reaches ``step`` (simulator/runs/stops.py): the
+    test signals it on that event, however fast or slow the machine is.
+
+    SIGINT is reset to its default in the child: a suite started in the background by a shell
+    inherits SIGINT ignored, and Python then never raises KeyboardInterrupt.
+    """
+    flag = tmp_path / f"reached-{step}"
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "run.py"), "batch", str(COOLING), "-n", "3000", "--chunk-size", "100",
-         "--out", str(folder), "--quiet"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,   # nothing to read: no pipe left open
-    )
-    first_chunk = folder / "_chunks" / "done-000000"
-    deadline = time.monotonic() + 120
-    while not first_chunk.exists() and process.poll() is None and time.monotonic() < deadline:
+        [sys.executable, str(ROOT / "run.py"), "batch", *map(str, args)], cwd=ROOT,
+        env=dict(os.environ, **{stops.ENV: f"{step}:wait:{flag}"}), stdout=subprocess.DEVNULL, stderr=stderr, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    while not flag.exists() and process.poll() is None:
         time.sleep(0.005)
+    assert process.poll() is None, "the batch ended before it reached " + step
+    return process
+
+
+def test_resume_after_sigkill_equals_uninterrupted_run(tmp_path):
+    """Run the CLI in a subprocess, SIGKILL it once the first chunk is recorded, then --resume."""
+    folder = tmp_path / "killed"
+    process = stopped_at("chunk-recorded-1", tmp_path,
+                         [COOLING, "-n", "3000", "--chunk-size", "100", "--out", folder, "--quiet"])
     process.send_signal(signal.SIGKILL)
     process.wait()
-    assert process.returncode == -signal.SIGKILL, "the batch finished before it could be killed"
+    assert process.returncode == -signal.SIGKILL
     assert (folder / "PARTIAL").exists()
     assert not (folder / "goals.csv").exists() and not (folder / "results.zarr").exists()
     manifest = json.loads((folder / "manifest.json").read_text())
@@ -172,18 +185,12 @@ def test_resume_after_sigkill_equals_uninterrupted_run(tmp_path):
 def test_ctrl_c_with_workers_is_one_line_and_resumable(tmp_path):
     """SIGINT to a 2-worker batch: one Error line naming the resume command; --resume finishes it."""
     folder = tmp_path / "interrupted"
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "run.py"), "batch", str(COOLING), "-n", "4000", "--chunk-size", "100",
-         "--workers", "2", "--out", str(folder), "--quiet"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )
-    deadline = time.monotonic() + 120
-    while not (folder / "_chunks" / "done-000001").exists() and process.poll() is None \
-            and time.monotonic() < deadline:
-        time.sleep(0.005)
+    process = stopped_at("chunk-recorded-2", tmp_path,
+                         [COOLING, "-n", "4000", "--chunk-size", "100", "--workers", "2", "--out", folder, "--quiet"],
+                         stderr=subprocess.PIPE)
     process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=120)
-    assert process.returncode == 1, "the batch finished before it could be interrupted"
+    _, stderr = process.communicate()
+    assert process.returncode == 1
     done = json.loads((folder / "manifest.json").read_text())["chunks_done"]
     assert stderr == (f"Error: {folder}: batch interrupted after {100 * len(done):,} of 4,000 scenarios; "
                       f"finish it with: python run.py batch --resume {folder}\n")

@@ -54,3 +54,10 @@ def test_calibrate_help_shows_an_example():
     assert result.exit_code == 0
     assert ('python run.py calibrate scenarios/jizhou/baseline.yaml '
             '--free "tfp_growth[secondary]" --fit-until 2019') in result.output
+
+
+def test_a_zero_iteration_budget_is_one_line():
+    """Issue 26: ``--max-evals 0`` ended in scipy's traceback (max_nfev must be None or positive integer)."""
+    result = invoke("calibrate", JIZHOU, "--free", "pollution_control_rate", "--max-evals", "0")
+    assert result.exit_code == 1
+    assert result.output == "Error: --max-evals must be a whole number >= 1 (the fit's iteration budget), got 0\n"

@@ -28,6 +28,26 @@ def _file(proj: Path, name: str, content) -> str:
     return name
 
 
+WHOLE_XMILE = """<?xml version="1.0" encoding="utf-8"?>
+<xmile version="1.0" xmlns="http://docs.oasis-open.org/xmile/ns/XMILE/v1.0">
+<header><vendor>plansim tests</vendor><product version="1">hand</product></header>
+<sim_specs><start>0</start><stop>1</stop><dt>1</dt></sim_specs>
+<model><variables><aux name="a"><eqn>1</eqn></aux>
+<aux name="b"><eqn>a * 2</eqn></aux></variables></model>
+</xmile>
+"""
+
+
+def _cut(proj: Path, source: str, before: str, name: str) -> str:
+    """A copy of ``source`` (a project file; ``models/x/whole.xmile`` is written first) that ends
+    just after the first occurrence of ``before``: a file cut short, mid-equation."""
+    if source == "models/x/whole.xmile":
+        _file(proj, source, WHOLE_XMILE)
+    text = (proj / source).read_text(encoding="utf-8")
+    assert before in text
+    return _file(proj, str(Path(source).parent / name), text[: text.index(before) + len(before)])
+
+
 def _scenario(proj: Path, text: str) -> str:
     return _file(proj, "scenarios/teacup_town/bad.yaml", text)
 
@@ -37,7 +57,16 @@ MODELS = [
     ("missing_model", lambda p: ["simulate", "models/none.mdl"], 'models/none.mdl: model file not found; check the path'),
     ("model_is_folder", lambda p: ["simulate", "models"], "Invalid value for 'MODEL': File 'models' is a directory; see: python run.py simulate --help"),
     ("empty_mdl", lambda p: ["simulate", _file(p, "models/x/empty.mdl", "")], "models/x/empty.mdl: cannot parse model: Rule 'file' didn't match at '' (line 1, column 1)"),
-    ("binary_mdl", lambda p: ["simulate", _file(p, "models/x/bin.mdl", bytes(range(256)) * 4)], "models/x/bin.mdl: no model variables found (only time settings); check that the file is a complete Vensim/XMILE model"),
+    ("binary_mdl", lambda p: ["simulate", _file(p, "models/x/bin.mdl", bytes(range(256)) * 4)], "models/x/bin.mdl: not a text file: binary content (a NUL byte at byte 0); give a Vensim .mdl or an XMILE model (.xmile, .stmx) saved as text"),
+    # issue 26: random bytes made PySD's encoding guess fail ("decode() argument 'encoding' must be str, not None")
+    ("random_bytes_mdl", lambda p: ["simulate", _file(p, "models/x/rand.mdl", bytes((i * 7919 + 13) % 251 + 1 for i in range(4000)))], "models/x/rand.mdl: not a text file: binary content; give a Vensim .mdl or an XMILE model (.xmile, .stmx) saved as text"),
+    ("binary_xmile", lambda p: ["simulate", _file(p, "models/x/bin.xmile", b"PK\x03\x04\x00\x00" + bytes(range(256)))], "models/x/bin.xmile: not a text file: binary content (a NUL byte at byte 4); give a Vensim .mdl or an XMILE model (.xmile, .stmx) saved as text"),
+    # issue 26: "'NoneType' object has no attribute 'nsmap'"
+    ("garbage_xmile", lambda p: ["simulate", _file(p, "models/x/junk.xmile", "this is not xml at all\n")], "models/x/junk.xmile:1: not an XML file, so not an XMILE model; give a model exported by Stella or Vensim (.xmile, .stmx) or a Vensim .mdl"),
+    ("html_as_xmile", lambda p: ["simulate", _file(p, "models/x/page.xmile", "<html><body/></html>\n")], "models/x/page.xmile: not an XMILE model: its root element is <html>, not <xmile>; give a model exported by Stella or Vensim (.xmile, .stmx) or a Vensim .mdl"),
+    # issue 26: a .mdl cut mid-file was "FINAL TIME is missing"; a cut .xmile, undefined references
+    ("cut_mdl", lambda p: ["simulate", _cut(p, TEACUP, "Degrees Fahrenheit [32,212]", "cut.mdl")], "models/teacup/cut.mdl:25: the file ends early, at line 25, inside an equation ('TEG ( -Heat Loss to Room, 180) ~ Degrees Fahrenheit [32,212]' has no closing '|'); it was cut short (a copy or download that stopped?); save or copy the whole model again"),
+    ("cut_xmile", lambda p: ["simulate", _cut(p, "models/x/whole.xmile", "<aux name=\"b\">", "cut.xmile")], "models/x/cut.xmile:6: the file ends early, at line 6, before its closing </xmile>; it was cut short (a copy or download that stopped?); save or copy the whole model again"),
     ("unknown_suffix", lambda p: ["simulate", _file(p, "models/x/model.txt", "x = 1\n")], "models/x/model.txt: unknown model file extension '.txt'; use one of .mdl, .stmx, .xmile, .xml"),
     ("dev_zero", lambda p: ["simulate", "/dev/zero"], '/dev/zero: not a regular file (a device or pipe); give a model file (.mdl, .xmile)'),
     ("unsupported_function", lambda p: ["simulate", _teacup(p, "\t70\n", "\tTIME BASE(Characteristic Time, 1)\n")], "models/teacup/bad.mdl: unsupported: 'Room Temperature': function TIME_BASE; remove or replace these"),
@@ -46,7 +75,7 @@ MODELS = [
     ("division_by_zero", lambda p: ["simulate", TEACUP, "--set", "Characteristic Time=0"], "models/teacup/teacup.mdl: non-finite value in 'Heat Loss to Room' at time 0 (division by zero, overflow, LN of a negative, or reading an element no equation defines?); fix the model or --set, or pass --allow-nonfinite to write it anyway"),
     ("ln_of_negative", lambda p: ["simulate", _teacup(p, "\t70\n", "\tLN(-1)\n")], "models/teacup/bad.mdl: non-finite value in 'Room Temperature' at time 0 (division by zero, overflow, LN of a negative, or reading an element no equation defines?); fix the model or --set, or pass --allow-nonfinite to write it anyway"),
     ("overflow", lambda p: ["simulate", _teacup(p, "\t70\n", "\tEXP(1000)\n")], "models/teacup/bad.mdl: non-finite value in 'Room Temperature' at time 0 (division by zero, overflow, LN of a negative, or reading an element no equation defines?); fix the model or --set, or pass --allow-nonfinite to write it anyway"),
-    ("malformed_xmile", lambda p: ["simulate", _file(p, "models/x/bad.xmile", "<xmile><model>")], 'models/x/bad.xmile: cannot parse model: not a well-formed model file (KeyError)'),
+    ("malformed_xmile", lambda p: ["simulate", _file(p, "models/x/bad.xmile", "<xmile><model>")], "models/x/bad.xmile:1: the file ends early, at line 1, before its closing </xmile>; it was cut short (a copy or download that stopped?); save or copy the whole model again"),
 ]
 
 #: Command lines: (id, setup(proj) -> argv, expected).

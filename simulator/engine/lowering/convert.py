@@ -132,7 +132,7 @@ class _Lowering(Dimensions):
             return
         var = ir.Variable(
             id=var_id, name=element.name, kind="", role=role, dims=dims, components=components,
-            units=str(element.units or ""), doc=str(element.documentation or ""))
+            units=str(element.units or ""), doc=str(element.documentation or ""), limits=_limits(element))
         if role == ir.STOCK:
             var.non_negative = any(getattr(c.ast, "non_negative", False) for c in element.components)
         if all(type(c).__name__ == "AbstractData" for c in element.components):
@@ -357,3 +357,10 @@ def _unique(items):
             seen.add(item)
             out.append(item)
     return out
+
+
+def _limits(element) -> tuple:
+    """``(min, max)`` of the range in an element's units field (``~ Dmnl [0,1]``; ``?`` or none: None)."""
+    found = tuple(getattr(element, "limits", None) or ())[:2]
+    found = found + (None,) * (2 - len(found))
+    return tuple(None if v is None else float(v) for v in found)

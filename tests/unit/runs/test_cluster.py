@@ -17,6 +17,7 @@ import xarray as xr
 
 from simulator.runs.runstore import read_results
 from simulator.errors import BatchOptionError
+from simulator.runs import stops
 from simulator.runs.batch import run_batch
 from simulator.runs.cluster import cap_to_cpus, parse_scheduler
 
@@ -159,21 +160,20 @@ def alive(pid: int) -> bool:
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to list a process's children")
 @pytest.mark.parametrize("option", [["--workers", "2"], ["--scheduler", "local:2"]])
 def test_workers_die_with_a_killed_client(tmp_path, option):
-    folder = tmp_path / "run"
-    process = subprocess.Popen(
+    folder, flag = tmp_path / "run", tmp_path / "reached"
+    process = subprocess.Popen(          # waits once a chunk is recorded (simulator/runs/stops.py): killed on that event
         [sys.executable, str(ROOT / "run.py"), "batch", str(COOLING), "-n", "20000", "--chunk-size", "20",
          "--out", str(folder), "--quiet", *option],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while process.poll() is None and time.monotonic() < deadline and not (
-            (folder / "manifest.json").exists() and json.loads((folder / "manifest.json").read_text())["chunks_done"]):
+        cwd=ROOT, env=dict(os.environ, **{stops.ENV: f"chunk-recorded-1:wait:{flag}"}),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while not flag.exists() and process.poll() is None:
         time.sleep(0.05)
-    assert process.poll() is None, "the batch ended before it could be killed"
+    assert process.poll() is None, "the batch ended before it recorded a chunk"
     workers = descendants(process.pid)
     assert len(workers) >= 2
     process.send_signal(signal.SIGKILL)
     process.wait()
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 300           # die_with_parent polls every 0.5 s; generous for a loaded machine
     while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     left = [pid for pid in workers if alive(pid)]

@@ -8,13 +8,14 @@ import time
 from pathlib import Path
 
 import pytest
+import xarray as xr
 
 from interrupted import interrupted_batch
 from simulator.errors import RunDirError
 from simulator.runs import integrity
 from simulator.runs.batch import run_batch
 from simulator.runs.lock import RunLock, holder
-from simulator.runs.runstore import RunFolder
+from simulator.runs.runstore import RunFolder, read_results
 
 ROOT = Path(__file__).resolve().parents[3]
 COOLING = ROOT / "tests" / "fixtures" / "batch" / "scenarios" / "teacup_town" / "cooling.yaml"
@@ -42,14 +43,14 @@ def test_the_lock_dies_with_its_process(tmp_path):
     work = tmp_path / "_chunks"
     work.mkdir()
     code = ("import sys,time; from pathlib import Path; from simulator.runs.lock import RunLock; "
-            "RunLock.acquire(Path(sys.argv[1]), Path(sys.argv[1])); print('held', flush=True); time.sleep(60)")
+            "RunLock.acquire(Path(sys.argv[1]), Path(sys.argv[1])); print('held', flush=True); time.sleep(3600)")
     process = subprocess.Popen([sys.executable, "-c", code, str(work)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
     assert process.stdout.readline() == "held\n"
     assert holder(work).startswith(f"pid {process.pid}: ")
     process.kill()
     process.wait()
     process.stdout.close()
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 300
     while holder(work) is not None and time.monotonic() < deadline:
         time.sleep(0.01)
     assert holder(work) is None
@@ -105,3 +106,27 @@ def test_a_changed_chunk_and_a_chunk_without_record_are_not_done(tmp_path):
     integrity.record_path(run.work, 0).unlink()
     assert not run.chunk_done(0)
     assert integrity.problem(run.work, 0) == "no checksum record"
+
+
+def test_repairing_chunk_0_keeps_the_coordinates(tmp_path):
+    """Issue 26: a kill between chunk 0's files and its record; the repair removed ``time/c/0`` (time all NaN)."""
+    folder = _partial(tmp_path)
+    run = RunFolder(folder)
+    integrity.record_path(run.work, 0).unlink()             # chunk 0 written, not committed
+    region = {f.relative_to(run.store).parts[0] for f in run.chunk_files(0) if run.store in f.parents}
+    assert "time" not in region and region >= {"status", "teacup_temperature"}
+    run_batch([], resume=folder)
+    whole = run_batch([COOLING], n=60, out=tmp_path / "whole", chunk_size=20)[0]
+    with read_results(folder) as a, read_results(whole) as b:
+        xr.testing.assert_identical(a, b)
+
+
+def test_a_damaged_layout_is_refused_on_resume(tmp_path):
+    folder = _partial(tmp_path)
+    run = RunFolder(folder)
+    coordinate = run.store / "time" / "c" / "0"
+    coordinate.unlink()
+    with pytest.raises(RunDirError) as err:
+        run_batch([], resume=folder)
+    assert str(err.value) == (f"{folder}: the results store's layout (coordinates, attributes) is damaged: "
+                              f"results.zarr/time/c/0 is missing; the batch cannot be resumed, run it again")

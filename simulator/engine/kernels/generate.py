@@ -101,7 +101,10 @@ def kernel_source(model_ir, program, replaced, levers):
     tables, equations = {}, []      # equations: (lines, ids read, id computed, derivative?)
     for vid, target in [(v, "v") for v in computed if v not in levers] + [(v, "d") for v in stocks]:
         reads.used = set()
-        lines = _equation(model_ir, vid, f"{target}_{vid}", reads, tables)
+        if target == "d" and vid not in needed:     # a stock no saved output reads: it keeps its value
+            lines = _zero(model_ir, vid, f"d_{vid}")
+        else:
+            lines = _equation(model_ir, vid, f"{target}_{vid}", reads, tables)
         equations.append((lines, set(reads.used), vid, target == "d"))
     statics = sorted({vid for _, used, _, _ in equations for vid in used}
                      - dynamic - {vid for vid, var in model_ir.variables.items() if var.role == ir.LOOKUP})
@@ -130,6 +133,14 @@ def _equation(model_ir, vid, target, reads, tables):
     flat = " + ".join(f"k{i} * {int(np.prod(shape[i + 1:], dtype=int))}" for i in range(len(shape)))
     inner = "    " * len(shape)
     return lines + [inner + f"k = {flat}"] + [inner + line for line in ctx.pre] + [inner + f"{target}[k] = {code}"]
+
+
+def _zero(model_ir, vid, target):
+    """Lines setting a (pruned) stock's derivative to 0."""
+    var = model_ir.variables[vid]
+    if not var.dims:
+        return [f"{target} = 0.0"]
+    return [f"for k in range({_size(model_ir, var)}):", f"    {target}[k] = 0.0"]
 
 
 def _piecewise(model_ir, var, target, reads, tables):

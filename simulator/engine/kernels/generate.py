@@ -359,10 +359,14 @@ class _KernelWriter:
                  f"                for q in range({l1 - l0}):", f"                    V[{l0} + q, b] = L[step, i, q]"]
         lines += ["                " + line for part in parts for line in part]
         lines += ["                " + line for line in self._saves()]
-        lines += ["                if step < n_steps:",
-                  f"                    for q in range({n_state}):",
-                  f"                        x = V[{n_state} + q, b] * _dt + V[q, b]",
-                  "                        V[q, b] = 0.0 if (M[q] and x < 0.0) else x"]
+        lines += ["                if step < n_steps:"]
+        clipped = set(self.layout.non_negative)
+        for q in range(n_state):        # written out per slot, the clip only where a stock is non-negative
+            update = f"V[{n_state + q}, b] * _dt + V[{q}, b]"
+            if q in clipped:
+                lines += [f"                    x = {update}", f"                    V[{q}, b] = 0.0 if x < 0.0 else x"]
+            else:
+                lines.append(f"                    V[{q}, b] = {update}")
         lines += ["        for b in range(nb):", f"            for q in range({n_state}):",
                   f"                {state} = V[q, b]", "    return 0"]
         return lines

@@ -360,8 +360,8 @@ class _KernelWriter:
         lines += ["        for step in range(n_steps + 1):     # the last pass only saves the final time",
                   "            t = times[step]", "            isave = save_index[step]"]
         lines += [f"            _o_{vid} = O_{vid}[max(isave, 0), i0:i0 + nb]" for vid, _ in saved]
-        lines += ["            for b in range(nb):", "                i = i0 + b",
-                  f"                for q in range({l1 - l0}):", f"                    V[{l0} + q, b] = L[step, i, q]"]
+        lines += ["            for b in range(nb):", "                i = i0 + b"]
+        lines += [f"                _V{l0 + q}[b] = L[step, i, {q}]" for q in range(l1 - l0)]     # levers, if any
         lines += ["                " + line for part in parts for line in part]
         if saved:
             lines += ["                if isave >= 0:"] + [f"                    _o_{vid}[b] = _V{start}[b]"

@@ -139,6 +139,11 @@ def test_a_short_scalar_step_is_vectorised_across_scenarios_and_bit_for_bit(tmp_
     numpy = model.run(params=params, return_columns=["infectious"], kernel="numpy")
     assert fused.attrs["kernel"] == FUSED
     np.testing.assert_array_equal(fused["infectious"].values, numpy["infectious"].values)
+    lever = {"Duration": simulator.TimeSeries([0, 30, 60], np.array([[5.0, 3.0, 8.0], [4.0, 6.0, 2.0]]))}
+    fused = model.run(params=lever, return_columns=["infectious", "recovering"], kernel="fused")
+    numpy = model.run(params=lever, return_columns=["infectious", "recovering"], kernel="numpy")
+    assert fused.attrs["kernel"] == FUSED
+    np.testing.assert_array_equal(fused["recovering"].values, numpy["recovering"].values)
 
 
 def test_an_unknown_kernel_is_refused_with_the_choices():

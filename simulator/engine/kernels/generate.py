@@ -366,7 +366,7 @@ class _KernelWriter:
         if saved:
             lines += ["                if isave >= 0:"] + [f"                    _o_{vid}[b] = _V{start}[b]"
                                                              for vid, start in saved]
-        lines += ["                if step < n_steps:"]
+        lines += ["                if step < n_steps:"] if n_state else []
         clipped = set(self.layout.non_negative)
         for q in range(n_state):        # written out per slot, the clip only where a stock is non-negative
             update = f"_V{n_state + q}[b] * _dt + _V{q}[b]"

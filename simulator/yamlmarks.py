@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from simulator import diskcache
 from simulator.errors import SimulatorError
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -83,6 +84,20 @@ def load_yaml_with_lines(path: Path | str, error: type[SimulatorError]) -> tuple
     path = Path(path)
     shown = display_path(path)
     text = _read_bounded(path, shown, error)
+    key = None
+    if diskcache.cache_dir() is not None:     # a file read before: its parse from the cache (no error then)
+        key = diskcache.entry_key("yaml", path, diskcache.code_digest("yamlmarks.py"), content=text.encode())
+        cached = diskcache.read("yaml", key)
+        if cached is not None:
+            return cached
+    result = _parse(text, shown, error)
+    if key is not None:
+        diskcache.write("yaml", key, result)
+    return result
+
+
+def _parse(text: str, shown: str, error: type[SimulatorError]) -> tuple[Any, dict[KeyPath, int]]:
+    """(data, lines) of one YAML document's text (see :func:`load_yaml_with_lines`)."""
     try:
         loader = yaml.SafeLoader(text)
     except yaml.reader.ReaderError as err:     # a control character such as NUL

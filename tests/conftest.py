@@ -19,6 +19,10 @@ ROOT = Path(__file__).resolve().parents[1]
 # per run configuration costs seconds. PLANSIM_KERNEL=fused runs the whole suite on the kernels.
 os.environ.setdefault("PLANSIM_KERNEL", "numpy")
 
+# Every test parses and compiles afresh (a test of warnings or errors at load time sees them happen);
+# tests/unit/test_diskcache.py turns the cache of parsed YAML and compiled models on in a temporary folder.
+os.environ.setdefault("PLANSIM_CACHE", "off")
+
 TEST_MODELS = Path(os.environ.get("PLANSIM_TEST_MODELS", ROOT.parent / "shared" / "test-models"))
 SEEDS = Path(os.environ.get("PLANSIM_SEEDS", ROOT.parent / "shared" / "seeds"))
 MODEL_CORPUS = Path(os.environ.get("PLANSIM_MODEL_CORPUS", ROOT.parent / "shared" / "model-corpus"))

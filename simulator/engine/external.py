@@ -117,6 +117,7 @@ class ExternalReader:
         self._books = {}          # path -> pandas.ExcelFile (values)
         self._workbooks = {}      # path -> openpyxl Workbook (named ranges)
         self._aliases = None      # '?alias' -> linked path, read from the model file when first needed
+        self.files = set()        # every data file resolved (the model cache checks them)
 
     # --- errors ------------------------------------------------------------------------------
     def _fail(self, var_name, file, tab, where, problem, fix):
@@ -128,10 +129,13 @@ class ExternalReader:
         if str(file).startswith("?"):
             if self._aliases is None:
                 self._aliases = read_aliases(self.model_path)
-            return resolve_alias(self.model_path, self._aliases, str(file), f"'{var_name}' (sheet '{tab}' {where})")
+            path = resolve_alias(self.model_path, self._aliases, str(file), f"'{var_name}' (sheet '{tab}' {where})")
+            self.files.add(path)
+            return path
         path = (self.model_path.parent / str(file)).resolve()
         if not path.is_file():
             self._fail(var_name, file, tab, where, f"file not found at {path}", "check the file name")
+        self.files.add(path)
         return path
 
     def sheet(self, var_name, file, tab, where):

@@ -176,13 +176,15 @@ class TimeSettings:
 
 @dataclass
 class ModelIR:
-    """Everything the compiler needs: variables by id, dimensions by name, time settings, source path."""
+    """Everything the compiler needs: variables by id, dimensions by name, time settings, source path
+    (and ``data_files``: the other files the model's numbers were read from, for the model cache)."""
 
     path: object
     variables: dict
     dimensions: dict
     time: TimeSettings
     time_exprs: dict = field(default_factory=dict)
+    data_files: tuple = ()
 
     def dims_shape(self, dims):
         """Lengths of the named dimensions."""

@@ -7,7 +7,6 @@ Data variables are keyed by variable id with attrs name/units/doc/kind; ``status
 from __future__ import annotations
 
 import numpy as np
-import xarray as xr
 
 from simulator.engine.missing import hide_missing
 
@@ -49,6 +48,8 @@ def _total(data):
 
 def build_coordinates(model_ir, n, times, dims):
     """Coordinates of a result: ``scenario`` (0..n-1), ``time`` and the element names of ``dims``."""
+    import xarray as xr      # imported when a Dataset is made (a table needs none: engine/table.py)
+
     coords = {"scenario": np.arange(n), "time": np.asarray(times, dtype=float)}
     for dim in dims:
         coords[dim] = list(model_ir.dimensions[dim].elements)
@@ -62,6 +63,8 @@ def dataset_template(model_ir, outputs, times, n):
     Building coordinates (pandas indexes) and merging variables is most of the cost of a small
     Dataset, so a run can reuse the template of an earlier run with the same n, times and outputs.
     """
+    import xarray as xr
+
     dims = dict.fromkeys(d for vid in outputs for d in model_ir.variables[vid].dims)
     data_vars = {}
     for vid, data in outputs.items():
@@ -93,30 +96,3 @@ def fill_dataset(template, outputs, problems, attrs):
     ds = template.copy(deep=False, data=data)
     ds.attrs = dict(attrs)
     return ds
-
-
-def to_table(ds, scenario=0):
-    """One scenario of a result Dataset as a Vensim-style table.
-
-    Returns a ``pandas.DataFrame`` with a ``Time`` column and one column per variable, named by
-    its Vensim name; subscripted variables get one column per element, ``Var[a,b]``.
-    """
-    import itertools
-
-    import pandas as pd
-
-    columns = {"Time": ds["time"].values}
-    for vid, data in ds.data_vars.items():
-        if vid in ("status", "message"):
-            continue
-        values = data.values[scenario]
-        name = data.attrs.get("name", vid)
-        dims = data.dims[2:]
-        if not dims:
-            columns[name] = values
-            continue
-        coords = [list(ds[d].values) for d in dims]
-        for index in itertools.product(*[range(len(c)) for c in coords]):
-            label = ",".join(str(c[i]) for c, i in zip(coords, index))
-            columns[f"{name}[{label}]"] = values[(slice(None),) + index]
-    return pd.DataFrame(columns)

@@ -10,10 +10,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
-from simulator.engine import ir, timegrid
+from simulator.engine import ir, model_cache, timegrid
 from simulator.engine.analysis import CONTROL_KEYS
 from simulator.errors import ParameterError
 from simulator.engine.ingest import read_abstract_model
@@ -27,10 +28,19 @@ from simulator.engine.codegen.noise import scenario_keys
 from simulator.engine.kernels import fused
 from simulator.engine.kernels.fused import kernel_mode
 from simulator.engine.missing import missing_masks
-from simulator.engine.results import dataset_template, fill_dataset, first_non_finite
+from simulator.engine.results import first_non_finite
 
 TIME_PRECISION = 1e-5   # relative to TIME STEP, as Vensim/PySD use for final and saving times
 OUTPUT_KINDS = ("stock", "flow", "auxiliary")
+
+
+class RunArrays(NamedTuple):
+    """One run as arrays (:meth:`CompiledModel.run_arrays`); :meth:`CompiledModel.run` makes its Dataset."""
+
+    times: np.ndarray           # saved times
+    outputs: dict               # {id: array (time, scenario, *dims)}
+    problems: list              # per scenario: None, or (time, variable name) of the first non-finite value
+    attrs: dict                 # the run's attributes (model, method, time settings, kernel, seed, …)
 
 
 @dataclass(frozen=True)
@@ -63,8 +73,7 @@ def load_model(path):
     (2, 241)
     """
     path = Path(path)
-    model_ir = lower(read_abstract_model(path), path, value_at_start)
-    return CompiledModel(path, model_ir)
+    return model_cache.load(path, lambda: CompiledModel(path, lower(read_abstract_model(path), path, value_at_start)))
 
 
 class CompiledModel:
@@ -178,6 +187,17 @@ class CompiledModel:
         kernel : str, optional
             ``auto`` (default: ``$PLANSIM_KERNEL`` or auto), ``fused`` or ``numpy`` (engine/kernels/fused.py).
         """
+        from simulator.engine.results import fill_dataset   # xarray: only a Dataset needs it
+
+        arrays = self.run_arrays(params, n, method, return_columns, initial_time, final_time, time_step,
+                                 saveper, seed, scenarios, kernel)
+        template = self._template(arrays.outputs, arrays.times, len(arrays.problems))
+        return fill_dataset(template, arrays.outputs, arrays.problems, arrays.attrs)
+
+    def run_arrays(self, params=None, n=None, method="euler", return_columns=None, initial_time=None,
+                   final_time=None, time_step=None, saveper=None, seed=0, scenarios=None, kernel=None):
+        """:meth:`run` without the Dataset: :class:`RunArrays` (saved times, ``{id: array (time, scenario,
+        *dims)}``, the first non-finite value per scenario, run attributes); xarray is not imported."""
         if method not in METHODS:
             raise ParameterError(f"unknown method '{method}'; use one of {sorted(METHODS)}")
         if n is not None and (not isinstance(n, (int, np.integer)) or n < 1):
@@ -213,7 +233,7 @@ class CompiledModel:
         attrs = {"model": str(self.path), "method": method, "initial_time": time.initial, "kernel": kernel_used,
                  "final_time": time.final, "time_step": time.dt, "saveper": time.saveper, "seed": int(seed),
                  **{f"{key}_over_time": values for key, values in (plan.controls or {}).items()}}
-        return fill_dataset(self._template(ordered, save_times, n), ordered, problems, attrs)
+        return RunArrays(save_times, ordered, problems, attrs)
 
     def _integrate(self, program, integrator, S, plan, run):
         """Advance ``S`` over ``plan`` (final outputs saved too): the fused kernel or numpy program, or,
@@ -283,6 +303,8 @@ class CompiledModel:
         key = (n, save_times.tobytes(), tuple(outputs))
         template = self._templates.get(key)
         if template is None:
+            from simulator.engine.results import dataset_template
+
             template = dataset_template(self.ir, outputs, save_times, n)
             _bounded_put(self._templates, key, template)
         return template

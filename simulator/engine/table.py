@@ -1,4 +1,4 @@
-"""Last stage of a single run for people (Dataset → Vensim-style table): what ``run.py simulate`` writes.
+"""Last stage of a single run for people (run arrays → Vensim-style table): what ``run.py simulate`` writes.
 
 Like Vensim and PySD, the table holds every variable of the model — stocks, flows, auxiliaries,
 constants and data variables (lookups are functions, not values over time) — and the control
@@ -11,7 +11,6 @@ from __future__ import annotations
 from simulator.errors import NonFiniteError
 from simulator.names import normalise, split_name
 from simulator.yamlmarks import display_path
-from simulator.engine.results import to_table
 
 CONTROL_COLUMNS = {
     "initial_time": ("INITIAL TIME", "initial_time"),
@@ -83,14 +82,36 @@ def simulate_table(model, params=None, method="euler", columns=None, allow_nonfi
     pandas.DataFrame
     """
     ids, controls, labels = _resolve(model, columns)
-    dataset = model.run(params=params, method=method, return_columns=ids)
-    if not allow_nonfinite and int(dataset["status"].values[0]) != 0:
-        raise NonFiniteError(f"{display_path(model.path)}: {dataset['message'].values[0]} (division by zero, overflow, "
-                             "LN of a negative, or reading an element no equation defines?); fix the model or --set, "
-                             "or pass --allow-nonfinite to write it anyway")
-    table = to_table(dataset)
+    run = model.run_arrays(params=params, method=method, return_columns=ids)   # no Dataset: xarray not imported
+    problem = run.problems[0]
+    if not allow_nonfinite and problem is not None:
+        raise NonFiniteError(f"{display_path(model.path)}: non-finite value in '{problem[1]}' at time {problem[0]:g} "
+                             "(division by zero, overflow, LN of a negative, or reading an element no equation "
+                             "defines?); fix the model or --set, or pass --allow-nonfinite to write it anyway")
+    table = _table(model, run)
     for key in controls:
         label, attr = CONTROL_COLUMNS[key]
-        changing = dataset.attrs.get(f"{key}_over_time")     # an equation of Time: its value at each saved time
-        table[label] = list(changing) if changing is not None else float(dataset.attrs[attr])
+        changing = run.attrs.get(f"{key}_over_time")     # an equation of Time: its value at each saved time
+        table[label] = list(changing) if changing is not None else float(run.attrs[attr])
     return table if labels is None else _keep(table, labels)
+
+
+def _table(model, run, scenario=0):
+    """One scenario of a run (:class:`~simulator.engine.simulate.RunArrays`) as a ``pandas.DataFrame``:
+    ``Time`` and one column per variable by its Vensim name, ``Var[a,b]`` per element."""
+    import itertools
+
+    import pandas as pd
+
+    columns = {"Time": run.times}
+    for vid, data in run.outputs.items():
+        var = model.ir.variables[vid]
+        values = data[:, scenario]
+        if not var.dims:
+            columns[var.name] = values
+            continue
+        coords = [list(model.ir.dimensions[d].elements) for d in var.dims]
+        for index in itertools.product(*[range(len(c)) for c in coords]):
+            label = ",".join(str(c[i]) for c, i in zip(coords, index))
+            columns[f"{var.name}[{label}]"] = values[(slice(None),) + index]
+    return pd.DataFrame(columns)

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
+if TYPE_CHECKING:        # pandas is imported where a frame is built (~0.5 s saved for validate and list)
+    import pandas as pd
 
 from simulator.scenarios.distributions import UncertainInput
 from simulator.errors import ScenarioError
@@ -141,6 +142,8 @@ class Scenario:
         elif n is None:
             n = self.sampling.n
         values = sample(self.space, n, self.sampling.seed if seed is None else seed, method)
+        import pandas as pd
+
         frame = pd.DataFrame(values, columns=[spec.name for spec in self.uncertain])
         frame.index.name = "scenario"
         return frame
@@ -205,6 +208,8 @@ class Scenario:
         """
         key = self.targets.get
         if inputs is None:
+            import pandas as pd
+
             inputs = pd.DataFrame({spec.name: [spec.median] for spec in self.uncertain}, index=[0])
         n = len(inputs)
         # lists (one value per element) go in shaped (n, *dims), which the engine cannot misread

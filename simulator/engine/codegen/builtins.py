@@ -256,7 +256,31 @@ def _vector_select(selection, values, axes, missing, action, error=0):
     ``action`` (0-4 on selection * values, 5 the product of values ** selection, 6-10 on values
     alone: sum, product, min, max, mean); ``missing`` where nothing is selected. ``error`` 1, 2, 3:
     NaN (Vensim stops the run with an error) where nothing, more than one, or not exactly one
-    element is selected."""
+    element is selected. ``action`` and ``error`` may be arrays (an equation such as ``Time + 6``,
+    evaluated at each step): each element then uses its own, NaN where one is not a valid code.
+
+    >>> _vector_select(np.array([[1.0, 0.0, 2.0]]), np.array([[3.0, 5.0, 4.0]]), (1,), -1.0, np.array([0.0]))
+    array([11.])
+    """
+    if isinstance(action, (int, np.integer)) and isinstance(error, (int, np.integer)):
+        return _vector_select_codes(selection, values, axes, missing, int(action), int(error))
+    action, error = np.rint(np.asarray(action, dtype=float)), np.rint(np.asarray(error, dtype=float))
+    pairs = np.broadcast_arrays(action, error)
+    out = None
+    for a, e in set(zip(pairs[0].ravel().tolist(), pairs[1].ravel().tolist())):
+        if not (0 <= a <= 10 and 0 <= e <= 3):
+            continue
+        one = _vector_select_codes(selection, values, axes, missing, int(a), int(e))
+        if out is None:
+            out = np.full(np.broadcast_shapes(np.shape(one), action.shape, error.shape), np.nan)
+        np.copyto(out, one, where=(action == a) & (error == e))
+    if out is None:       # no valid code anywhere
+        return np.full(np.broadcast_shapes(action.shape, error.shape), np.nan)
+    return out
+
+
+def _vector_select_codes(selection, values, axes, missing, action, error):
+    """VECTOR SELECT with one numerical action and one error action (see :func:`_vector_select`)."""
     selection, values = np.broadcast_arrays(selection, values)
     chosen = selection != 0
     count = np.sum(chosen, axis=axes)

@@ -209,22 +209,27 @@ def _lookup_points(ref, ctx):
 
 def _emit_vector_select(node, ctx):
     """VECTOR SELECT(selection[dim!], expression[dim!], missing, numerical action, error action):
-    reduces the ``dim!`` subscripts; the actions are numbers fixed in the model."""
+    reduces the ``dim!`` subscripts; an action that is not a constant number is evaluated each step."""
     selection, values = emit(node.args[0], ctx), emit(node.args[1], ctx)
     missing = emit(node.args[2], ctx)
-    action, error = (static_value(a, ctx.ir.variables) for a in node.args[3:5])
-    if action not in range(11):
-        ctx.fail("VECTOR SELECT's numerical action must be a number 0-10 (or a constant set to one)")
-    if error not in range(4):
-        ctx.fail("VECTOR SELECT's error action must be a number 0-3 (0 none; NaN where 1 nothing, "
-                 "2 more than one, 3 not exactly one element is selected)")
     dims = union_dims(selection, values)
     axes = [i + 1 for i, d in enumerate(dims) if d.endswith("!")]
     if not axes:
         ctx.fail("VECTOR SELECT needs subscripts marked with ! (the range to select from)")
     rest = tuple(d for d in dims if not d.endswith("!"))
+    codes = []
+    for arg, top, what in ((node.args[3], 10, "numerical action must be a number 0-10"),
+                           (node.args[4], 3, "error action must be a number 0-3 (0 none; NaN where 1 nothing, "
+                                             "2 more than one, 3 not exactly one element is selected)")):
+        value = static_value(arg, ctx.ir.variables)
+        if value is None:            # an equation (e.g. Time + 6): evaluated each step, as Vensim does
+            codes.append(align(ctx, emit(arg, ctx), rest))
+        elif value in range(top + 1):
+            codes.append(str(int(value)))
+        else:
+            ctx.fail(f"VECTOR SELECT's {what}")
     code = (f"_vector_select({align(ctx, selection, dims)}, {align(ctx, values, dims)}, {tuple(axes)!r}, "
-            f"{align(ctx, missing, rest)}, {int(action)}, {int(error)})")
+            f"{align(ctx, missing, rest)}, {codes[0]}, {codes[1]})")
     return Val(code, rest)
 
 

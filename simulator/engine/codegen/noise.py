@@ -11,7 +11,6 @@ after shifting and stretching: ``shift + stretch * X`` kept within [min, max]).
 from __future__ import annotations
 
 import numpy as np
-from scipy import special
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -70,6 +69,8 @@ def random_uniform(keys, site, t, t0, dt, shape, low, high, stream):
 
 
 def random_normal(keys, site, t, t0, dt, shape, low, high, shift, stretch, stream):
+    from scipy import special     # imported on first use: loading a model needs no scipy
+
     u = uniforms(keys, site, t, t0, dt, shape, stream)
     with np.errstate(divide="ignore", invalid="ignore"):
         z = special.ndtri(_within(u, special.ndtr((low - shift) / stretch), special.ndtr((high - shift) / stretch)))

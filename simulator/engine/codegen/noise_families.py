@@ -16,7 +16,6 @@ linear between its points, 0 outside them, normalised.
 from __future__ import annotations
 
 import numpy as np
-from scipy import special
 
 from simulator.engine.codegen.noise import uniforms
 
@@ -40,6 +39,8 @@ def _discrete(u, low, high, shift, stretch, law, k_min=0.0):
 
 
 def random_beta(keys, site, t, t0, dt, shape, low, high, alpha, beta, shift, stretch, stream):
+    from scipy import special     # imported on first use: loading a model needs no scipy
+
     u = uniforms(keys, site, t, t0, dt, shape, stream)
     return _continuous(u, low, high, shift, stretch,
                        lambda x: special.betainc(alpha, beta, np.clip(x, 0.0, 1.0)),
@@ -47,6 +48,8 @@ def random_beta(keys, site, t, t0, dt, shape, low, high, alpha, beta, shift, str
 
 
 def random_gamma(keys, site, t, t0, dt, shape, low, high, order, shift, stretch, stream):
+    from scipy import special
+
     u = uniforms(keys, site, t, t0, dt, shape, stream)
     order = np.maximum(order, 1.0)
     return _continuous(u, low, high, shift, stretch,
@@ -55,6 +58,8 @@ def random_gamma(keys, site, t, t0, dt, shape, low, high, order, shift, stretch,
 
 
 def random_weibull(keys, site, t, t0, dt, shape, low, high, form, shift, stretch, stream):
+    from scipy import special
+
     u = uniforms(keys, site, t, t0, dt, shape, stream)
     scale = 1.0 / special.gamma(1.0 + 1.0 / np.asarray(form, dtype=float))     # mean 1
     return _continuous(u, low, high, shift, stretch,

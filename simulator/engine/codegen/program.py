@@ -58,22 +58,24 @@ def local_name(var_id):
 
 
 def _needed_each_step(model_ir, save, replaced):
-    """Ids the step function must compute: what stocks, discrete states and saved outputs need."""
+    """Ids the step function must compute: the saved outputs and, transitively, what they read —
+    through the flows of the stocks and the inputs of the discrete states they read. A stock or
+    discrete state that no saved output depends on is left out (dependency pruning: its derivative
+    is 0, so it keeps its initial value; nothing returned reads it)."""
     deps = dependencies(model_ir, "step")
-    roots = set(save)
-    for vid, var in model_ir.variables.items():
-        if var.role in (ir.STOCK, ir.SAMPLE, ir.DELAY_FIXED):
-            roots.add(vid)
-            for comp in var.components:
-                roots |= references(comp.expr)
-    needed, stack = set(), list(roots)
+    needed, stack = set(), list(save)
     while stack:
         vid = stack.pop()
         if vid in needed or vid not in model_ir.variables:
             continue
         needed.add(vid)
-        if vid not in replaced:
-            stack.extend(deps[vid])
+        if vid in replaced:
+            continue
+        stack.extend(deps[vid])
+        var = model_ir.variables[vid]
+        if var.role in (ir.STOCK, ir.SAMPLE, ir.DELAY_FIXED):
+            for comp in var.components:
+                stack.extend(references(comp.expr))
     return needed
 
 
@@ -287,16 +289,18 @@ def _write_step(b, step_entries, save):
         w(f"{b.names[vid]} = {layout.view('S', start, stop, shape)}")
         if not layout.scenario_major:
             row_views[len(w.lines) - 1] = f"    {b.names[vid]} = _Sr{start}"
-    _write_step_values(b, step_entries, _needed_each_step(model_ir, save, b.replaced))
+    needed = _needed_each_step(model_ir, save, b.replaced)
+    _write_step_values(b, step_entries, needed)
     w("if D is None:")
     w("D = np.empty_like(S)", 2)
     allocate_line = len(w.lines) - 2
-    _write_derivatives(b, row_views)
+    _write_derivatives(b, row_views, needed)
     saved_dynamic = [vid for vid in save if vid in b.dynamic]
     if saved_dynamic:
         w("if isave >= 0:")
         for vid in saved_dynamic:
             w(f"_out_{vid}[isave] = {b.names[vid]}", 2)
+    discrete = [vid for vid in discrete if vid in needed]
     if discrete:
         _write_commits(b, discrete)
     w("return D")
@@ -328,12 +332,15 @@ def _write_step_values(b, step_entries, needed):
             assign_value(b.ctx, b.model_ir, var, "expr", name, b.w)
 
 
-def _write_derivatives(b, row_views):
-    """``D`` of every stock; with the stock-major layout, note the row-view form of each last line."""
+def _write_derivatives(b, row_views, needed):
+    """``D`` of every stock (0 for a stock no saved output needs); with the stock-major layout, note
+    the row-view form of each last line."""
     w, layout = b.w, b.layout
     for vid, (start, stop, shape) in layout.slots.items():
         var = b.model_ir.variables[vid]
-        if shape or not write_in_place(b.ctx, var, f"D{layout.rows(start)}", w):
+        if vid not in needed:
+            w(layout.store("D", start, stop, shape, "0.0"))
+        elif shape or not write_in_place(b.ctx, var, f"D{layout.rows(start)}", w):
             assign_value(b.ctx, b.model_ir, var, "expr", f"_d_{vid}", w)
             w(layout.store("D", start, stop, shape, f"_d_{vid}"))
         if not layout.scenario_major:       # the last line writes row D[start]: out=D[i]) or D[i] = ...

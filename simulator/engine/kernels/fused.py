@@ -3,9 +3,10 @@
 ``simulate.py`` calls :func:`integrate` in place of the integrator's loop. The choice comes from
 the run's ``kernel`` argument or ``$PLANSIM_KERNEL``: ``numpy`` (the generated numpy program),
 ``fused`` (the numba kernel wherever the generator supports the model and the method) or ``auto``
-(the default: ``fused`` when numba is installed, some stock is subscripted (where the kernel was
-measured to pay: 5× on the subscripted population sample; on models of scalar stocks, teacup, SIR,
-World3, the numpy program was as fast or faster), the run has at least
+(the default: ``fused`` when numba is installed, some stock is subscripted or the step is short
+enough to be vectorised across scenarios (``KernelSource.vectorised``; benchmarks/peers.py: SIR
+1.5× faster than numpy then, population 8×; on longer steps of scalar stocks, World3, the numpy
+program was as fast or faster), the run has at least
 :data:`AUTO_MIN_SCENARIOS` scenarios, since a kernel's first compilation costs seconds, and the
 kernel gives the numpy program's results bit for bit: no EXP, LN, ``^`` … whose libm results may
 differ from numpy's SIMD loops in the last bit, no SUM of 8 or more terms, which numpy adds
@@ -75,6 +76,10 @@ def integrate(model_ir, program, integrator, S, run):
         elif run["mode"] == "auto" and source.inexact:     # decided before numba is imported (~100 MiB)
             reason = (f"kernel = auto and the model uses {', '.join(source.inexact)} (the kernel's result may "
                       f"differ in the last bit; kernel = fused accepts that)")
+        elif run["mode"] == "auto" and not program.layout.scenario_major and not source.vectorised:
+            reason = ("kernel = auto, no stock is subscripted and the step is too long to vectorise across "
+                      "scenarios (benchmarks/engine.py: the numpy program is as fast or faster there, e.g. "
+                      "World3; kernel = fused forces the kernel)")
         else:
             function, source = _kernel(program, source)
             function(*_arguments(model_ir, program, source, run, S))
@@ -97,9 +102,6 @@ def _why_not(model_ir, program, run, integrator):
         return "numba is not installed (pip install plansim[fast])"
     if integrator.name != "euler":
         return f"method {integrator.name} (the fused kernel is written for Euler)"
-    if mode == "auto" and not program.layout.scenario_major:
-        return ("kernel = auto and no stock is subscripted (measured in benchmarks/engine.py: the numpy "
-                "program is as fast or faster there; kernel = fused forces the kernel)")
     if mode == "auto" and run["n"] < AUTO_MIN_SCENARIOS:
         return f"{run['n']} scenarios < {AUTO_MIN_SCENARIOS} (kernel = auto; compiling would cost more than it saves)"
     return None

@@ -15,6 +15,9 @@ Normally (:data:`NATIVE`) the parts are not numba code: ``lowering.py`` turns th
 LLVM IR (one function per :data:`NATIVE_PART_LINES` lines, plus the saves), the kernel takes the
 compiled step's and save's addresses (``STEP``, ``SAVE``; ``OP`` the outputs' addresses) and only
 the driver above is compiled by numba; the numba parts remain where the lowering refuses.
+A short step of scalars (at most :data:`INLINE_LINES` lines) is instead inlined over the block held
+as a structure of arrays ``V[value, scenario]`` (``_main_soa``): one loop over the block's scenarios
+per time step, with no call inside, which LLVM vectorises across scenarios.
 """
 
 from __future__ import annotations
@@ -63,6 +66,8 @@ class KernelSource:
     inexact: tuple = ()
     step_ir: str | None = None
     """The step as LLVM IR (``lowering.py``; the kernel takes its address ``STEP``), or None: numba parts."""
+    vectorised: bool = False
+    """The small scalar step inlined over a structure-of-arrays block (vectorised across scenarios)."""
     """What may make results differ from the numpy program's in the last bit (empty: bit for bit)."""
 
 
@@ -101,14 +106,18 @@ def kernel_source(model_ir, program, replaced, levers):
     tables, equations = {}, []      # equations: (lines, ids read, id computed, derivative?)
     for vid, target in [(v, "v") for v in computed if v not in levers] + [(v, "d") for v in stocks]:
         reads.used = set()
-        lines = _equation(model_ir, vid, f"{target}_{vid}", reads, tables)
+        if target == "d" and vid not in needed:     # a stock no saved output reads: it keeps its value
+            lines = _zero(model_ir, vid, f"d_{vid}")
+        else:
+            lines = _equation(model_ir, vid, f"{target}_{vid}", reads, tables)
         equations.append((lines, set(reads.used), vid, target == "d"))
     statics = sorted({vid for _, used, _, _ in equations for vid in used}
                      - dynamic - {vid for vid, var in model_ir.variables.items() if var.role == ir.LOOKUP})
     slots = Slots(model_ir, program.layout, statics, sorted(levers & set(computed)),
                   [vid for vid in computed if vid not in levers])
     writer = _KernelWriter(model_ir, program, slots, tables)
-    source = KernelSource(writer.source(equations), slots.inputs(program.saved_dynamic, tables), step_ir=writer.step_ir)
+    source = KernelSource(writer.source(equations), slots.inputs(program.saved_dynamic, tables), step_ir=writer.step_ir,
+                          vectorised=writer.soa)
     source.inexact = tuple(sorted(reads.inexact))
     return source
 
@@ -130,6 +139,14 @@ def _equation(model_ir, vid, target, reads, tables):
     flat = " + ".join(f"k{i} * {int(np.prod(shape[i + 1:], dtype=int))}" for i in range(len(shape)))
     inner = "    " * len(shape)
     return lines + [inner + f"k = {flat}"] + [inner + line for line in ctx.pre] + [inner + f"{target}[k] = {code}"]
+
+
+def _zero(model_ir, vid, target):
+    """Lines setting a (pruned) stock's derivative to 0."""
+    var = model_ir.variables[vid]
+    if not var.dims:
+        return [f"{target} = 0.0"]
+    return [f"for k in range({_size(model_ir, var)}):", f"    {target}[k] = 0.0"]
 
 
 def _piecewise(model_ir, var, target, reads, tables):
@@ -232,9 +249,18 @@ class _KernelWriter:
         self.table_at = {name: sum(2 * w for w in widths[:i]) for i, name in enumerate(tables.values())}
         self.table_width = dict(zip(tables.values(), widths))
         self.step_ir = None
+        self.soa = False        # the block as V[value, scenario] (small scalar steps), else V[scenario, value]
 
     def source(self, equations):
         lines = [HEADER + "from numba import njit\n"]
+        touched = set(self.program.saved_dynamic).union(*(used | {vid} for _, used, vid, _ in equations))
+        if sum(len(e[0]) for e in equations) <= INLINE_LINES and all(
+                self.slots.of(vid)[1] is None for vid in touched if vid in self.slots.layout.slots
+                or vid in self.slots.start):
+            # a small step of scalars: inline over a block held as structure of arrays (value, scenario),
+            # the scenario loop innermost and free of calls, so LLVM vectorises it across scenarios
+            self.soa = True
+            return "\n".join(lines + self._main([self._part_lines(equations, "V")])) + "\n"
         if NATIVE:
             try:
                 saved = [self.slots.of(vid) for vid in self.program.saved_dynamic]
@@ -263,7 +289,7 @@ class _KernelWriter:
         head = []
         for vid in sorted(reads | {vid for vid, d in computed if not d}):
             start, size = self.slots.of(vid)
-            head.append(f"v_{vid} = {row}[{start}]" if size is None else f"v_{vid} = {row}[{start}:{start + size}]")
+            head.append(f"v_{vid} = {self._cell(row, start)}" if size is None else f"v_{vid} = {row}[{start}:{start + size}]")
         for vid, derivative in computed:
             start, size = self.slots.of(vid, derivative)
             if derivative and size is not None:
@@ -276,8 +302,14 @@ class _KernelWriter:
         for vid, derivative in computed:
             start, size = self.slots.of(vid, derivative)
             if size is None:
-                tail.append(f"{row}[{start}] = {'d' if derivative else 'v'}_{vid}")
+                tail.append(f"{self._cell(row, start)} = {'d' if derivative else 'v'}_{vid}")
         return head + body + tail
+
+    def _cell(self, row, slot):
+        """The value ``slot`` of the current scenario: ``row[slot]``, or ``_V<slot>[b]`` in a SoA block
+        (``_V<slot>`` the block's row of that value, a 1-D view made once per block: numba indexes a
+        1-D view in a vectorised loop ~3.5× faster than ``V[slot, b]``, measured on teacup's loop)."""
+        return f"_V{slot}[b]" if self.soa else f"{row}[{slot}]"
 
     def _main(self, parts):
         """The kernel: block loop, loads, ``parts`` (lines each: a call, or the equations inline), saves, update."""
@@ -287,6 +319,8 @@ class _KernelWriter:
         n_state, (s0, s1), (l0, l1) = self.slots.n_state, self.slots.static_range, self.slots.lever_range
         state = "S[i0 + b, q]" if self.layout.scenario_major else "S[q, i0 + b]"
         lanes = lanes_for(self.slots.total)
+        if self.soa:
+            return self._main_soa(parts, args, state, lanes)
         lines = ["", "", "@njit(cache=True, error_model='numpy', nogil=True)", f"def _kernel({args}):",
                  "    N = S.shape[0]" if self.layout.scenario_major else "    N = S.shape[1]",
                  f"    V = np.empty(({lanes}, {self.slots.total}))",
@@ -309,6 +343,41 @@ class _KernelWriter:
                   "    return 0"]
         return lines
 
+    def _main_soa(self, parts, args, state, lanes):
+        """The kernel over blocks held as ``V[value, scenario]``: per step, one loop over the block's
+        scenarios holds the equations, the saves and the Euler update (no call: LLVM vectorises it)."""
+        n_state, (s0, s1), (l0, l1) = self.slots.n_state, self.slots.static_range, self.slots.lever_range
+        lines = ["", "", "@njit(cache=True, error_model='numpy', nogil=True)", f"def _kernel({args}):",
+                 "    N = S.shape[0]" if self.layout.scenario_major else "    N = S.shape[1]",
+                 f"    V = np.empty(({self.slots.total}, {lanes}))",
+                 f"    for i0 in range(0, N, {lanes}):",
+                 f"        nb = min({lanes}, N - i0)",
+                 "        for b in range(nb):",
+                 f"            for q in range({n_state}):", f"                V[q, b] = {state}",
+                 f"            for q in range({s1 - s0}):", f"                V[{s0} + q, b] = P[i0 + b, q]"]
+        lines += [f"        _V{q} = V[{q}]" for q in range(self.slots.total)]
+        saved = [(vid, self.slots.of(vid)[0]) for vid in self.program.saved_dynamic]
+        lines += ["        for step in range(n_steps + 1):     # the last pass only saves the final time",
+                  "            t = times[step]", "            isave = save_index[step]"]
+        lines += [f"            _o_{vid} = O_{vid}[max(isave, 0), i0:i0 + nb]" for vid, _ in saved]
+        lines += ["            for b in range(nb):", "                i = i0 + b"]
+        lines += [f"                _V{l0 + q}[b] = L[step, i, {q}]" for q in range(l1 - l0)]     # levers, if any
+        lines += ["                " + line for part in parts for line in part]
+        if saved:
+            lines += ["                if isave >= 0:"] + [f"                    _o_{vid}[b] = _V{start}[b]"
+                                                             for vid, start in saved]
+        lines += ["                if step < n_steps:"] if n_state else []
+        clipped = set(self.layout.non_negative)
+        for q in range(n_state):        # written out per slot, the clip only where a stock is non-negative
+            update = f"_V{n_state + q}[b] * _dt + _V{q}[b]"
+            if q in clipped:
+                lines += [f"                    x = {update}", f"                    _V{q}[b] = 0.0 if x < 0.0 else x"]
+            else:
+                lines.append(f"                    _V{q}[b] = {update}")
+        lines += ["        for b in range(nb):", f"            for q in range({n_state}):",
+                  f"                {state} = V[q, b]", "    return 0"]
+        return lines
+
     def _saves(self):
         lines = ["if isave >= 0:"] if self.program.saved_dynamic else []
         if lines and self.step_ir is not None:      # the native save (lowering.py): outputs at addresses OP
@@ -316,7 +385,7 @@ class _KernelWriter:
         for vid in self.program.saved_dynamic:
             start, size = self.slots.of(vid)
             if size is None:
-                lines.append(f"    O_{vid}[isave, i] = R[{start}]")
+                lines.append(f"    O_{vid}[isave, i] = {self._cell('R', start)}")
             else:
                 lines += [f"    for k in range({size}):", f"        O_{vid}[isave, i, k] = R[{start} + k]"]
         return lines

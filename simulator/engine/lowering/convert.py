@@ -267,7 +267,11 @@ def lower(abstract_model, path, value_at_start=None):
     """
     lowering = _Lowering(abstract_model, path)
     try:
-        return _lower(lowering, abstract_model, path, value_at_start)
+        model_ir = _lower(lowering, abstract_model, path, value_at_start)
+        reader = getattr(lowering, "external_reader", None)
+        if reader is not None:
+            model_ir.data_files = tuple(sorted(str(f) for f in reader.files))
+        return model_ir
     finally:
         reader = getattr(lowering, "external_reader", None)
         if reader is not None:

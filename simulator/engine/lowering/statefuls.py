@@ -139,12 +139,17 @@ def _delay(lowering, node, ctx, order=None):
 
 
 def _reduced_order(order, delay_time, ctx, evaluate):
-    """Vensim: DELAY N needs delay time > order * TIME STEP, else it reduces the order until this
-    holds (at least 1); the delay time is taken at the initial time (kept as is if not known then)."""
+    """Vensim: DELAY N needs delay time >= order * TIME STEP, else it reduces the order to the
+    whole number of time steps in the delay time (at least 1), so each stage holds its content
+    at least one TIME STEP. A stage time equal to TIME STEP drains the stage fully every step: a
+    pure pipeline, as Vensim's runs show (SD test-models ``tests/delay_pipeline``: DELAY N(input,
+    1, init, 2) and DELAY N(input, 1.5, init, 3) at TIME STEP 0.5 print the input shifted by
+    exactly the delay time; DELAY N(input, 1.25, init, 3) prints the same as order 2). The delay
+    time is taken at the initial time (the order kept as is if it is not known then)."""
     steps = evaluate(_div(delay_time, ir.Call("time_step", ())), ctx.var_name, "DELAY N", quiet=True)
     if steps is None or not math.isfinite(steps):
         return order
-    return max(min(order, math.ceil(steps - 1e-9) - 1), 1)
+    return max(min(order, math.floor(steps + 1e-9)), 1)
 
 
 def _delay_n(lowering, node, ctx):

@@ -5,6 +5,7 @@ import pytest
 
 import simulator
 from simulator.engine.kernels.fused import FUSED
+from simulator.engine.kernels.generate import kernel_source
 from simulator.errors import ParameterError
 
 try:  # tests/ may or may not be a package
@@ -108,18 +109,41 @@ def test_auto_takes_the_kernel_only_where_it_is_bit_for_bit(tmp_path, monkeypatc
     assert inexact.run(n=100, kernel="fused").attrs["kernel"] == FUSED
 
 
-def test_auto_uses_the_kernel_for_many_scenarios_and_subscripted_stocks_only_and_rk4_never(tmp_path, monkeypatch):
+def test_auto_uses_the_kernel_for_many_scenarios_subscripted_or_vectorised_and_rk4_never(tmp_path, monkeypatch):
     model = simulator.load_model(write_mdl(tmp_path, "x[Zone] = INTEG(1 - x[Zone] / 4, 1) ~ ~ |\nZone: a, b ~ ~ |"))
     monkeypatch.delenv("PLANSIM_KERNEL", raising=False)
     assert model.run(n=3, kernel="auto").attrs["kernel"].startswith("numpy: 3 scenarios < 100")
     assert model.run(n=100, kernel="auto").attrs["kernel"] == FUSED
     assert model.run(n=100, kernel="fused", method="rk4").attrs["kernel"].startswith("numpy: method rk4")
     teacup = simulator.load_model("tests/fixtures/models/teacup/teacup.mdl")
-    assert teacup.run(n=100).attrs["kernel"].startswith("numpy: kernel = auto and no stock is subscripted")
+    assert teacup.run(n=100).attrs["kernel"] == FUSED            # a short scalar step: vectorised across scenarios
+    chain = "\n".join([f"a{k} = a{k - 1} * 1.0001 + Time ~ ~ |" for k in range(1, 200)])
+    long = simulator.load_model(write_mdl(tmp_path, f"s = INTEG(a199 / 1e6, 1) ~ ~ |\na0 = s ~ ~ |\n{chain}",
+                                          name="long.mdl"))
+    assert long.run(n=100).attrs["kernel"].startswith("numpy: kernel = auto, no stock is subscripted and the step "
+                                                      "is too long to vectorise")
     monkeypatch.setenv("PLANSIM_KERNEL", "numpy")
     assert model.run(n=100).attrs["kernel"] == "numpy: kernel = numpy"
     monkeypatch.setenv("PLANSIM_KERNEL", "fused")
     assert model.run(n=2).attrs["kernel"] == FUSED and teacup.run(n=2).attrs["kernel"] == FUSED
+
+
+def test_a_short_scalar_step_is_vectorised_across_scenarios_and_bit_for_bit(tmp_path):
+    """SIR's step inlined over a structure-of-arrays block (generate.py ``_main_soa``): the same values."""
+    model = simulator.load_model("tests/fixtures/models/sir/SIR.mdl")
+    program = model._program({"contact_infectivity"}, set(), ["infectious"])
+    source = kernel_source(model.ir, program, {"contact_infectivity"}, set())
+    assert source.vectorised and "V[" in source.source and "k_step" not in source.source
+    params = {"Contact Infectivity": np.linspace(0.2, 0.4, 37)}
+    fused = model.run(params=params, return_columns=["infectious"], kernel="fused")
+    numpy = model.run(params=params, return_columns=["infectious"], kernel="numpy")
+    assert fused.attrs["kernel"] == FUSED
+    np.testing.assert_array_equal(fused["infectious"].values, numpy["infectious"].values)
+    lever = {"Duration": simulator.TimeSeries([0, 30, 60], np.array([[5.0, 3.0, 8.0], [4.0, 6.0, 2.0]]))}
+    fused = model.run(params=lever, return_columns=["infectious", "recovering"], kernel="fused")
+    numpy = model.run(params=lever, return_columns=["infectious", "recovering"], kernel="numpy")
+    assert fused.attrs["kernel"] == FUSED
+    np.testing.assert_array_equal(fused["recovering"].values, numpy["recovering"].values)
 
 
 def test_an_unknown_kernel_is_refused_with_the_choices():

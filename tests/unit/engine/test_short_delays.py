@@ -1,7 +1,9 @@
 """Tests of DELAY N / DELAY FIXED whose stage time is not longer than TIME STEP (lowering/statefuls.py).
 
-Vensim's reference: DELAY N needs delay time > order * TIME STEP, else Vensim reduces the order
-until this holds; DELAY FIXED's minimum delay is TIME STEP (shorter delays act as TIME STEP).
+Vensim reduces a DELAY N's order to the whole number of TIME STEPs in its delay time when the order
+is larger (a stage time equal to TIME STEP is kept: the stage drains fully each step, a pure
+pipeline; tests/integration/test_delay_pipeline.py checks this against Vensim's own run);
+DELAY FIXED's minimum delay is TIME STEP (shorter delays act as TIME STEP).
 """
 
 import numpy as np
@@ -28,13 +30,14 @@ def _run(tmp_path):
     return simulator.load_model(write_mdl(tmp_path, MODEL, final=8, dt=0.25)).run()
 
 
-def test_delay_n_order_is_reduced_until_delay_time_exceeds_order_times_time_step(tmp_path):
+def test_delay_n_order_is_reduced_to_the_time_steps_in_its_delay_time(tmp_path):
     ds = _run(tmp_path)
-    # delay 1, TIME STEP 0.25: orders 10 and 4 (1 > 4 * 0.25 is false) both become 3
-    np.testing.assert_array_equal(ds["order_ten"].values, ds["order_three"].values)
-    np.testing.assert_array_equal(ds["order_four"].values, ds["order_three"].values)
-    # a third-order delay of a step is not a pure lag: it spreads (differs from the input one time later)
-    assert not np.allclose(ds["order_three"].values[0, 8:], ds["input"].values[0, 4:-4])
+    # delay 1, TIME STEP 0.25: order 10 becomes 4 (four stages of one TIME STEP each); order 4 is kept
+    np.testing.assert_array_equal(ds["order_ten"].values, ds["order_four"].values)
+    # four stages of one TIME STEP: a pure pipeline, the input exactly 4 steps (= the delay time) later
+    np.testing.assert_allclose(ds["order_four"].values[0, 4:], ds["input"].values[0, :-4], rtol=1e-12, atol=1e-12)
+    # order 3 (stage time 1/3 > TIME STEP) is kept and spreads the step: not a pure lag
+    assert not np.allclose(ds["order_three"].values[0, 4:], ds["input"].values[0, :-4])
 
 
 def test_delay_n_with_room_for_its_order_keeps_it(tmp_path):

@@ -17,7 +17,9 @@ A fourth kind, ``"observed"`` (a goal whose year has passed, judged on the publi
 reserved for the record's verdicts and shown before all of these where present.
 
 An input is *anchored* when the plan's ``published:`` record names it (``sets:`` or
-``variable:``), or the plan's ``history:`` figures name it (the plan's own printed base-year facts).
+``variable:``), the plan's ``history:`` figures name it (the plan's own printed base-year facts), or the
+baseline is fitted on it (``calibration: free``): a fitted constant's range is the fit's, taken from the
+published figures of the fit window (``calibrate --ranges``), not an assumption.
 
 >>> judge(spread=0.0, p_met=1.0, median=0.25, indices={}, anchored=set()).kind
 'set'
@@ -79,7 +81,14 @@ def base_name(name: str) -> str:
 
 
 def anchored_inputs(plan) -> set:
-    """Names (as written, and their variables without subscripts) that a published figure or a plan fact anchors."""
+    """Names (as written, and their variables without subscripts) that a published figure, a plan fact or the
+    baseline's fit anchors.
+
+    >>> from types import SimpleNamespace as NS
+    >>> sorted(anchored_inputs(NS(published=[NS(sets="a", variable=None)], history=[NS(variable="b")],
+    ...                           calibration={"fit_until": 2020, "free": ["c[x]"]})))
+    ['a', 'b', 'c[x]']
+    """
     if plan is None:
         return set()
     names = set()
@@ -87,6 +96,7 @@ def anchored_inputs(plan) -> set:
         names.update(n for n in (getattr(item, "sets", None), getattr(item, "variable", None)) if n)
     for fact in getattr(plan, "history", None) or []:
         names.add(fact.variable)
+    names.update((getattr(plan, "calibration", None) or {}).get("free") or [])
     return names
 
 

@@ -259,10 +259,8 @@ STRINGS = {
     },
     "f_no_oos_others": {
         "zh": "另有 {k} 个其他地域（如所在省）的公开数据只用于设定常数，不是本地区的数值，不与模型对照。",
-        "en": (
-            "{k} published figures of other areas (such as the province) only set constants; they are not the"
-            " region's values and are not compared with the model."
-        ),
+        "en": ("{k} published figures of other areas (such as the province) only set constants; they are not the"
+               " region's values and are not compared with the model."),
     },
     "exactly_identified": {"zh": "恰好识别——数据不多于参数，拟合不构成检验。",
                            "en": "Exactly identified — no more figures than constants, so the fit is not a test."},

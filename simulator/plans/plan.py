@@ -332,21 +332,9 @@ def resolve_plan_path(path_or_region) -> Path:
 
 
 def load_plan(path_or_region) -> Plan:
-    """Load and validate a plan file.
+    """Load and validate a plan file: the path of a plan.yaml, or a region id (``"jizhou"`` → ``models/jizhou/plan.yaml``).
 
-    Parameters
-    ----------
-    path_or_region : str or Path
-        Path of a plan.yaml, or a region id (``"jizhou"`` → ``models/jizhou/plan.yaml``).
-
-    Returns
-    -------
-    Plan
-
-    Raises
-    ------
-    PlanError
-        One line naming the file, the YAML line and the key, and the fix.
+    Raises PlanError, one line naming the file, the YAML line and the key, and the fix.
     """
     path = resolve_plan_path(path_or_region)
     if not path.is_file():

@@ -123,8 +123,7 @@ def _assumptions(scenario, name: str) -> list:
 
 def _is_switch(values: list) -> bool:
     """Off and on and nothing in between: every value is 0 or 1, and both occur."""
-    found = {float(v) for v in values}
-    return found == {0.0, 1.0}
+    return {float(v) for v in values} == {0.0, 1.0}
 
 
 def _switch_values(scenario, name: str) -> list:
@@ -144,9 +143,7 @@ def _assumed_range(scenario, name: str) -> tuple | None:
     """The range of the plan's assumption on ``name`` (its ``*_plan`` one when there is one)."""
     found = _assumptions(scenario, name)
     planned = [a for a in found if a.id.endswith("_plan")] or found
-    if not planned:
-        return None
-    return min(a.range[0] for a in planned), max(a.range[1] for a in planned)
+    return (min(a.range[0] for a in planned), max(a.range[1] for a in planned)) if planned else None
 
 
 def resolve_lever(scenario, model, name: str) -> Lever:

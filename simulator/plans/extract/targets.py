@@ -92,8 +92,12 @@ def _level(text: str, q: Quantity, when: When) -> dict | None:
         comparison = "<="
     low, high = (q.value, q.value) if isinstance(q.value, float) else q.value
     scale = 0.01 if _percent(q) else 1.0
+    band = _about(text, q) if isinstance(q.value, float) and "左右" in text else None
+    if band and comparison in (">=", "<="):  # X左右 by direction (reading.about_goal): 0.95 X more-is-better, 1.05 X less
+        value = round(band[0] if comparison == ">=" else band[1], 10)
+        return {"comparison": comparison, "value": value, "year": when.year,
+                "reading": f"X 左右, {reading.about_direction(text)} is better -> {comparison} {value:g}"}
     if comparison == "between":
-        band = _about(text, q) if isinstance(q.value, float) else None
         if band:
             value = [round(band[0], 10), round(band[1], 10)]
             return {"comparison": "between", "value": value, "year": when.year,

@@ -33,45 +33,79 @@ class NewRegion:
     note: str = ""
 
 
-def widened(low: float, high: float) -> tuple:
-    """``[low, high]`` widened by half its width each side; a range that was not negative stays >= 0.
+def widened(low: float, high: float, limits: tuple = (None, None)) -> tuple:
+    """``[low, high]`` widened by half its width each side; a range that was not negative stays >= 0, and the
+    widened range stays inside the plausible ``limits`` the model declares for the constant (``~ Dmnl [0,1]``).
 
     >>> widened(0.2, 0.4)
     (0.1, 0.5)
     >>> widened(0.0, 1.0)
     (0.0, 1.5)
+    >>> widened(0.0, 1.0, (0, 1))
+    (0.0, 1.0)
     """
     pad = (high - low) * WIDEN
     new_low = low - pad if low < 0 else max(0.0, low - pad)
-    return round(new_low, 10), round(high + pad, 10)
+    new_high = high + pad
+    if limits[0] is not None:
+        new_low = max(new_low, float(limits[0]))
+    if limits[1] is not None:
+        new_high = min(new_high, float(limits[1]))
+    return round(new_low, 10), round(new_high, 10)
 
 
-def _borrowed_assumptions(like_plan: dict, like: str) -> list:
+def _limits_reader(model_path: Path):
+    """``name -> (low, high)``: the plausible range the borrowed model declares for a constant (``a[x]`` reads ``a``)."""
+    from simulator.engine.simulate import load_model
+    from simulator.errors import SimulatorError
+
+    model = load_model(model_path)
+
+    def limits(name: str) -> tuple:
+        try:
+            info = model.find(str(name).split("[")[0].strip())
+        except SimulatorError:
+            return (None, None)
+        return tuple(getattr(info, "limits", None) or (None, None))
+    return limits
+
+
+def _borrowed_text(text, like: str) -> dict:
+    zh = text.get("zh", "") if isinstance(text, dict) else ""
+    en = text.get("en", "") if isinstance(text, dict) else str(text or "")
+    return {"zh": f"借自{like}（区间向两侧各放宽其宽度的一半，不超出模型声明的合理范围）：{zh or en}",
+            "en": f"borrowed from {like} (range widened by half its width each side, inside the model's plausible range): {en}"}
+
+
+def _borrowed_assumptions(like_plan: dict, like: str, limits) -> list:
     rows = []
     for item in like_plan.get("assumptions") or []:
-        low, high = widened(*item["range"])
-        rows.append({**item, "range": [low, high], "borrowed": like,
-                     "reason": f"borrowed from {like} (range widened by half its width each side): {item['reason']}"})
+        low, high = widened(*item["range"], limits(item.get("variable", "")))
+        rows.append({**item, "range": [low, high], "borrowed": like, "reason": _borrowed_text(item.get("reason"), like)})
     return rows
 
 
-def _widen_distribution(spec):
+def _widen_distribution(spec, limits: tuple):
     if not isinstance(spec, dict) or "low" not in spec or "high" not in spec:
         return spec
-    low, high = widened(float(spec["low"]), float(spec["high"]))
+    low, high = widened(float(spec["low"]), float(spec["high"]), limits)
     out = {**spec, "low": low, "high": high}
     if "mode" in out:
         out["mode"] = min(max(float(out["mode"]), low), high)
     return out
 
 
-def _scenario(data: dict, name: str, like: str) -> dict:
+def _scenario(data: dict, name: str, like: str, limits) -> dict:
     data = dict(data)
     data["region"] = name
-    data["description"] = (f"{name}: {data.get('name', '')} scenario borrowed from {like} (python run.py region new): "
-                           f"its settings, levers and sampled ranges (widened) are {like}'s until the office replaces them.")
+    kind = data.get("name", "")
+    data["description"] = {
+        "zh": f"{name}：借自{like}的{kind}情景（python run.py region new）：其设定、政策杠杆和抽样区间（已放宽）沿用{like}，"
+              f"直至本单位替换。",
+        "en": f"{name}: {kind} scenario borrowed from {like} (python run.py region new): its settings, levers and sampled "
+              f"ranges (widened) are {like}'s until the office replaces them."}
     if isinstance(data.get("uncertain"), dict):
-        data["uncertain"] = {key: _widen_distribution(spec) for key, spec in data["uncertain"].items()}
+        data["uncertain"] = {key: _widen_distribution(spec, limits(key)) for key, spec in data["uncertain"].items()}
     return data
 
 
@@ -86,7 +120,7 @@ def _outside_model(drafted: dict, model_path: Path) -> None:
     written for models/regional; another model may not have its variables)."""
     from simulator.engine.simulate import load_model
 
-    known = set(load_model(model_path).variables)
+    known = set(load_model(model_path).variables)  # cached: the limits reader loads the same compiled model
     for goal in drafted["goals"]:
         variable = goal.get("variable")
         if variable and variable.split("[")[0] not in known:
@@ -109,7 +143,7 @@ def _plan_document(name: str, draft, like_plan: dict, like_dir: Path, new_dir: P
         "model": os.path.relpath(model, new_dir),
         "history": drafted["history"],
         "goals": drafted["goals"],
-        "assumptions": _borrowed_assumptions(like_plan, like),
+        "assumptions": _borrowed_assumptions(like_plan, like, _limits_reader(model)),
         "notes": {**drafted["notes"], "borrowed_from": like},
     }
 
@@ -127,11 +161,13 @@ def create_region(name: str, plan_text, like: str = "jizhou", project=".", year_
     scenarios = {s: _load(like_dir.parent.parent / "scenarios" / like / f"{s}.yaml") for s in SCENARIOS}
     draft = extract(plan_text, year_default=year_default)
     plan = _plan_document(name, draft, like_plan, like_dir, new_models, like)
+    limits = _limits_reader((like_dir / like_plan["model"]).resolve())
     texts = {new_models / "plan.yaml": dump(plan, draft.doc)}
     for scenario, data in scenarios.items():
         header = "# yaml-language-server: $schema=../../docs/scenario.schema.json\n"
-        texts[new_scenarios / f"{scenario}.yaml"] = header + yaml.safe_dump(_scenario(data, name, like), allow_unicode=True,
-                                                                            sort_keys=False, width=200)
+        borrowed = _scenario(data, name, like, limits)
+        texts[new_scenarios / f"{scenario}.yaml"] = header + yaml.safe_dump(borrowed, allow_unicode=True, sort_keys=False,
+                                                                            width=200)
     made = NewRegion(draft=draft)
     try:
         for path, text in texts.items():

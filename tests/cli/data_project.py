@@ -22,10 +22,9 @@ OFFICE = "石家庄市发展和改革委员会规划处"
 FROZEN_PLAN = ROOT / "tests" / "fixtures" / "data" / "shijiazhuang_plan.yaml"
 
 
-@pytest.fixture
-def sjz(tmp_path, monkeypatch):
+def make_project(tmp_path: Path) -> Path:
     """``tmp/proj`` with models/shijiazhuang/plan.yaml (the frozen copy), models/regional (model, labels) and
-    scenarios/shijiazhuang; the working directory is the project."""
+    scenarios/shijiazhuang."""
     proj = tmp_path / "proj"
     (proj / "models" / "shijiazhuang").mkdir(parents=True)
     shutil.copy(FROZEN_PLAN, proj / "models" / "shijiazhuang" / "plan.yaml")
@@ -33,6 +32,13 @@ def sjz(tmp_path, monkeypatch):
     for name in ("regional.mdl", "labels.yaml"):
         shutil.copy(ROOT / "models" / "regional" / name, proj / "models" / "regional" / name)
     shutil.copytree(ROOT / "scenarios" / "shijiazhuang", proj / "scenarios" / "shijiazhuang")
+    return proj
+
+
+@pytest.fixture
+def sjz(tmp_path, monkeypatch):
+    """:func:`make_project`; the working directory is the project."""
+    proj = make_project(tmp_path)
     monkeypatch.chdir(proj)
     return proj
 

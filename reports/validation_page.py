@@ -98,13 +98,13 @@ def pages(ctx) -> list:
     chunks = [report.series[i:i + per_page] for i in range(0, len(report.series), per_page)] or [[]]
     result = []
     for index, chunk in enumerate(chunks):
-        fig = new_page(title + (ctx.t("continued") if index else ""), f"`{command}`")
+        fig = new_page(title + (ctx.t("continued") if index else ""), ctx.t("validation_subtitle", command=command))
         _grid(fig, ctx, report, chunk, TOP - 0.01)
         result.append(fig)
     below = TOP - 0.01 - panel_area(len(chunks[-1]))
 
     def make(i):
-        return result[-1] if i == 0 else new_page(title + ctx.t("continued"), f"`{command}`")
+        return result[-1] if i == 0 else new_page(title + ctx.t("continued"), ctx.t("validation_subtitle", command=command))
 
     tail = flow(_start_at(below) + head + ([error_table(ctx, report)] if report.series else []), make)
     figures = result[:-1] + tail

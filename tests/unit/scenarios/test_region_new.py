@@ -12,17 +12,32 @@ ROOT = Path(__file__).resolve().parents[3]
 TEACUP = ROOT / "tests/fixtures/models/teacup/teacup.mdl"
 
 
+def _no_limits(name):
+    return (None, None)
+
+
 def test_assumptions_are_marked_borrowed_and_widened():
     rows = _borrowed_assumptions({"assumptions": [{"id": "a", "variable": "x", "value": 0.3, "range": [0.2, 0.4],
-                                                    "unit": "1", "reason": "why"}]}, "jizhou")
+                                                    "unit": "1", "reason": {"zh": "原因", "en": "why"}}]}, "jizhou", _no_limits)
     assert rows == [{"id": "a", "variable": "x", "value": 0.3, "range": [0.1, 0.5], "unit": "1", "borrowed": "jizhou",
-                     "reason": "borrowed from jizhou (range widened by half its width each side): why"}]
+                     "reason": {"zh": "借自jizhou（区间向两侧各放宽其宽度的一半，不超出模型声明的合理范围）：原因",
+                                "en": "borrowed from jizhou (range widened by half its width each side, inside the "
+                                      "model's plausible range): why"}}]
+
+
+def test_widened_ranges_stay_inside_the_model_s_plausible_range():
+    rows = _borrowed_assumptions({"assumptions": [{"id": "s", "variable": "share[a]", "value": 0.5, "range": [0.2, 0.9],
+                                                    "unit": "1", "reason": "why"}]}, "jizhou",
+                                 lambda name: (0, 1) if name == "share[a]" else (None, None))
+    assert rows[0]["range"] == [0.0, 1.0]
 
 
 def test_sampled_ranges_widen_and_keep_the_mode_inside():
-    assert _widen_distribution({"dist": "triangular", "low": 1.0, "mode": 2.0, "high": 3.0}) == \
+    assert _widen_distribution({"dist": "triangular", "low": 1.0, "mode": 2.0, "high": 3.0}, (None, None)) == \
         {"dist": "triangular", "low": 0.0, "mode": 2.0, "high": 4.0}
-    assert _widen_distribution({"dist": "normal", "mean": 1, "sd": 0.1}) == {"dist": "normal", "mean": 1, "sd": 0.1}
+    assert _widen_distribution({"dist": "triangular", "low": 0.5, "mode": 0.9, "high": 0.95}, (0, 1)) == \
+        {"dist": "triangular", "low": 0.275, "mode": 0.9, "high": 1.0}
+    assert _widen_distribution({"dist": "normal", "mean": 1, "sd": 0.1}, (None, None)) == {"dist": "normal", "mean": 1, "sd": 0.1}
 
 
 def test_goals_on_variables_the_model_lacks_become_not_modelled():

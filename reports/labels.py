@@ -297,10 +297,6 @@ STRINGS = {
             "to bias U^M, variance U^S and covariance U^C, in and out of the fit window."
         ),
     },
-    "validation_subtitle": {
-        "zh": "基准情景在拟合期内外对照已公布的统计数据",
-        "en": "`{command}`",
-    },
     "validation_missing": {
         "zh": "无法运行历史检验（{why}）。",
         "en": "Validation could not run ({why}); run `{command}`.",

@@ -37,7 +37,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import warnings
 from pathlib import Path
 
@@ -45,6 +44,8 @@ import numpy as np
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))      # this checkout's simulator
+sys.path.insert(0, str(Path(__file__).resolve().parent))   # the benchmarks' shared helpers
+from timing import best_of  # noqa: E402
 SUITE_ROOT = Path(os.environ.get("PLANSIM_TEST_MODELS", REPO_ROOT.parent / "shared" / "test-models"))
 CFLAGS = ["-O3", "-march=native"]
 
@@ -158,15 +159,6 @@ int main(int argc, char **argv) {
     return 0;
 }
 """
-
-
-def best_of(function, repeats):
-    best = np.inf
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def _write(path, array):
@@ -371,8 +363,8 @@ def main(argv=None):
             case.run("fused")      # compile the kernel (and warm both paths) before timing
             times = {"numpy": [], "fused": [], "hand": [], "sde": []}
             for _ in range(args.rounds):
-                times["numpy"].append(best_of(lambda: case.run("numpy"), args.repeats))
-                times["fused"].append(best_of(lambda: case.run("fused"), args.repeats))
+                times["numpy"].append(best_of(args.repeats, lambda: case.run("numpy")))
+                times["fused"].append(best_of(args.repeats, lambda: case.run("fused")))
                 times["hand"].append(time_c(hand_exe, case, folder, case.values, args.repeats)[0])
                 if sde_exe is not None:
                     times["sde"].append(time_c(sde_exe, case, folder, case.values, args.repeats)[0])

@@ -27,34 +27,31 @@ from .indicators import input_label
 PERCENTS = (5, 25, 50, 75, 95)
 
 
-def goal_rows(ctx) -> list:
-    rows = []
+def _run_goals(ctx):
+    """(run, goal, its summary row) for every run and every goal the run's goals.csv holds."""
     for run in ctx.runs:
         summary = ctx.summary(run)
         for goal in ctx.goals():
-            if goal.id not in summary.index:
-                continue
-            s = summary.loc[goal.id]
-            rows.append([run.title(ctx.lang), ctx.label(goal), goal.id, fmt.target(goal, ctx.lang), str(goal.year),
-                         verdicts.word(ctx, run, goal), float(s["p_met"]), float(s["median"]), float(s["q05"]),
-                         float(s["q95"])])
-    return rows
+            if goal.id in summary.index:
+                yield run, goal, summary.loc[goal.id]
+
+
+def goal_rows(ctx) -> list:
+    return [[run.title(ctx.lang), ctx.label(goal), goal.id, fmt.target(goal, ctx.lang), str(goal.year),
+             verdicts.word(ctx, run, goal), float(s["p_met"]), float(s["median"]), float(s["q05"]), float(s["q95"])]
+            for run, goal, s in _run_goals(ctx)]
 
 
 def year_rows(ctx) -> list:
     rows = []
-    for run in ctx.runs:
-        summary = ctx.summary(run)
-        for goal in ctx.goals():
-            if goal.id not in summary.index:
-                continue
-            times, values, _ = series_percentiles(run, goal, list(PERCENTS))
-            first = pd.to_numeric(run.goal_rows(goal.id, ("scenario", "first_year_met"))["first_year_met"],
-                                  errors="coerce").to_numpy(dtype=float)
-            total = int(summary.loc[goal.id, "n"])
-            for i, year in enumerate(times):
-                met = float(np.sum(first <= year + 1e-9)) / total if total else np.nan
-                rows.append([run.title(ctx.lang), ctx.label(goal), int(round(year)), *[float(v) for v in values[:, i]], met])
+    for run, goal, s in _run_goals(ctx):
+        times, values, _ = series_percentiles(run, goal, list(PERCENTS))
+        first = pd.to_numeric(run.goal_rows(goal.id, ("scenario", "first_year_met"))["first_year_met"],
+                              errors="coerce").to_numpy(dtype=float)
+        total = int(s["n"])
+        for i, year in enumerate(times):
+            met = float(np.sum(first <= year + 1e-9)) / total if total else np.nan
+            rows.append([run.title(ctx.lang), ctx.label(goal), int(round(year)), *[float(v) for v in values[:, i]], met])
     return rows
 
 

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from simulator.plans.plan import load_plan
-from simulator.runs.validation import band_holds, record_coverage
+from simulator.runs.validation import band_holds, record_bands, record_coverage
 from simulator.scenarios.scenario import load_scenario
 
 REPO = Path(__file__).resolve().parents[2]
@@ -48,6 +48,23 @@ def test_every_figure_is_held_or_a_listed_misfit(coverage):
     assert set(missed) <= listed, f"{region}: unlisted misfits {{id: why}}: { {k: v for k, v in missed.items() if k not in listed} }"
     assert not listed - set(missed), f"{region}: listed as misfits but held now: {sorted(listed - set(missed))}"
     assert not listed & set(NEVER_MISFIT), f"{region}: census population / base-year GDP cannot be a misfit"
+
+
+def test_the_band_the_report_draws_is_the_band_tested(coverage):
+    # reports/validation_page.py shades record_bands over each series' years; at a figure's year it must be
+    # the band record_coverage judged the figure against (same scenario, samples and seed)
+    region, rows = coverage
+    spans = {}
+    for row in rows:
+        first, last = spans.get(row.variable, (row.year, row.year))
+        spans[row.variable] = (min(first, row.year) - 1, max(last, row.year) + 1)
+    from reports.evidence import BAND_SAMPLES, BAND_SEED   # what the page draws with
+
+    bands = record_bands(REPO / "scenarios" / region / "baseline_uncertain.yaml", spans, BAND_SAMPLES, BAND_SEED)
+    for row in rows:
+        years, low, high = bands[row.variable]
+        at = list(years).index(row.year)
+        assert np.isclose(low[at], row.low) and np.isclose(high[at], row.high), (region, row.id)
 
 
 def test_misfits_are_explained_in_the_readme(coverage):

@@ -61,6 +61,33 @@ def _validate(run):
         return None, "validation_failed", command
 
 
+#: samples and seed of the band drawn on the validation page: those of tests/models/test_record.py
+BAND_SAMPLES, BAND_SEED = 40, 20201101
+
+
+def record_bands(ctx, report) -> dict:
+    """``{variable: (years, low, high)}``: the 5-95 % band of ``baseline_uncertain.yaml`` beside the baseline over
+    each validated series' years ±1 (cached; empty without that file or when its run fails)."""
+    if "record_bands" not in ctx.cache:
+        ctx.cache["record_bands"] = _bands(ctx.main, report)
+    return ctx.cache["record_bands"]
+
+
+def _bands(run, report) -> dict:
+    path = baseline_path(run)
+    uncertain = path.with_name("baseline_uncertain.yaml") if path is not None else None
+    if report is None or not report.series or uncertain is None or not uncertain.is_file():
+        return {}
+    from simulator.errors import SimulatorError
+    from simulator.runs.validation import record_bands as bands
+
+    spans = {s.variable: (min(s.years) - 1, max(s.years) + 1) for s in report.series}
+    try:
+        return bands(uncertain, spans, BAND_SAMPLES, BAND_SEED)
+    except SimulatorError:
+        return {}
+
+
 def no_out_of_sample(ctx, report) -> list:
     """Sentences saying why nothing is tested out of sample (empty when some series is): the fit window's end, the
     latest published figure of the region, and how many published figures of other areas only set constants."""

@@ -287,14 +287,14 @@ STRINGS = {
     "validation": {"zh": "模型对照公开历史数据", "en": "Model against the published record"},
     "validation_intro": {
         "zh": (
-            "点 = 公开统计数据（出处见规划数据文件）；线 = 基准情景的模拟值；灰底 = 拟合期（截至 "
-            "{until} 年）。表中为拟合期内外的平均绝对百分比误差、均方根百分比误差与泰尔不等系数及其分解（偏差"
+            "点 = 公开统计数据（出处见规划数据文件）；线 = 基准情景的模拟值；浅蓝带 = 不确定基准情景的 5–95% 区间；灰底 = "
+            "拟合期（截至 {until} 年）。表中为拟合期内外的平均绝对百分比误差、均方根百分比误差与泰尔不等系数及其分解（偏差"
             "、方差、协方差）。"
         ),
         "en": (
-            "Dots = published statistics (sources in plan.yaml published/history); line = the baseline's simulate"
-            "d value; grey = fit window (to {until}). The table gives MAPE, RMSPE and Theil's U with its split in"
-            "to bias U^M, variance U^S and covariance U^C, in and out of the fit window."
+            "Dots = published statistics (sources in plan.yaml published/history); line = the baseline's simulated value; l"
+            "ight blue = the uncertain baseline's 5–95 % band; grey = fit window (to {until}). The table gives MAPE, RMSPE "
+            "and Theil's U with its split into bias U^M, variance U^S and covariance U^C, in and out of the fit window."
         ),
     },
     "validation_missing": {

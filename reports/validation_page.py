@@ -2,9 +2,11 @@
 
 Numbers from :func:`reports.evidence.validation` (= ``python run.py validate-history`` on the region's
 baseline.yaml). One small panel per series (published figures as dots, the model as a line, the
-fit window in grey), then the table of in- and out-of-sample errors with Theil's decomposition, the
-words "exactly identified" when the fit window has no more figures than free constants, and each
-known misfit of the region's plan (``record.misfits``: size and reason, issue 20).
+fit window in grey, and the 5-95 % band of ``baseline_uncertain.yaml`` shaded: the band the record
+test reads, :func:`reports.evidence.record_bands`), then the table of in- and out-of-sample errors
+with Theil's decomposition, the words "exactly identified" when the fit window has no more figures
+than free constants, and each known misfit of the region's plan (``record.misfits``: size and
+reason, issue 20).
 """
 
 import numpy as np
@@ -19,14 +21,17 @@ from .page import LEFT, MUTED, RIGHT, SMALL_SIZE, TOP, Page, new_page
 GRID = (3, 3)
 PANEL_AREA = 0.52
 
-OBSERVED, SIMULATED, WINDOW = "#000000", "#0072b2", "#d9d9d9"
+OBSERVED, SIMULATED, WINDOW, BAND = "#000000", "#0072b2", "#d9d9d9", "#9ecae1"
 #: points after the fit window that make a series' out-of-sample errors a test (issue 22)
 OOS_TEST = 3
 
 
-def _panel(ax, ctx, series, fit_until) -> None:
+def _panel(ax, ctx, series, fit_until, band=None) -> None:
     years = np.asarray(series.years, dtype=float)
     ax.axvspan(min(years.min(), fit_until) - 0.5, fit_until + 0.5, color=WINDOW, linewidth=0, zorder=0)
+    if band is not None and len(band[0]):
+        ax.fill_between(band[0], band[1], band[2], color=BAND, alpha=0.6, linewidth=0, zorder=1,
+                        label=ctx.t("validation_band"))
     ax.plot(years, series.simulated, color=SIMULATED, linewidth=1.4, marker="s", markersize=2.5,
             label=ctx.t("simulated"))
     ax.plot(years, series.observed, "o", color=OBSERVED, markersize=4.5, markerfacecolor="none",
@@ -44,14 +49,14 @@ def panel_area(count: int) -> float:
     return PANEL_AREA / GRID[1] * -(-min(count, GRID[0] * GRID[1]) // GRID[0])
 
 
-def _grid(fig, ctx, report, chunk, top) -> None:
+def _grid(fig, ctx, report, chunk, top, bands) -> None:
     cols, rows = GRID
     width = (RIGHT - LEFT) / cols
     height = PANEL_AREA / rows
     for index, series in enumerate(chunk):
         r, c = divmod(index, cols)
         ax = fig.add_axes([LEFT + c * width + 0.035, top - (r + 1) * height + 0.03, width - 0.055, height - 0.055])
-        _panel(ax, ctx, series, report.fit_until)
+        _panel(ax, ctx, series, report.fit_until, bands.get(series.variable))
         if index == 0:
             ax.legend(fontsize=6, frameon=False, loc="best")
 
@@ -94,12 +99,13 @@ def pages(ctx) -> list:
             ", ".join(input_label(ctx.main, s.variable, ctx.lang) for s in tested)
         head.append(Paragraph(ctx.t("f_oos_tested", k=len(tested), n=OOS_TEST, names=names)))
     head += [Paragraph(sentence, colour="#a03000") for sentence in evidence.record_misfits(ctx)]
+    bands = evidence.record_bands(ctx, report)
     per_page = GRID[0] * GRID[1]
     chunks = [report.series[i:i + per_page] for i in range(0, len(report.series), per_page)] or [[]]
     result = []
     for index, chunk in enumerate(chunks):
         fig = new_page(title + (ctx.t("continued") if index else ""), ctx.t("validation_subtitle", command=command))
-        _grid(fig, ctx, report, chunk, TOP - 0.01)
+        _grid(fig, ctx, report, chunk, TOP - 0.01, bands)
         result.append(fig)
     below = TOP - 0.01 - panel_area(len(chunks[-1]))
 

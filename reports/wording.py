@@ -7,6 +7,7 @@ the page-1 wording reads as one text.
 MORE = {
     # the validation page's subtitle: what it compares (the command only in the English report)
     "validation_subtitle": {"zh": "基准情景在拟合期内外对照已公布的统计数据", "en": "`{command}`"},
+    "validation_band": {"zh": "不确定基准情景 5–95% 区间", "en": "uncertain baseline, 5–95 % band"},
     # verdicts (issue 20.5)
     "verdict_set": {"zh": "由规划措施定为 {value}", "en": "set by the plan's lever at {value}"},
     "verdict_undecidable": {"zh": "无法判断（公开数据不足）", "en": "cannot be judged from public data"},

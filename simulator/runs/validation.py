@@ -250,3 +250,31 @@ def record_coverage(path, n: int = 40, seed: int | None = None, tolerance: float
     return [AnchorCheck(t.id, t.variable, t.year, t.value, float(lo), float(hi), t.id in floors,
                         band_holds(t.value, float(lo), float(hi), tolerance, t.id in floors))
             for t, lo, hi in zip(targets, low, high)]
+
+
+def record_bands(path, spans: dict, n: int = 40, seed: int | None = None) -> dict:
+    """The 5-95 % band of the uncertain scenario at ``path`` over whole years, per variable.
+
+    ``spans`` maps a model variable (``var[elem]`` allowed) to its ``(first, last)`` year; each span is
+    clipped to the run. Returns ``{variable: (years, low, high)}`` arrays: the same band the record test
+    reads at the figures' years (:func:`record_coverage`), drawn on the report's validation page.
+    """
+    from simulator.scenarios.scenario import load_scenario
+
+    scenario = load_scenario(path)
+    kwargs = scenario.run_kwargs(scenario.sample_inputs(n, seed))
+    first, last = run_start(scenario.model, kwargs), float(kwargs.get("final_time") or scenario.model.time.final)
+    targets = [Target(f"{variable}@{year}", variable, float(year), 1.0) for variable, (a, b) in spans.items()
+               for year in range(int(np.ceil(max(a, first))), int(np.floor(min(b, last))) + 1)]
+    if not targets:
+        return {}
+    kwargs["return_columns"] = sorted({split_name(t.variable)[0] for t in targets})
+    simulated = extract(scenario.model.run(**kwargs), targets)
+    low, high = np.nanpercentile(simulated, 5, axis=0), np.nanpercentile(simulated, 95, axis=0)
+    bands: dict[str, tuple] = {}
+    for target, lo, hi in zip(targets, low, high):
+        years, lows, highs = bands.setdefault(target.variable, ([], [], []))
+        years.append(target.year)
+        lows.append(float(lo))
+        highs.append(float(hi))
+    return {variable: tuple(np.asarray(x) for x in columns) for variable, columns in bands.items()}

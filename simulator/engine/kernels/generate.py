@@ -31,7 +31,8 @@ from simulator.engine import ir
 from simulator.engine.analysis import component_positions
 from simulator.engine.codegen.program import _needed_each_step, dynamic_ids
 from simulator.engine.kernels.expressions import KernelContext, Unsupported, emit
-from simulator.engine.kernels.lowering import step_ir
+from simulator.engine.kernels import lanes
+from simulator.engine.kernels.lowering import SAVE, step_ir
 from simulator.engine.ordering import topological_order
 
 NATIVE = True
@@ -67,7 +68,9 @@ class KernelSource:
     step_ir: str | None = None
     """The step as LLVM IR (``lowering.py``; the kernel takes its address ``STEP``), or None: numba parts."""
     vectorised: bool = False
-    """The small scalar step inlined over a structure-of-arrays block (vectorised across scenarios)."""
+    """The step vectorised across scenarios: inlined over a structure-of-arrays block (small scalar steps) or
+    lowered for blocks of ``lanes`` scenarios (``lanes.py``)."""
+    lanes: int | None = None
     """What may make results differ from the numpy program's in the last bit (empty: bit for bit)."""
 
 
@@ -116,8 +119,9 @@ def kernel_source(model_ir, program, replaced, levers):
     slots = Slots(model_ir, program.layout, statics, sorted(levers & set(computed)),
                   [vid for vid in computed if vid not in levers])
     writer = _KernelWriter(model_ir, program, slots, tables)
+    writer.needed = needed
     source = KernelSource(writer.source(equations), slots.inputs(program.saved_dynamic, tables), step_ir=writer.step_ir,
-                          vectorised=writer.soa)
+                          vectorised=writer.soa or writer.lanes is not None, lanes=writer.lanes)
     source.inexact = tuple(sorted(reads.inexact))
     return source
 
@@ -250,9 +254,14 @@ class _KernelWriter:
         self.table_width = dict(zip(tables.values(), widths))
         self.step_ir = None
         self.soa = False        # the block as V[value, scenario] (small scalar steps), else V[scenario, value]
+        self.lanes = None       # or the lanes of a block when the step is lowered for blocks (lanes.py)
+        self.needed = set()     # the ids the saved outputs need (stocks not in it are not advanced)
 
     def source(self, equations):
         lines = [HEADER + "from numba import njit\n"]
+        short = sum(len(e[0]) for e in equations) <= INLINE_LINES
+        if NATIVE and (short or self.layout.scenario_major) and self._lanes(equations):
+            return "\n".join(lines + lanes.driver(self._args(), self.slots, self.layout.scenario_major, self.lanes)) + "\n"
         touched = set(self.program.saved_dynamic).union(*(used | {vid} for _, used, vid, _ in equations))
         if sum(len(e[0]) for e in equations) <= INLINE_LINES and all(
                 self.slots.of(vid)[1] is None for vid in touched if vid in self.slots.layout.slots
@@ -281,11 +290,26 @@ class _KernelWriter:
         calls = [[f"_part{j}(R, T, t, _dt, _t0, _tf, _saveper)"] for j in range(len(parts))]
         return "\n".join(lines + self._main(calls)) + "\n"
 
+    def _lanes(self, equations):
+        """Lower the step for blocks of scenarios as lanes (``lanes.py``); False where the lowering refuses."""
+        width = lanes.width_for(self.slots.total)
+        saved = [self.slots.of(vid) for vid in self.program.saved_dynamic]
+        try:
+            parts = _cut(lanes.fuse(equations), NATIVE_PART_LINES)
+            text = step_ir([self._part_lines(part, "V") for part in parts], saved, width)
+        except Unsupported:
+            return False
+        advanced = [q for vid in self.needed if vid in self.layout.slots for q in range(*self.layout.slots[vid][:2])]
+        self.step_ir = text + lanes.finish_ir(SAVE, saved, self.slots.n_state, advanced, set(self.layout.non_negative),
+                                              width) + "\n"
+        self.lanes = width
+        return True
+
     def _part_lines(self, part, row):
         """Lines computing some equations, in order, over the row ``row`` (the body of ``_part<i>``)."""
-        reads = set().union(*(used for _, used, _, _ in part))
-        computed = [(vid, derivative) for _, _, vid, derivative in part]
-        body = [line for lines, _, _, _ in part for line in lines]
+        reads = set().union(*(e[1] for e in part))
+        computed = [pair for e in part for pair in (e[4] if len(e) > 4 else [(e[2], e[3])])]     # lanes.fuse: 5
+        body = [line for e in part for line in e[0]]
         head = []
         for vid in sorted(reads | {vid for vid, d in computed if not d}):
             start, size = self.slots.of(vid)
@@ -313,9 +337,7 @@ class _KernelWriter:
 
     def _main(self, parts):
         """The kernel: block loop, loads, ``parts`` (lines each: a call, or the equations inline), saves, update."""
-        saved = self.program.saved_dynamic
-        args = ", ".join(["S", "times", "save_index", "_dt", "n_steps", "_t0", "_tf", "_saveper", "M", "P", "L", "T"]
-                         + (["STEP", "SAVE", "OP"] if self.step_ir is not None else [f"O_{vid}" for vid in saved]))
+        args = self._args()
         n_state, (s0, s1), (l0, l1) = self.slots.n_state, self.slots.static_range, self.slots.lever_range
         state = "S[i0 + b, q]" if self.layout.scenario_major else "S[q, i0 + b]"
         lanes = lanes_for(self.slots.total)
@@ -342,6 +364,11 @@ class _KernelWriter:
         lines += ["        for b in range(nb):", f"            for q in range({n_state}):", f"                {state} = V[b, q]",
                   "    return 0"]
         return lines
+
+    def _args(self):
+        return ", ".join(["S", "times", "save_index", "_dt", "n_steps", "_t0", "_tf", "_saveper", "M", "P", "L", "T"]
+                         + (["STEP", "SAVE", "OP"] if self.step_ir is not None
+                            else [f"O_{vid}" for vid in self.program.saved_dynamic]))
 
     def _main_soa(self, parts, args, state, lanes):
         """The kernel over blocks held as ``V[value, scenario]``: per step, one loop over the block's

@@ -33,6 +33,7 @@ from simulator.engine.codegen.program import _needed_each_step, dynamic_ids
 from simulator.engine.kernels.expressions import KernelContext, Unsupported, emit
 from simulator.engine.kernels import lanes
 from simulator.engine.kernels.lowering import SAVE, step_ir
+from simulator.engine.kernels.slots import Slots, size as _size
 from simulator.engine.ordering import topological_order
 
 NATIVE = True
@@ -175,53 +176,6 @@ def _piecewise(model_ir, var, target, reads, tables):
     return lines
 
 
-def _size(model_ir, var):
-    size = 1
-    for length in model_ir.dims_shape(var.dims):
-        size *= length
-    return size
-
-
-class Slots:
-    """Where each value of one scenario lives in its row ``V[b]`` of the block's value array.
-
-    The stocks come first in the state's own order (so the row starts as a copy of the scenario's
-    state), then their derivatives in the same order, then the constants, the levers, and the
-    variables the step computes; a subscripted value takes one slot per flat element.
-    """
-
-    def __init__(self, model_ir, layout, statics, levers, computed):
-        self.ir, self.layout = model_ir, layout
-        self.stocks = list(layout.slots)
-        self.n_state = layout.size
-        self.statics, self.levers, self.computed = statics, levers, computed
-        self.start = {}
-        offset = 2 * self.n_state
-        for group in (statics, levers, computed):
-            for vid in group:
-                self.start[vid] = offset
-                offset += self.size(vid)
-        self.static_range = (2 * self.n_state, 2 * self.n_state + sum(self.size(v) for v in statics))
-        self.lever_range = (self.static_range[1], self.static_range[1] + sum(self.size(v) for v in levers))
-        self.total = max(offset, 1)
-
-    def size(self, vid):
-        return _size(self.ir, self.ir.variables[vid])
-
-    def of(self, vid, derivative=False):
-        """(first slot, element count or None for a scalar) of a value or a stock's derivative."""
-        if vid in self.layout.slots:
-            start = self.layout.slots[vid][0] + (self.n_state if derivative else 0)
-        else:
-            start = self.start[vid]
-        return start, (self.size(vid) if self.ir.variables[vid].dims else None)
-
-    def inputs(self, saved, tables):
-        """``KernelSource.inputs``: the constants' and levers' blocks, the outputs, the tables."""
-        return ([("statics", tuple(self.statics)), ("levers", tuple(self.levers))]
-                + [("out", vid) for vid in saved] + [("tables", tuple(tables))])
-
-
 MAX_PART_LINES = 40
 INLINE_LINES = 160
 """A step of at most this many equation lines is written inline in the kernel (no part calls)."""
@@ -259,8 +213,7 @@ class _KernelWriter:
 
     def source(self, equations):
         lines = [HEADER + "from numba import njit\n"]
-        short = sum(len(e[0]) for e in equations) <= INLINE_LINES
-        if NATIVE and (short or self.layout.scenario_major) and self._lanes(equations):
+        if NATIVE and self.layout.scenario_major and self._lanes(equations):     # subscripted stocks: lanes.py
             return "\n".join(lines + lanes.driver(self._args(), self.slots, self.layout.scenario_major, self.lanes)) + "\n"
         touched = set(self.program.saved_dynamic).union(*(used | {vid} for _, used, vid, _ in equations))
         if sum(len(e[0]) for e in equations) <= INLINE_LINES and all(
@@ -292,11 +245,11 @@ class _KernelWriter:
 
     def _lanes(self, equations):
         """Lower the step for blocks of scenarios as lanes (``lanes.py``); False where the lowering refuses."""
-        width = lanes.width_for(self.slots.total)
+        width = lanes.lanes_for(self.slots.total)
         saved = [self.slots.of(vid) for vid in self.program.saved_dynamic]
         try:
             parts = _cut(lanes.fuse(equations), NATIVE_PART_LINES)
-            text = step_ir([self._part_lines(part, "V") for part in parts], saved, width)
+            text = step_ir([self._part_lines(part, "V") for part in parts], saved, lanes.WIDTH, width)
         except Unsupported:
             return False
         advanced = [q for vid in self.needed if vid in self.layout.slots for q in range(*self.layout.slots[vid][:2])]

@@ -20,12 +20,18 @@ from simulator.engine.kernels.prelude import Types
 
 LANE_BYTES = 1 << 19
 """Bytes the block's values may take (the values of all its lanes, read and written every step: in L2)."""
-WIDTHS = (32, 16, 8, 4)
+WIDTH = 8
+"""Lanes of one vector operation (8 doubles: one AVX-512 register, two AVX2 ones)."""
+MAX_LANES = 256
 
 
-def width_for(n_values):
-    """Lanes per block: the widest of :data:`WIDTHS` whose block of ``n_values`` fits :data:`LANE_BYTES`."""
-    return next((w for w in WIDTHS if w * n_values * 8 <= LANE_BYTES), WIDTHS[-1])
+def lanes_for(n_values):
+    """Scenarios per block: a power of two from :data:`WIDTH` to :data:`MAX_LANES`, as many as
+    :data:`LANE_BYTES` allows (more lanes: fewer calls per scenario and step)."""
+    lanes = MAX_LANES
+    while lanes > WIDTH and lanes * n_values * 8 > LANE_BYTES:
+        lanes //= 2
+    return lanes
 
 
 def finish_ir(name, saved, n_state, advanced, clipped, width):
@@ -33,7 +39,7 @@ def finish_ir(name, saved, n_state, advanced, clipped, width):
     the ``saved`` values (``(first slot, element count or None)``) of lanes ``0 .. nb-1`` to output
     ``j`` (``O[j]``: a C-contiguous ``(saves, n, elements)`` array) at ``[isave, i0 + b]``; then,
     when ``update``, each stock slot of ``advanced`` becomes ``D * dt + S`` (0 if negative and in ``clipped``)."""
-    types = Types(width)
+    types = Types(WIDTH)
     D, B = types.D, types.B
     lines = [f"define void {name}(ptr noalias %V, ptr noalias %O, i64 %isave, i64 %i0, i64 %nb, i64 %n, "
              "i64 %update, double %dt) nounwind {", "entry:", "  %dosave = icmp sge i64 %isave, 0",
@@ -57,10 +63,10 @@ def finish_ir(name, saved, n_state, advanced, clipped, width):
     lines += ["  br label %advance", "advance:", "  %doupdate = icmp ne i64 %update, 0",
               "  br i1 %doupdate, label %update.0, label %end", "update.0:",
               f"  %dt1 = insertelement {D} poison, double %dt, i64 0",
-              f"  %dtv = shufflevector {D} %dt1, {D} poison, <{width} x i32> zeroinitializer"]
+              f"  %dtv = shufflevector {D} %dt1, {D} poison, <{WIDTH} x i32> zeroinitializer"]
     zero = types.double(0.0)
     for r, (first, stop, clip) in enumerate(_runs(advanced, clipped)):
-        body = [f"  %qs{r} = add i64 %q{r}, {first}", f"  %sw{r} = mul i64 %qs{r}, {width}",
+        body = [f"  %sv{r} = mul i64 %q{r}, {WIDTH}", f"  %sw{r} = add i64 %sv{r}, {first * width}",
                 f"  %sp{r} = getelementptr inbounds double, ptr %V, i64 %sw{r}",
                 f"  %dp{r} = getelementptr inbounds double, ptr %sp{r}, i64 {n_state * width}",
                 f"  %s{r}.v = load {D}, ptr %sp{r}, align 8", f"  %d{r}.v = load {D}, ptr %dp{r}, align 8",
@@ -69,7 +75,7 @@ def finish_ir(name, saved, n_state, advanced, clipped, width):
         if clip:
             body += [f"  %un{r} = fcmp olt {D} %ux{r}, {zero}", f"  %uy{r} = select {B} %un{r}, {D} {zero}, {D} %ux{r}"]
             result = f"%uy{r}"
-        lines += _loop(f"q{r}", str(stop - first), body + [f"  store {D} {result}, ptr %sp{r}, align 8"])
+        lines += _loop(f"q{r}", str((stop - first) * width // WIDTH), body + [f"  store {D} {result}, ptr %sp{r}, align 8"])
     return "\n".join(lines + ["  br label %end", "end:", "  ret void", "}"])
 
 

@@ -36,15 +36,16 @@ ENTRY, SAVE = "@__STEP__", "@__SAVE__"
 """Placeholders of the exported functions' names (``native.py`` names them after the IR's hash)."""
 
 
-def step_ir(parts, saved, width=None):
+def step_ir(parts, saved, width=None, lanes=None):
     """LLVM IR of a step: ``parts`` (lists of source lines over the row ``V``) as functions, the
     exported ``void step(ptr V, ptr T, double t, _dt, _t0, _tf, _saveper)`` calling them in order,
     and ``void save(ptr V, ptr O, i64 isave, i64 i, i64 n)`` copying the ``saved`` values
     (``(first slot, element count or None)`` each) of the row to output ``j`` (``O[j]`` the address
     of a C-contiguous ``(saves, n, elements)`` array) at ``[isave, i]``. With ``width``, ``V`` is a
-    block of ``width`` scenarios (value ``q`` of lane ``b`` at ``V[q * width + b]``), every double of
-    the parts a vector of ``width`` lanes, and the caller appends its own save (``lanes.py``)."""
-    functions = [_Function(f"part{index}", width).lower(lines) for index, lines in enumerate(parts)]
+    block of ``lanes`` scenarios (value ``q`` of lane ``b`` at ``V[q * lanes + b]``), each part a loop
+    over its ``lanes / width`` chunks in which every double is a vector of ``width`` lanes, and the
+    caller appends its own save (``lanes.py``)."""
+    functions = [_Function(f"part{index}", width, lanes).lower(lines) for index, lines in enumerate(parts)]
     args = "ptr %V, ptr %T, " + ", ".join(f"double %{name}" for name in PARAMS)
     calls = [f"  call void @part{index}({args})" for index in range(len(parts))]
     step = [f"define void {ENTRY}({SIGNATURE}) nounwind {{", "entry:"] + calls + ["  ret void", "}"]
@@ -71,12 +72,13 @@ class _Function(Types):
     scenario or (``width``) for a block of scenarios, lane by lane: a double is then a vector, a
     value of ``V`` the vector of its lanes (pointers into ``V`` are kind ``q``; ``p`` plain ones)."""
 
-    def __init__(self, name, width=None):
+    def __init__(self, name, width=None, lanes=None):
         super().__init__(width)
+        self.stride = lanes or width      # a block's values: lanes apart
         self.name, self.body, self.allocas, self.count = name, [], [], 0
         self.b = "i1" if width is None else "b"     # the kind of a comparison of doubles
         self.names = {name: ("v", self.splat_register(f"%{name}", "double", self.allocas)) for name in PARAMS}
-        self.names.update({"V": ("p" if width is None else "q", "%V"), "T": ("p", "%T")})
+        self.names.update({"V": ("p", "%V") if width is None else ("q", "%Vc"), "T": ("p", "%T")})
 
     def lower(self, lines):
         try:
@@ -86,7 +88,14 @@ class _Function(Types):
         for statement in tree.body:
             self.statement(statement)
         head = f"define internal void @{self.name}({SIGNATURE}) #1 {{"
-        return "\n".join([head, "entry:"] + self.allocas + self.body + ["  ret void", "}"])
+        if self.width is None:
+            return "\n".join([head, "entry:"] + self.allocas + self.body + ["  ret void", "}"])
+        chunks = [f"  %c = phi i64 [0, %entry], [%c.next, %chunk.{len(self.body)}]",        # the block's chunks
+                  f"  %c.at = mul i64 %c, {self.width}", "  %Vc = getelementptr inbounds double, ptr %V, i64 %c.at"]
+        end = [f"  br label %chunk.{len(self.body)}", f"chunk.{len(self.body)}:", "  %c.next = add i64 %c, 1",
+               f"  %c.more = icmp slt i64 %c.next, {self.stride // self.width}",
+               "  br i1 %c.more, label %chunk, label %done", "done:", "  ret void", "}"]
+        return "\n".join([head, "entry:"] + self.allocas + ["  br label %chunk", "chunk:"] + chunks + self.body + end)
 
     def tmp(self):
         self.count += 1
@@ -140,7 +149,7 @@ class _Function(Types):
         elif isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Slice):
             self.names[target.id] = self.view(value)[:2]
         elif isinstance(value, ast.Tuple) and len(value.elts) == 2:
-            (xs, n, kx), (ys, _, ky) = self.view(value.elts[0]), self.view(value.elts[1])
+            (kx, xs, n), (ky, ys, _) = self.view(value.elts[0]), self.view(value.elts[1])
             if kx != "p" or ky != "p":
                 raise Unsupported("a table in the block")
             self.names[target.id] = ("t", (xs, ys, n))
@@ -158,7 +167,7 @@ class _Function(Types):
         if kind not in ("p", "q") or not all(isinstance(b, ast.Constant) and isinstance(b.value, int)
                                              for b in (lower, upper)):
             raise Unsupported("slice")
-        offset = lower.value * (self.width if kind == "q" else 1)
+        offset = lower.value * (self.stride if kind == "q" else 1)
         return kind, self.emit(f"getelementptr inbounds double, ptr {base}, i64 {offset}"), upper.value - lower.value
 
     def loop(self, name, count, body):
@@ -183,8 +192,8 @@ class _Function(Types):
         index_kind, index = self.expr(node.slice)
         if kind not in ("p", "q") or index_kind != "i64":
             raise Unsupported("subscript")
-        if kind == "q" and self.width != 1:
-            index = self.emit(f"mul i64 {index}, {self.width}")
+        if kind == "q" and self.stride != 1:
+            index = self.emit(f"mul i64 {index}, {self.stride}")
         return kind, self.emit(f"getelementptr inbounds double, ptr {base}, i64 {index}")
 
     # expressions: (kind, register); kind double (a vector of lanes in a block), i64, i1, b (lanes of i1)

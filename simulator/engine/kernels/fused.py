@@ -182,7 +182,11 @@ def _arguments(model_ir, program, source, run, S):
     if not all(array.flags.c_contiguous for array in outputs):
         raise RuntimeError("fused kernel: output buffers must be C-contiguous")
     pointers = np.array([array.ctypes.data for array in outputs] or [0], dtype=np.int64)
-    return args + list(addresses(source.step_ir, cache_dir())) + [pointers]
+    args += list(addresses(source.step_ir, cache_dir())) + [pointers]
+    if source.lanes:        # per scenario: sums of the saved values and of the final state (simulate.py checks them)
+        run["sums"] = np.empty((2, n))
+        args.append(run["sums"])
+    return args
 
 
 def _per_scenario(model_ir, value, vid, lead):

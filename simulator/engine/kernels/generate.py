@@ -254,7 +254,7 @@ class _KernelWriter:
             return False
         advanced = [q for vid in self.needed if vid in self.layout.slots for q in range(*self.layout.slots[vid][:2])]
         self.step_ir = text + lanes.finish_ir(SAVE, saved, self.slots.n_state, advanced, set(self.layout.non_negative),
-                                              width) + "\n"
+                                              width, self.slots.total) + "\n"
         self.lanes = width
         return True
 
@@ -321,7 +321,7 @@ class _KernelWriter:
     def _args(self):
         return ", ".join(["S", "times", "save_index", "_dt", "n_steps", "_t0", "_tf", "_saveper", "M", "P", "L", "T"]
                          + (["STEP", "SAVE", "OP"] if self.step_ir is not None
-                            else [f"O_{vid}" for vid in self.program.saved_dynamic]))
+                            else [f"O_{vid}" for vid in self.program.saved_dynamic]) + (["F"] if self.lanes else []))
 
     def _main_soa(self, parts, args, state, lanes):
         """The kernel over blocks held as ``V[value, scenario]``: per step, one loop over the block's

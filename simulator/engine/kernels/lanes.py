@@ -34,11 +34,14 @@ def lanes_for(n_values):
     return lanes
 
 
-def finish_ir(name, saved, n_state, advanced, clipped, width):
-    """``void name(ptr V, ptr O, i64 isave, i64 i0, i64 nb, i64 n, i64 update)``: when ``isave >= 0``,
-    the ``saved`` values (``(first slot, element count or None)``) of lanes ``0 .. nb-1`` to output
-    ``j`` (``O[j]``: a C-contiguous ``(saves, n, elements)`` array) at ``[isave, i0 + b]``; then,
-    when ``update``, each stock slot of ``advanced`` becomes ``D * dt + S`` (0 if negative and in ``clipped``)."""
+def finish_ir(name, saved, n_state, advanced, clipped, width, total):
+    """``void name(ptr V, ptr O, i64 isave, i64 i0, i64 nb, i64 n, i64 update, double dt)``: when
+    ``isave >= 0``, the ``saved`` values (``(first slot, element count or None)``) of lanes
+    ``0 .. nb-1`` to output ``j`` (``O[j]``: a C-contiguous ``(saves, n, elements)`` array) at
+    ``[isave, i0 + b]``, and their sum added to each lane's in slot ``total`` (finite iff every value
+    saved is, bar overflow: the run's non-finite check, done here while the values are in cache);
+    then, when ``update``, each stock slot of ``advanced`` becomes ``D * dt + S`` (0 if negative and
+    in ``clipped``)."""
     types = Types(WIDTH)
     D, B = types.D, types.B
     lines = [f"define void {name}(ptr noalias %V, ptr noalias %O, i64 %isave, i64 %i0, i64 %nb, i64 %n, "
@@ -60,6 +63,13 @@ def finish_ir(name, saved, n_state, advanced, clipped, width):
                 f"  %ve{j} = mul i64 %e{j}, {width}", f"  %vi{j} = add i64 %ve{j}, {start * width}",
                 f"  %vp{j} = getelementptr inbounds double, ptr %s{j}, i64 %vi{j}", f"  %x{j} = load double, ptr %vp{j}",
                 f"  %op{j} = getelementptr inbounds double, ptr %d{j}, i64 %e{j}", f"  store double %x{j}, ptr %op{j}"]))
+    for j, (start, size) in enumerate(saved):
+        lines += _loop(f"t{j}", str((size or 1) * width // WIDTH), [
+            f"  %tv{j} = mul i64 %t{j}, {WIDTH}", f"  %tw{j} = add i64 %tv{j}, {start * width}",
+            f"  %tp{j} = getelementptr inbounds double, ptr %V, i64 %tw{j}", f"  %tx{j} = load {D}, ptr %tp{j}, align 8",
+            f"  %tc{j} = urem i64 %tv{j}, {width}", f"  %ta{j} = add i64 %tc{j}, {total * width}",
+            f"  %tq{j} = getelementptr inbounds double, ptr %V, i64 %ta{j}", f"  %ty{j} = load {D}, ptr %tq{j}, align 8",
+            f"  %tz{j} = fadd {D} %ty{j}, %tx{j}", f"  store {D} %tz{j}, ptr %tq{j}, align 8"])
     lines += ["  br label %advance", "advance:", "  %doupdate = icmp ne i64 %update, 0",
               "  br i1 %doupdate, label %update.0, label %end", "update.0:",
               f"  %dt1 = insertelement {D} poison, double %dt, i64 0",
@@ -85,21 +95,25 @@ def driver(args, slots, scenario_major, width):
     state = "S[{i}, q]" if scenario_major else "S[q, {i}]"
     return ["", "", "@njit(cache=True, error_model='numpy', nogil=True)", f"def _kernel({args}):",
             "    N = S.shape[0]" if scenario_major else "    N = S.shape[1]",
-            f"    V = np.empty({slots.total * width})",
+            f"    V = np.empty({(slots.total + 1) * width})     # and the lanes' sums of saved values",
             f"    for i0 in range(0, N, {width}):",
             f"        nb = min({width}, N - i0)",
             f"        for b in range({width}):     # spare lanes of a last block: copies of its last scenario",
             "            i = i0 + min(b, nb - 1)",
             f"            for q in range({n_state}):", f"                V[q * {width} + b] = {state.format(i='i')}",
             f"            for q in range({s1 - s0}):", f"                V[({s0} + q) * {width} + b] = P[i, q]",
+            f"            V[{slots.total * width} + b] = 0.0",
             "        for step in range(n_steps + 1):     # the last pass only saves the final time",
             f"            for q in range({l1 - l0}):",
             f"                for b in range({width}):",
             f"                    V[({l0} + q) * {width} + b] = L[step, i0 + min(b, nb - 1), q]",
             "            k_step(STEP, V, T, times[step], _dt, _t0, _tf, _saveper)",
             "            k_finish(SAVE, V, OP, save_index[step], i0, nb, N, 1 if step < n_steps else 0, _dt)",
-            "        for b in range(nb):", f"            for q in range({n_state}):",
+            "        for b in range(nb):", f"            F[0, i0 + b] = V[{slots.total * width} + b]",
+            "            F[1, i0 + b] = 0.0     # the sum of the final state (finite iff each value is, bar overflow)",
+            f"            for q in range({n_state}):",
             f"                {state.format(i='i0 + b')} = V[q * {width} + b]",
+            f"                F[1, i0 + b] += V[q * {width} + b]",
             "    return 0"]
 
 

@@ -176,14 +176,15 @@ def _arguments(model_ir, program, source, run, S):
             array = run["outputs"][key]
             outputs.append(array.reshape(array.shape[:2] + ((-1,) if array.ndim > 2 else ())))
     if source.step_ir is None:
-        return args + outputs
-    from simulator.engine.kernels.native import addresses
+        args += outputs
+    else:
+        from simulator.engine.kernels.native import addresses
 
-    if not all(array.flags.c_contiguous for array in outputs):
-        raise RuntimeError("fused kernel: output buffers must be C-contiguous")
-    pointers = np.array([array.ctypes.data for array in outputs] or [0], dtype=np.int64)
-    args += list(addresses(source.step_ir, cache_dir())) + [pointers]
-    if source.lanes:        # per scenario: sums of the saved values and of the final state (simulate.py checks them)
+        if not all(array.flags.c_contiguous for array in outputs):
+            raise RuntimeError("fused kernel: output buffers must be C-contiguous")
+        pointers = np.array([array.ctypes.data for array in outputs] or [0], dtype=np.int64)
+        args += list(addresses(source.step_ir, cache_dir())) + [pointers]
+    if source.vectorised:       # per scenario: sums of the saved values and of the final state (simulate.py checks them)
         run["sums"] = np.empty((2, n))
         args.append(run["sums"])
     return args

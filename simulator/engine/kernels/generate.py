@@ -318,10 +318,15 @@ class _KernelWriter:
                   "    return 0"]
         return lines
 
+    @property
+    def sums(self):
+        """Whether the kernel fills ``F``: per scenario, the sums of its saved values and of its final state."""
+        return self.soa or self.lanes is not None
+
     def _args(self):
         return ", ".join(["S", "times", "save_index", "_dt", "n_steps", "_t0", "_tf", "_saveper", "M", "P", "L", "T"]
                          + (["STEP", "SAVE", "OP"] if self.step_ir is not None
-                            else [f"O_{vid}" for vid in self.program.saved_dynamic]) + (["F"] if self.lanes else []))
+                            else [f"O_{vid}" for vid in self.program.saved_dynamic]) + (["F"] if self.sums else []))
 
     def _main_soa(self, parts, args, state, lanes):
         """The kernel over blocks held as ``V[value, scenario]``: per step, one loop over the block's
@@ -329,10 +334,10 @@ class _KernelWriter:
         n_state, (s0, s1), (l0, l1) = self.slots.n_state, self.slots.static_range, self.slots.lever_range
         lines = ["", "", "@njit(cache=True, error_model='numpy', nogil=True)", f"def _kernel({args}):",
                  "    N = S.shape[0]" if self.layout.scenario_major else "    N = S.shape[1]",
-                 f"    V = np.empty(({self.slots.total}, {lanes}))",
+                 f"    V = np.empty(({self.slots.total}, {lanes}))", f"    _acc = np.empty({lanes})",
                  f"    for i0 in range(0, N, {lanes}):",
                  f"        nb = min({lanes}, N - i0)",
-                 "        for b in range(nb):",
+                 "        for b in range(nb):", "            _acc[b] = 0.0",
                  f"            for q in range({n_state}):", f"                V[q, b] = {state}",
                  f"            for q in range({s1 - s0}):", f"                V[{s0} + q, b] = P[i0 + b, q]"]
         lines += [f"        _V{q} = V[{q}]" for q in range(self.slots.total)]
@@ -344,8 +349,8 @@ class _KernelWriter:
         lines += [f"                _V{l0 + q}[b] = L[step, i, {q}]" for q in range(l1 - l0)]     # levers, if any
         lines += ["                " + line for part in parts for line in part]
         if saved:
-            lines += ["                if isave >= 0:"] + [f"                    _o_{vid}[b] = _V{start}[b]"
-                                                             for vid, start in saved]
+            lines += ["                if isave >= 0:"] + [line for vid, start in saved for line in (
+                f"                    _o_{vid}[b] = _V{start}[b]", f"                    _acc[b] += _V{start}[b]")]
         lines += ["                if step < n_steps:"] if n_state else []
         clipped = set(self.layout.non_negative)
         for q in range(n_state):        # written out per slot, the clip only where a stock is non-negative
@@ -354,8 +359,9 @@ class _KernelWriter:
                 lines += [f"                    x = {update}", f"                    _V{q}[b] = 0.0 if x < 0.0 else x"]
             else:
                 lines.append(f"                    _V{q}[b] = {update}")
-        lines += ["        for b in range(nb):", f"            for q in range({n_state}):",
-                  f"                {state} = V[q, b]", "    return 0"]
+        lines += ["        for b in range(nb):", "            F[0, i0 + b] = _acc[b]     # sums: see lanes.finish_ir",
+                  "            F[1, i0 + b] = 0.0", f"            for q in range({n_state}):",
+                  f"                {state} = V[q, b]", "                F[1, i0 + b] += V[q, b]", "    return 0"]
         return lines
 
     def _saves(self):

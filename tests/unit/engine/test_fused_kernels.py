@@ -242,11 +242,13 @@ def test_equations_over_the_same_elements_share_one_loop_only_where_that_is_the_
     assert merged[0][0] == head + ["    v_a[k] = v_s[k] * 2.0", "    v_b[k] = v_a[k] + 1.0"]
 
 
-def test_non_finite_scenarios_in_lanes_are_reported_the_same(tmp_path):
-    """A lanes kernel sums each scenario's saved values and final state as it goes (lanes.py); the
-    run checks the outputs in full only where a sum is not finite: the same reports as numpy's."""
-    body = ("Zone: a, b ~ ~ |\ng = 1 ~ ~ |\nx[Zone] = INTEG(x[Zone] * g, 1) ~ ~ |\n"
-            "y[Zone] = 1 / (x[Zone] - 2) ~ ~ |\nu[Zone] = INTEG(1, g / (g - g)) ~ ~ |")
+@pytest.mark.parametrize("zone", ["[Zone]", ""])
+def test_non_finite_scenarios_in_vectorised_kernels_are_reported_the_same(tmp_path, zone):
+    """A vectorised kernel (lanes.py for subscripted stocks, generate.py's ``_main_soa`` for scalar ones)
+    sums each scenario's saved values and final state as it goes; the run checks the outputs in full
+    only where a sum is not finite: the same reports as numpy's."""
+    body = (f"Zone: a, b ~ ~ |\ng = 1 ~ ~ |\nx{zone} = INTEG(x{zone} * g, 1) ~ ~ |\n"
+            f"y{zone} = 1 / (x{zone} - 2) ~ ~ |\nu{zone} = INTEG(1, g / (g - g)) ~ ~ |")
     model = simulator.load_model(write_mdl(tmp_path, body, final=600, dt=1))
     params = {"g": [0.1, 3.0, 0.0, 2.0]}
     for columns in (["x", "y"], ["u"], ["x"]):
@@ -256,4 +258,4 @@ def test_non_finite_scenarios_in_lanes_are_reported_the_same(tmp_path):
         for name in plain.data_vars:
             np.testing.assert_array_equal(fused[name].values, plain[name].values, err_msg=f"{columns} {name}")
     # x stays finite in scenarios 0 and 2: only the final state (u, not returned) marks them
-    assert np.isfinite(fused["x"].values[:, [0, 2]]).all() and fused["status"].values.tolist() == [1, 1, 1, 1]
+    assert np.isfinite(fused["x"].values[[0, 2]]).all() and fused["status"].values.tolist() == [1, 1, 1, 1]

@@ -7,8 +7,10 @@ return the main stock at every saved step into fresh memory. Measured side by si
 - plansim, numpy program and fused kernel (``model.run(..., return_columns=[main stock])``, the
   kernel compiled before timing);
 - a hand-written C loop over scenarios (structure of arrays: the scenario loop innermost, so gcc
-  vectorises it), ``gcc -O3 -march=native``: the floor a generated kernel can hope for. Its output
-  is checked against plansim's (relative difference of the sums < 1e-9);
+  vectorises it; population: blocks of 8 scenarios through all their steps, each value a gcc vector
+  of the 8, the town loop outside, one division per stage), ``gcc -O3 -march=native``: the floor a
+  generated kernel can hope for. Its output is checked against plansim's (relative difference of the
+  sums < 1e-9);
 - SDEverywhere's C: the model compiled to C by ``@sdeverywhere/compile`` (npm, version
   ``--sde-version``), linked with SDEverywhere's runtime C files (``packages/cli/src/c`` of the
   SDEverywhere repository at the tag ``compile-v<version>``, given by ``--sde-runtime`` or

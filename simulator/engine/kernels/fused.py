@@ -5,7 +5,7 @@ the run's ``kernel`` argument or ``$PLANSIM_KERNEL``: ``numpy`` (the generated n
 ``fused`` (the numba kernel wherever the generator supports the model and the method) or ``auto``
 (the default: ``fused`` when numba is installed, some stock is subscripted or the step is short
 enough to be vectorised across scenarios (``KernelSource.vectorised``; benchmarks/peers.py: SIR
-1.5× faster than numpy then, population 8×; on longer steps of scalar stocks, World3, the numpy
+1.5× faster than numpy then, population 9×; on longer steps of scalar stocks, World3, the numpy
 program was as fast or faster), the run has at least
 :data:`AUTO_MIN_SCENARIOS` scenarios, since a kernel's first compilation costs seconds, and the
 kernel gives the numpy program's results bit for bit: no EXP, LN, ``^`` … whose libm results may

@@ -17,7 +17,11 @@ compiled step's and save's addresses (``STEP``, ``SAVE``; ``OP`` the outputs' ad
 the driver above is compiled by numba; the numba parts remain where the lowering refuses.
 A short step of scalars (at most :data:`INLINE_LINES` lines) is instead inlined over the block held
 as a structure of arrays ``V[value, scenario]`` (``_main_soa``): one loop over the block's scenarios
-per time step, with no call inside, which LLVM vectorises across scenarios.
+per time step, with no call inside, which LLVM vectorises across scenarios. A step with subscripted
+stocks is lowered for whole blocks of scenarios (``lanes.py``): element loops outside, every operation
+on 8 scenarios at once inside, equations over the same elements in one loop; two calls per block and
+step. Both vectorised kernels also sum each scenario's saved values and final state (``F``), so the
+run scans the outputs for non-finite values only where a sum is not finite.
 """
 
 from __future__ import annotations
@@ -248,7 +252,7 @@ class _KernelWriter:
         width = lanes.lanes_for(self.slots.total)
         saved = [self.slots.of(vid) for vid in self.program.saved_dynamic]
         try:
-            parts = _cut(lanes.fuse(equations), NATIVE_PART_LINES)
+            parts = _cut(lanes.fuse(equations, set(self.program.saved_dynamic)), NATIVE_PART_LINES)
             text = step_ir([self._part_lines(part, "V") for part in parts], saved, lanes.WIDTH, width)
         except Unsupported:
             return False

@@ -117,7 +117,7 @@ def driver(args, slots, scenario_major, width):
             "    return 0"]
 
 
-def fuse(equations):
+def fuse(equations, saved=()):
     """``equations`` (generate.py: ``(lines, ids read, id, derivative?)``) with consecutive equations over
     the same elements merged into one loop over them, where that computes the same: a later one reads
     the earlier ones' values only at its own element ``k``. In one loop the compiler computes a value
@@ -134,7 +134,21 @@ def fuse(equations):
         else:
             merged.append([list(equation[0]), set(equation[1]), equation[2], equation[3],
                            [(equation[2], equation[3])], head])
+    for m in merged:
+        if len(m[4]) > 1:
+            m[0] = _registers(m, merged, saved)
     return [tuple(m[:5]) for m in merged]
+
+
+def _registers(group, merged, saved):
+    """The lines of a merged loop with the values only it reads (at ``k``; not saved) kept in locals:
+    registers, not stores to and loads from the block."""
+    lines = group[0]
+    for vid, derivative in group[4]:
+        if derivative or vid in saved or any(vid in other[1] for other in merged if other is not group):
+            continue
+        lines = [re.sub(rf"\bv_{re.escape(vid)}\[k\]", f"_l_{vid}", line) for line in lines]
+    return lines
 
 
 def _split(lines):

@@ -240,6 +240,8 @@ def test_equations_over_the_same_elements_share_one_loop_only_where_that_is_the_
     merged = fuse([first, same, other, derivative])
     assert [entry[4] for entry in merged] == [[("a", False), ("b", False)], [("c", False), ("s", True)]]
     assert merged[0][0] == head + ["    v_a[k] = v_s[k] * 2.0", "    v_b[k] = v_a[k] + 1.0"]
+    # values only their own loop reads (and not saved) stay in registers
+    assert fuse([first, same], saved={"b"})[0][0] == head + ["    _l_a = v_s[k] * 2.0", "    v_b[k] = _l_a + 1.0"]
 
 
 @pytest.mark.parametrize("zone", ["[Zone]", ""])

@@ -282,7 +282,8 @@ class _KernelWriter:
         tail = []
         for vid, derivative in computed:
             start, size = self.slots.of(vid, derivative)
-            if size is None:
+            # inline over a SoA block, a value stays a local unless saved (the update reads the d_ locals)
+            if size is None and not (self.soa and (derivative or vid not in self.program.saved_dynamic)):
                 tail.append(f"{self._cell(row, start)} = {'d' if derivative else 'v'}_{vid}")
         return head + body + tail
 
@@ -357,8 +358,9 @@ class _KernelWriter:
                 f"                    _o_{vid}[b] = _V{start}[b]", f"                    _acc[b] += _V{start}[b]")]
         lines += ["                if step < n_steps:"] if n_state else []
         clipped = set(self.layout.non_negative)
+        stock_at = {start: vid for vid, (start, *_) in self.layout.slots.items()}
         for q in range(n_state):        # written out per slot, the clip only where a stock is non-negative
-            update = f"_V{n_state + q}[b] * _dt + _V{q}[b]"
+            update = f"d_{stock_at[q]} * _dt + _V{q}[b]"
             if q in clipped:
                 lines += [f"                    x = {update}", f"                    _V{q}[b] = 0.0 if x < 0.0 else x"]
             else:

@@ -19,9 +19,10 @@ A short step of scalars (at most :data:`INLINE_LINES` lines) is instead inlined 
 as a structure of arrays ``V[value, scenario]`` (``_main_soa``): one loop over the block's scenarios
 per time step, with no call inside, which LLVM vectorises across scenarios. A step with subscripted
 stocks is lowered for whole blocks of scenarios (``lanes.py``): element loops outside, every operation
-on 8 scenarios at once inside, equations over the same elements in one loop; two calls per block and
-step. Both vectorised kernels also sum each scenario's saved values and final state (``F``), so the
-run scans the outputs for non-finite values only where a sum is not finite.
+on 8 scenarios at once inside, equations over the same elements in one loop, the Euler update where
+each derivative is computed; two calls per block and step. Both vectorised kernels also sum each
+scenario's saved values and final state (``F``), so the run scans the outputs for non-finite values
+only where a sum is not finite.
 """
 
 from __future__ import annotations
@@ -124,7 +125,6 @@ def kernel_source(model_ir, program, replaced, levers):
     slots = Slots(model_ir, program.layout, statics, sorted(levers & set(computed)),
                   [vid for vid in computed if vid not in levers])
     writer = _KernelWriter(model_ir, program, slots, tables)
-    writer.needed = needed
     source = KernelSource(writer.source(equations), slots.inputs(program.saved_dynamic, tables), step_ir=writer.step_ir,
                           vectorised=writer.soa or writer.lanes is not None, lanes=writer.lanes)
     source.inexact = tuple(sorted(reads.inexact))
@@ -213,7 +213,6 @@ class _KernelWriter:
         self.step_ir = None
         self.soa = False        # the block as V[value, scenario] (small scalar steps), else V[scenario, value]
         self.lanes = None       # or the lanes of a block when the step is lowered for blocks (lanes.py)
-        self.needed = set()     # the ids the saved outputs need (stocks not in it are not advanced)
 
     def source(self, equations):
         lines = [HEADER + "from numba import njit\n"]
@@ -252,13 +251,13 @@ class _KernelWriter:
         width = lanes.lanes_for(self.slots.total)
         saved = [self.slots.of(vid) for vid in self.program.saved_dynamic]
         try:
-            parts = _cut(lanes.fuse(equations, set(self.program.saved_dynamic)), NATIVE_PART_LINES)
-            text = step_ir([self._part_lines(part, "V") for part in parts], saved, lanes.WIDTH, width)
+            clipped = {vid for vid in self.layout.slots if self.ir.variables[vid].non_negative}
+            merged = lanes.fuse(lanes.advance(equations, clipped), set(self.program.saved_dynamic))
+            parts = _cut(merged, NATIVE_PART_LINES)
+            text = step_ir([self._part_lines(part, "V") for part in parts], saved, lanes.WIDTH, width, self.slots.n_state)
         except Unsupported:
             return False
-        advanced = [q for vid in self.needed if vid in self.layout.slots for q in range(*self.layout.slots[vid][:2])]
-        self.step_ir = text + lanes.finish_ir(SAVE, saved, self.slots.n_state, advanced, set(self.layout.non_negative),
-                                              width, self.slots.total) + "\n"
+        self.step_ir = text + lanes.finish_ir(SAVE, saved, self.slots.n_state, width, self.slots.total) + "\n"
         self.lanes = width
         return True
 

@@ -1,15 +1,17 @@
-"""Fused kernels, blocks of scenarios as lanes: the kernel's driver and its native save and update.
+"""Fused kernels, blocks of scenarios as lanes: the kernel's driver, its native save, the Euler update.
 
 Used by ``kernels/generate.py`` when the step lowers for a block (``lowering.step_ir(..., width)``):
-a block of :func:`width_for` scenarios is held as a structure of arrays, value ``q`` of lane ``b``
-at ``V[q * W + b]``, and every double of the step is a vector of the ``W`` lanes. The element
-loops of a subscripted equation stay loops; inside them each operation works on all ``W``
-scenarios at once (the scenario loop innermost, contiguous, with no call per scenario). Per time
-step the numba driver (:func:`driver`) sets the levers and makes two calls for the whole block:
-the step, then :func:`finish_ir`'s function, which saves the outputs of the block's real
-scenarios and advances the stocks the outputs need (``D * dt + S``, then the non-negative clip),
-the same IEEE operations as the numpy loop lane by lane. A last, partial block fills its spare
-lanes with copies of its last scenario, and nothing is saved from them.
+a block of :func:`lanes_for` scenarios is held as a structure of arrays, value ``q`` of lane ``b``
+at ``V[q * lanes + b]``, and every double of the step is a vector of :data:`WIDTH` lanes. The
+element loops of a subscripted equation stay loops; inside them each operation works on 8
+scenarios at once (the scenarios innermost, contiguous, with no call per scenario). Equations over
+the same elements share one loop (:func:`fuse`), and each stock's derivative becomes its next value
+right where it is computed (:func:`advance`: ``D * dt + S``, then the non-negative clip, the numpy
+loop's operations lane by lane), written to the block's second copy of the stocks; the copies swap
+roles each step (``flip``). Per time step the numba driver (:func:`driver`) sets the levers and
+makes two calls for the whole block: the step, then :func:`finish_ir`'s function, which saves the
+outputs of the block's real scenarios and sums them. A last, partial block fills its spare lanes
+with copies of its last scenario, and nothing is saved from them.
 """
 
 from __future__ import annotations
@@ -34,31 +36,31 @@ def lanes_for(n_values):
     return lanes
 
 
-def finish_ir(name, saved, n_state, advanced, clipped, width, total):
-    """``void name(ptr V, ptr O, i64 isave, i64 i0, i64 nb, i64 n, i64 update, double dt)``: when
-    ``isave >= 0``, the ``saved`` values (``(first slot, element count or None)``) of lanes
-    ``0 .. nb-1`` to output ``j`` (``O[j]``: a C-contiguous ``(saves, n, elements)`` array) at
-    ``[isave, i0 + b]``, and their sum added to each lane's in slot ``total`` (finite iff every value
-    saved is, bar overflow: the run's non-finite check, done here while the values are in cache);
-    then, when ``update``, each stock slot of ``advanced`` becomes ``D * dt + S`` (0 if negative and
-    in ``clipped``)."""
-    types = Types(WIDTH)
-    D, B = types.D, types.B
+def finish_ir(name, saved, n_state, width, total):
+    """``void name(ptr V, ptr O, i64 isave, i64 i0, i64 nb, i64 n, i64 flip)``: when ``isave >= 0``, the
+    ``saved`` values (``(first slot, element count or None)``; a stock's from its current copy, which
+    ``flip`` says) of lanes ``0 .. nb-1`` to output ``j`` (``O[j]``: a C-contiguous ``(saves, n,
+    elements)`` array) at ``[isave, i0 + b]``, and their sum added to each lane's in slot ``total``
+    (finite iff every value saved is, bar overflow: the run's non-finite check, done here while the
+    values are in cache)."""
+    D = Types(WIDTH).D
     lines = [f"define void {name}(ptr noalias %V, ptr noalias %O, i64 %isave, i64 %i0, i64 %nb, i64 %n, "
-             "i64 %update, double %dt) nounwind {", "entry:", "  %dosave = icmp sge i64 %isave, 0",
-             "  br i1 %dosave, label %save, label %advance", "save:", "  %row = mul i64 %isave, %n",
-             "  %at = add i64 %row, %i0"]
+             "i64 %flip) nounwind {", "entry:", "  %dosave = icmp sge i64 %isave, 0",
+             "  br i1 %dosave, label %save, label %end", "save:", "  %row = mul i64 %isave, %n",
+             "  %at = add i64 %row, %i0", f"  %fs = mul i64 %flip, {n_state * width}",
+             "  %Vs = getelementptr inbounds double, ptr %V, i64 %fs"]
     for j, (start, size) in enumerate(saved):
+        base = "%Vs" if start < n_state else "%V"
         lines += [f"  %a{j} = getelementptr inbounds ptr, ptr %O, i64 {j}", f"  %o{j} = load ptr, ptr %a{j}"]
         if size is None:        # one value: the lanes are the output's next nb scenarios
-            lines += [f"  %s{j} = getelementptr inbounds double, ptr %V, i64 {start * width}",
+            lines += [f"  %s{j} = getelementptr inbounds double, ptr {base}, i64 {start * width}",
                       f"  %d{j} = getelementptr inbounds double, ptr %o{j}, i64 %at", f"  %c{j} = mul i64 %nb, 8",
                       f"  call void @llvm.memcpy.p0.p0.i64(ptr %d{j}, ptr %s{j}, i64 %c{j}, i1 false)"]
         else:                   # elements of a scenario are contiguous in the output: a transpose
             lines += _loop(f"b{j}", "%nb", [
                 f"  %sc{j} = add i64 %at, %b{j}", f"  %so{j} = mul i64 %sc{j}, {size}",
                 f"  %d{j} = getelementptr inbounds double, ptr %o{j}, i64 %so{j}",
-                f"  %s{j} = getelementptr inbounds double, ptr %V, i64 %b{j}",
+                f"  %s{j} = getelementptr inbounds double, ptr {base}, i64 %b{j}",
             ] + _loop(f"e{j}", str(size), [
                 f"  %ve{j} = mul i64 %e{j}, {width}", f"  %vi{j} = add i64 %ve{j}, {start * width}",
                 f"  %vp{j} = getelementptr inbounds double, ptr %s{j}, i64 %vi{j}", f"  %x{j} = load double, ptr %vp{j}",
@@ -66,27 +68,37 @@ def finish_ir(name, saved, n_state, advanced, clipped, width, total):
     for j, (start, size) in enumerate(saved):
         lines += _loop(f"t{j}", str((size or 1) * width // WIDTH), [
             f"  %tv{j} = mul i64 %t{j}, {WIDTH}", f"  %tw{j} = add i64 %tv{j}, {start * width}",
-            f"  %tp{j} = getelementptr inbounds double, ptr %V, i64 %tw{j}", f"  %tx{j} = load {D}, ptr %tp{j}, align 8",
+            f"  %tp{j} = getelementptr inbounds double, ptr {'%Vs' if start < n_state else '%V'}, i64 %tw{j}",
+            f"  %tx{j} = load {D}, ptr %tp{j}, align 8",
             f"  %tc{j} = urem i64 %tv{j}, {width}", f"  %ta{j} = add i64 %tc{j}, {total * width}",
             f"  %tq{j} = getelementptr inbounds double, ptr %V, i64 %ta{j}", f"  %ty{j} = load {D}, ptr %tq{j}, align 8",
             f"  %tz{j} = fadd {D} %ty{j}, %tx{j}", f"  store {D} %tz{j}, ptr %tq{j}, align 8"])
-    lines += ["  br label %advance", "advance:", "  %doupdate = icmp ne i64 %update, 0",
-              "  br i1 %doupdate, label %update.0, label %end", "update.0:",
-              f"  %dt1 = insertelement {D} poison, double %dt, i64 0",
-              f"  %dtv = shufflevector {D} %dt1, {D} poison, <{WIDTH} x i32> zeroinitializer"]
-    zero = types.double(0.0)
-    for r, (first, stop, clip) in enumerate(_runs(advanced, clipped)):
-        body = [f"  %sv{r} = mul i64 %q{r}, {WIDTH}", f"  %sw{r} = add i64 %sv{r}, {first * width}",
-                f"  %sp{r} = getelementptr inbounds double, ptr %V, i64 %sw{r}",
-                f"  %dp{r} = getelementptr inbounds double, ptr %sp{r}, i64 {n_state * width}",
-                f"  %s{r}.v = load {D}, ptr %sp{r}, align 8", f"  %d{r}.v = load {D}, ptr %dp{r}, align 8",
-                f"  %um{r} = fmul {D} %d{r}.v, %dtv", f"  %ux{r} = fadd {D} %um{r}, %s{r}.v"]
-        result = f"%ux{r}"
-        if clip:
-            body += [f"  %un{r} = fcmp olt {D} %ux{r}, {zero}", f"  %uy{r} = select {B} %un{r}, {D} {zero}, {D} %ux{r}"]
-            result = f"%uy{r}"
-        lines += _loop(f"q{r}", str((stop - first) * width // WIDTH), body + [f"  store {D} {result}, ptr %sp{r}, align 8"])
     return "\n".join(lines + ["  br label %end", "end:", "  ret void", "}"])
+
+
+def advance(equations, clipped):
+    """``equations`` with each stock's derivative turned into its next value, ``D * dt + S`` (0 if
+    negative, for a stock in ``clipped``), written where the derivative was: the block's next copy of
+    the stocks (``lowering.step_ir``, ``state``). The same operations as the numpy loop's update, done
+    while the derivative is in a register: no separate pass over the block; the two copies swap roles
+    each step. A pruned stock's derivative 0 gives its value back (as the numpy loop's ``0 * dt + S``)."""
+    advanced = []
+    for lines, used, vid, derivative in equations:
+        if not derivative:
+            advanced.append((lines, used, vid, derivative))
+            continue
+        new = []
+        for line in lines:
+            match = re.match(rf"^(\s*)d_{re.escape(vid)}(\[[^\]]*\])? = (.*)$", line)
+            if match is None:
+                new.append(line)
+                continue
+            indent, index, code = match.group(1), match.group(2) or "", match.group(3)
+            value = f"({code}) * _dt + v_{vid}{index}"
+            new += ([f"{indent}_u = {value}", f"{indent}d_{vid}{index} = 0.0 if _u < 0.0 else _u"] if vid in clipped
+                    else [f"{indent}d_{vid}{index} = {value}"])
+        advanced.append((new, used | {vid}, vid, derivative))
+    return advanced
 
 
 def driver(args, slots, scenario_major, width):
@@ -98,6 +110,7 @@ def driver(args, slots, scenario_major, width):
             f"    V = np.empty({(slots.total + 1) * width})     # and the lanes' sums of saved values",
             f"    for i0 in range(0, N, {width}):",
             f"        nb = min({width}, N - i0)",
+            "        flip = 0     # which copy of the stocks is the current one (lowering.step_ir, state)",
             f"        for b in range({width}):     # spare lanes of a last block: copies of its last scenario",
             "            i = i0 + min(b, nb - 1)",
             f"            for q in range({n_state}):", f"                V[q * {width} + b] = {state.format(i='i')}",
@@ -107,13 +120,14 @@ def driver(args, slots, scenario_major, width):
             f"            for q in range({l1 - l0}):",
             f"                for b in range({width}):",
             f"                    V[({l0} + q) * {width} + b] = L[step, i0 + min(b, nb - 1), q]",
-            "            k_step(STEP, V, T, times[step], _dt, _t0, _tf, _saveper)",
-            "            k_finish(SAVE, V, OP, save_index[step], i0, nb, N, 1 if step < n_steps else 0, _dt)",
+            "            k_block(STEP, V, T, times[step], _dt, _t0, _tf, _saveper, flip)",
+            "            k_finish(SAVE, V, OP, save_index[step], i0, nb, N, flip)",
+            "            if step < n_steps:", "                flip = 1 - flip",
             "        for b in range(nb):", f"            F[0, i0 + b] = V[{slots.total * width} + b]",
             "            F[1, i0 + b] = 0.0     # the sum of the final state (finite iff each value is, bar overflow)",
             f"            for q in range({n_state}):",
-            f"                {state.format(i='i0 + b')} = V[q * {width} + b]",
-            f"                F[1, i0 + b] += V[q * {width} + b]",
+            f"                {state.format(i='i0 + b')} = V[(flip * {n_state} + q) * {width} + b]",
+            f"                F[1, i0 + b] += V[(flip * {n_state} + q) * {width} + b]",
             "    return 0"]
 
 
@@ -165,18 +179,6 @@ def _reads_own_element(body, computed):
     text = "\n".join(body)
     return all(index == "k" for vid, derivative in computed if not derivative
                for index in re.findall(rf"\bv_{re.escape(vid)}\[([^\]]*)\]", text))
-
-
-def _runs(advanced, clipped):
-    """``advanced`` slots as runs ``(first, stop, clipped?)`` of consecutive slots alike."""
-    runs = []
-    for q in sorted(advanced):
-        clip = q in clipped
-        if runs and runs[-1][1] == q and runs[-1][2] == clip:
-            runs[-1][1] = q + 1
-        else:
-            runs.append([q, q + 1, clip])
-    return runs
 
 
 def _loop(name, count, body):

@@ -36,7 +36,7 @@ ENTRY, SAVE = "@__STEP__", "@__SAVE__"
 """Placeholders of the exported functions' names (``native.py`` names them after the IR's hash)."""
 
 
-def step_ir(parts, saved, width=None, lanes=None):
+def step_ir(parts, saved, width=None, lanes=None, state=0):
     """LLVM IR of a step: ``parts`` (lists of source lines over the row ``V``) as functions, the
     exported ``void step(ptr V, ptr T, double t, _dt, _t0, _tf, _saveper)`` calling them in order,
     and ``void save(ptr V, ptr O, i64 isave, i64 i, i64 n)`` copying the ``saved`` values
@@ -44,12 +44,21 @@ def step_ir(parts, saved, width=None, lanes=None):
     of a C-contiguous ``(saves, n, elements)`` array) at ``[isave, i]``. With ``width``, ``V`` is a
     block of ``lanes`` scenarios (value ``q`` of lane ``b`` at ``V[q * lanes + b]``), each part a loop
     over its ``lanes / width`` chunks in which every double is a vector of ``width`` lanes, and the
-    caller appends its own save (``lanes.py``)."""
-    functions = [_Function(f"part{index}", width, lanes).lower(lines) for index, lines in enumerate(parts)]
-    args = "ptr %V, ptr %T, " + ", ".join(f"double %{name}" for name in PARAMS)
+    caller appends its own save (``lanes.py``); then the block's first ``2 * state`` values are two
+    copies of the stocks, the current and the next (a last argument ``i64 flip``: which is which)."""
+    functions = [_Function(f"part{index}", width, lanes, state).lower(lines) for index, lines in enumerate(parts)]
+    args = "ptr %V, ptr %T, " + ", ".join(f"double %{name}" for name in PARAMS) + (", ptr %VS, ptr %VD" if width else "")
     calls = [f"  call void @part{index}({args})" for index in range(len(parts))]
-    step = [f"define void {ENTRY}({SIGNATURE}) nounwind {{", "entry:"] + calls + ["  ret void", "}"]
+    copies = [] if not width else [   # the stocks' current and next copies (noalias in the parts: no overlap)
+        f"  %fs = mul i64 %flip, {state * lanes}", f"  %fd = sub i64 {state * lanes}, %fs",
+        "  %VS = getelementptr inbounds double, ptr %V, i64 %fs", "  %VD = getelementptr inbounds double, ptr %V, i64 %fd"]
+    step = [f"define void {ENTRY}({SIGNATURE}{', i64 %flip' if width else ''}) nounwind {{", "entry:"] + copies + calls + [
+        "  ret void", "}"]
     return "\n".join([prelude(width)] + functions + step + ([] if width else _save(saved))) + "\n"
+
+
+def _signature(width):
+    return SIGNATURE + (", ptr noalias %VS, ptr noalias %VD" if width else "")
 
 
 def _save(saved):
@@ -72,9 +81,10 @@ class _Function(Types):
     scenario or (``width``) for a block of scenarios, lane by lane: a double is then a vector, a
     value of ``V`` the vector of its lanes (pointers into ``V`` are kind ``q``; ``p`` plain ones)."""
 
-    def __init__(self, name, width=None, lanes=None):
+    def __init__(self, name, width=None, lanes=None, state=0):
         super().__init__(width)
         self.stride = lanes or width      # a block's values: lanes apart
+        self.state = state                # a block's stocks: values 0 .. state-1 now, state .. 2*state-1 next
         self.name, self.body, self.allocas, self.count = name, [], [], 0
         self.b = "i1" if width is None else "b"     # the kind of a comparison of doubles
         self.names = {name: ("v", self.splat_register(f"%{name}", "double", self.allocas)) for name in PARAMS}
@@ -87,11 +97,13 @@ class _Function(Types):
             raise Unsupported(f"generated source: {problem}") from None
         for statement in tree.body:
             self.statement(statement)
-        head = f"define internal void @{self.name}({SIGNATURE}) #1 {{"
+        head = f"define internal void @{self.name}({_signature(self.width)}) #1 {{"
         if self.width is None:
             return "\n".join([head, "entry:"] + self.allocas + self.body + ["  ret void", "}"])
         chunks = [f"  %c = phi i64 [0, %entry], [%c.next, %chunk.{len(self.body)}]",        # the block's chunks
-                  f"  %c.at = mul i64 %c, {self.width}", "  %Vc = getelementptr inbounds double, ptr %V, i64 %c.at"]
+                  f"  %c.at = mul i64 %c, {self.width}", "  %Vc = getelementptr inbounds double, ptr %V, i64 %c.at",
+                  "  %VSc = getelementptr inbounds double, ptr %VS, i64 %c.at",
+                  "  %VDc = getelementptr inbounds double, ptr %VD, i64 %c.at"]
         end = [f"  br label %chunk.{len(self.body)}", f"chunk.{len(self.body)}:", "  %c.next = add i64 %c, 1",
                f"  %c.more = icmp slt i64 %c.next, {self.stride // self.width}",
                "  br i1 %c.more, label %chunk, label %done", "done:", "  ret void", "}"]
@@ -167,8 +179,15 @@ class _Function(Types):
         if kind not in ("p", "q") or not all(isinstance(b, ast.Constant) and isinstance(b.value, int)
                                              for b in (lower, upper)):
             raise Unsupported("slice")
-        offset = lower.value * (self.stride if kind == "q" else 1)
+        base, at = self.region(node.value, base, lower.value)
+        offset = at * (self.stride if kind == "q" else 1)
         return kind, self.emit(f"getelementptr inbounds double, ptr {base}, i64 {offset}"), upper.value - lower.value
+
+    def region(self, name, base, at):
+        """(pointer, offset) of value ``at`` of the block: the stocks' current or next copy (``state``)."""
+        if _named(name) != "V" or not self.state or at >= 2 * self.state:
+            return base, at
+        return ("%VSc", at) if at < self.state else ("%VDc", at - self.state)
 
     def loop(self, name, count, body):
         kind, limit = self.expr(count)
@@ -192,6 +211,11 @@ class _Function(Types):
         index_kind, index = self.expr(node.slice)
         if kind not in ("p", "q") or index_kind != "i64":
             raise Unsupported("subscript")
+        if kind == "q" and _named(node.value) == "V" and self.state:
+            if not isinstance(node.slice, ast.Constant):
+                raise Unsupported("a variable index into the block")
+            base, at = self.region(node.value, base, node.slice.value)
+            index = str(at)
         if kind == "q" and self.stride != 1:
             index = self.emit(f"mul i64 {index}, {self.stride}")
         return kind, self.emit(f"getelementptr inbounds double, ptr {base}, i64 {index}")

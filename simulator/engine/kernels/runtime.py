@@ -19,7 +19,7 @@ _OPTIONS = {"cache": True, "error_model": "numpy", "nogil": True}
 
 __all__ = ["np", "k_min", "k_max", "k_quantum", "k_modulo", "k_xidz", "k_ramp", "k_ramp_to", "k_pulse",
            "k_pulse_train", "k_xpulse", "k_interp", "k_extrapolate", "k_forward", "k_backward", "k_float", "k_step",
-           "k_save", "k_finish"]
+           "k_save", "k_block", "k_finish"]
 
 
 @njit(**_OPTIONS)
@@ -223,6 +223,12 @@ def k_save(typingctx, address, row, outputs, isave, i, n):
 
 
 @intrinsic
-def k_finish(typingctx, address, block, outputs, isave, i0, nb, n, update, dt):
-    """Call a block's native save and update at ``address`` (``lanes.finish_ir``)."""
-    return types.int64(address, block, outputs, isave, i0, nb, n, update, dt), _native_call
+def k_block(typingctx, address, block, tables, t, dt, t0, tf, saveper, flip):
+    """Call the native step of a block of scenarios at ``address`` (``lanes.py``)."""
+    return types.int64(address, block, tables, t, dt, t0, tf, saveper, flip), _native_call
+
+
+@intrinsic
+def k_finish(typingctx, address, block, outputs, isave, i0, nb, n, flip):
+    """Call a block's native save at ``address`` (``lanes.finish_ir``)."""
+    return types.int64(address, block, outputs, isave, i0, nb, n, flip), _native_call

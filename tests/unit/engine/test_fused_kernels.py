@@ -215,7 +215,7 @@ def test_subscripted_stocks_run_in_lanes_bit_for_bit(tmp_path):
     columns = ["Town", "Share", "Draw", "Drain"]
     program = model._program({"lifespan"}, set(), [model.find(c).id for c in columns])
     source = kernel_source(model.ir, program, {"lifespan"}, set())
-    assert source.lanes and source.vectorised and "k_step(STEP, V," in source.source and "R = V[b]" not in source.source
+    assert source.lanes and source.vectorised and "k_block(STEP, V," in source.source and "R = V[b]" not in source.source
     lever = simulator.TimeSeries([0, 6, 12], np.array([[1, 1.5, 0.5], [1, 1, 2], [0.8, 1, 1]]))
     for params in ({"Lifespan": np.linspace(2, 9, source.lanes + 45)},
                    {"Lifespan": np.linspace(2, 9, 3), "Boost": lever}):

@@ -35,6 +35,8 @@ def first_non_finite(outputs, times, names, missing=None):
             k = int(np.argmax(bad))
             if found[row] is None or k < found[row][0]:
                 found[row] = (k, names[vid])
+    if found.count(None) == n:      # the usual case: no per-scenario Python loop
+        return found
     return [None if f is None else (float(times[f[0]]), f[1]) for f in found]
 
 
@@ -84,7 +86,7 @@ def fill_dataset(template, outputs, problems, attrs):
     The copy has its own attribute dicts; only the immutable coordinate indexes are shared.
     """
     n = len(problems)
-    if any(p is not None for p in problems):
+    if problems.count(None) != n:
         status = np.array([0 if p is None else 1 for p in problems], dtype=np.int8)
         message = np.array(["" if p is None else f"non-finite value in '{p[1]}' at time {p[0]:g}"
                             for p in problems], dtype=object).astype(str)

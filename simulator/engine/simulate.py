@@ -217,8 +217,8 @@ class CompiledModel:
         with np.errstate(all="ignore"):
             S, initial_values = ns["_init"](time.initial, n)
             self._install_initial_state(ns, program, initial_values, n, time)
-            S, kernel_used = self._integrate(program, integrator, S, plan, dict(
-                ns=ns, outputs=outputs, resolved=resolved, n=n, mode=kernel_mode(kernel)))
+            run = dict(ns=ns, outputs=outputs, resolved=resolved, n=n, mode=kernel_mode(kernel))
+            S, kernel_used = self._integrate(program, integrator, S, plan, run)
 
         ns.clear()      # the generated functions and their namespace form a cycle; free it now
         for vid in program.saved_static:
@@ -228,8 +228,12 @@ class CompiledModel:
             outputs[vid] = np.broadcast_to(value[None], (n_save, n) + shape)
         ordered = {vid: outputs[vid] for vid in save}
         names = {vid: self.ir.variables[vid].name for vid in save}
-        problems = first_non_finite(ordered, save_times, names, self._missing()) if ordered else [None] * n
-        problems = self._final_state_problems(problems, S, program, plan.step_times[-1])
+        sums = run.get("sums")      # a lanes kernel's per-scenario sums of the saved values and final state (finite:
+        vouched = sums is not None and np.isfinite(sums[0]).all()       # every term is; else checked in full)
+        checked = {vid: data for vid, data in ordered.items() if not (vouched and vid in program.saved_dynamic)}
+        problems = first_non_finite(checked, save_times, names, self._missing()) if checked else [None] * n
+        if sums is None or not np.isfinite(sums[1]).all():
+            problems = self._final_state_problems(problems, S, program, plan.step_times[-1])
         attrs = {"model": str(self.path), "method": method, "initial_time": time.initial, "kernel": kernel_used,
                  "final_time": time.final, "time_step": time.dt, "saveper": time.saveper, "seed": int(seed),
                  **{f"{key}_over_time": values for key, values in (plan.controls or {}).items()}}

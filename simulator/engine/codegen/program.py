@@ -233,7 +233,7 @@ def _write_init(b, init_entries):
     """``_init(t, _N)``: every variable at the initial time, then the state ``S``. Returns (static ids, DELAY FIXED ids)."""
     w, model_ir = b.w, b.model_ir
     w("def _init(t, _N):", 0)
-    static_ids, delay_fixed, written = [], [], set()
+    static_ids, delay_fixed, written, seen = [], [], set(), {}     # seen: stocks' initial expressions
     for vid, run in _whole(init_entries):
         _allocate_run(b, run)
         if isinstance(vid, Piece):
@@ -248,7 +248,7 @@ def _write_init(b, init_entries):
         elif vid in b.replaced:
             w(f"{name} = _p_{vid}")
         elif var.role in (ir.STOCK, ir.ACTIVE_INITIAL, ir.DELAY_FIXED):
-            assign_value(b.ctx, model_ir, var, "init", name, w)
+            assign_value(b.ctx, model_ir, var, "init", name, w, seen=seen if var.role == ir.STOCK else None)
             if var.role == ir.DELAY_FIXED:
                 delay_fixed.append(vid)
                 delay = emit(var.extra["delay_time"], b.ctx(var, var.components[0]))

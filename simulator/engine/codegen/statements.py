@@ -13,8 +13,12 @@ from simulator.engine.codegen.align import align
 from simulator.engine.codegen.expressions import emit
 
 
-def assign_value(ctx_factory, model_ir, var, attribute, target, w, indent=1):
-    """Emit statements that assign the value of ``var`` (from its components' ``attribute``) to ``target``."""
+def assign_value(ctx_factory, model_ir, var, attribute, target, w, indent=1, seen=None):
+    """Emit statements that assign the value of ``var`` (from its components' ``attribute``) to ``target``.
+
+    ``seen`` ({expression: name}): a single expression already assigned to an earlier name reuses
+    that array (stocks' initial values, copied into S: a DELAY N's stages make one temporary, not one each).
+    """
     shape = model_ir.dims_shape(var.dims)
     comps = var.components
     single = (len(comps) == 1 and not comps[0].excepts
@@ -22,7 +26,10 @@ def assign_value(ctx_factory, model_ir, var, attribute, target, w, indent=1):
     if single:
         ctx = ctx_factory(var, comps[0])
         val = emit(getattr(comps[0], attribute), ctx)
-        w(f"{target} = {as_full(ctx, val, var.dims, shape)}", indent)
+        expression = as_full(ctx, val, var.dims, shape)
+        if seen is not None and seen.setdefault(expression, target) != target:
+            expression = seen[expression]
+        w(f"{target} = {expression}", indent)
         return
     w(f"{target} = np.full((_N,) + {shape!r}, np.nan)", indent)    # elements no equation defines: missing.py
     for comp in comps:

@@ -5,7 +5,7 @@ the run's ``kernel`` argument or ``$PLANSIM_KERNEL``: ``numpy`` (the generated n
 ``fused`` (the numba kernel wherever the generator supports the model and the method) or ``auto``
 (the default: ``fused`` when numba is installed, some stock is subscripted or the step is short
 enough to be vectorised across scenarios (``KernelSource.vectorised``; benchmarks/peers.py: SIR
-1.5× faster than numpy then, population 8×; on longer steps of scalar stocks, World3, the numpy
+1.5× faster than numpy then, population 9×; on longer steps of scalar stocks, World3, the numpy
 program was as fast or faster), the run has at least
 :data:`AUTO_MIN_SCENARIOS` scenarios, since a kernel's first compilation costs seconds, and the
 kernel gives the numpy program's results bit for bit: no EXP, LN, ``^`` … whose libm results may
@@ -176,13 +176,18 @@ def _arguments(model_ir, program, source, run, S):
             array = run["outputs"][key]
             outputs.append(array.reshape(array.shape[:2] + ((-1,) if array.ndim > 2 else ())))
     if source.step_ir is None:
-        return args + outputs
-    from simulator.engine.kernels.native import addresses
+        args += outputs
+    else:
+        from simulator.engine.kernels.native import addresses
 
-    if not all(array.flags.c_contiguous for array in outputs):
-        raise RuntimeError("fused kernel: output buffers must be C-contiguous")
-    pointers = np.array([array.ctypes.data for array in outputs] or [0], dtype=np.int64)
-    return args + list(addresses(source.step_ir, cache_dir())) + [pointers]
+        if not all(array.flags.c_contiguous for array in outputs):
+            raise RuntimeError("fused kernel: output buffers must be C-contiguous")
+        pointers = np.array([array.ctypes.data for array in outputs] or [0], dtype=np.int64)
+        args += list(addresses(source.step_ir, cache_dir())) + [pointers]
+    if source.vectorised:       # per scenario: sums of the saved values and of the final state (simulate.py checks them)
+        run["sums"] = np.empty((2, n))
+        args.append(run["sums"])
+    return args
 
 
 def _per_scenario(model_ir, value, vid, lead):

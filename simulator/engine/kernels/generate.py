@@ -17,7 +17,12 @@ compiled step's and save's addresses (``STEP``, ``SAVE``; ``OP`` the outputs' ad
 the driver above is compiled by numba; the numba parts remain where the lowering refuses.
 A short step of scalars (at most :data:`INLINE_LINES` lines) is instead inlined over the block held
 as a structure of arrays ``V[value, scenario]`` (``_main_soa``): one loop over the block's scenarios
-per time step, with no call inside, which LLVM vectorises across scenarios.
+per time step, with no call inside, which LLVM vectorises across scenarios. A step with subscripted
+stocks is lowered for whole blocks of scenarios (``lanes.py``): element loops outside, every operation
+on 8 scenarios at once inside, equations over the same elements in one loop, the Euler update where
+each derivative is computed; two calls per block and step. Both vectorised kernels also sum each
+scenario's saved values and final state (``F``), so the run scans the outputs for non-finite values
+only where a sum is not finite.
 """
 
 from __future__ import annotations
@@ -31,7 +36,9 @@ from simulator.engine import ir
 from simulator.engine.analysis import component_positions
 from simulator.engine.codegen.program import _needed_each_step, dynamic_ids
 from simulator.engine.kernels.expressions import KernelContext, Unsupported, emit
-from simulator.engine.kernels.lowering import step_ir
+from simulator.engine.kernels import lanes
+from simulator.engine.kernels.lowering import SAVE, step_ir
+from simulator.engine.kernels.slots import Slots, size as _size
 from simulator.engine.ordering import topological_order
 
 NATIVE = True
@@ -67,7 +74,9 @@ class KernelSource:
     step_ir: str | None = None
     """The step as LLVM IR (``lowering.py``; the kernel takes its address ``STEP``), or None: numba parts."""
     vectorised: bool = False
-    """The small scalar step inlined over a structure-of-arrays block (vectorised across scenarios)."""
+    """The step vectorised across scenarios: inlined over a structure-of-arrays block (small scalar steps) or
+    lowered for blocks of ``lanes`` scenarios (``lanes.py``)."""
+    lanes: int | None = None
     """What may make results differ from the numpy program's in the last bit (empty: bit for bit)."""
 
 
@@ -117,7 +126,7 @@ def kernel_source(model_ir, program, replaced, levers):
                   [vid for vid in computed if vid not in levers])
     writer = _KernelWriter(model_ir, program, slots, tables)
     source = KernelSource(writer.source(equations), slots.inputs(program.saved_dynamic, tables), step_ir=writer.step_ir,
-                          vectorised=writer.soa)
+                          vectorised=writer.soa or writer.lanes is not None, lanes=writer.lanes)
     source.inexact = tuple(sorted(reads.inexact))
     return source
 
@@ -171,53 +180,6 @@ def _piecewise(model_ir, var, target, reads, tables):
     return lines
 
 
-def _size(model_ir, var):
-    size = 1
-    for length in model_ir.dims_shape(var.dims):
-        size *= length
-    return size
-
-
-class Slots:
-    """Where each value of one scenario lives in its row ``V[b]`` of the block's value array.
-
-    The stocks come first in the state's own order (so the row starts as a copy of the scenario's
-    state), then their derivatives in the same order, then the constants, the levers, and the
-    variables the step computes; a subscripted value takes one slot per flat element.
-    """
-
-    def __init__(self, model_ir, layout, statics, levers, computed):
-        self.ir, self.layout = model_ir, layout
-        self.stocks = list(layout.slots)
-        self.n_state = layout.size
-        self.statics, self.levers, self.computed = statics, levers, computed
-        self.start = {}
-        offset = 2 * self.n_state
-        for group in (statics, levers, computed):
-            for vid in group:
-                self.start[vid] = offset
-                offset += self.size(vid)
-        self.static_range = (2 * self.n_state, 2 * self.n_state + sum(self.size(v) for v in statics))
-        self.lever_range = (self.static_range[1], self.static_range[1] + sum(self.size(v) for v in levers))
-        self.total = max(offset, 1)
-
-    def size(self, vid):
-        return _size(self.ir, self.ir.variables[vid])
-
-    def of(self, vid, derivative=False):
-        """(first slot, element count or None for a scalar) of a value or a stock's derivative."""
-        if vid in self.layout.slots:
-            start = self.layout.slots[vid][0] + (self.n_state if derivative else 0)
-        else:
-            start = self.start[vid]
-        return start, (self.size(vid) if self.ir.variables[vid].dims else None)
-
-    def inputs(self, saved, tables):
-        """``KernelSource.inputs``: the constants' and levers' blocks, the outputs, the tables."""
-        return ([("statics", tuple(self.statics)), ("levers", tuple(self.levers))]
-                + [("out", vid) for vid in saved] + [("tables", tuple(tables))])
-
-
 MAX_PART_LINES = 40
 INLINE_LINES = 160
 """A step of at most this many equation lines is written inline in the kernel (no part calls)."""
@@ -250,9 +212,12 @@ class _KernelWriter:
         self.table_width = dict(zip(tables.values(), widths))
         self.step_ir = None
         self.soa = False        # the block as V[value, scenario] (small scalar steps), else V[scenario, value]
+        self.lanes = None       # or the lanes of a block when the step is lowered for blocks (lanes.py)
 
     def source(self, equations):
         lines = [HEADER + "from numba import njit\n"]
+        if NATIVE and self.layout.scenario_major and self._lanes(equations):     # subscripted stocks: lanes.py
+            return "\n".join(lines + lanes.driver(self._args(), self.slots, self.layout.scenario_major, self.lanes)) + "\n"
         touched = set(self.program.saved_dynamic).union(*(used | {vid} for _, used, vid, _ in equations))
         if sum(len(e[0]) for e in equations) <= INLINE_LINES and all(
                 self.slots.of(vid)[1] is None for vid in touched if vid in self.slots.layout.slots
@@ -281,11 +246,26 @@ class _KernelWriter:
         calls = [[f"_part{j}(R, T, t, _dt, _t0, _tf, _saveper)"] for j in range(len(parts))]
         return "\n".join(lines + self._main(calls)) + "\n"
 
+    def _lanes(self, equations):
+        """Lower the step for blocks of scenarios as lanes (``lanes.py``); False where the lowering refuses."""
+        width = lanes.lanes_for(self.slots.total)
+        saved = [self.slots.of(vid) for vid in self.program.saved_dynamic]
+        try:
+            clipped = {vid for vid in self.layout.slots if self.ir.variables[vid].non_negative}
+            merged = lanes.fuse(lanes.advance(equations, clipped), set(self.program.saved_dynamic))
+            parts = _cut(merged, NATIVE_PART_LINES)
+            text = step_ir([self._part_lines(part, "V") for part in parts], saved, lanes.WIDTH, width, self.slots.n_state)
+        except Unsupported:
+            return False
+        self.step_ir = text + lanes.finish_ir(SAVE, saved, self.slots.n_state, width, self.slots.total) + "\n"
+        self.lanes = width
+        return True
+
     def _part_lines(self, part, row):
         """Lines computing some equations, in order, over the row ``row`` (the body of ``_part<i>``)."""
-        reads = set().union(*(used for _, used, _, _ in part))
-        computed = [(vid, derivative) for _, _, vid, derivative in part]
-        body = [line for lines, _, _, _ in part for line in lines]
+        reads = set().union(*(e[1] for e in part))
+        computed = [pair for e in part for pair in (e[4] if len(e) > 4 else [(e[2], e[3])])]     # lanes.fuse: 5
+        body = [line for e in part for line in e[0]]
         head = []
         for vid in sorted(reads | {vid for vid, d in computed if not d}):
             start, size = self.slots.of(vid)
@@ -301,7 +281,8 @@ class _KernelWriter:
         tail = []
         for vid, derivative in computed:
             start, size = self.slots.of(vid, derivative)
-            if size is None:
+            # inline over a SoA block, a value stays a local unless saved (the update reads the d_ locals)
+            if size is None and not (self.soa and (derivative or vid not in self.program.saved_dynamic)):
                 tail.append(f"{self._cell(row, start)} = {'d' if derivative else 'v'}_{vid}")
         return head + body + tail
 
@@ -313,9 +294,7 @@ class _KernelWriter:
 
     def _main(self, parts):
         """The kernel: block loop, loads, ``parts`` (lines each: a call, or the equations inline), saves, update."""
-        saved = self.program.saved_dynamic
-        args = ", ".join(["S", "times", "save_index", "_dt", "n_steps", "_t0", "_tf", "_saveper", "M", "P", "L", "T"]
-                         + (["STEP", "SAVE", "OP"] if self.step_ir is not None else [f"O_{vid}" for vid in saved]))
+        args = self._args()
         n_state, (s0, s1), (l0, l1) = self.slots.n_state, self.slots.static_range, self.slots.lever_range
         state = "S[i0 + b, q]" if self.layout.scenario_major else "S[q, i0 + b]"
         lanes = lanes_for(self.slots.total)
@@ -343,16 +322,26 @@ class _KernelWriter:
                   "    return 0"]
         return lines
 
+    @property
+    def sums(self):
+        """Whether the kernel fills ``F``: per scenario, the sums of its saved values and of its final state."""
+        return self.soa or self.lanes is not None
+
+    def _args(self):
+        return ", ".join(["S", "times", "save_index", "_dt", "n_steps", "_t0", "_tf", "_saveper", "M", "P", "L", "T"]
+                         + (["STEP", "SAVE", "OP"] if self.step_ir is not None
+                            else [f"O_{vid}" for vid in self.program.saved_dynamic]) + (["F"] if self.sums else []))
+
     def _main_soa(self, parts, args, state, lanes):
         """The kernel over blocks held as ``V[value, scenario]``: per step, one loop over the block's
         scenarios holds the equations, the saves and the Euler update (no call: LLVM vectorises it)."""
         n_state, (s0, s1), (l0, l1) = self.slots.n_state, self.slots.static_range, self.slots.lever_range
         lines = ["", "", "@njit(cache=True, error_model='numpy', nogil=True)", f"def _kernel({args}):",
                  "    N = S.shape[0]" if self.layout.scenario_major else "    N = S.shape[1]",
-                 f"    V = np.empty(({self.slots.total}, {lanes}))",
+                 f"    V = np.empty(({self.slots.total}, {lanes}))", f"    _acc = np.empty({lanes})",
                  f"    for i0 in range(0, N, {lanes}):",
                  f"        nb = min({lanes}, N - i0)",
-                 "        for b in range(nb):",
+                 "        for b in range(nb):", "            _acc[b] = 0.0",
                  f"            for q in range({n_state}):", f"                V[q, b] = {state}",
                  f"            for q in range({s1 - s0}):", f"                V[{s0} + q, b] = P[i0 + b, q]"]
         lines += [f"        _V{q} = V[{q}]" for q in range(self.slots.total)]
@@ -364,18 +353,20 @@ class _KernelWriter:
         lines += [f"                _V{l0 + q}[b] = L[step, i, {q}]" for q in range(l1 - l0)]     # levers, if any
         lines += ["                " + line for part in parts for line in part]
         if saved:
-            lines += ["                if isave >= 0:"] + [f"                    _o_{vid}[b] = _V{start}[b]"
-                                                             for vid, start in saved]
+            lines += ["                if isave >= 0:"] + [line for vid, start in saved for line in (
+                f"                    _o_{vid}[b] = _V{start}[b]", f"                    _acc[b] += _V{start}[b]")]
         lines += ["                if step < n_steps:"] if n_state else []
         clipped = set(self.layout.non_negative)
+        stock_at = {start: vid for vid, (start, *_) in self.layout.slots.items()}
         for q in range(n_state):        # written out per slot, the clip only where a stock is non-negative
-            update = f"_V{n_state + q}[b] * _dt + _V{q}[b]"
+            update = f"d_{stock_at[q]} * _dt + _V{q}[b]"
             if q in clipped:
                 lines += [f"                    x = {update}", f"                    _V{q}[b] = 0.0 if x < 0.0 else x"]
             else:
                 lines.append(f"                    _V{q}[b] = {update}")
-        lines += ["        for b in range(nb):", f"            for q in range({n_state}):",
-                  f"                {state} = V[q, b]", "    return 0"]
+        lines += ["        for b in range(nb):", "            F[0, i0 + b] = _acc[b]     # sums: see lanes.finish_ir",
+                  "            F[1, i0 + b] = 0.0", f"            for q in range({n_state}):",
+                  f"                {state} = V[q, b]", "                F[1, i0 + b] += V[q, b]", "    return 0"]
         return lines
 
     def _saves(self):

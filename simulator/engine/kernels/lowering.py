@@ -14,116 +14,16 @@ accepted: anything else raises :class:`Unsupported` and the kernel keeps numba p
 from __future__ import annotations
 
 import ast
-import struct
 
-from simulator.engine.codegen.builtins import SMALL_VENSIM
 from simulator.engine.kernels.expressions import Unsupported
+from simulator.engine.kernels.prelude import LIBM, Types, const, prelude
 
 
-def const(value):
-    """An LLVM double constant, bit exact."""
-    return "0x%016X" % struct.unpack("<Q", struct.pack("<d", float(value)))[0]
-
-
-_S = const(SMALL_VENSIM)
-PRELUDE = f"""
-declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)
-declare double @llvm.fabs.f64(double)
-declare double @llvm.trunc.f64(double)
-declare double @llvm.pow.f64(double, double)
-declare double @llvm.exp.f64(double)
-declare double @llvm.log.f64(double)
-declare double @llvm.sqrt.f64(double)
-declare double @llvm.sin.f64(double)
-declare double @llvm.cos.f64(double)
-declare double @tan(double)
-declare double @asin(double)
-declare double @acos(double)
-declare double @atan(double)
-declare double @sinh(double)
-declare double @cosh(double)
-declare double @tanh(double)
-declare double @plansim_k_interp(double, ptr, ptr, i64)
-declare double @plansim_k_extrapolate(double, ptr, ptr, i64)
-declare double @plansim_k_forward(double, ptr, ptr, i64)
-declare double @plansim_k_backward(double, ptr, ptr, i64)
-declare double @plansim_k_pulse_train(double, double, double, double, double)
-declare double @plansim_k_xpulse(double, double, double, double, double)
-
-define internal double @k_min(double %a, double %b) #0 {{
-  %n = fcmp uno double %a, %b
-  %s = fadd double %a, %b
-  %c = fcmp ole double %a, %b
-  %m = select i1 %c, double %a, double %b
-  %r = select i1 %n, double %s, double %m
-  ret double %r
-}}
-define internal double @k_max(double %a, double %b) #0 {{
-  %n = fcmp uno double %a, %b
-  %s = fadd double %a, %b
-  %c = fcmp oge double %a, %b
-  %m = select i1 %c, double %a, double %b
-  %r = select i1 %n, double %s, double %m
-  ret double %r
-}}
-define internal double @k_quantum(double %a, double %b) #0 {{
-  %c = fcmp olt double %b, {_S}
-  %q = fdiv double %a, %b
-  %t = call double @llvm.trunc.f64(double %q)
-  %m = fmul double %b, %t
-  %r = select i1 %c, double %a, double %m
-  ret double %r
-}}
-define internal double @k_modulo(double %a, double %b) #0 {{
-  %q = call double @k_quantum(double %a, double %b)
-  %r = fsub double %a, %q
-  ret double %r
-}}
-define internal double @k_xidz(double %n, double %d, double %f) #0 {{
-  %a = call double @llvm.fabs.f64(double %d)
-  %c = fcmp olt double %a, {_S}
-  %q = fdiv double %n, %d
-  %r = select i1 %c, double %f, double %q
-  ret double %r
-}}
-define internal double @k_ramp(double %t, double %slope, double %start) #0 {{
-  %x = fadd double %t, {_S}
-  %c = fcmp ogt double %x, %start
-  %f = uitofp i1 %c to double
-  %m = fmul double %f, %slope
-  %d = fsub double %t, %start
-  %r = fmul double %m, %d
-  ret double %r
-}}
-define internal double @k_ramp_to(double %t, double %slope, double %start, double %finish) #0 {{
-  %x = fadd double %t, {_S}
-  %c = fcmp ogt double %x, %start
-  %f = uitofp i1 %c to double
-  %m = fmul double %f, %slope
-  %e = call double @k_min(double %finish, double %t)
-  %d = fsub double %e, %start
-  %r = fmul double %m, %d
-  ret double %r
-}}
-define internal double @k_pulse(double %t, double %start, double %width) #0 {{
-  %a = fsub double %start, {_S}
-  %c1 = fcmp ole double %a, %t
-  %b = fadd double %start, %width
-  %c2 = fcmp olt double %t, %b
-  %c = and i1 %c1, %c2
-  %f = uitofp i1 %c to double
-  %r = fmul double 1.0, %f
-  ret double %r
-}}
-attributes #0 = {{ alwaysinline nounwind }}
-attributes #1 = {{ noinline nounwind }}
-"""
 _INLINE = {"k_min": 2, "k_max": 2, "k_quantum": 2, "k_modulo": 2, "k_xidz": 3, "k_ramp": 3, "k_ramp_to": 4,
            "k_pulse": 3, "k_pulse_train": 5, "k_xpulse": 5}
 _EXTERNAL = {"k_pulse_train", "k_xpulse"}
 _LOOKUPS = {"k_interp", "k_extrapolate", "k_forward", "k_backward"}
-_NUMPY = {"abs": "llvm.fabs.f64", "trunc": "llvm.trunc.f64", "exp": "llvm.exp.f64", "log": "llvm.log.f64",
-          "sqrt": "llvm.sqrt.f64", "sin": "llvm.sin.f64", "cos": "llvm.cos.f64", "tan": "tan",
+_NUMPY = {"abs": "fabs", "trunc": "trunc", "exp": "exp", "log": "log", "sqrt": "sqrt", "sin": "sin", "cos": "cos", "tan": "tan",
           "arcsin": "asin", "arccos": "acos", "arctan": "atan", "sinh": "sinh", "cosh": "cosh", "tanh": "tanh"}
 _CONSTANTS = {"nan": float("nan"), "inf": float("inf"), "pi": 3.141592653589793}
 _FCMP = {ast.Eq: "oeq", ast.NotEq: "une", ast.Lt: "olt", ast.LtE: "ole", ast.Gt: "ogt", ast.GtE: "oge"}
@@ -136,17 +36,29 @@ ENTRY, SAVE = "@__STEP__", "@__SAVE__"
 """Placeholders of the exported functions' names (``native.py`` names them after the IR's hash)."""
 
 
-def step_ir(parts, saved):
+def step_ir(parts, saved, width=None, lanes=None, state=0):
     """LLVM IR of a step: ``parts`` (lists of source lines over the row ``V``) as functions, the
     exported ``void step(ptr V, ptr T, double t, _dt, _t0, _tf, _saveper)`` calling them in order,
     and ``void save(ptr V, ptr O, i64 isave, i64 i, i64 n)`` copying the ``saved`` values
     (``(first slot, element count or None)`` each) of the row to output ``j`` (``O[j]`` the address
-    of a C-contiguous ``(saves, n, elements)`` array) at ``[isave, i]``."""
-    functions = [_Function(f"part{index}").lower(lines) for index, lines in enumerate(parts)]
-    args = "ptr %V, ptr %T, " + ", ".join(f"double %{name}" for name in PARAMS)
+    of a C-contiguous ``(saves, n, elements)`` array) at ``[isave, i]``. With ``width``, ``V`` is a
+    block of ``lanes`` scenarios (value ``q`` of lane ``b`` at ``V[q * lanes + b]``), each part a loop
+    over its ``lanes / width`` chunks in which every double is a vector of ``width`` lanes, and the
+    caller appends its own save (``lanes.py``); then the block's first ``2 * state`` values are two
+    copies of the stocks, the current and the next (a last argument ``i64 flip``: which is which)."""
+    functions = [_Function(f"part{index}", width, lanes, state).lower(lines) for index, lines in enumerate(parts)]
+    args = "ptr %V, ptr %T, " + ", ".join(f"double %{name}" for name in PARAMS) + (", ptr %VS, ptr %VD" if width else "")
     calls = [f"  call void @part{index}({args})" for index in range(len(parts))]
-    step = [f"define void {ENTRY}({SIGNATURE}) nounwind {{", "entry:"] + calls + ["  ret void", "}"]
-    return "\n".join([PRELUDE] + functions + step + _save(saved)) + "\n"
+    copies = [] if not width else [   # the stocks' current and next copies (noalias in the parts: no overlap)
+        f"  %fs = mul i64 %flip, {state * lanes}", f"  %fd = sub i64 {state * lanes}, %fs",
+        "  %VS = getelementptr inbounds double, ptr %V, i64 %fs", "  %VD = getelementptr inbounds double, ptr %V, i64 %fd"]
+    step = [f"define void {ENTRY}({SIGNATURE}{', i64 %flip' if width else ''}) nounwind {{", "entry:"] + copies + calls + [
+        "  ret void", "}"]
+    return "\n".join([prelude(width)] + functions + step + ([] if width else _save(saved))) + "\n"
+
+
+def _signature(width):
+    return SIGNATURE + (", ptr noalias %VS, ptr noalias %VD" if width else "")
 
 
 def _save(saved):
@@ -164,13 +76,19 @@ def _save(saved):
     return lines + ["  ret void", "}"]
 
 
-class _Function:
-    """One part: Python statements of the generated subset → the text of one LLVM function."""
+class _Function(Types):
+    """One part: Python statements of the generated subset → the text of one LLVM function, for one
+    scenario or (``width``) for a block of scenarios, lane by lane: a double is then a vector, a
+    value of ``V`` the vector of its lanes (pointers into ``V`` are kind ``q``; ``p`` plain ones)."""
 
-    def __init__(self, name):
+    def __init__(self, name, width=None, lanes=None, state=0):
+        super().__init__(width)
+        self.stride = lanes or width      # a block's values: lanes apart
+        self.state = state                # a block's stocks: values 0 .. state-1 now, state .. 2*state-1 next
         self.name, self.body, self.allocas, self.count = name, [], [], 0
-        self.names = {name: ("v", f"%{name}") for name in PARAMS}     # kind: v value, f/i slot, p pointer, t table
-        self.names.update({"V": ("p", "%V"), "T": ("p", "%T")})
+        self.b = "i1" if width is None else "b"     # the kind of a comparison of doubles
+        self.names = {name: ("v", self.splat_register(f"%{name}", "double", self.allocas)) for name in PARAMS}
+        self.names.update({"V": ("p", "%V") if width is None else ("q", "%Vc"), "T": ("p", "%T")})
 
     def lower(self, lines):
         try:
@@ -179,8 +97,17 @@ class _Function:
             raise Unsupported(f"generated source: {problem}") from None
         for statement in tree.body:
             self.statement(statement)
-        head = f"define internal void @{self.name}({SIGNATURE}) #1 {{"
-        return "\n".join([head, "entry:"] + self.allocas + self.body + ["  ret void", "}"])
+        head = f"define internal void @{self.name}({_signature(self.width)}) #1 {{"
+        if self.width is None:
+            return "\n".join([head, "entry:"] + self.allocas + self.body + ["  ret void", "}"])
+        chunks = [f"  %c = phi i64 [0, %entry], [%c.next, %chunk.{len(self.body)}]",        # the block's chunks
+                  f"  %c.at = mul i64 %c, {self.width}", "  %Vc = getelementptr inbounds double, ptr %V, i64 %c.at",
+                  "  %VSc = getelementptr inbounds double, ptr %VS, i64 %c.at",
+                  "  %VDc = getelementptr inbounds double, ptr %VD, i64 %c.at"]
+        end = [f"  br label %chunk.{len(self.body)}", f"chunk.{len(self.body)}:", "  %c.next = add i64 %c, 1",
+               f"  %c.more = icmp slt i64 %c.next, {self.stride // self.width}",
+               "  br i1 %c.more, label %chunk, label %done", "done:", "  ret void", "}"]
+        return "\n".join([head, "entry:"] + self.allocas + ["  br label %chunk", "chunk:"] + chunks + self.body + end)
 
     def tmp(self):
         self.count += 1
@@ -191,11 +118,21 @@ class _Function:
         self.body.append(f"  {register} = {text}")
         return register
 
+    def splat_register(self, register, scalar, into=None):
+        """``register`` (of type ``scalar``) in every lane; itself for a scalar lowering."""
+        if self.width is None:
+            return register
+        into = self.body if into is None else into
+        one, lanes = self.tmp(), f"<{self.width} x {scalar}>"
+        into += [f"  {one} = insertelement {lanes} poison, {scalar} {register}, i64 0",
+                 f"  {one}.all = shufflevector {lanes} {one}, {lanes} poison, <{self.width} x i32> zeroinitializer"]
+        return f"{one}.all"
+
     def slot(self, name, kind):
         known = self.names.get(name)
         if known is None:
             address = f"%{kind}.{name}"
-            self.allocas.append(f"  {address} = alloca {'double' if kind == 'f' else 'i64'}")
+            self.allocas.append(f"  {address} = alloca {self.D if kind == 'f' else 'i64'}")
             self.names[name] = known = (kind, address)
         if known[0] != kind:
             raise Unsupported(f"'{name}' changes type")
@@ -212,29 +149,45 @@ class _Function:
 
     def assign(self, target, value):
         if isinstance(target, ast.Subscript):
-            address = self.element(target)
-            self.body.append(f"  store double {self.double(value)}, ptr {address}")
+            kind, address = self.element(target)
+            if kind == "q":
+                self.body.append(f"  store {self.D} {self.double(value)}, ptr {address}, align 8")
+            elif self.width is None:
+                self.body.append(f"  store double {self.double(value)}, ptr {address}")
+            else:
+                raise Unsupported("a store outside the block")
         elif not isinstance(target, ast.Name):
             raise Unsupported("assignment target")
         elif isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Slice):
-            self.names[target.id] = ("p", self.view(value)[0])
+            self.names[target.id] = self.view(value)[:2]
         elif isinstance(value, ast.Tuple) and len(value.elts) == 2:
-            (xs, n), (ys, _) = self.view(value.elts[0]), self.view(value.elts[1])
+            (kx, xs, n), (ky, ys, _) = self.view(value.elts[0]), self.view(value.elts[1])
+            if kx != "p" or ky != "p":
+                raise Unsupported("a table in the block")
             self.names[target.id] = ("t", (xs, ys, n))
         else:
             kind, register = self.expr(value)
             if kind == "i64":
                 self.body.append(f"  store i64 {register}, ptr {self.slot(target.id, 'i')}")
             else:
-                self.body.append(f"  store double {self.to_double(kind, register)}, ptr {self.slot(target.id, 'f')}")
+                self.body.append(f"  store {self.D} {self.to_double(kind, register)}, ptr {self.slot(target.id, 'f')}")
 
     def view(self, node):
-        """(pointer, length) of ``NAME[a:b]`` with constant bounds."""
+        """(kind, pointer, length) of ``NAME[a:b]`` with constant bounds."""
         kind, base = self.names.get(_named(node.value), (None, None))
         lower, upper = node.slice.lower, node.slice.upper
-        if kind != "p" or not all(isinstance(b, ast.Constant) and isinstance(b.value, int) for b in (lower, upper)):
+        if kind not in ("p", "q") or not all(isinstance(b, ast.Constant) and isinstance(b.value, int)
+                                             for b in (lower, upper)):
             raise Unsupported("slice")
-        return self.emit(f"getelementptr inbounds double, ptr {base}, i64 {lower.value}"), upper.value - lower.value
+        base, at = self.region(node.value, base, lower.value)
+        offset = at * (self.stride if kind == "q" else 1)
+        return kind, self.emit(f"getelementptr inbounds double, ptr {base}, i64 {offset}"), upper.value - lower.value
+
+    def region(self, name, base, at):
+        """(pointer, offset) of value ``at`` of the block: the stocks' current or next copy (``state``)."""
+        if _named(name) != "V" or not self.state or at >= 2 * self.state:
+            return base, at
+        return ("%VSc", at) if at < self.state else ("%VDc", at - self.state)
 
     def loop(self, name, count, body):
         kind, limit = self.expr(count)
@@ -253,14 +206,21 @@ class _Function:
         self.body += [f"  store i64 {following}, ptr {counter}", f"  br label %{label}.head", f"{label}.end:"]
 
     def element(self, node):
-        """Address of ``name[index]``."""
+        """(kind of the pointer, address) of ``name[index]`` (in a block: its first lane)."""
         kind, base = self.names.get(_named(node.value), (None, None))
         index_kind, index = self.expr(node.slice)
-        if kind != "p" or index_kind != "i64":
+        if kind not in ("p", "q") or index_kind != "i64":
             raise Unsupported("subscript")
-        return self.emit(f"getelementptr inbounds double, ptr {base}, i64 {index}")
+        if kind == "q" and _named(node.value) == "V" and self.state:
+            if not isinstance(node.slice, ast.Constant):
+                raise Unsupported("a variable index into the block")
+            base, at = self.region(node.value, base, node.slice.value)
+            index = str(at)
+        if kind == "q" and self.stride != 1:
+            index = self.emit(f"mul i64 {index}, {self.stride}")
+        return kind, self.emit(f"getelementptr inbounds double, ptr {base}, i64 {index}")
 
-    # expressions: (kind, register) with kind double, i64 or i1 ----------------------------------
+    # expressions: (kind, register); kind double (a vector of lanes in a block), i64, i1, b (lanes of i1)
     def expr(self, node):
         handler = getattr(self, f"_{type(node).__name__}", None)
         if handler is None:
@@ -273,48 +233,67 @@ class _Function:
     def to_double(self, kind, register):
         if kind == "double":
             return register
-        return self.emit(f"{'uitofp i1' if kind == 'i1' else 'sitofp i64'} {register} to double")
+        if kind == "b":
+            return self.emit(f"uitofp {self.B} {register} to {self.D}")
+        scalar = self.emit(f"{'uitofp i1' if kind == 'i1' else 'sitofp i64'} {register} to double")
+        return self.splat_register(scalar, "double")
+
+    def boolean(self, node):
+        """(kind, register) of the truth of ``node``: i1, or b for lanes."""
+        kind, register = self.expr(node)
+        if kind in ("i1", "b"):
+            return kind, register
+        if kind == "i64":
+            return "i1", self.emit(f"icmp ne i64 {register}, 0")
+        return self.b, self.emit(f"fcmp une {self.D} {register}, {self.double_constant(0.0)}")  # NaN is true
 
     def truth(self, node):
-        kind, register = self.expr(node)
-        if kind == "i1":
-            return register
-        if kind == "i64":
-            return self.emit(f"icmp ne i64 {register}, 0")
-        return self.emit(f"fcmp une double {register}, 0.0")      # NaN is true, as in Python
+        return self.boolean(node)[1]
+
+    def widen(self, kind, register):
+        """A truth as lanes (b) when the lowering is for a block."""
+        return (kind, register) if kind == self.b else (self.b, self.splat_register(register, "i1"))
+
+    def double_constant(self, value):
+        return self.double(ast.Constant(float(value)))
 
     def _Constant(self, node):
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
             raise Unsupported("constant")
-        return ("i64", str(node.value)) if isinstance(node.value, int) else ("double", const(node.value))
+        return ("i64", str(node.value)) if isinstance(node.value, int) else ("double", self.splat(const(node.value)))
 
     def _Name(self, node):
         kind, ref = self.names.get(node.id, (None, None))
         if kind == "v":
             return "double", ref
         if kind in ("f", "i"):
-            value_kind = "double" if kind == "f" else "i64"
-            return value_kind, self.emit(f"load {value_kind}, ptr {ref}")
+            value_type = self.D if kind == "f" else "i64"
+            return ("double" if kind == "f" else "i64"), self.emit(f"load {value_type}, ptr {ref}")
         raise Unsupported(f"name {node.id}")
 
     def _Attribute(self, node):
         if _named(node.value) == "np" and node.attr in _CONSTANTS:
-            return "double", const(_CONSTANTS[node.attr])
+            return "double", self.splat(const(_CONSTANTS[node.attr]))
         raise Unsupported(f"attribute {node.attr}")
 
     def _Subscript(self, node):
-        return "double", self.emit(f"load double, ptr {self.element(node)}")
+        kind, address = self.element(node)
+        if kind == "q":
+            return "double", self.emit(f"load {self.D}, ptr {address}, align 8")
+        return "double", self.splat_register(self.emit(f"load double, ptr {address}"), "double")
 
     def _UnaryOp(self, node):
         if isinstance(node.op, ast.Not):
-            return "i1", self.emit(f"xor i1 {self.truth(node.operand)}, true")
+            kind, register = self.boolean(node.operand)
+            true = "true" if kind == "i1" else self.splat("true", "i1")
+            return kind, self.emit(f"xor {'i1' if kind == 'i1' else self.B} {register}, {true}")
         kind, register = self.expr(node.operand)
         if isinstance(node.op, ast.UAdd):
             return kind, register
         if isinstance(node.op, ast.USub) and kind == "i64":
             return "i64", self.emit(f"sub i64 0, {register}")
         if isinstance(node.op, ast.USub):
-            return "double", self.emit(f"fneg double {self.to_double(kind, register)}")
+            return "double", self.emit(f"fneg {self.D} {self.to_double(kind, register)}")
         raise Unsupported("unary operator")
 
     def _BinOp(self, node):
@@ -324,9 +303,9 @@ class _Function:
             return "i64", self.emit(f"{_IOPS[op]} i64 {left}, {right}")
         left, right = self.to_double(lk, left), self.to_double(rk, right)
         if op in _FOPS:
-            return "double", self.emit(f"{_FOPS[op]} double {left}, {right}")
+            return "double", self.emit(f"{_FOPS[op]} {self.D} {left}, {right}")
         if op is ast.Pow:
-            return "double", self.emit(f"call double @llvm.pow.f64(double {left}, double {right})")
+            return "double", self.emit(f"call {self.D} @llvm.pow.{self.F}({self.D} {left}, {self.D} {right})")
         raise Unsupported(f"operator {op.__name__}")
 
     def _Compare(self, node):
@@ -338,34 +317,53 @@ class _Function:
             return "i1", self.emit(f"icmp {_ICMP[op]} i64 {left}, {right}")
         if op not in _FCMP:
             raise Unsupported("comparison")
-        return "i1", self.emit(f"fcmp {_FCMP[op]} double {self.to_double(lk, left)}, {self.to_double(rk, right)}")
+        left, right = self.to_double(lk, left), self.to_double(rk, right)
+        return self.b, self.emit(f"fcmp {_FCMP[op]} {self.D} {left}, {right}")
 
     def _BoolOp(self, node):
-        values = [self.truth(value) for value in node.values]
-        word = "and" if isinstance(node.op, ast.And) else "or"
-        result = values[0]
-        for value in values[1:]:
-            result = self.emit(f"{word} i1 {result}, {value}")
-        return "i1", result
+        values = [self.boolean(value) for value in node.values]
+        if any(kind == "b" for kind, _ in values):
+            values = [self.widen(kind, register) for kind, register in values]
+        word, kind = "and" if isinstance(node.op, ast.And) else "or", values[0][0]
+        result = values[0][1]
+        for _, value in values[1:]:
+            result = self.emit(f"{word} {'i1' if kind == 'i1' else self.B} {result}, {value}")
+        return kind, result
 
     def _IfExp(self, node):
-        test, body, orelse = self.truth(node.test), self.double(node.body), self.double(node.orelse)
-        return "double", self.emit(f"select i1 {test}, double {body}, double {orelse}")
+        (kind, test), body, orelse = self.boolean(node.test), self.double(node.body), self.double(node.orelse)
+        return "double", self.emit(f"select {'i1' if kind == 'i1' else self.B} {test}, {self.D} {body}, {self.D} {orelse}")
 
     def _Call(self, node):
         name = _called(node)
         if node.keywords:
             raise Unsupported("keyword arguments")
         if name == "k_float" and len(node.args) == 1:
-            return "double", self.emit(f"uitofp i1 {self.truth(node.args[0])} to double")
+            return "double", self.to_double(*self.boolean(node.args[0]))
         if name in _LOOKUPS and len(node.args) == 3:
             return "double", self.lookup(name, node.args)
         if name in _INLINE and len(node.args) == _INLINE[name]:
-            args = ", ".join(f"double {self.double(a)}" for a in node.args)
-            return "double", self.emit(f"call double @{'plansim_' if name in _EXTERNAL else ''}{name}({args})")
+            args = [self.double(a) for a in node.args]
+            if name in _EXTERNAL:
+                return "double", self.per_lane(f"plansim_{name}", args)
+            return "double", self.emit(f"call {self.D} @{name}({', '.join(f'{self.D} {a}' for a in args)})")
         if name.startswith("np.") and name[3:] in _NUMPY and len(node.args) == 1:
-            return "double", self.emit(f"call double @{_NUMPY[name[3:]]}(double {self.double(node.args[0])})")
+            function, arg = _NUMPY[name[3:]], self.double(node.args[0])
+            if function in LIBM:
+                return "double", self.per_lane(function, [arg])
+            return "double", self.emit(f"call {self.D} @llvm.{function}.{self.F}({self.D} {arg})")
         raise Unsupported(f"call {name}")
+
+    def per_lane(self, function, args, extra=""):
+        """``double function(double args..., extra)`` called once per lane (once for a scalar lowering)."""
+        if self.width is None:
+            return self.emit(f"call double @{function}({', '.join(f'double {a}' for a in args)}{extra})")
+        result = "poison"
+        for lane in range(self.width):
+            scalars = [self.emit(f"extractelement {self.D} {a}, i64 {lane}") for a in args]
+            value = self.emit(f"call double @{function}({', '.join(f'double {a}' for a in scalars)}{extra})")
+            result = self.emit(f"insertelement {self.D} {result}, double {value}, i64 {lane}")
+        return result
 
     def lookup(self, name, args):
         tables = [self.names.get(_named(a.value), (None, None)) if isinstance(a, ast.Subscript) else (None, None)
@@ -373,7 +371,7 @@ class _Function:
         if any(kind != "t" for kind, _ in tables) or [_index(a) for a in args[1:]] != [0, 1]:
             raise Unsupported("lookup arguments")
         xs, ys, n = tables[0][1]
-        return self.emit(f"call double @plansim_{name}(double {self.double(args[0])}, ptr {xs}, ptr {ys}, i64 {n})")
+        return self.per_lane(f"plansim_{name}", [self.double(args[0])], f", ptr {xs}, ptr {ys}, i64 {n}")
 
 
 def _named(node):

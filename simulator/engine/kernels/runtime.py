@@ -19,7 +19,7 @@ _OPTIONS = {"cache": True, "error_model": "numpy", "nogil": True}
 
 __all__ = ["np", "k_min", "k_max", "k_quantum", "k_modulo", "k_xidz", "k_ramp", "k_ramp_to", "k_pulse",
            "k_pulse_train", "k_xpulse", "k_interp", "k_extrapolate", "k_forward", "k_backward", "k_float", "k_step",
-           "k_save"]
+           "k_save", "k_block", "k_finish"]
 
 
 @njit(**_OPTIONS)
@@ -220,3 +220,15 @@ def k_step(typingctx, address, row, tables, t, dt, t0, tf, saveper):
 def k_save(typingctx, address, row, outputs, isave, i, n):
     """Call the native save at ``address``: the row's saved values to the outputs at ``outputs``' addresses."""
     return types.int64(address, row, outputs, isave, i, n), _native_call
+
+
+@intrinsic
+def k_block(typingctx, address, block, tables, t, dt, t0, tf, saveper, flip):
+    """Call the native step of a block of scenarios at ``address`` (``lanes.py``)."""
+    return types.int64(address, block, tables, t, dt, t0, tf, saveper, flip), _native_call
+
+
+@intrinsic
+def k_finish(typingctx, address, block, outputs, isave, i0, nb, n, flip):
+    """Call a block's native save at ``address`` (``lanes.finish_ir``)."""
+    return types.int64(address, block, outputs, isave, i0, nb, n, flip), _native_call

@@ -187,3 +187,77 @@ def test_a_changed_runtime_helper_gives_the_kernel_a_new_cache_name(tmp_path, mo
     helpers.write_bytes(fused.Path(fused.__file__).with_name("runtime.py").read_bytes() + b"\n# changed\n")
     monkeypatch.setattr(fused, "__file__", str(tmp_path / "fused.py"))
     assert fused.kernel_digest(source) != before
+
+
+LANES_MODEL = """
+Zone: north, mid, south, east, west ~ ~ |
+Lifespan = 6 ~ ~ |
+Rate[Zone] = 0.1, 0.2, 0.3, 0.05, 0.15 ~ ~ |
+Town[Zone] = INTEG(Births[Zone] - Deaths[Zone], 100) ~ ~ |
+Boost = 1 ~ ~ |
+Births[Zone] = Rate[Zone] * Town[Zone] * Boost + Shape(Time) ~ ~ |
+Deaths[Zone] = DELAY N(Births[Zone], Lifespan, Town[Zone] / Lifespan, 4) ~ ~ |
+Shape([(0,0)-(10,2)], (0,0), (4,1), (10,2)) ~ ~ |
+Draw[Zone] = INTEG(Rate[Zone] * 10 - Drain[Zone], 1) ~ ~ |
+Drain[Zone] = Draw[Zone] + SUM(Town[Zone!]) / 1000 + Draw[north] ~ ~ |
+Share[Zone] = Births[Zone] / SUM(Births[Zone!]) + Births[west] / 1000 + PULSE TRAIN(1, 1, 4, 12) + MAX(Draw[Zone], 0) ~ ~ |
+Unread[Zone] = INTEG(Unread[Zone] * 1e300 + 1e300, 1) ~ ~ |
+"""
+
+
+def test_subscripted_stocks_run_in_lanes_bit_for_bit(tmp_path):
+    """Subscripted stocks: the step lowered for blocks of scenarios as vector lanes (lanes.py; no call
+    per scenario), equal to the numpy program bit for bit — a DELAY N, a lookup, SUMs over the
+    elements (not merged into one loop with what they read), a clipped stock, levers, a pruned
+    stock that would overflow, and more scenarios than one block (the last block partial)."""
+    model = simulator.load_model(write_mdl(tmp_path, LANES_MODEL, final=12, dt=0.25, saveper=0.5))
+    model.ir.variables["draw"].non_negative = True      # XMILE's <non_negative/>, set in the IR
+    columns = ["Town", "Share", "Draw", "Drain"]
+    program = model._program({"lifespan"}, set(), [model.find(c).id for c in columns])
+    source = kernel_source(model.ir, program, {"lifespan"}, set())
+    assert source.lanes and source.vectorised and "k_block(STEP, V," in source.source and "R = V[b]" not in source.source
+    lever = simulator.TimeSeries([0, 6, 12], np.array([[1, 1.5, 0.5], [1, 1, 2], [0.8, 1, 1]]))
+    for params in ({"Lifespan": np.linspace(2, 9, source.lanes + 45)},
+                   {"Lifespan": np.linspace(2, 9, 3), "Boost": lever}):
+        fused = model.run(params=params, return_columns=columns, kernel="fused")
+        plain = model.run(params=params, return_columns=columns, kernel="numpy")
+        assert fused.attrs["kernel"] == FUSED
+        for column in plain.data_vars:
+            np.testing.assert_array_equal(fused[column].values, plain[column].values, err_msg=column)
+    assert (fused["draw"].values >= 0).all() and (fused["draw"].values == 0).any()     # the clip was taken
+    assert int(fused["status"].values.max()) == 0       # Unread (pruned) is not integrated
+
+
+def test_equations_over_the_same_elements_share_one_loop_only_where_that_is_the_same():
+    from simulator.engine.kernels.lanes import fuse
+
+    head = ["for k0 in range(3):", "    k = k0 * 1"]
+    first = (head + ["    v_a[k] = v_s[k] * 2.0"], {"s"}, "a", False)
+    same = (head + ["    v_b[k] = v_a[k] + 1.0"], {"a"}, "b", False)
+    other = (head + ["    _a0 = 0.0", "    for j0 in range(3):", "        _a0 = _a0 + v_a[j0 * 1]",
+                     "    v_c[k] = _a0"], {"a"}, "c", False)
+    derivative = (head + ["    d_s[k] = v_b[k] - v_a[0]"], {"a", "b"}, "s", True)
+    merged = fuse([first, same, other, derivative])
+    assert [entry[4] for entry in merged] == [[("a", False), ("b", False)], [("c", False), ("s", True)]]
+    assert merged[0][0] == head + ["    v_a[k] = v_s[k] * 2.0", "    v_b[k] = v_a[k] + 1.0"]
+    # values only their own loop reads (and not saved) stay in registers
+    assert fuse([first, same], saved={"b"})[0][0] == head + ["    _l_a = v_s[k] * 2.0", "    v_b[k] = _l_a + 1.0"]
+
+
+@pytest.mark.parametrize("zone", ["[Zone]", ""])
+def test_non_finite_scenarios_in_vectorised_kernels_are_reported_the_same(tmp_path, zone):
+    """A vectorised kernel (lanes.py for subscripted stocks, generate.py's ``_main_soa`` for scalar ones)
+    sums each scenario's saved values and final state as it goes; the run checks the outputs in full
+    only where a sum is not finite: the same reports as numpy's."""
+    body = (f"Zone: a, b ~ ~ |\ng = 1 ~ ~ |\nx{zone} = INTEG(x{zone} * g, 1) ~ ~ |\n"
+            f"y{zone} = 1 / (x{zone} - 2) ~ ~ |\nu{zone} = INTEG(1, g / (g - g)) ~ ~ |")
+    model = simulator.load_model(write_mdl(tmp_path, body, final=600, dt=1))
+    params = {"g": [0.1, 3.0, 0.0, 2.0]}
+    for columns in (["x", "y"], ["u"], ["x"]):
+        fused = model.run(params=params, return_columns=columns, kernel="fused")
+        plain = model.run(params=params, return_columns=columns, kernel="numpy")
+        assert fused.attrs["kernel"] == FUSED
+        for name in plain.data_vars:
+            np.testing.assert_array_equal(fused[name].values, plain[name].values, err_msg=f"{columns} {name}")
+    # x stays finite in scenarios 0 and 2: only the final state (u, not returned) marks them
+    assert np.isfinite(fused["x"].values[[0, 2]]).all() and fused["status"].values.tolist() == [1, 1, 1, 1]

@@ -50,7 +50,8 @@ def cache(tmp_path, monkeypatch):
 
 def _kernels(cache):
     """How each generated kernel in the cache computes its step."""
-    return ["native" if "k_step(" in path.read_text() else "numba" for path in cache.glob("k_*.py")]
+    return ["native" if "k_step(" in path.read_text() or "k_block(" in path.read_text() else "numba"
+            for path in cache.glob("k_*.py")]
 
 
 def _equal(plain, fused):

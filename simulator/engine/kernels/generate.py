@@ -253,11 +253,12 @@ class _KernelWriter:
         try:
             clipped = {vid for vid in self.layout.slots if self.ir.variables[vid].non_negative}
             merged = lanes.fuse(lanes.advance(equations, clipped), set(self.program.saved_dynamic))
+            merged, kept = lanes.keep(merged, list(zip(self.program.saved_dynamic, saved)))
             parts = _cut(merged, NATIVE_PART_LINES)
             text = step_ir([self._part_lines(part, "V") for part in parts], saved, lanes.WIDTH, width, self.slots.n_state)
         except Unsupported:
             return False
-        self.step_ir = text + lanes.finish_ir(SAVE, saved, self.slots.n_state, width, self.slots.total) + "\n"
+        self.step_ir = text + lanes.finish_ir(SAVE, saved, self.slots.n_state, width, self.slots.total, kept) + "\n"
         self.lanes = width
         return True
 

@@ -331,7 +331,8 @@ class _KernelWriter:
     def _args(self):
         return ", ".join(["S", "times", "save_index", "_dt", "n_steps", "_t0", "_tf", "_saveper", "M", "P", "L", "T"]
                          + (["STEP", "SAVE", "OP"] if self.step_ir is not None
-                            else [f"O_{vid}" for vid in self.program.saved_dynamic]) + (["F"] if self.sums else []))
+                            else [f"O_{vid}" for vid in self.program.saved_dynamic]) + (["F"] if self.sums else [])
+                         + (["I", "IU", "IC"] if self.lanes else []))
 
     def _main_soa(self, parts, args, state, lanes):
         """The kernel over blocks held as ``V[value, scenario]``: per step, one loop over the block's

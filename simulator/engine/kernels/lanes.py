@@ -173,7 +173,9 @@ def driver(args, slots, scenario_major, width):
             "        flip = 0     # which copy of the stocks is the current one (lowering.step_ir, state)",
             f"        for b in range({width}):     # spare lanes of a last block: copies of its last scenario",
             "            i = i0 + min(b, nb - 1)",
-            f"            for q in range({n_state}):", f"                V[q * {width} + b] = {state.format(i='i')}",
+            f"            for q in range({n_state}):     # the stocks' initial values (fused.initial_values)",
+            "                A = I[IU[q]]",
+            f"                V[q * {width} + b] = A[i if A.shape[0] > 1 else 0, IC[q]]",
             f"            for q in range({s1 - s0}):", f"                V[({s0} + q) * {width} + b] = P[i, q]",
             f"            V[{slots.total * width} + b] = 0.0",
             "        for step in range(n_steps + 1):     # the last pass only saves the final time",
@@ -188,8 +190,10 @@ def driver(args, slots, scenario_major, width):
             "        for b in range(nb):", f"            F[0, i0 + b] = V[{slots.total * width} + b]",
             "            F[1, i0 + b] = 0.0     # the sum of the final state (finite iff each value is, bar overflow)",
             f"            for q in range({n_state}):",
-            f"                {state.format(i='i0 + b')} = V[(flip * {n_state} + q) * {width} + b]",
             f"                F[1, i0 + b] += V[(flip * {n_state} + q) * {width} + b]",
+            "            if not np.isfinite(F[1, i0 + b]):     # S: the final state where simulate.py looks (else 0)",
+            f"                for q in range({n_state}):",
+            f"                    {state.format(i='i0 + b')} = V[(flip * {n_state} + q) * {width} + b]",
             "    return 0"]
 
 

@@ -246,6 +246,31 @@ def test_equations_over_the_same_elements_share_one_loop_only_where_that_is_the_
     assert fuse([first, same], saved={"b"})[0][0] == head + ["    _l_a = v_s[k] * 2.0", "    v_b[k] = _l_a + 1.0"]
 
 
+INIT_MODEL = """
+Zone: north, south, east ~ ~ |
+Start = 1 ~ ~ |
+Base[Zone] = 3, 5, 7 ~ ~ |
+Stock[Zone] = INTEG(-Stock[Zone] * 0.1, Start * Base[Zone] / 3) ~ ~ |
+Twin[Zone] = INTEG(Stock[Zone] * 0.01, Start * Base[Zone] / 3) ~ ~ |
+Fixed[Zone] = INTEG(Twin[Zone] * 0.01, Base[Zone]) ~ ~ |
+Single = INTEG(1, Start * 2) ~ ~ |
+"""
+
+
+def test_the_lanes_kernel_reads_each_scenarios_initial_state_itself(tmp_path):
+    """The lanes kernel copies each block's initial state from the stocks' initial arrays (fused.initial_values:
+    one per expression, one row when no scenario differs), not from an S numpy filled for all scenarios."""
+    model = simulator.load_model(write_mdl(tmp_path, INIT_MODEL, final=4, dt=0.5))
+    params = {"Start": np.linspace(0.5, 3, 301)}        # a full block of 256 and a partial one
+    columns = ["Stock", "Twin", "Fixed", "Single"]
+    fused = model.run(params=params, return_columns=columns, kernel="fused")
+    plain = model.run(params=params, return_columns=columns, kernel="numpy")
+    assert fused.attrs["kernel"] == FUSED
+    for column in plain.data_vars:
+        np.testing.assert_array_equal(fused[column].values, plain[column].values, err_msg=column)
+    assert len(np.unique(fused["stock"].values[:, 0, 0])) == 301       # each scenario its own initial value
+
+
 def test_outputs_are_saved_from_the_element_loops_only_where_each_element_is_written_at_k():
     from simulator.engine.kernels.lanes import keep
 

@@ -83,10 +83,12 @@ def integrate(model_ir, program, integrator, S, run):
                       "World3; kernel = fused forces the kernel)")
         else:
             function, source = _kernel(program, source)
-            if source.lanes and "initial" not in run:
-                raise RuntimeError("fused kernel: the lanes kernel needs run['initial'] (takes_initial_values)")
+            if bool(source.lanes) != ("initial" in run):     # takes_initial_values decided otherwise: a bug
+                raise RuntimeError("fused kernel: S filled for the lanes kernel, or not filled for another path")
             function(*_arguments(model_ir, program, source, run, S))
             return S, FUSED
+    if "initial" in run:
+        raise RuntimeError("fused kernel: S not filled (takes_initial_values) for a run the lanes kernel does not take")
     if run["mode"] == "fused":
         _LOG.warning("fused kernel not used for %s: %s", model_ir.path.name, reason)
     ns, n_steps = run["ns"], run["n_steps"]

@@ -214,10 +214,12 @@ class CompiledModel:
         ns, outputs = self._namespace(program, time, resolved, plan.grid, n_save)
         ns["_rng_key"] = _noise_keys(seed, scenarios, n)
 
+        run = dict(ns=ns, outputs=outputs, resolved=resolved, n=n, mode=kernel_mode(kernel))
+        lanes = plan.dts is None and fused.takes_initial_values(self.ir, program, integrator, run)
         with np.errstate(all="ignore"):
-            S, initial_values = ns["_init"](time.initial, n)
+            S, initial_values = ns["_init"](time.initial, n, not lanes)     # the lanes kernel initialises per block
+            run.update(initial=initial_values) if lanes else None
             self._install_initial_state(ns, program, initial_values, n, time)
-            run = dict(ns=ns, outputs=outputs, resolved=resolved, n=n, mode=kernel_mode(kernel))
             S, kernel_used = self._integrate(program, integrator, S, plan, run)
 
         ns.clear()      # the generated functions and their namespace form a cycle; free it now

@@ -230,9 +230,9 @@ class _Step:
 
 
 def _write_init(b, init_entries):
-    """``_init(t, _N)``: every variable at the initial time, then the state ``S``. Returns (static ids, DELAY FIXED ids)."""
+    """``_init(t, _N, _fill)``: every variable at the initial time, then ``S``. Returns (static ids, DELAY FIXED ids)."""
     w, model_ir = b.w, b.model_ir
-    w("def _init(t, _N):", 0)
+    w("def _init(t, _N, _fill=True):", 0)     # _fill False: S left 0 (the lanes kernel reads the values: kernels/fused.py)
     static_ids, delay_fixed, written, seen = [], [], set(), {}     # seen: stocks' initial expressions
     for vid, run in _whole(init_entries):
         _allocate_run(b, run)
@@ -263,8 +263,9 @@ def _write_init(b, init_entries):
         if vid not in b.dynamic:
             static_ids.append(vid)
     w(f"S = {b.layout.allocate()}")
+    w("if _fill:" if b.layout.slots else "pass")
     for vid, (start, stop, shape) in b.layout.slots.items():
-        w(b.layout.store("S", start, stop, shape, b.names[vid]))
+        w(b.layout.store("S", start, stop, shape, b.names[vid]), 2)
     w("return S, {k: v for k, v in locals().items() if k.startswith(('v_', '_st_', '_dft_'))}")
     return static_ids, delay_fixed
 

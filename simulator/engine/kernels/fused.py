@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from simulator.engine.kernels.expressions import Unsupported
+from simulator.engine.codegen.program import local_name
 from simulator.engine.kernels.generate import kernel_source
 from simulator.errors import ParameterError
 
@@ -82,8 +83,12 @@ def integrate(model_ir, program, integrator, S, run):
                       "World3; kernel = fused forces the kernel)")
         else:
             function, source = _kernel(program, source)
+            if bool(source.lanes) != ("initial" in run):     # takes_initial_values decided otherwise: a bug
+                raise RuntimeError("fused kernel: S filled for the lanes kernel, or not filled for another path")
             function(*_arguments(model_ir, program, source, run, S))
             return S, FUSED
+    if "initial" in run:
+        raise RuntimeError("fused kernel: S not filled (takes_initial_values) for a run the lanes kernel does not take")
     if run["mode"] == "fused":
         _LOG.warning("fused kernel not used for %s: %s", model_ir.path.name, reason)
     ns, n_steps = run["ns"], run["n_steps"]
@@ -187,7 +192,37 @@ def _arguments(model_ir, program, source, run, S):
     if source.vectorised:       # per scenario: sums of the saved values and of the final state (simulate.py checks them)
         run["sums"] = np.empty((2, n))
         args.append(run["sums"])
+    if source.lanes:
+        args += initial_values(model_ir, program, run["initial"], n)
     return args
+
+
+def takes_initial_values(model_ir, program, integrator, run):
+    """Whether the run goes to the lanes kernel, which reads the stocks' initial values block by block
+    (:func:`initial_values`): then ``_init`` need not write them into ``S`` (``run``: see :func:`integrate`
+    before ``ns``'s values are installed; the same choice :func:`integrate` makes)."""
+    if _why_not(model_ir, program, run, integrator) is not None:
+        return False
+    levers = set(run["resolved"].levers)
+    source = _source(model_ir, program, set(run["resolved"].values) | levers, levers)
+    return not isinstance(source, str) and bool(source.lanes) and not (run["mode"] == "auto" and source.inexact)
+
+
+def initial_values(model_ir, program, values, n):
+    """``(I, IU, IC)``: the distinct initial arrays of the stocks (each ``(1 or n, elements)``; stocks
+    sharing one expression share one), and per state slot which array and which column holds it."""
+    arrays, seen = [], {}
+    which, column = np.empty(program.layout.size, np.int64), np.empty(program.layout.size, np.int64)
+    for vid, (start, stop, _shape) in program.layout.slots.items():
+        value = values[local_name(vid)]
+        if id(value) not in seen:
+            full = _per_scenario(model_ir, value, vid, (n,))
+            seen[id(value)] = len(arrays)
+            array = np.ascontiguousarray(full[:1] if full.strides[0] == 0 else full).view()
+            array.flags.writeable = False       # all read-only (some are broadcast views): one numba type, a UniTuple
+            arrays.append(array)
+        which[start:stop], column[start:stop] = seen[id(value)], np.arange(stop - start)
+    return [tuple(arrays), which, column]
 
 
 def _per_scenario(model_ir, value, vid, lead):

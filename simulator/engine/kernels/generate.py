@@ -253,11 +253,12 @@ class _KernelWriter:
         try:
             clipped = {vid for vid in self.layout.slots if self.ir.variables[vid].non_negative}
             merged = lanes.fuse(lanes.advance(equations, clipped), set(self.program.saved_dynamic))
+            merged, kept = lanes.keep(merged, list(zip(self.program.saved_dynamic, saved)))
             parts = _cut(merged, NATIVE_PART_LINES)
             text = step_ir([self._part_lines(part, "V") for part in parts], saved, lanes.WIDTH, width, self.slots.n_state)
         except Unsupported:
             return False
-        self.step_ir = text + lanes.finish_ir(SAVE, saved, self.slots.n_state, width, self.slots.total) + "\n"
+        self.step_ir = text + lanes.finish_ir(SAVE, saved, self.slots.n_state, width, self.slots.total, kept) + "\n"
         self.lanes = width
         return True
 
@@ -330,7 +331,8 @@ class _KernelWriter:
     def _args(self):
         return ", ".join(["S", "times", "save_index", "_dt", "n_steps", "_t0", "_tf", "_saveper", "M", "P", "L", "T"]
                          + (["STEP", "SAVE", "OP"] if self.step_ir is not None
-                            else [f"O_{vid}" for vid in self.program.saved_dynamic]) + (["F"] if self.sums else []))
+                            else [f"O_{vid}" for vid in self.program.saved_dynamic]) + (["F"] if self.sums else [])
+                         + (["I", "IU", "IC"] if self.lanes else []))
 
     def _main_soa(self, parts, args, state, lanes):
         """The kernel over blocks held as ``V[value, scenario]``: per step, one loop over the block's

@@ -36,7 +36,7 @@ def lanes_for(n_values):
     return lanes
 
 
-def finish_ir(name, saved, n_state, width, total):
+def finish_ir(name, saved, n_state, width, total, kept=()):
     """``void name(ptr V, ptr O, i64 isave, i64 i0, i64 nb, i64 n, i64 flip)``: when ``isave >= 0``, the
     ``saved`` values (``(first slot, element count or None)``; a stock's from its current copy, which
     ``flip`` says) of lanes ``0 .. nb-1`` to output ``j`` (``O[j]``: a C-contiguous ``(saves, n,
@@ -45,7 +45,7 @@ def finish_ir(name, saved, n_state, width, total):
     values are in cache)."""
     D = Types(WIDTH).D
     lines = [f"define void {name}(ptr noalias %V, ptr noalias %O, i64 %isave, i64 %i0, i64 %nb, i64 %n, "
-             "i64 %flip) nounwind {", "entry:", "  %dosave = icmp sge i64 %isave, 0",
+             "i64 %flip, i64 %kept) nounwind {", "entry:", "  %copy = icmp eq i64 %kept, 0", "  %dosave = icmp sge i64 %isave, 0",
              "  br i1 %dosave, label %save, label %end", "save:", "  %row = mul i64 %isave, %n",
              "  %at = add i64 %row, %i0", f"  %fs = mul i64 %flip, {n_state * width}",
              "  %Vs = getelementptr inbounds double, ptr %V, i64 %fs"]
@@ -56,15 +56,11 @@ def finish_ir(name, saved, n_state, width, total):
             lines += [f"  %s{j} = getelementptr inbounds double, ptr {base}, i64 {start * width}",
                       f"  %d{j} = getelementptr inbounds double, ptr %o{j}, i64 %at", f"  %c{j} = mul i64 %nb, 8",
                       f"  call void @llvm.memcpy.p0.p0.i64(ptr %d{j}, ptr %s{j}, i64 %c{j}, i1 false)"]
-        else:                   # elements of a scenario are contiguous in the output: a transpose
-            lines += _loop(f"b{j}", "%nb", [
-                f"  %sc{j} = add i64 %at, %b{j}", f"  %so{j} = mul i64 %sc{j}, {size}",
-                f"  %d{j} = getelementptr inbounds double, ptr %o{j}, i64 %so{j}",
-                f"  %s{j} = getelementptr inbounds double, ptr {base}, i64 %b{j}",
-            ] + _loop(f"e{j}", str(size), [
-                f"  %ve{j} = mul i64 %e{j}, {width}", f"  %vi{j} = add i64 %ve{j}, {start * width}",
-                f"  %vp{j} = getelementptr inbounds double, ptr %s{j}, i64 %vi{j}", f"  %x{j} = load double, ptr %vp{j}",
-                f"  %op{j} = getelementptr inbounds double, ptr %d{j}, i64 %e{j}", f"  store double %x{j}, ptr %op{j}"]))
+        elif j in kept:         # saved by the step when %kept (lanes.keep)
+            lines += [f"  br i1 %copy, label %k{j}, label %k{j}.end", f"k{j}:"] + _transpose(j, start, size, width, base) + [
+                f"  br label %k{j}.end", f"k{j}.end:"]
+        else:
+            lines += _transpose(j, start, size, width, base)
     for j, (start, size) in enumerate(saved):
         lines += _loop(f"t{j}", str((size or 1) * width // WIDTH), [
             f"  %tv{j} = mul i64 %t{j}, {WIDTH}", f"  %tw{j} = add i64 %tv{j}, {start * width}",
@@ -74,6 +70,70 @@ def finish_ir(name, saved, n_state, width, total):
             f"  %tq{j} = getelementptr inbounds double, ptr %V, i64 %ta{j}", f"  %ty{j} = load {D}, ptr %tq{j}, align 8",
             f"  %tz{j} = fadd {D} %ty{j}, %tx{j}", f"  store {D} %tz{j}, ptr %tq{j}, align 8"])
     return "\n".join(lines + ["  br label %end", "end:", "  ret void", "}"])
+
+
+def _transpose(j, start, size, width, base):
+    """IR copying ``size`` elements of lanes ``0 .. nb-1`` from ``base`` to output ``j``: the elements of a
+    scenario are contiguous in the output (a transpose)."""
+    return _loop(f"b{j}", "%nb", [
+        f"  %sc{j} = add i64 %at, %b{j}", f"  %so{j} = mul i64 %sc{j}, {size}",
+        f"  %d{j} = getelementptr inbounds double, ptr %o{j}, i64 %so{j}",
+        f"  %s{j} = getelementptr inbounds double, ptr {base}, i64 %b{j}",
+    ] + _loop(f"e{j}", str(size), [
+        f"  %ve{j} = mul i64 %e{j}, {width}", f"  %vi{j} = add i64 %ve{j}, {start * width}",
+        f"  %vp{j} = getelementptr inbounds double, ptr %s{j}, i64 %vi{j}", f"  %x{j} = load double, ptr %vp{j}",
+        f"  %op{j} = getelementptr inbounds double, ptr %d{j}, i64 %e{j}", f"  store double %x{j}, ptr %op{j}"]))
+
+
+def keep(equations, saved):
+    """(``equations`` with a ``_keep(j, size, k, value)`` line wherever element ``k`` of a subscripted
+    output ``j`` (``saved``: ``(id, (slot, size))`` in output order) is at hand: before a stock's
+    next value is written (its current value), after an auxiliary's value; the outputs kept). An
+    output qualifies only where every line writing it is in an element loop at ``[k]``: then each
+    element is kept exactly once per step. The step saves them itself (:func:`keep_ir`) while their
+    values are in registers; the finish (``kept``) still saves them for a partial block."""
+    at = {vid: j for j, (vid, (_, size)) in enumerate(saved) if size is not None}
+    found, refused = set(), set()
+    for lines, *_ in equations:
+        head = _split(lines)[0]
+        for line in lines:
+            match = _WRITE.match(line)
+            if match and match.group(2) in at:
+                (found if head is not None and match.group(3) == "[k]" else refused).add(match.group(2))
+    kept = found - refused
+    out = []
+    for equation in equations:
+        new = []
+        for line in equation[0]:
+            match = _WRITE.match(line)
+            vid = match.group(2) if match else None
+            if vid in kept and vid in at:
+                keep_line = f"{line[:len(line) - len(line.lstrip())]}_keep({at[vid]}, {saved[at[vid]][1][1]}, k, v_{vid}[k])"
+                new += [keep_line, line] if match.group(1) == "d" else [line, keep_line]
+            else:
+                new.append(line)
+        out.append((new,) + tuple(equation[1:]))
+    return out, {at[vid] for vid in kept}
+
+
+_WRITE = re.compile(r"^\s*([dv])_(\w+)(\[[^\]]*\])? = ")
+
+
+def keep_ir(function, j, size, k, value):
+    """IR of ``_keep(j, size, k, value)`` in a part (``lowering._Function``): when ``%sat >= 0`` (the
+    first scenario of the block in the output's save row: the driver passes it for full blocks only),
+    the chunk's lanes of ``value`` to output ``j`` (``%O<j>``) at element ``k`` of their scenarios."""
+    (_, element), x, label = function.expr(k), function.double(value), function.tmp()[1:]
+    go = function.emit("icmp sge i64 %sat, 0")
+    lines = [f"  br i1 {go}, label %{label}.s, label %{label}.e", f"{label}.s:"]
+    lines += [f"  %{label}.i = add i64 %sat, %c.at", f"  %{label}.r = mul i64 %{label}.i, {size.value}",
+              f"  %{label}.k = add i64 %{label}.r, {element}",
+              f"  %{label}.p = getelementptr inbounds double, ptr %O{j.value}, i64 %{label}.k"]
+    for lane in range(function.width):
+        lines += [f"  %{label}.x{lane} = extractelement {function.D} {x}, i64 {lane}",
+                  f"  %{label}.p{lane} = getelementptr inbounds double, ptr %{label}.p, i64 {lane * size.value}",
+                  f"  store double %{label}.x{lane}, ptr %{label}.p{lane}"]
+    return lines + [f"  br label %{label}.e", f"{label}.e:"]
 
 
 def advance(equations, clipped):
@@ -113,21 +173,27 @@ def driver(args, slots, scenario_major, width):
             "        flip = 0     # which copy of the stocks is the current one (lowering.step_ir, state)",
             f"        for b in range({width}):     # spare lanes of a last block: copies of its last scenario",
             "            i = i0 + min(b, nb - 1)",
-            f"            for q in range({n_state}):", f"                V[q * {width} + b] = {state.format(i='i')}",
+            f"            for q in range({n_state}):     # the stocks' initial values (fused.initial_values)",
+            "                A = I[IU[q]]",
+            f"                V[q * {width} + b] = A[i if A.shape[0] > 1 else 0, IC[q]]",
             f"            for q in range({s1 - s0}):", f"                V[({s0} + q) * {width} + b] = P[i, q]",
             f"            V[{slots.total * width} + b] = 0.0",
             "        for step in range(n_steps + 1):     # the last pass only saves the final time",
             f"            for q in range({l1 - l0}):",
             f"                for b in range({width}):",
             f"                    V[({l0} + q) * {width} + b] = L[step, i0 + min(b, nb - 1), q]",
-            "            k_block(STEP, V, T, times[step], _dt, _t0, _tf, _saveper, flip)",
-            "            k_finish(SAVE, V, OP, save_index[step], i0, nb, N, flip)",
+            "            isave = save_index[step]",
+            f"            sat = isave * N + i0 if isave >= 0 and nb == {width} else -1     # full blocks: the step saves (keep)",
+            "            k_block(STEP, V, T, OP, times[step], _dt, _t0, _tf, _saveper, flip, sat)",
+            "            k_finish(SAVE, V, OP, isave, i0, nb, N, flip, 1 if sat >= 0 else 0)",
             "            if step < n_steps:", "                flip = 1 - flip",
             "        for b in range(nb):", f"            F[0, i0 + b] = V[{slots.total * width} + b]",
             "            F[1, i0 + b] = 0.0     # the sum of the final state (finite iff each value is, bar overflow)",
             f"            for q in range({n_state}):",
-            f"                {state.format(i='i0 + b')} = V[(flip * {n_state} + q) * {width} + b]",
             f"                F[1, i0 + b] += V[(flip * {n_state} + q) * {width} + b]",
+            "            if not np.isfinite(F[1, i0 + b]):     # S: the final state where simulate.py looks (else 0)",
+            f"                for q in range({n_state}):",
+            f"                    {state.format(i='i0 + b')} = V[(flip * {n_state} + q) * {width} + b]",
             "    return 0"]
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 
 from simulator.engine.kernels.expressions import Unsupported
+from simulator.engine.kernels.lanes import keep_ir
 from simulator.engine.kernels.prelude import LIBM, Types, const, prelude
 
 
@@ -45,20 +46,25 @@ def step_ir(parts, saved, width=None, lanes=None, state=0):
     block of ``lanes`` scenarios (value ``q`` of lane ``b`` at ``V[q * lanes + b]``), each part a loop
     over its ``lanes / width`` chunks in which every double is a vector of ``width`` lanes, and the
     caller appends its own save (``lanes.py``); then the block's first ``2 * state`` values are two
-    copies of the stocks, the current and the next (a last argument ``i64 flip``: which is which)."""
-    functions = [_Function(f"part{index}", width, lanes, state).lower(lines) for index, lines in enumerate(parts)]
-    args = "ptr %V, ptr %T, " + ", ".join(f"double %{name}" for name in PARAMS) + (", ptr %VS, ptr %VD" if width else "")
+    copies of the stocks, the current and the next (argument ``i64 flip``: which is which), and the
+    parts save outputs themselves where ``lanes.keep`` says (``ptr O`` after ``T``, last ``i64 sat``)."""
+    outs = len(saved) if width else 0
+    functions = [_Function(f"part{index}", width, lanes, state, outs).lower(lines) for index, lines in enumerate(parts)]
+    args = "ptr %V, ptr %T, " + ", ".join(f"double %{name}" for name in PARAMS)
+    args += (", ptr %VS, ptr %VD, i64 %sat" if width else "") + "".join(f", ptr %O{j}" for j in range(outs))
     calls = [f"  call void @part{index}({args})" for index in range(len(parts))]
     copies = [] if not width else [   # the stocks' current and next copies (noalias in the parts: no overlap)
         f"  %fs = mul i64 %flip, {state * lanes}", f"  %fd = sub i64 {state * lanes}, %fs",
         "  %VS = getelementptr inbounds double, ptr %V, i64 %fs", "  %VD = getelementptr inbounds double, ptr %V, i64 %fd"]
-    step = [f"define void {ENTRY}({SIGNATURE}{', i64 %flip' if width else ''}) nounwind {{", "entry:"] + copies + calls + [
-        "  ret void", "}"]
+    copies += [f"  %O{j}.at = getelementptr inbounds ptr, ptr %O, i64 {j}\n  %O{j} = load ptr, ptr %O{j}.at" for j in range(outs)]
+    signature = SIGNATURE.replace("%T, ", "%T, ptr %O, ") + ", i64 %flip, i64 %sat" if width else SIGNATURE
+    step = [f"define void {ENTRY}({signature}) nounwind {{", "entry:"] + copies + calls + ["  ret void", "}"]
     return "\n".join([prelude(width)] + functions + step + ([] if width else _save(saved))) + "\n"
 
 
-def _signature(width):
-    return SIGNATURE + (", ptr noalias %VS, ptr noalias %VD" if width else "")
+def _signature(width, outs=0):
+    return SIGNATURE + (", ptr noalias %VS, ptr noalias %VD, i64 %sat" if width else "") + "".join(
+        f", ptr noalias %O{j}" for j in range(outs))
 
 
 def _save(saved):
@@ -81,11 +87,11 @@ class _Function(Types):
     scenario or (``width``) for a block of scenarios, lane by lane: a double is then a vector, a
     value of ``V`` the vector of its lanes (pointers into ``V`` are kind ``q``; ``p`` plain ones)."""
 
-    def __init__(self, name, width=None, lanes=None, state=0):
+    def __init__(self, name, width=None, lanes=None, state=0, outs=0):
         super().__init__(width)
         self.stride = lanes or width      # a block's values: lanes apart
         self.state = state                # a block's stocks: values 0 .. state-1 now, state .. 2*state-1 next
-        self.name, self.body, self.allocas, self.count = name, [], [], 0
+        self.name, self.body, self.allocas, self.count, self.outs = name, [], [], 0, outs     # outs: lanes.keep
         self.b = "i1" if width is None else "b"     # the kind of a comparison of doubles
         self.names = {name: ("v", self.splat_register(f"%{name}", "double", self.allocas)) for name in PARAMS}
         self.names.update({"V": ("p", "%V") if width is None else ("q", "%Vc"), "T": ("p", "%T")})
@@ -97,7 +103,7 @@ class _Function(Types):
             raise Unsupported(f"generated source: {problem}") from None
         for statement in tree.body:
             self.statement(statement)
-        head = f"define internal void @{self.name}({_signature(self.width)}) #1 {{"
+        head = f"define internal void @{self.name}({_signature(self.width, self.outs)}) #1 {{"
         if self.width is None:
             return "\n".join([head, "entry:"] + self.allocas + self.body + ["  ret void", "}"])
         chunks = [f"  %c = phi i64 [0, %entry], [%c.next, %chunk.{len(self.body)}]",        # the block's chunks
@@ -145,6 +151,8 @@ class _Function(Types):
         if (isinstance(node, ast.For) and isinstance(node.target, ast.Name) and not node.orelse
                 and isinstance(node.iter, ast.Call) and _called(node.iter) == "range" and len(node.iter.args) == 1):
             return self.loop(node.target.id, node.iter.args[0], node.body)
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and _called(node.value) == "_keep" and self.width:
+            return self.body.extend(keep_ir(self, *node.value.args))
         raise Unsupported(f"statement {type(node).__name__}")
 
     def assign(self, target, value):

@@ -202,11 +202,11 @@ CFUNCS = {"k_interp": _c_interp, "k_extrapolate": _c_extrapolate, "k_forward": _
 
 
 def _native_call(context, builder, sig, args):
-    """Call the function at address ``args[0]`` with two arrays' data pointers and the scalars after them."""
-    data = [context.make_array(sig.args[k])(context, builder, args[k]).data for k in (1, 2)]
-    scalars = list(args[3:])
-    function = llvm_ir.FunctionType(llvm_ir.VoidType(), [d.type for d in data] + [s.type for s in scalars])
-    builder.call(builder.inttoptr(args[0], function.as_pointer()), data + scalars)
+    """Call the function at address ``args[0]`` with the other arguments: arrays as their data pointers."""
+    values = [context.make_array(kind)(context, builder, arg).data if isinstance(kind, types.Array) else arg
+              for kind, arg in zip(sig.args[1:], args[1:])]
+    function = llvm_ir.FunctionType(llvm_ir.VoidType(), [v.type for v in values])
+    builder.call(builder.inttoptr(args[0], function.as_pointer()), values)
     return context.get_constant(types.int64, 0)
 
 
@@ -223,12 +223,12 @@ def k_save(typingctx, address, row, outputs, isave, i, n):
 
 
 @intrinsic
-def k_block(typingctx, address, block, tables, t, dt, t0, tf, saveper, flip):
+def k_block(typingctx, address, block, tables, outputs, t, dt, t0, tf, saveper, flip, sat):
     """Call the native step of a block of scenarios at ``address`` (``lanes.py``)."""
-    return types.int64(address, block, tables, t, dt, t0, tf, saveper, flip), _native_call
+    return types.int64(address, block, tables, outputs, t, dt, t0, tf, saveper, flip, sat), _native_call
 
 
 @intrinsic
-def k_finish(typingctx, address, block, outputs, isave, i0, nb, n, flip):
+def k_finish(typingctx, address, block, outputs, isave, i0, nb, n, flip, kept):
     """Call a block's native save at ``address`` (``lanes.finish_ir``)."""
-    return types.int64(address, block, outputs, isave, i0, nb, n, flip), _native_call
+    return types.int64(address, block, outputs, isave, i0, nb, n, flip, kept), _native_call

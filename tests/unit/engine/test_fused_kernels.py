@@ -216,6 +216,8 @@ def test_subscripted_stocks_run_in_lanes_bit_for_bit(tmp_path):
     program = model._program({"lifespan"}, set(), [model.find(c).id for c in columns])
     source = kernel_source(model.ir, program, {"lifespan"}, set())
     assert source.lanes and source.vectorised and "k_block(STEP, V," in source.source and "R = V[b]" not in source.source
+    # each column saved by the step itself for full blocks (lanes.keep), by the finish for the partial one
+    assert all(f"br i1 %copy, label %k{j}," in source.step_ir for j in range(len(columns)))
     lever = simulator.TimeSeries([0, 6, 12], np.array([[1, 1.5, 0.5], [1, 1, 2], [0.8, 1, 1]]))
     for params in ({"Lifespan": np.linspace(2, 9, source.lanes + 45)},
                    {"Lifespan": np.linspace(2, 9, 3), "Boost": lever}):
@@ -242,6 +244,46 @@ def test_equations_over_the_same_elements_share_one_loop_only_where_that_is_the_
     assert merged[0][0] == head + ["    v_a[k] = v_s[k] * 2.0", "    v_b[k] = v_a[k] + 1.0"]
     # values only their own loop reads (and not saved) stay in registers
     assert fuse([first, same], saved={"b"})[0][0] == head + ["    _l_a = v_s[k] * 2.0", "    v_b[k] = _l_a + 1.0"]
+
+
+INIT_MODEL = """
+Zone: north, south, east ~ ~ |
+Start = 1 ~ ~ |
+Base[Zone] = 3, 5, 7 ~ ~ |
+Stock[Zone] = INTEG(-Stock[Zone] * 0.1, Start * Base[Zone] / 3) ~ ~ |
+Twin[Zone] = INTEG(Stock[Zone] * 0.01, Start * Base[Zone] / 3) ~ ~ |
+Fixed[Zone] = INTEG(Twin[Zone] * 0.01, Base[Zone]) ~ ~ |
+Single = INTEG(1, Start * 2) ~ ~ |
+"""
+
+
+def test_the_lanes_kernel_reads_each_scenarios_initial_state_itself(tmp_path):
+    """The lanes kernel copies each block's initial state from the stocks' initial arrays (fused.initial_values:
+    one per expression, one row when no scenario differs), not from an S numpy filled for all scenarios."""
+    model = simulator.load_model(write_mdl(tmp_path, INIT_MODEL, final=4, dt=0.5))
+    params = {"Start": np.linspace(0.5, 3, 301)}        # a full block of 256 and a partial one
+    columns = ["Stock", "Twin", "Fixed", "Single"]
+    fused = model.run(params=params, return_columns=columns, kernel="fused")
+    plain = model.run(params=params, return_columns=columns, kernel="numpy")
+    assert fused.attrs["kernel"] == FUSED
+    for column in plain.data_vars:
+        np.testing.assert_array_equal(fused[column].values, plain[column].values, err_msg=column)
+    assert len(np.unique(fused["stock"].values[:, 0, 0])) == 301       # each scenario its own initial value
+
+
+def test_outputs_are_saved_from_the_element_loops_only_where_each_element_is_written_at_k():
+    from simulator.engine.kernels.lanes import keep
+
+    head = ["for k0 in range(3):", "    k = k0 * 1"]
+    stock = (head + ["    d_s[k] = (v_a[k]) * _dt + v_s[k]"], {"a", "s"}, "s", True)
+    aux = (head + ["    v_a[k] = v_s[k] * 2.0"], {"s"}, "a", False)
+    by_element = (["v_b[0] = v_s[0]", "for k0 in range(2):", "    k = k0 * 1 + 1", "    v_b[k] = v_s[k]"], {"s"}, "b", False)
+    saved = [("b", (9, 3)), ("s", (0, 3)), ("a", (6, 3)), ("scalar", (12, None))]
+    out, kept = keep([aux, stock, by_element], saved)
+    assert kept == {1, 2}
+    assert out[0][0] == head + ["    v_a[k] = v_s[k] * 2.0", "    _keep(2, 3, k, v_a[k])"]    # after the value
+    assert out[1][0] == head + ["    _keep(1, 3, k, v_s[k])", "    d_s[k] = (v_a[k]) * _dt + v_s[k]"]  # the current value
+    assert out[2][0] == by_element[0] and out[1][1:] == stock[1:]
 
 
 @pytest.mark.parametrize("zone", ["[Zone]", ""])

@@ -50,10 +50,16 @@ LANE_BUDGET = 1 << 20
 """Bytes of state, constants and outputs of one step a block may touch (to stay in L2 cache)."""
 
 
-def lanes_for(n_values):
-    """Scenarios per block: a power of two from 8 to 256, as many as ``LANE_BUDGET`` allows for
+SOA_LANES = 8192
+"""Most scenarios per block of the structure-of-arrays kernel (small scalar steps). Its saves write the
+block's strip of each time row (``O[isave, i0:i0 + nb]``): wider blocks write longer contiguous strips
+(SIR at N = 10,000: 7.6 µs per scenario with 256 lanes, 5.2 with 8,192; ``benchmarks/peers.py``)."""
+
+
+def lanes_for(n_values, most=256):
+    """Scenarios per block: a power of two from 8 to ``most``, as many as ``LANE_BUDGET`` allows for
     ``n_values`` floats read or written per scenario and step (more: longer contiguous saves)."""
-    lanes = 256
+    lanes = most
     while lanes > 8 and lanes * n_values * 8 > LANE_BUDGET:
         lanes //= 2
     return lanes
@@ -300,7 +306,7 @@ class _KernelWriter:
         state = "S[i0 + b, q]" if self.layout.scenario_major else "S[q, i0 + b]"
         lanes = lanes_for(self.slots.total)
         if self.soa:
-            return self._main_soa(parts, args, state, lanes)
+            return self._main_soa(parts, args, state, lanes_for(self.slots.total, SOA_LANES))
         lines = ["", "", "@njit(cache=True, error_model='numpy', nogil=True)", f"def _kernel({args}):",
                  "    N = S.shape[0]" if self.layout.scenario_major else "    N = S.shape[1]",
                  f"    V = np.empty(({lanes}, {self.slots.total}))",

@@ -146,6 +146,25 @@ def test_a_short_scalar_step_is_vectorised_across_scenarios_and_bit_for_bit(tmp_
     np.testing.assert_array_equal(fused["recovering"].values, numpy["recovering"].values)
 
 
+def test_the_structure_of_arrays_kernel_spans_blocks_bit_for_bit(monkeypatch):
+    """Blocks of 16 scenarios (37 = two full blocks and a partial one), and the default wide block
+    (``SOA_LANES``, one partial block here): the same values as numpy either way."""
+    from simulator.engine.kernels import generate
+
+    model = simulator.load_model("tests/fixtures/models/sir/SIR.mdl")
+    params = {"Contact Infectivity": np.linspace(0.2, 0.4, 37)}
+    numpy = model.run(params=params, return_columns=["infectious", "susceptible"], kernel="numpy")
+    for lanes in (16, generate.SOA_LANES):
+        monkeypatch.setattr(generate, "SOA_LANES", lanes)
+        program = model._program({"contact_infectivity"}, set(), ["infectious", "susceptible"])
+        source = kernel_source(model.ir, program, {"contact_infectivity"}, set())
+        assert f"range(0, N, {lanes})" in source.source
+        fused = model.run(params=params, return_columns=["infectious", "susceptible"], kernel="fused")
+        assert fused.attrs["kernel"] == FUSED
+        for column in ("infectious", "susceptible"):
+            np.testing.assert_array_equal(fused[column].values, numpy[column].values)
+
+
 def test_an_unknown_kernel_is_refused_with_the_choices():
     model = simulator.load_model("tests/fixtures/models/teacup/teacup.mdl")
     with pytest.raises(ParameterError, match="auto, fused, numpy"):

@@ -2,7 +2,7 @@
 
 ``_kernel(S, times, save_index, _dt, n_steps, _t0, _tf, _saveper, M, P, L, T, *outputs)`` takes
 the Euler steps of the run (and saves the final time's outputs) block by block of scenarios
-(:func:`lanes_for`). Each scenario of a block has a row ``V[b]`` holding all its values
+(:func:`lanes.lanes_for`). Each scenario of a block has a row ``V[b]`` holding all its values
 (:class:`Slots`): its state, derivatives, constants (``P``), levers (``L``) and computed
 variables. For each step and scenario the kernel calls the parts ``_part<i>(V[b], T, t, …)``,
 which compute the equations in order in scalar code (locals in registers; a loop over the
@@ -55,14 +55,6 @@ SOA_LANES = 8192
 block's strip of each time row (``O[isave, i0:i0 + nb]``): wider blocks write longer contiguous strips
 (SIR at N = 10,000: 7.6 µs per scenario with 256 lanes, 5.2 with 8,192; ``benchmarks/peers.py``)."""
 
-
-def lanes_for(n_values, most=256):
-    """Scenarios per block: a power of two from 8 to ``most``, as many as ``LANE_BUDGET`` allows for
-    ``n_values`` floats read or written per scenario and step (more: longer contiguous saves)."""
-    lanes = most
-    while lanes > 8 and lanes * n_values * 8 > LANE_BUDGET:
-        lanes //= 2
-    return lanes
 
 
 @dataclass
@@ -304,14 +296,14 @@ class _KernelWriter:
         args = self._args()
         n_state, (s0, s1), (l0, l1) = self.slots.n_state, self.slots.static_range, self.slots.lever_range
         state = "S[i0 + b, q]" if self.layout.scenario_major else "S[q, i0 + b]"
-        lanes = lanes_for(self.slots.total)
         if self.soa:
-            return self._main_soa(parts, args, state, lanes_for(self.slots.total, SOA_LANES))
+            return self._main_soa(parts, args, state, lanes.lanes_for(self.slots.total, SOA_LANES, LANE_BUDGET))
+        width = lanes.lanes_for(self.slots.total, lanes.MAX_LANES, LANE_BUDGET)
         lines = ["", "", "@njit(cache=True, error_model='numpy', nogil=True)", f"def _kernel({args}):",
                  "    N = S.shape[0]" if self.layout.scenario_major else "    N = S.shape[1]",
-                 f"    V = np.empty(({lanes}, {self.slots.total}))",
-                 f"    for i0 in range(0, N, {lanes}):",
-                 f"        nb = min({lanes}, N - i0)",
+                 f"    V = np.empty(({width}, {self.slots.total}))",
+                 f"    for i0 in range(0, N, {width}):",
+                 f"        nb = min({width}, N - i0)",
                  "        for b in range(nb):",
                  f"            for q in range({n_state}):", f"                V[b, q] = {state}",
                  f"            for q in range({s1 - s0}):", f"                V[b, {s0} + q] = P[i0 + b, q]",

@@ -27,11 +27,12 @@ WIDTH = 8
 MAX_LANES = 256
 
 
-def lanes_for(n_values):
-    """Scenarios per block: a power of two from :data:`WIDTH` to :data:`MAX_LANES`, as many as
-    :data:`LANE_BYTES` allows (more lanes: fewer calls per scenario and step)."""
-    lanes = MAX_LANES
-    while lanes > WIDTH and lanes * n_values * 8 > LANE_BYTES:
+def lanes_for(n_values, most=MAX_LANES, budget=LANE_BYTES):
+    """Scenarios per block: a power of two from :data:`WIDTH` to ``most``, as many as ``budget`` bytes
+    allow for ``n_values`` floats per scenario (more lanes: fewer calls per scenario and step, longer
+    contiguous saves). The row and structure-of-arrays kernels of ``generate.py`` use it too."""
+    lanes = most
+    while lanes > WIDTH and lanes * n_values * 8 > budget:
         lanes //= 2
     return lanes
 

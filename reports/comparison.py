@@ -15,7 +15,7 @@ from . import verdicts
 from .scorecard import reading_text
 from .fan_charts import GOAL_COLOUR, GOAL_MARKERS, goals_by_variable, series_percentiles, variable_title
 from .layout import Cell, Column, Paragraph, Table, flow, wrap
-from .page import BOTTOM, LEFT, MUTED, RIGHT, SMALL_SIZE, TOP, Page, new_page
+from .page import BOTTOM, LEFT, MUTED, RIGHT, SMALL_SIZE, TOP, Page, new_page, year_ticks
 
 #: Line colours of the runs (first = main run).
 RUN_COLOURS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#56b4e9", "#4a5568")  # Okabe-Ito
@@ -74,6 +74,7 @@ def draw_medians(ax, ctx, variable: str, goals: list) -> None:
     ax.set_title("\n".join(wrap(variable_title(ctx.main, goals[0], ctx.lang), width_em)), fontsize=TITLE_SIZE,
                  loc="left")
     ax.tick_params(labelsize=7)
+    year_ticks(ax)
     ax.grid(True, color="#dddddd", linewidth=0.5)
 
 

@@ -23,7 +23,7 @@ from simulator.plans.kinds import KINDS, is_window
 from . import formatting as fmt
 from . import verdicts
 from .indicators import indicator_name
-from .page import BOTTOM, LEFT, RIGHT, TOP, Page, new_page
+from .page import BOTTOM, LEFT, RIGHT, TOP, Page, new_page, year_ticks
 
 #: Central coverage of the bands, widest first, with their fill alpha.
 BANDS = ((95, 0.18), (75, 0.28), (50, 0.42))
@@ -139,6 +139,7 @@ def draw_fan(ax, ctx, run, variable: str, goals: list) -> None:
                 zorder=8)
     ax.set_title(variable_title(run, goals[0], ctx.lang), fontsize=10, loc="left")
     ax.tick_params(labelsize=7.5)
+    year_ticks(ax)
     ax.grid(True, color="#dddddd", linewidth=0.5)
     _fit_years(ax, times, goals)
     bottom, top = ax.get_ylim()

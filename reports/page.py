@@ -39,6 +39,13 @@ class Page:
     figure: Figure
 
 
+def year_ticks(ax, bins: int = 6) -> None:
+    """Whole years on a time axis (no "2022.5" between them)."""
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=bins))
+
+
 def new_page(title: str, subtitle: str = "", size=A4) -> Figure:
     """An empty page with ``title`` (and an optional ``subtitle`` line) in the top band."""
     fig = Figure(figsize=size)

@@ -10,12 +10,11 @@ reason, issue 20).
 """
 
 import numpy as np
-from matplotlib.ticker import MaxNLocator
 
 from . import evidence
 from .indicators import input_label
 from .layout import Column, Paragraph, Spacer, Table, flow
-from .page import LEFT, MUTED, RIGHT, SMALL_SIZE, TOP, Page, new_page
+from .page import LEFT, MUTED, RIGHT, SMALL_SIZE, TOP, Page, new_page, year_ticks
 
 #: Panels per page (columns × rows) and the share of the first page they take.
 GRID = (3, 3)
@@ -40,7 +39,7 @@ def _panel(ax, ctx, series, fit_until, band=None) -> None:
         ax.set_xlim(years.min() - 1.5, years.max() + 1.5)
     ax.set_title(input_label(ctx.main, series.variable, ctx.lang), fontsize=7.5, loc="left")
     ax.tick_params(labelsize=6)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
+    year_ticks(ax, 4)
     ax.grid(True, color="#e5e5e5", linewidth=0.4)
 
 
